@@ -1,0 +1,83 @@
+"""The `leaflet` command line: a thin skin over the core.
+
+Each command parses its options, calls one core function and prints what it returns.
+Core modules are imported inside the commands, so `leaflet --help` and the hand-over
+path never pay for WeasyPrint, fontTools or CLDR tables. Project exceptions are turned
+into one-line messages and exit codes here, and only here (see leaflet.errors.ExitCode).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from leaflet import __version__
+from leaflet.errors import ExitCode, LeafletError
+
+
+class LeafletClickError(click.ClickException):
+    """A LeafletError shown as `Error: <file>:<line>: <message> (<hint>)`."""
+
+    def __init__(self, error: LeafletError):
+        super().__init__(str(error))
+        self.exit_code = int(error.exit_code)
+
+
+class LeafletGroup(click.Group):
+    """A click group that translates project exceptions at the edge, once."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LeafletError as exc:
+            raise LeafletClickError(exc) from None
+
+
+class Settings:
+    """Shared state for subcommands (`ctx.obj`): where the workspace is."""
+
+    def __init__(self, workspace_dir):
+        self.workspace_dir = workspace_dir
+        self._workspace = None
+
+    def workspace(self):
+        if self._workspace is None:
+            from leaflet.workspace import load_workspace
+            self._workspace = load_workspace(self.workspace_dir)
+        return self._workspace
+
+
+@click.group(cls=LeafletGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--workspace", "-w", "workspace_dir", envvar="LEAFLET_WORKSPACE",
+              type=click.Path(file_okay=False, path_type=str),
+              help="Folder holding leaflet.toml (default: the current folder or a parent). "
+                   "Env: LEAFLET_WORKSPACE.")
+@click.version_option(__version__, prog_name="leaflet")
+@click.pass_context
+def cli(ctx, workspace_dir):
+    """The support-centre leaflet for possible victims of human trafficking.
+
+    \b
+    Exit codes: 0 ok, 1 a check or build failed, 2 bad usage or an invalid value.
+    Example:  leaflet build --lang ar --lang fr
+    """
+    handler = logging.StreamHandler()  # stderr: stdout stays parseable
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    package_logger = logging.getLogger("leaflet")
+    package_logger.addHandler(handler)
+    package_logger.setLevel(logging.WARNING)
+    ctx.obj = Settings(workspace_dir)
+
+
+def _register() -> None:
+    from leaflet.cli import catalog_cmd, edition_cmd
+
+    for module in (edition_cmd, catalog_cmd):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+__all__ = ["cli", "ExitCode"]

@@ -1,0 +1,82 @@
+"""Commands of the edition flow: build and doctor."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.command()
+@click.option("--lang", "langs", multiple=True, metavar="CODE",
+              help="Build only this language (BCP 47, repeatable). Default: all in leaflet.toml.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Parallel render processes (default: the number of CPUs).")
+@click.option("--force", is_flag=True, help="Render even when the inputs are unchanged.")
+@click.option("--release", is_flag=True,
+              help="Refuse draft translations and unverified contact details.")
+@click.pass_obj
+def build(settings, langs, jobs, force, release):
+    """Render the leaflet PDFs into output/<edition>/ and write its manifest.json.
+
+    A language whose inputs (templates, catalogue, data, fonts, versions) did not change
+    since the last build is skipped.
+
+    \b
+    Example:  leaflet build --lang ar --lang zh-Hans --jobs 2
+    """
+    from leaflet.edition.build import build as run_build
+
+    workspace = settings.workspace()
+    todo = list(langs) or list(workspace.languages)
+    with click.progressbar(length=len(todo), label="Rendering", file=click.get_text_stream("stderr"),
+                           show_pos=True) as bar:
+        result = run_build(workspace, langs or None, jobs=jobs, force=force, release=release,
+                           progress=lambda code: bar.update(1))
+        bar.update(len(result.skipped))
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    rel = result.output_dir.relative_to(workspace.root) if result.output_dir.is_relative_to(
+        workspace.root) else result.output_dir
+    click.echo(f"{len(result.rendered)} rendered, {len(result.skipped)} unchanged, "
+               f"in {rel}/")
+    for code in result.rendered:
+        entry = result.manifest["languages"][code]
+        click.echo(f"  {code:8} {entry['pages']} pages  {entry['bytes'] // 1024:4} KB  "
+                   f"{entry['review_status']}")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_obj
+def doctor(settings, fmt):
+    """Check the system parts the build needs: libraries, fonts, tools.
+
+    Says for each missing part how to install it. Exit code 1 when a required part is
+    missing.
+
+    \b
+    Example:  leaflet doctor
+    """
+    from leaflet.edition.doctor import diagnose
+
+    try:
+        workspace = settings.workspace()
+    except Exception:  # doctor still reports the system when the workspace is broken
+        workspace = None
+    findings = diagnose(workspace)
+    if fmt == "json":
+        click.echo(json.dumps(findings, indent=2, ensure_ascii=False))
+    else:
+        for item in findings:
+            mark = "ok " if item["ok"] else ("MISSING" if item["required"] else "absent ")
+            line = f"{mark:8} {item['name']}: {item['detail']}"
+            if not item["ok"]:
+                line += f"  -> {item['fix']}"
+            click.echo(line)
+    if any(item["required"] and not item["ok"] for item in findings):
+        raise SystemExit(1)
+
+
+COMMANDS = [build, doctor]

@@ -1,0 +1,231 @@
+"""The build plan: which languages to render, from which inputs, into which files.
+
+For each language the plan hashes its inputs (the templates, its catalogue, the parts of
+leaflet.toml the leaflet prints, the font registry and font files, the leaflet and
+WeasyPrint versions). A language whose input hash and PDF match the manifest is skipped.
+Everything is validated and rendered to HTML before any PDF is written, so bad input
+leaves `output/` untouched; PDFs are rendered in parallel processes and each one is
+renamed into place only when complete. The manifest is written last, also atomically.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import leaflet
+from leaflet.edition import catalog, render, scripts
+from leaflet.errors import BuildError, LeafletError
+from leaflet.files import sha256_file, write_atomic
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class Job:
+    """One language to render: its HTML is ready, its PDF not yet written."""
+
+    lang: scripts.Language
+    inputs: str
+    html: str
+    review_status: str
+    catalogue: Path
+    dest: Path
+
+
+@dataclass
+class BuildResult:
+    output_dir: Path
+    manifest: dict
+    rendered: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+_FONT_HASHES: dict[tuple, str] = {}
+
+
+def _font_hash(path: Path) -> str:
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _FONT_HASHES:
+        _FONT_HASHES[key] = sha256_file(path)
+    return _FONT_HASHES[key]
+
+
+def printed_data(workspace, code: str) -> dict:
+    """The parts of leaflet.toml that a language's leaflet prints or depends on."""
+    return {
+        "edition": [workspace.edition_id, workspace.edition_date.isoformat()],
+        "organisations": {
+            org.id: [org.name, org.kind, org.city,
+                     {k: [d.value, d.source, d.verified_on and d.verified_on.isoformat()]
+                      for k, d in sorted(org.details.items())}]
+            for org in workspace.organisations.values()},
+        "website": workspace.website.for_language(code),
+        "settings": workspace.language_settings.get(code, {}),
+    }
+
+
+def input_hash(workspace, lang: scripts.Language, catalogue: Path) -> str:
+    """sha256 over every input of one language's PDF, in a fixed order."""
+    parts = [("leaflet", leaflet.__version__), ("weasyprint", metadata.version("weasyprint"))]
+    for path in sorted(p for p in workspace.templates_dir.rglob("*") if p.is_file()):
+        parts.append((f"templates/{path.relative_to(workspace.templates_dir).as_posix()}",
+                      sha256_file(path)))
+    parts.append(("catalogue", sha256_file(catalogue)))
+    parts.append(("data", hashlib.sha256(json.dumps(
+        printed_data(workspace, lang.code), sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()))
+    parts.append(("fonts.toml", sha256_file(scripts.REGISTRY_PATH)))
+    parts.append(("families", ",".join(lang.families)))
+    for font in scripts.font_files(lang):
+        parts.append((f"font:{font.name}", _font_hash(font)))
+    h = hashlib.sha256()
+    for name, value in parts:
+        h.update(f"{name}\0{value}\n".encode())
+    return h.hexdigest()
+
+
+def read_manifest(output_dir: Path) -> dict:
+    path = output_dir / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {}  # unreadable: rebuild everything and write a fresh one
+
+
+def _up_to_date(entry: dict | None, inputs: str, output_dir: Path) -> bool:
+    if not entry or entry.get("inputs") != inputs:
+        return False
+    pdf = output_dir / entry.get("pdf", "")
+    return pdf.is_file() and sha256_file(pdf) == entry.get("sha256")
+
+
+def plan(workspace, codes=None, *, force: bool = False, release: bool = False):
+    """Validate everything and prepare the HTML of each language that needs rendering.
+
+    Returns (jobs, skipped codes, warnings, previous manifest). Raises LeafletError on
+    any bad input, before anything is written.
+    """
+    codes = list(codes) if codes else list(workspace.languages)
+    langs = scripts.languages_for(workspace, codes)
+    warnings = [f"contact detail {name} is not verified (no verified_on in {workspace.path.name})"
+                for name in workspace.unverified_details()]
+    if release and warnings:
+        raise BuildError("release refused: unverified contact details: "
+                         + ", ".join(workspace.unverified_details()), path=workspace.path,
+                         hint="verify them and set verified_on")
+    output_dir = workspace.output_dir
+    previous = read_manifest(output_dir)
+    env = None
+    jobs, skipped, drafts = [], [], []
+    for lang in langs:
+        catalogue = catalog.catalog_path(workspace.translations_dir, lang.locale)
+        translations = catalog.load_translations(catalogue)
+        if translations.review_status != "reviewed":
+            drafts.append(lang.code)
+        inputs = input_hash(workspace, lang, catalogue)
+        if not force and _up_to_date(previous.get("languages", {}).get(lang.code), inputs,
+                                     output_dir):
+            skipped.append(lang.code)
+            continue
+        if env is None:
+            env = render.environment(workspace.templates_dir)
+        ctx = render.context(workspace, lang, translations, inputs)
+        html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
+        jobs.append(Job(lang, inputs, html, translations.review_status, catalogue,
+                        output_dir / f"{lang.code}.pdf"))
+    if release and drafts:
+        raise BuildError("release refused: draft translations: " + ", ".join(drafts),
+                         path=workspace.translations_dir,
+                         hint="a qualified translator reviews them (docs/translating.md)")
+    return jobs, skipped, warnings, previous
+
+
+def _render_job(html: str, base_url: str, dest: str) -> dict:
+    from leaflet.edition import pdf
+
+    try:
+        return pdf.write_pdf(html, base_url, Path(dest))
+    except LeafletError as exc:  # sent back as data: exceptions with context don't pickle
+        return {"error": str(exc)}
+
+
+def _warm_up() -> None:
+    import weasyprint  # noqa: F401  (loaded once per worker, not once per language)
+
+
+def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False,
+          release: bool = False, progress=None) -> BuildResult:
+    """Build the leaflets of `codes` (default: every configured language).
+
+    `progress(code)` is called after each language is rendered. Returns a BuildResult;
+    raises LeafletError naming the file on bad input or a failed render.
+    """
+    todo, skipped, warnings, previous = plan(workspace, codes, force=force, release=release)
+    output_dir = workspace.output_dir
+    result = BuildResult(output_dir, previous, skipped=skipped, warnings=warnings)
+    entries = dict(previous.get("languages", {})) if previous.get("edition") == \
+        workspace.edition_id else {}
+    failures = []
+    if todo:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        base_url = str(workspace.templates_dir) + os.sep
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        if workers == 1:
+            _warm_up()
+            outcomes = ((job, _render_job(job.html, base_url, str(job.dest))) for job in todo)
+            outcomes = list(_each(outcomes, progress))
+        else:
+            ctx = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx,
+                                                        initializer=_warm_up) as pool:
+                futures = {pool.submit(_render_job, job.html, base_url, str(job.dest)): job
+                           for job in todo}
+                outcomes = list(_each(((futures[f], f.result()) for f in
+                                       concurrent.futures.as_completed(futures)), progress))
+        for job, outcome in outcomes:
+            if "error" in outcome:
+                failures.append(outcome["error"])
+                continue
+            result.rendered.append(job.lang.code)
+            result.warnings.extend(f"{job.lang.code}: WeasyPrint: {w}" for w in outcome["warnings"])
+            entries[job.lang.code] = {
+                "pdf": job.dest.name, "sha256": outcome["sha256"], "pages": outcome["pages"],
+                "bytes": outcome["bytes"], "inputs": job.inputs,
+                "review_status": job.review_status, "script": job.lang.script,
+                "direction": job.lang.direction, "fonts": list(job.lang.families),
+                "qr": render.qr_payloads(workspace, job.lang.code),
+            }
+    configured = set(workspace.languages)
+    manifest = {
+        "edition": workspace.edition_id,
+        "date": workspace.edition_date.isoformat(),
+        "generator": f"leaflet {leaflet.__version__}",
+        "languages": {code: entries[code] for code in sorted(entries) if code in configured},
+    }
+    if todo or manifest != previous:
+        write_atomic(output_dir / MANIFEST,
+                     (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True)
+                      + "\n").encode())
+    result.manifest = manifest
+    result.rendered.sort()
+    if failures:
+        raise BuildError("; ".join(failures))
+    return result
+
+
+def _each(outcomes, progress):
+    for job, outcome in outcomes:
+        if progress:
+            progress(job.lang.code)
+        yield job, outcome

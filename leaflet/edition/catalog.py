@@ -1,0 +1,115 @@
+"""Gettext catalogues: reading `.po` files with polib into the gettext the templates call.
+
+No compiled `.mo` is involved: the `.po` is the source of truth and is read directly. A
+leaflet never falls back to English: a message the catalogue does not translate is an
+error naming the file and line, not a silent English sentence in a Tigrinya leaflet.
+Translated text is escaped before it reaches HTML; only the bare tags in ALLOWED_TAGS
+survive, so markup pasted into a translation cannot run or restyle the page.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from leaflet.errors import CatalogError
+
+DOMAIN = "leaflet"
+POT_NAME = "messages.pot"
+ALLOWED_TAGS = ("strong", "em", "br")
+_ALLOWED = re.compile(r"&lt;(/?)(" + "|".join(ALLOWED_TAGS) + r")\s*(/?)&gt;")
+REVIEW_HEADER = "X-Review-Status"
+
+
+def catalog_path(translations_dir: Path, locale: str) -> Path:
+    return translations_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_po(path: Path):
+    """Parse a .po/.pot file with polib; CatalogError with the line on a syntax error."""
+    import polib
+
+    if not path.is_file():
+        raise CatalogError("catalogue not found", path=path,
+                           hint="create it with `leaflet catalog init LANG`")
+    try:
+        return polib.pofile(str(path), wrapwidth=76)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        text = str(exc)
+        match = re.search(r"line (\d+)", text)
+        text = re.sub(r"\s*\(line \d+\)", "", text)
+        raise CatalogError(f"cannot parse catalogue: {text}", path=path,
+                           line=int(match.group(1)) if match else None,
+                           hint="fix the line, e.g. in Poedit") from None
+
+
+def review_status(po) -> str:
+    """`reviewed` only when the header says so; anything else counts as a draft."""
+    return "reviewed" if po.metadata.get(REVIEW_HEADER, "").strip() == "reviewed" else "draft"
+
+
+def sanitize(text: str) -> Markup:
+    """Escape a translated string, then re-allow the bare tags of ALLOWED_TAGS."""
+    return Markup(_ALLOWED.sub(r"<\1\2\3>", str(escape(text))))
+
+
+@dataclass
+class Translations:
+    """The gettext functions for one catalogue; every lookup must find a translation."""
+
+    path: Path
+    messages: dict[str, str]
+    plurals: dict[str, list[str]]
+    plural: object  # n -> index into a plural entry's forms
+    review_status: str
+
+    def gettext(self, msgid: str) -> Markup:
+        try:
+            return sanitize(self.messages[msgid])
+        except KeyError:
+            raise CatalogError(f"no translation for {msgid[:60]!r}", path=self.path,
+                               hint="the catalogue is stale: run `leaflet catalog update` and "
+                                    "translate the new entries") from None
+
+    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        try:
+            forms = self.plurals[singular]
+        except KeyError:
+            raise CatalogError(f"no translation for {singular[:60]!r}", path=self.path,
+                               hint="run `leaflet catalog update`") from None
+        return sanitize(forms[min(self.plural(n), len(forms) - 1)])
+
+
+def load_translations(path: Path) -> Translations:
+    """Read a complete catalogue. Untranslated or fuzzy entries are refused (file:line)."""
+    po = read_po(path)
+    messages, plurals = {}, {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if entry.fuzzy or not entry.translated():
+            state = "fuzzy" if entry.fuzzy else "untranslated"
+            raise CatalogError(f"{state} entry {entry.msgid[:50]!r}", path=path,
+                               line=entry.linenum,
+                               hint="translate it and remove the fuzzy flag; "
+                                    "see docs/translating.md")
+        if entry.msgid_plural:
+            plurals[entry.msgid] = [entry.msgstr_plural[i]
+                                    for i in sorted(entry.msgstr_plural)]
+        else:
+            messages[entry.msgid] = entry.msgstr
+    return Translations(path, messages, plurals, _plural_function(po, path), review_status(po))
+
+
+def _plural_function(po, path: Path):
+    header = po.metadata.get("Plural-Forms", "nplurals=2; plural=(n != 1);")
+    match = re.search(r"plural\s*=\s*(.+?);?\s*$", header)
+    try:
+        return _gettext.c2py(match.group(1) if match else "n != 1")
+    except (ValueError, SyntaxError):
+        raise CatalogError(f"invalid Plural-Forms header {header!r}", path=path,
+                           hint="use the Plural-Forms line `leaflet catalog init` writes") from None

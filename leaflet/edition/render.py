@@ -1,0 +1,140 @@
+"""From workspace data and one catalogue to the leaflet's HTML.
+
+The one Jinja environment of the project is built here: file loader on templates/,
+autoescape on, StrictUndefined, the i18n extension with trimmed messages. Contact data is
+injected from leaflet.toml; QR codes are generated as inline SVG paths with qrcode.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from markupsafe import Markup
+
+from leaflet.errors import TemplateError
+
+LEAFLET_TEMPLATE = "leaflet.html.j2"
+# Figures of the procedure as the centres publish it (../shared/facts/SUPPORT-CENTRES.md);
+# kept out of the sentences so every language writes them in its own digits.
+PROCEDURE_NUMBERS = {"reflection_days": 45, "registration_months": 3}
+DRAFT_ENGLISH = "Draft translation, not yet reviewed."
+
+
+def environment(templates_dir: Path):
+    """The Jinja environment every template of the project renders through."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.globals["ltr"] = ltr
+    return env
+
+
+def ltr(value) -> Markup:
+    """Wrap data (a number, an address) so it reads left to right inside any text."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
+def qr_svg(payload: str) -> Markup:
+    """An inline SVG QR code for `payload` (error correction M, 4-module quiet zone)."""
+    import qrcode
+    import qrcode.image.svg
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4,
+                         image_factory=qrcode.image.svg.SvgPathImage)
+    code.add_data(payload)
+    code.make(fit=True)
+    svg = code.make_image().to_string(encoding="unicode").replace(' id="qr-path"', "")
+    # A white square behind the modules keeps the quiet zone light on any background.
+    svg = svg.replace('xmlns="http://www.w3.org/2000/svg">',
+                      'xmlns="http://www.w3.org/2000/svg"><rect width="100%" height="100%" '
+                      'fill="#ffffff"/>', 1)
+    return Markup(svg)
+
+
+def qr_payloads(workspace, code: str) -> dict[str, str]:
+    """What each QR code of a language's leaflet encodes: the tests decode against this."""
+    international = workspace.organisations["helpline"].value("phone_international")
+    return {
+        "helpline": "tel:" + "".join(ch for ch in international if ch == "+" or ch.isdigit()),
+        "website": workspace.website.for_language(code),
+    }
+
+
+def _display_url(url: str) -> str:
+    return url.removeprefix("https://").removeprefix("http://").rstrip("/")
+
+
+def context(workspace, lang, translations, input_hash: str) -> dict:
+    """Everything the leaflet template sees for one language."""
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
+
+    orgs = workspace.organisations
+    helpline = orgs["helpline"]
+    centres = []
+    for org in orgs.values():
+        if org.kind != "centre":
+            continue
+        website = org.value("website")
+        centres.append({
+            "id": org.id, "name": org.name, "city": org.city or "",
+            "phone": org.value("phone"), "email": org.value("email"),
+            "website": _display_url(website) if website else None,
+            "address": org.value("address"),
+        })
+    payloads = qr_payloads(workspace, lang.code)
+    return {
+        "lang": lang,
+        "draft": translations.review_status != "reviewed",
+        "draft_english": DRAFT_ENGLISH,
+        "edition": {
+            "id": workspace.edition_id,
+            "date_iso": workspace.edition_date.isoformat(),
+            "date_local": format_date(workspace.edition_date, "long", locale=lang.locale),
+            "ref": input_hash[:8],
+        },
+        "helpline": {"phone": helpline.value("phone"),
+                     "phone_international": helpline.value("phone_international")},
+        "centres": centres,
+        "website": {"url": payloads["website"], "display": _display_url(payloads["website"])},
+        "numbers": {k: format_decimal(v, locale=lang.locale) for k, v in PROCEDURE_NUMBERS.items()},
+        "qr": {name: qr_svg(payload) for name, payload in payloads.items()},
+    }
+
+
+def render_html(env, template_name: str, ctx: dict, translations) -> str:
+    """Render one template with one language's gettext; TemplateError names file and line."""
+    import jinja2
+
+    env.install_gettext_callables(translations.gettext, translations.ngettext, newstyle=True)
+    try:
+        template = env.get_template(template_name)
+        return template.render(ctx)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"template syntax error: {exc.message}",
+                            path=exc.filename or template_name, line=exc.lineno) from None
+    except jinja2.UndefinedError as exc:
+        path, line = _template_frame(exc, env)
+        raise TemplateError(f"undefined value: {exc.message}", path=path or template_name,
+                            line=line, hint="the template uses a name the data does not "
+                                            "define") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {exc.name}",
+                            path=Path(env.loader.searchpath[0]) / str(exc.name)) from None
+
+
+def _template_frame(exc: BaseException, env) -> tuple[str | None, int | None]:
+    """The innermost traceback frame that lies in a template file (Jinja rewrites them)."""
+    roots = [str(Path(p).resolve()) for p in env.loader.searchpath]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if any(str(Path(frame.filename).resolve()).startswith(r) for r in roots):
+            return frame.filename, frame.lineno
+    return None, None

@@ -1,0 +1,163 @@
+"""Languages, scripts, directions and fonts.
+
+A language is data: its CLDR script and direction come from Babel (likely subtags), its
+font families from the registry in fonts.toml keyed by CLDR script code, or, for a script
+the registry does not list, from fontconfig (`fc-list :lang=CODE`). leaflet.toml may
+override the script or the font per language. Font files are located with `fc-match`, the
+same fontconfig WeasyPrint renders with, so the build can hash them and check coverage.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from leaflet.errors import ConfigError, LeafletError, UsageError
+
+REGISTRY_PATH = Path(__file__).with_name("fonts.toml")
+LATIN_FALLBACK = "Noto Sans"
+_FAMILY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ]{0,62}$")  # safe inside a CSS string
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # BCP 47, as in leaflet.toml and on the command line (zh-Hans)
+    locale: str  # gettext/Babel form, the catalogue folder name (zh_Hans)
+    script: str  # CLDR script code (Hans)
+    direction: str  # ltr | rtl
+    english_name: str
+    autonym: str
+    families: tuple[str, ...]  # CSS font-family stack, explicit, no generic fallback
+
+    @property
+    def css_font_stack(self):
+        """The CSS font-family value; family names are checked against _FAMILY on load."""
+        from markupsafe import Markup
+
+        return Markup(", ".join(f'"{f}"' for f in self.families))
+
+
+class FontMissing(LeafletError):
+    """A font family the registry names is not installed."""
+
+
+@functools.cache
+def registry() -> dict[str, dict]:
+    with REGISTRY_PATH.open("rb") as fh:
+        return tomllib.load(fh)["scripts"]
+
+
+def parse_locale(code: str, *, source: str = "--lang"):
+    """The Babel Locale for a BCP 47 code, or UsageError naming where the code came from."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise UsageError(f"{source}: {code!r} is not a language code CLDR knows",
+                         hint="use a BCP 47 code such as fr, zh-Hans or pt-BR") from None
+
+
+def gettext_name(code: str) -> str:
+    """`zh-Hans` -> `zh_Hans`: the catalogue folder for a BCP 47 code."""
+    return str(parse_locale(code))
+
+
+def language(code: str, settings: dict | None = None, *, source: str = "--lang") -> Language:
+    """Everything the build needs to know about one language code."""
+    from babel.core import get_global
+
+    settings = settings or {}
+    loc = parse_locale(code, source=source)
+    script = settings.get("script") or loc.script
+    if not script:
+        likely = get_global("likely_subtags").get(loc.language, "")
+        parts = likely.split("_")
+        script = parts[1] if len(parts) > 1 and len(parts[1]) == 4 else "Latn"
+    direction = "rtl" if loc.character_order == "right-to-left" else "ltr"
+    if settings.get("font"):
+        families = (settings["font"], LATIN_FALLBACK)
+    elif script in registry():
+        families = tuple(registry()[script]["families"])
+    else:
+        families = (fontconfig_family_for(loc.language, code), LATIN_FALLBACK)
+    families = tuple(dict.fromkeys(families))  # no family twice
+    for family in families:
+        if not isinstance(family, str) or not _FAMILY.match(family):
+            raise ConfigError(f"font family {family!r} for {code!r} is not a plain family name",
+                              hint="use letters, digits and spaces, e.g. \"Noto Sans Thai\"")
+    english = loc.get_display_name("en") or code
+    return Language(code=code, locale=str(loc), script=script, direction=direction,
+                    english_name=english, autonym=loc.get_display_name(loc) or english,
+                    families=families)
+
+
+def _fc(*args: str) -> str:
+    if not shutil.which(args[0]):
+        raise FontMissing(f"{args[0]} (fontconfig) is not installed",
+                          hint="apt-get install fontconfig")
+    return subprocess.run(args, capture_output=True, text=True, check=False).stdout
+
+
+@functools.cache
+def fontconfig_family_for(lang: str, code: str) -> str:
+    """A Noto sans family that fontconfig says covers `lang`, for scripts not in fonts.toml."""
+    names = set()
+    for line in _fc("fc-list", f":lang={lang}", "family").splitlines():
+        names.update(n.strip() for n in line.split(","))
+    candidates = sorted((n for n in names if n.startswith("Noto Sans")
+                         and not any(w in n for w in ("Mono", " UI", "Display", "Symbols"))),
+                        key=lambda n: (len(n), n))
+    if not candidates:
+        raise FontMissing(
+            f"no installed Noto font covers language {code!r} and fonts.toml has no entry "
+            "for its script",
+            hint="install the Debian package of a Noto font for it (fonts-noto-core, "
+                 "fonts-noto-extra) or set [languages." + code + "] font = \"FAMILY\"")
+    return candidates[0]
+
+
+@functools.cache
+def font_file(family: str, bold: bool = False) -> Path:
+    """The file fontconfig uses for `family` (regular or bold); FontMissing if absent."""
+    pattern = f"{family}:weight={'bold' if bold else 'regular'}"
+    out = _fc("fc-match", "-f", "%{family}\t%{file}", pattern)
+    found_families, _, file = out.partition("\t")
+    if family not in [f.strip() for f in found_families.split(",")]:
+        package = next((spec.get("debian") for spec in registry().values()
+                        if family in spec["families"]), "fonts-noto-core")
+        raise FontMissing(f"font family {family!r} is not installed",
+                          hint=f"apt-get install {package}, or run `leaflet doctor`")
+    return Path(file)
+
+
+def font_files(lang: Language) -> list[Path]:
+    """Every font file a language's leaflet can use (regular and bold of each family)."""
+    files = []
+    for family in lang.families:
+        for bold in (False, True):
+            path = font_file(family, bold)
+            if path not in files:
+                files.append(path)
+    return files
+
+
+def languages_for(workspace, codes) -> list[Language]:
+    """Language records for `codes`, each of which must be configured in leaflet.toml."""
+    result = []
+    for code in codes:
+        if code not in workspace.languages:
+            raise UsageError(f"--lang: {code!r} is not a language of this workspace",
+                             hint="configured in leaflet.toml [build] languages: "
+                                  + ", ".join(workspace.languages))
+        try:
+            result.append(language(code, workspace.language_settings.get(code)))
+        except UsageError as exc:
+            raise ConfigError(exc.message, path=workspace.path, hint="fix [build] languages") \
+                from None
+    return result
