@@ -96,6 +96,11 @@ class Workspace:
     def output_dir(self) -> Path:
         return self.root / "output" / self.edition_id
 
+    @property
+    def font_cache_dir(self) -> Path:
+        """Font subsets made by the build (see edition/subset.py); content-addressed."""
+        return self.root / "output" / ".fonts"
+
     def unverified_details(self) -> list[str]:
         """Names like `payoke.address` of every detail that has no verified-on date."""
         names = [f"{org.id}.{key}" for org in self.organisations.values()

@@ -11,6 +11,7 @@ renamed into place only when complete. The manifest is written last, also atomic
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -20,7 +21,9 @@ from importlib import metadata
 from pathlib import Path
 
 import leaflet
-from leaflet.edition import catalog, render, scripts
+from markupsafe import Markup
+
+from leaflet.edition import catalog, render, scripts, subset
 from leaflet.errors import BuildError, LeafletError
 from leaflet.files import sha256_file, write_atomic
 
@@ -142,6 +145,13 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False):
             env = render.environment(workspace.templates_dir)
         ctx = render.context(workspace, lang, translations, inputs)
         html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
+        if scripts.subset_ahead_families(lang):
+            # Second pass: the same HTML, plus @font-face rules for subsets of its text.
+            rules, names = subset.font_faces(lang, html, workspace.font_cache_dir)
+            ctx["font_faces"] = Markup(rules)
+            ctx["lang"] = dataclasses.replace(
+                lang, families=tuple(names.get(f, f) for f in lang.families))
+            html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
         jobs.append(Job(lang, inputs, html, translations.review_status, catalogue,
                         output_dir / f"{lang.code}.pdf"))
     if release and drafts:

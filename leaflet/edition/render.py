@@ -107,6 +107,7 @@ def context(workspace, lang, translations, input_hash: str) -> dict:
         "website": {"url": payloads["website"], "display": _display_url(payloads["website"])},
         "numbers": {k: format_decimal(v, locale=lang.locale) for k, v in PROCEDURE_NUMBERS.items()},
         "qr": {name: qr_svg(payload) for name, payload in payloads.items()},
+        "font_faces": Markup(""),
     }
 
 

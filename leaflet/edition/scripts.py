@@ -123,17 +123,28 @@ def fontconfig_family_for(lang: str, code: str) -> str:
 
 
 @functools.cache
-def font_file(family: str, bold: bool = False) -> Path:
-    """The file fontconfig uses for `family` (regular or bold); FontMissing if absent."""
+def font_face(family: str, bold: bool = False) -> tuple[Path, int]:
+    """The file and face index fontconfig uses for `family`; FontMissing if absent."""
     pattern = f"{family}:weight={'bold' if bold else 'regular'}"
-    out = _fc("fc-match", "-f", "%{family}\t%{file}", pattern)
-    found_families, _, file = out.partition("\t")
+    out = _fc("fc-match", "-f", "%{family}\t%{file}\t%{index}", pattern)
+    found_families, _, rest = out.partition("\t")
+    file, _, index = rest.partition("\t")
     if family not in [f.strip() for f in found_families.split(",")]:
         package = next((spec.get("debian") for spec in registry().values()
                         if family in spec["families"]), "fonts-noto-core")
         raise FontMissing(f"font family {family!r} is not installed",
                           hint=f"apt-get install {package}, or run `leaflet doctor`")
-    return Path(file)
+    return Path(file), int(index or 0)
+
+
+def font_file(family: str, bold: bool = False) -> Path:
+    return font_face(family, bold)[0]
+
+
+def subset_ahead_families(lang: Language) -> list[str]:
+    """Families of `lang` that fonts.toml says to subset before rendering (huge CJK faces)."""
+    spec = registry().get(lang.script, {})
+    return [f for f in lang.families if spec.get("subset_ahead") and f in spec["families"]]
 
 
 def font_files(lang: Language) -> list[Path]:
