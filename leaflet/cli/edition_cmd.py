@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -29,7 +30,7 @@ def build(settings, langs, jobs, force, release):
 
     workspace = settings.workspace()
     todo = list(langs) or list(workspace.languages)
-    with click.progressbar(length=len(todo), label="Rendering", file=click.get_text_stream("stderr"),
+    with click.progressbar(length=len(todo), label="Rendering", file=sys.stderr,
                            show_pos=True) as bar:
         result = run_build(workspace, langs or None, jobs=jobs, force=force, release=release,
                            progress=lambda code: bar.update(1))

@@ -11,6 +11,7 @@ renamed into place only when complete. The manifest is written last, also atomic
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -113,11 +114,21 @@ def _up_to_date(entry: dict | None, inputs: str, output_dir: Path) -> bool:
     return pdf.is_file() and sha256_file(pdf) == entry.get("sha256")
 
 
-def plan(workspace, codes=None, *, force: bool = False, release: bool = False):
-    """Validate everything and prepare the HTML of each language that needs rendering.
+@dataclass
+class Pending:
+    """A language whose PDF is missing or out of date: validated, not yet rendered."""
 
-    Returns (jobs, skipped codes, warnings, previous manifest). Raises LeafletError on
-    any bad input, before anything is written.
+    lang: scripts.Language
+    translations: catalog.Translations
+    inputs: str
+    dest: Path
+
+
+def plan(workspace, codes=None, *, force: bool = False, release: bool = False):
+    """Validate every input and decide which languages need rendering (cheap: no HTML yet).
+
+    Returns (pending languages, skipped codes, warnings, previous manifest). Raises
+    LeafletError on any bad input, before anything is written.
     """
     codes = list(codes) if codes else list(workspace.languages)
     langs = scripts.languages_for(workspace, codes)
@@ -129,8 +140,7 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False):
                          hint="verify them and set verified_on")
     output_dir = workspace.output_dir
     previous = read_manifest(output_dir)
-    env = None
-    jobs, skipped, drafts = [], [], []
+    pending, skipped, drafts = [], [], []
     for lang in langs:
         catalogue = catalog.catalog_path(workspace.translations_dir, lang.locale)
         translations = catalog.load_translations(catalogue)
@@ -141,9 +151,21 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False):
                                      output_dir):
             skipped.append(lang.code)
             continue
-        if env is None:
-            env = render.environment(workspace.templates_dir)
-        ctx = render.context(workspace, lang, translations, inputs)
+        pending.append(Pending(lang, translations, inputs, output_dir / f"{lang.code}.pdf"))
+    if release and drafts:
+        raise BuildError("release refused: draft translations: " + ", ".join(drafts),
+                         path=workspace.translations_dir,
+                         hint="a qualified translator reviews them (docs/translating.md)")
+    return pending, skipped, warnings, previous
+
+
+def prepare(workspace, pending: list[Pending]) -> list[Job]:
+    """The HTML of each pending language (TemplateError names the template and line)."""
+    env = render.environment(workspace.templates_dir)
+    jobs = []
+    for item in pending:
+        lang, translations = item.lang, item.translations
+        ctx = render.context(workspace, lang, translations, item.inputs)
         html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
         if scripts.subset_ahead_families(lang):
             # Second pass: the same HTML, plus @font-face rules for subsets of its text.
@@ -152,13 +174,9 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False):
             ctx["lang"] = dataclasses.replace(
                 lang, families=tuple(names.get(f, f) for f in lang.families))
             html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
-        jobs.append(Job(lang, inputs, html, translations.review_status, catalogue,
-                        output_dir / f"{lang.code}.pdf"))
-    if release and drafts:
-        raise BuildError("release refused: draft translations: " + ", ".join(drafts),
-                         path=workspace.translations_dir,
-                         hint="a qualified translator reviews them (docs/translating.md)")
-    return jobs, skipped, warnings, previous
+        jobs.append(Job(lang, item.inputs, html, translations.review_status,
+                        item.translations.path, item.dest))
+    return jobs
 
 
 def _render_job(html: str, base_url: str, dest: str) -> dict:
@@ -181,24 +199,32 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
     `progress(code)` is called after each language is rendered. Returns a BuildResult;
     raises LeafletError naming the file on bad input or a failed render.
     """
-    todo, skipped, warnings, previous = plan(workspace, codes, force=force, release=release)
+    pending, skipped, warnings, previous = plan(workspace, codes, force=force, release=release)
     output_dir = workspace.output_dir
     result = BuildResult(output_dir, previous, skipped=skipped, warnings=warnings)
     entries = dict(previous.get("languages", {})) if previous.get("edition") == \
         workspace.edition_id else {}
     failures = []
-    if todo:
-        output_dir.mkdir(parents=True, exist_ok=True)
+    todo = []
+    if pending:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
         base_url = str(workspace.templates_dir) + os.sep
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        if workers == 1:
-            _warm_up()
-            outcomes = ((job, _render_job(job.html, base_url, str(job.dest))) for job in todo)
-            outcomes = list(_each(outcomes, progress))
-        else:
-            ctx = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx,
-                                                        initializer=_warm_up) as pool:
+        with contextlib.ExitStack() as stack:
+            pool = None
+            if workers > 1:
+                # Started first, so the workers import WeasyPrint while the HTML is prepared.
+                pool = stack.enter_context(concurrent.futures.ProcessPoolExecutor(
+                    workers, mp_context=multiprocessing.get_context("fork"),
+                    initializer=_warm_up))
+                for _ in range(workers):
+                    pool.submit(_warm_up)
+            todo = prepare(workspace, pending)
+            output_dir.mkdir(parents=True, exist_ok=True)
+            if pool is None:
+                _warm_up()
+                outcomes = list(_each(((job, _render_job(job.html, base_url, str(job.dest)))
+                                       for job in todo), progress))
+            else:
                 futures = {pool.submit(_render_job, job.html, base_url, str(job.dest)): job
                            for job in todo}
                 outcomes = list(_each(((futures[f], f.result()) for f in

@@ -29,6 +29,25 @@ def catalog_path(translations_dir: Path, locale: str) -> Path:
     return translations_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+# A line of a .po file: blank, a comment, a keyword with a string, or a continued string.
+_PO_LINE = re.compile(r'^\s*(#.*|(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)\s+"(\\.|[^"\\])*"'
+                      r'|"(\\.|[^"\\])*")?\s*$')
+
+
+def _lexical_check(path: Path) -> None:
+    """Refuse what polib silently accepts, such as an unterminated string (file:line)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise CatalogError("not valid UTF-8", path=path, line=line,
+                           hint="save the file as UTF-8 (Poedit does)") from None
+    for number, line in enumerate(text.splitlines(), 1):
+        if not _PO_LINE.match(line):
+            raise CatalogError(f"syntax error: {line.strip()[:50]!r}", path=path, line=number,
+                               hint="each line is a comment, msgid/msgstr \"...\" or \"...\"")
+
+
 def read_po(path: Path):
     """Parse a .po/.pot file with polib; CatalogError with the line on a syntax error."""
     import polib
@@ -36,6 +55,7 @@ def read_po(path: Path):
     if not path.is_file():
         raise CatalogError("catalogue not found", path=path,
                            hint="create it with `leaflet catalog init LANG`")
+    _lexical_check(path)
     try:
         return polib.pofile(str(path), wrapwidth=76)
     except (OSError, UnicodeDecodeError, ValueError) as exc:

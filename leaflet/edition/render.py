@@ -7,6 +7,7 @@ injected from leaflet.toml; QR codes are generated as inline SVG paths with qrco
 
 from __future__ import annotations
 
+import functools
 import traceback
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def ltr(value) -> Markup:
     return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
+@functools.cache
 def qr_svg(payload: str) -> Markup:
     """An inline SVG QR code for `payload` (error correction M, 4-module quiet zone)."""
     import qrcode

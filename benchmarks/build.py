@@ -1,0 +1,139 @@
+"""Benchmark of `leaflet build`, measured side by side with its anchor in one run.
+
+Prints:
+- cold build of every configured language (a fresh output/, `leaflet build` as a user runs it)
+  against the anchor: a naive loop that calls WeasyPrint once per language, sequentially, in
+  one process, over the same HTML. Ratio = build / naive (goal <= 0.5 on 2 cores);
+- the no-op rebuild wall time (goal <= 1 s);
+- the largest PDF (goal <= 120 KB);
+- the build's peak RSS, summed over the process tree (goal <= 400 MB).
+
+Each timing is the median of --rounds runs, build and anchor alternating, so that a noisy
+neighbour on a shared machine hits both. Usage: .venv/bin/python benchmarks/build.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LEAFLET = [sys.executable, "-m", "leaflet"]
+
+NAIVE = r"""
+import json, sys, weasyprint
+jobs = json.load(open(sys.argv[1]))
+for job in jobs:
+    weasyprint.HTML(string=job["html"], base_url=job["base_url"]).write_pdf(job["dest"])
+"""
+
+
+def copy_workspace(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in ("templates", "translations"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "leaflet.toml", dest / "leaflet.toml")
+    return dest
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of `pid` and all its descendants, from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Wall time and peak tree RSS of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()}")
+    return elapsed, peak
+
+
+def naive_jobs(ws: Path, out: Path) -> Path:
+    """The HTML our build renders, written out for the naive anchor loop."""
+    sys.path.insert(0, str(ROOT))
+    from leaflet.edition import build
+    from leaflet.workspace import load_workspace
+
+    workspace = load_workspace(ws)
+    jobs = build.prepare(workspace, build.plan(workspace, force=True)[0])
+    out.mkdir(parents=True, exist_ok=True)
+    spec = [{"html": j.html, "base_url": str(workspace.templates_dir) + os.sep,
+             "dest": str(out / f"{j.lang.code}.pdf")} for j in jobs]
+    path = out / "jobs.json"
+    path.write_text(json.dumps(spec))
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        ws = copy_workspace(tmp / "ws")
+        jobs_file = naive_jobs(ws, tmp / "naive")  # also fills the font-subset cache once
+        languages = len(json.loads(jobs_file.read_text()))
+        cold, naive, peaks = [], [], []
+        for _ in range(args.rounds):
+            shutil.rmtree(ws / "output" / "2026-12", ignore_errors=True)
+            shutil.rmtree(ws / "output" / ".fonts", ignore_errors=True)
+            elapsed, peak = run([*LEAFLET, "-w", str(ws), "build"], cwd=ROOT)
+            cold.append(elapsed)
+            peaks.append(peak)
+            naive.append(run([sys.executable, "-c", NAIVE, str(jobs_file)], cwd=ROOT)[0])
+        noop = [run([*LEAFLET, "-w", str(ws), "build"], cwd=ROOT)[0] for _ in range(args.rounds)]
+        manifest = json.loads((ws / "output" / "2026-12" / "manifest.json").read_text())
+        largest = max(manifest["languages"].items(), key=lambda item: item[1]["bytes"])
+
+    cold_s, naive_s = statistics.median(cold), statistics.median(naive)
+    print(f"languages:            {languages} on {os.cpu_count()} CPUs")
+    print(f"cold build:           {cold_s:.2f} s (median of {args.rounds})")
+    print(f"naive WeasyPrint loop:{naive_s:6.2f} s (median of {args.rounds})")
+    print(f"ratio build/naive:    {cold_s / naive_s:.2f}   (goal <= 0.5)")
+    print(f"no-op rebuild:        {statistics.median(noop):.2f} s   (goal <= 1 s)")
+    print(f"largest PDF:          {largest[0]} {largest[1]['bytes'] / 1024:.1f} KB "
+          f"(goal <= 120 KB)")
+    print(f"peak RSS of build:    {max(peaks) / 2**20:.0f} MB   (goal <= 400 MB)")
+
+
+if __name__ == "__main__":
+    main()

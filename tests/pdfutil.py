@@ -1,0 +1,88 @@
+"""Reading built PDFs the way a reader or a print shop would: text, fonts, QR codes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+# Text extractors reverse right-to-left lines character by character, so the two letters
+# behind one lam-alef ligature glyph come out swapped ("لال" for "للا"). The PDF is right;
+# for comparison the letters of every run of lams and alefs are put in one fixed order.
+_LAM_ALEF = re.compile("[\u0644\u0622\u0623\u0625\u0627]{2,}")
+
+
+def squash(text: str) -> str:
+    """NFC text without whitespace or bidi controls, for whitespace-insensitive search."""
+    text = re.sub(r"\s+", "", _BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", text)))
+    return _LAM_ALEF.sub(lambda m: "".join(sorted(m.group(0))), text)
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page, extracted with pdfium (robust for complex scripts)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+
+
+def poppler_text(path: Path) -> str:
+    """The text as poppler's pdftotext extracts it: logical order for right-to-left lines."""
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def contains_text(path: Path, needle: str) -> bool:
+    """Whether `needle` is in the PDF's text as pdfium or poppler extract it.
+
+    pdfium keeps complex scripts intact but gives right-to-left words in visual order;
+    poppler reorders right-to-left lines logically. A sentence found by either is there.
+    """
+    wanted = squash(needle)
+    return any(wanted in squash(extract(path)) for extract in (pdf_text, poppler_text))
+
+
+def pdf_fonts(path: Path) -> dict[str, bool]:
+    """{font name without subset prefix: embedded?} for every font the pages use."""
+    from pypdf import PdfReader
+
+    fonts = {}
+    for page in PdfReader(str(path)).pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            name = str(font.get("/BaseFont", "")).lstrip("/")
+            name = re.sub(r"^[A-Z]{6}\+", "", name)
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            fonts[name] = any(key in descriptor for key in ("/FontFile", "/FontFile2",
+                                                            "/FontFile3"))
+    return fonts
+
+
+def qr_payloads(path: Path, dpi: int = 150) -> list[str]:
+    """Every QR code on every page, rasterised at `dpi` and decoded with zxing-cpp."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    found = []
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for page in pdf:
+            image = page.render(scale=dpi / 72).to_pil()
+            found.extend(code.text for code in zxingcpp.read_barcodes(image)
+                         if code.format == zxingcpp.BarcodeFormat.QRCode)
+    finally:
+        pdf.close()
+    return found

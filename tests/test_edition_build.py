@@ -1,0 +1,165 @@
+"""The coordinator builds every leaflet: one PDF per language, a manifest, and no surprises."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import polib
+import pytest
+
+from conftest import ROOT, configured_languages, copy_workspace, invoke
+from pdfutil import contains_text, pdf_fonts, qr_payloads
+
+HEADLINE = "You may be a victim of human trafficking. You are not alone."
+LANGUAGES = configured_languages()
+
+
+def translated(ws, locale: str, msgid: str) -> str:
+    po = polib.pofile(str(ws / "translations" / locale / "LC_MESSAGES" / "leaflet.po"))
+    return po.find(msgid).msgstr
+
+
+def locale_of(code: str) -> str:
+    from leaflet.edition.scripts import gettext_name
+
+    return gettext_name(code)
+
+
+def test_build_writes_every_language_and_a_manifest(built):
+    ws, manifest = built
+    assert manifest["edition"] == "2026-12" and manifest["date"] == "2026-12-01"
+    assert sorted(manifest["languages"]) == sorted(LANGUAGES)
+    for code, entry in manifest["languages"].items():
+        pdf = ws / "output" / manifest["edition"] / entry["pdf"]
+        assert pdf.is_file(), code
+        assert entry["bytes"] == pdf.stat().st_size
+        assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]) and re.fullmatch(
+            r"[0-9a-f]{64}", entry["inputs"])
+        assert entry["pages"] == 4, f"{code}: {entry['pages']} pages"
+        assert entry["review_status"] in ("draft", "reviewed")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_pdf_holds_translated_headline_and_helpline_number(built, code):
+    ws, manifest = built
+    pdf = ws / "output" / "2026-12" / f"{code}.pdf"
+    headline = translated(ws, locale_of(code), HEADLINE)
+    assert headline and (code == "en" or headline != HEADLINE), "no English fallback"
+    assert contains_text(pdf, headline), f"{code}: headline {headline!r} not in the PDF text"
+    assert contains_text(pdf, "078 055 800"), f"{code}: helpline number missing"
+    assert contains_text(pdf, "+32 78 055 800")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_font_is_embedded_and_is_the_registry_face(built, code):
+    ws, manifest = built
+    fonts = pdf_fonts(ws / "output" / "2026-12" / f"{code}.pdf")
+    assert fonts, code
+    assert all(fonts.values()), f"{code}: not embedded: {[n for n, e in fonts.items() if not e]}"
+    families = [f.replace(" ", "-") for f in manifest["languages"][code]["fonts"]]
+    for name in fonts:
+        assert any(name.startswith(family) for family in families), \
+            f"{code}: font {name} is not one of {families} (fontconfig fallback?)"
+
+
+@pytest.mark.parametrize("code, family", [("ar", "Noto-Sans-Arabic"),
+                                          ("zh-Hans", "Noto-Sans-CJK-SC"),
+                                          ("th", "Noto-Sans-Thai")])
+def test_scripts_use_their_noto_face(built, code, family):
+    ws, _ = built
+    names = pdf_fonts(ws / "output" / "2026-12" / f"{code}.pdf")
+    assert any(name.startswith(family) for name in names), names
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_qr_codes_decode_to_their_configured_payloads(built, code):
+    ws, manifest = built
+    found = qr_payloads(ws / "output" / "2026-12" / f"{code}.pdf", dpi=150)
+    expected = manifest["languages"][code]["qr"]
+    assert sorted(found) == sorted(expected.values())
+    assert expected["helpline"] == "tel:+3278055800"
+
+
+def test_website_follows_the_language_with_a_documented_fallback(built):
+    _, manifest = built
+    qr = {code: entry["qr"]["website"] for code, entry in manifest["languages"].items()}
+    assert qr["fr"] == "https://www.stoptraite.be"
+    assert qr["nl"] == "https://www.stopmensenhandel.be"
+    assert qr["th"] == "https://www.stopmensenhandel.be"  # no own entry: the default
+
+
+def test_build_is_reproducible_and_incremental(tmp_path):
+    ws = copy_workspace(tmp_path / "ws")
+    out = ws / "output" / "2026-12"
+    first = invoke(ws, "build", "--force")
+    assert first.exit_code == 0, first.output
+    sums = json.loads((out / "manifest.json").read_text())["languages"]
+    again = invoke(ws, "build", "--force")
+    assert again.exit_code == 0, again.output
+    assert json.loads((out / "manifest.json").read_text())["languages"] == sums
+
+    # Nothing changed: nothing rendered, no PDF touched.
+    mtimes = {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
+    noop = invoke(ws, "build")
+    assert noop.exit_code == 0 and "0 rendered" in noop.output, noop.output
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")} == mtimes
+
+    # One catalogue changed: only that language is rendered again.
+    po_path = ws / "translations" / "de" / "LC_MESSAGES" / "leaflet.po"
+    po = polib.pofile(str(po_path))
+    entry = po.find("Medical help.")
+    entry.msgstr = entry.msgstr.rstrip(".") + " (geändert)."
+    po.save()
+    changed = invoke(ws, "build")
+    assert changed.exit_code == 0, changed.output
+    now = {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
+    assert sorted(n for n in now if now[n] != mtimes[n]) == ["de.pdf"]
+    assert "1 rendered" in changed.output
+
+
+def test_each_page_prints_edition_date_and_input_reference(built):
+    ws, manifest = built
+    entry = manifest["languages"]["en"]
+    pdf = ws / "output" / "2026-12" / "en.pdf"
+    assert contains_text(pdf, f"Edition of December 1, 2026 · ref. {entry['inputs'][:8]}")
+    from pdfutil import pdf_text
+
+    pages = pdf_text(pdf).split("\n")
+    assert sum(entry["inputs"][:8] in line for line in pages) == entry["pages"]
+
+
+def test_draft_languages_say_so_in_their_language_and_in_english(built):
+    ws, manifest = built
+    assert manifest["languages"]["fr"]["review_status"] == "draft"
+    pdf = ws / "output" / "2026-12" / "fr.pdf"
+    assert contains_text(pdf, "Draft translation, not yet reviewed.")
+    assert contains_text(pdf, translated(ws, "fr", "Draft translation, not yet reviewed."))
+
+
+def test_release_build_refuses_drafts_and_unverified_details(workspace):
+    result = invoke(workspace, "build", "--release", "--lang", "en")
+    assert result.exit_code == 1
+    assert "release refused" in result.output and "leaflet.toml" in result.output
+    assert not (workspace / "output" / "2026-12").exists()
+
+
+def test_help_does_not_import_weasyprint():
+    for args in (["--help"], ["build", "--help"]):
+        code = ("import sys; from leaflet.cli import cli\n"
+                f"try:\n    cli({args!r})\nexcept SystemExit:\n    pass\n"
+                "assert 'weasyprint' not in sys.modules, 'weasyprint imported'\n"
+                "assert 'babel.dates' not in sys.modules\n")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+
+
+def test_doctor_reports_every_part_present():
+    result = invoke(ROOT, "doctor", "--format", "json")
+    findings = json.loads(result.output)
+    names = {f["name"] for f in findings}
+    assert {"lib:libharfbuzz-subset0", "font:Noto Sans CJK SC", "font:Noto Sans Arabic"} <= names
+    assert result.exit_code == 0, [f for f in findings if not f["ok"]]

@@ -1,0 +1,114 @@
+"""Bad input gets a one-line error naming the file (and line), and output/ stays untouched."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import copy_workspace, invoke
+
+
+def assert_one_line_error(result, *fragments, code=None):
+    assert result.exit_code != 0, result.output
+    if code is not None:
+        assert result.exit_code == code, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.output
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+    return errors[0]
+
+
+def pdfs_and_temps(ws):
+    out = ws / "output"
+    return sorted(p.name for p in out.rglob("*") if p.is_file()) if out.exists() else []
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return copy_workspace(tmp_path / "ws", languages=["en", "fr"])
+
+
+def test_template_using_an_undefined_value(ws):
+    template = ws / "templates" / "leaflet.html.j2"
+    lines = template.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if 'class="lead"' in line)
+    lines.insert(index, "<p>{{ centre_hours }}</p>")
+    template.write_text("\n".join(lines) + "\n")
+    result = invoke(ws, "build")
+    assert_one_line_error(result, f"leaflet.html.j2:{index + 1}:", "centre_hours", code=1)
+    assert pdfs_and_temps(ws) == []
+
+
+def test_template_syntax_error(ws):
+    template = ws / "templates" / "leaflet.html.j2"
+    template.write_text(template.read_text().replace("endfor %}", "endfo %}"))
+    result = invoke(ws, "build")
+    line = assert_one_line_error(result, "leaflet.html.j2:", code=1)
+    assert re.search(r"leaflet\.html\.j2:\d+:", line)
+    assert pdfs_and_temps(ws) == []
+
+
+def test_po_with_a_syntax_error(ws):
+    po = ws / "translations" / "fr" / "LC_MESSAGES" / "leaflet.po"
+    lines = po.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("msgstr") and i > 20)
+    lines[index] = lines[index].rstrip('"')  # an unterminated string
+    po.write_text("\n".join(lines) + "\n")
+    result = invoke(ws, "build")
+    assert_one_line_error(result, f"fr/LC_MESSAGES/leaflet.po:{index + 1}:", "syntax error",
+                          code=1)
+    assert pdfs_and_temps(ws) == []
+
+
+def test_po_with_an_untranslated_entry_never_falls_back_to_english(ws):
+    import polib
+
+    path = ws / "translations" / "fr" / "LC_MESSAGES" / "leaflet.po"
+    po = polib.pofile(str(path))
+    po.find("Medical help.").msgstr = ""
+    po.save()
+    line = polib.pofile(str(path)).find("Medical help.").linenum
+    result = invoke(ws, "build")
+    assert_one_line_error(result, f"leaflet.po:{line}:", "untranslated", code=1)
+    assert pdfs_and_temps(ws) == []
+
+
+def test_unknown_language_on_the_command_line(ws):
+    result = invoke(ws, "build", "--lang", "xx")
+    assert_one_line_error(result, "--lang", "'xx'", code=2)
+    assert pdfs_and_temps(ws) == []
+
+
+@pytest.mark.parametrize("old, new, fragments", [
+    ('id = "2026-12"\n', "", ["leaflet.toml:", "missing the field 'id'"]),
+    ("date = 2026-12-01", 'date = "1 December 2026"', ["leaflet.toml:", "not a valid date"]),
+    ("date = 2026-12-01", "date = 2026-13-01", ["leaflet.toml:", "not valid TOML"]),
+    ('phone = { value = "078 055 800"', 'phone = { valeur = "078 055 800"',
+     ["leaflet.toml:", "needs a non-empty 'value'"]),
+    ('verified_on = 2026-11-28 }\nphone_international',
+     'verified_on = "28/11/2026" }\nphone_international', ["leaflet.toml:", "not a valid date"]),
+])
+def test_leaflet_toml_with_a_missing_field_or_bad_date(ws, old, new, fragments):
+    path = ws / "leaflet.toml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    result = invoke(ws, "build")
+    line = assert_one_line_error(result, *fragments, code=1)
+    assert re.search(r"leaflet\.toml:\d+:", line), line
+    assert pdfs_and_temps(ws) == []
+
+
+def test_a_failed_render_leaves_no_partial_pdf(ws, monkeypatch):
+    from leaflet.edition import pdf
+
+    def broken(html, base_url):
+        raise RuntimeError("the renderer crashed")
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    result = invoke(ws, "build", "--jobs", "1")
+    assert_one_line_error(result, "rendering failed", code=1)
+    leftovers = [name for name in pdfs_and_temps(ws) if name.endswith((".pdf", ".tmp"))]
+    assert leftovers == []
