@@ -86,3 +86,32 @@ def qr_payloads(path: Path, dpi: int = 150) -> list[str]:
     finally:
         pdf.close()
     return found
+
+
+def reference_render(html: str, base_url: str) -> bytes:
+    """The leaflet's own HTML cut down to its first heading, rendered to PDF.
+
+    Text extraction of shaped scripts (Bengali, Devanagari pre-base vowels, Nastaliq) does
+    not give back the logical text, but it is deterministic: the same glyphs in the same
+    fonts at the same width extract the same way. Rendering the headline alone, in the
+    same page box, gives what the leaflet's headline must extract to.
+    """
+    import weasyprint
+
+    html = re.sub(r'<div class="footer">.*?</div>\s*', "", html, count=1, flags=re.S)
+    head, _, rest = html.partition("</h1>")
+    html = head + "</h1></section></body></html>"
+    return weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+
+
+def contains_headline(pdf: Path, headline: str, html: str, base_url: str, tmp: Path) -> bool:
+    """The headline is in the PDF: found directly, or as its reference render extracts."""
+    if contains_text(pdf, headline):
+        return True
+    reference = tmp / "reference.pdf"
+    reference.write_bytes(reference_render(html, base_url))
+    for extract in (pdf_text, poppler_text):
+        expected = squash(extract(reference))
+        if len(expected) >= 0.8 * len(squash(headline)) and expected in squash(extract(pdf)):
+            return True
+    return False

@@ -11,7 +11,7 @@ import polib
 import pytest
 
 from conftest import ROOT, configured_languages, copy_workspace, invoke
-from pdfutil import contains_text, pdf_fonts, qr_payloads
+from pdfutil import contains_headline, contains_text, pdf_fonts, qr_payloads
 
 HEADLINE = "You may be a victim of human trafficking. You are not alone."
 LANGUAGES = configured_languages()
@@ -42,13 +42,24 @@ def test_build_writes_every_language_and_a_manifest(built):
         assert entry["review_status"] in ("draft", "reviewed")
 
 
+def leaflet_html(ws, code: str) -> tuple[str, str]:
+    """The HTML the build renders for `code`, and its base URL."""
+    from leaflet.edition import build
+    from leaflet.workspace import load_workspace
+
+    workspace = load_workspace(ws)
+    job = build.prepare(workspace, build.plan(workspace, [code], force=True)[0])[0]
+    return job.html, str(workspace.templates_dir) + "/"
+
+
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_pdf_holds_translated_headline_and_helpline_number(built, code):
+def test_pdf_holds_translated_headline_and_helpline_number(built, code, tmp_path):
     ws, manifest = built
     pdf = ws / "output" / "2026-12" / f"{code}.pdf"
     headline = translated(ws, locale_of(code), HEADLINE)
     assert headline and (code == "en" or headline != HEADLINE), "no English fallback"
-    assert contains_text(pdf, headline), f"{code}: headline {headline!r} not in the PDF text"
+    assert contains_headline(pdf, headline, *leaflet_html(ws, code), tmp_path), \
+        f"{code}: headline {headline!r} not in the PDF text"
     assert contains_text(pdf, "078 055 800"), f"{code}: helpline number missing"
     assert contains_text(pdf, "+32 78 055 800")
 
