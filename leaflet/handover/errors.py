@@ -1,0 +1,72 @@
+"""The hand-over log's exceptions: what the CLI turns into one-line messages and exit codes.
+
+A record that breaks the format is bad usage (exit code 2) and says which field, and for an
+import which line, is wrong. A broken hash chain, a database at the wrong schema version or a
+database that cannot be opened are failures (exit code 1) that say what to do next.
+"""
+
+from __future__ import annotations
+
+from leaflet.errors import LeafletError, UsageError
+
+
+class RecordError(UsageError):
+    """One field of an encounter record is missing or invalid.
+
+    `field` is the JSON field name of the interchange format (docs/log-format.md); the CLI
+    maps it to the option that sets it. `line` is set when the record came from a file.
+    """
+
+    def __init__(self, field: str, message: str, *, line: int | None = None,
+                 path: str | None = None, hint: str | None = None):
+        super().__init__(message, path=path, line=line, hint=hint)
+        self.field = field
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path + (f":{self.line}" if self.line else "") + ": "
+        elif self.line:
+            where = f"line {self.line}: "
+        tail = f" ({self.hint})" if self.hint else ""
+        return f"{where}field {self.field!r}: {self.message}{tail}"
+
+
+class ImportRefused(UsageError):
+    """An import file has bad lines; nothing was imported. One message line per bad line."""
+
+    MAX_LISTED = 20
+
+    def __init__(self, path: str, errors: list[RecordError]):
+        self.errors = errors
+        lines = sorted({e.line for e in errors if e.line})
+        super().__init__(f"{len(lines)} bad line(s) ({', '.join(map(str, lines[:50]))}"
+                         f"{', …' if len(lines) > 50 else ''}); nothing imported", path=path)
+
+    def __str__(self) -> str:
+        shown = [str(e) for e in self.errors[: self.MAX_LISTED]]
+        if len(self.errors) > self.MAX_LISTED:
+            shown.append(f"… and {len(self.errors) - self.MAX_LISTED} more")
+        return "\n".join([*shown, f"{self.path}: {self.message}"])
+
+
+class StoreError(LeafletError):
+    """The database cannot be opened, created or written."""
+
+
+class SchemaError(StoreError):
+    """The database's schema version is not the one this leaflet writes."""
+
+
+class UnknownRecord(LeafletError):
+    """`log show ID` names no record."""
+
+
+class ChainBroken(LeafletError):
+    """`log verify` found a record that was altered, removed or inserted out of turn."""
+
+    def __init__(self, message: str, *, seq: int | None = None, record_id: str | None = None,
+                 hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.seq = seq
+        self.record_id = record_id

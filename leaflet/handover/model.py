@@ -1,0 +1,410 @@
+"""The encounter record: its fields, the checks that make a record well-formed, its hash.
+
+One record says what happened when a service met a person who may be a victim: the service's
+assessment, the languages the person understands, whether the leaflet was handed over (in
+which language and edition), what was arranged with a support centre, whether the Foreigners
+Department was informed. It holds exactly what the duties in DUTY-RULES.md need and nothing
+that identifies the person: there is no field for a name, a birth date, an address or a
+document number, unknown fields are refused, and the two free-text fields (`case_ref`,
+`not_given_note`) refuse anything shaped like a Belgian national register number.
+
+A record that is well-formed but breaks a duty is a fact to record; the report judges it. The
+checks here only refuse what is malformed. Each check is a small named function raising
+RecordError naming the JSON field; `validate` runs them in field order.
+
+Standard library only: this module is on the hand-over path, which must start fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from leaflet.handover import languages
+from leaflet import workspace
+from leaflet.handover.choices import (ASSESSMENTS, CENTRE_ACTIONS, CENTRES, LEAFLET_OUTCOMES,
+                                      NOT_GIVEN_REASONS, RESIDENCE_STATUSES, SERVICES)
+from leaflet.handover.errors import RecordError
+from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
+
+assert CENTRES == workspace.CENTRES
+
+# The interchange format's fields, in the order docs/log-format.md lists them.
+FIELDS = (
+    "id", "occurred_at", "service", "unit", "officer", "assessment", "residence_status",
+    "person_languages", "leaflet", "leaflet_language", "leaflet_edition", "not_given_reason",
+    "not_given_note", "centre_action", "centre", "foreigners_dept_informed", "amends",
+    "case_ref",
+)
+# Stored beside each record by the database that holds it; exports may carry them
+# (`--with-chain`), imports ignore them because the receiving database builds its own chain.
+CHAIN_FIELDS = ("seq", "recorded_at", "prev_hash", "hash")
+
+GENESIS_HASH = "0" * 64  # the prev_hash of the first record of a log
+NOTE_MAX = 200
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./_-]{0,39}$")  # unit and officer codes
+EDITION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # as [edition] id
+# A Belgian national register number: YYMMDD, a 3-digit serial, a 2-digit check, 11 digits
+# written plain or with separators at those places (85073003328, 85.07.30-033.28).
+_NATIONAL_NUMBER = re.compile(
+    r"(?<!\d)\d{2}[ ./-]?\d{2}[ ./-]?\d{2}[ ./-]?\d{3}[ ./-]?\d{2}(?!\d)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A clock a few minutes fast must not refuse a record made "now"; a date years ahead is a typo.
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Encounter:
+    """A well-formed record. Build it with `validate`, never directly from user input."""
+
+    id: str
+    occurred_at: str
+    service: str
+    unit: str
+    officer: str
+    assessment: str
+    residence_status: str
+    person_languages: tuple[str, ...]
+    leaflet: str
+    leaflet_language: str | None
+    leaflet_edition: str | None
+    not_given_reason: str | None
+    not_given_note: str | None
+    centre_action: str
+    centre: str | None
+    foreigners_dept_informed: bool | None
+    amends: str | None
+    case_ref: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as the JSON object of the interchange format (fields in format order)."""
+        data = {name: getattr(self, name) for name in FIELDS}
+        data["person_languages"] = list(self.person_languages)
+        return data
+
+    @property
+    def occurred_utc(self) -> dt.datetime:
+        """occurred_at in UTC without tzinfo: the stored column that SQL filters on."""
+        return (dt.datetime.fromisoformat(self.occurred_at)
+                .astimezone(dt.timezone.utc).replace(tzinfo=None))
+
+
+def canonical_json(data: Mapping[str, Any]) -> bytes:
+    """The canonical bytes of a record: keys sorted, no spaces, UTF-8.
+
+    For the values a record holds (strings, booleans, null, lists of strings) this is the
+    JSON Canonicalization Scheme of RFC 8785, so anyone can recompute a hash without this code.
+    """
+    return json.dumps(data, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+
+
+def chain_hash(prev_hash: str, record: Mapping[str, Any], recorded_at: str) -> str:
+    """sha256(prev_hash || canonical JSON of the record with its recorded_at), hex.
+
+    `prev_hash` enters as its 64 hex characters. recorded_at is hashed with the record so the
+    time the database received it cannot be changed unseen either.
+    """
+    document = dict(record)
+    document["recorded_at"] = recorded_at
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical_json(document)).hexdigest()
+
+
+def utc_now_text() -> str:
+    """Now in UTC as stored in `recorded_at`: 2026-12-01T09:30:00.123Z."""
+    now = dt.datetime.now(dt.timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def local_now_text() -> str:
+    """Now with the machine's UTC offset, the default of occurred_at."""
+    return dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def looks_like_national_number(text: str) -> bool:
+    """True when `text` holds 11 digits shaped like a Belgian national register number."""
+    return bool(_NATIONAL_NUMBER.search(text))
+
+
+# --- the checks: one function per field, then the rules that tie fields together ---------
+
+class _Context:
+    """What the checks need beyond the record: the case_ref pattern and, for files, the line."""
+
+    def __init__(self, case_ref_pattern: str, line: int | None, now: dt.datetime | None):
+        self.case_ref = re.compile(case_ref_pattern)
+        self.case_ref_pattern = case_ref_pattern
+        self.line = line
+        self.now = now
+
+    def fail(self, field: str, message: str, hint: str | None = None):
+        raise RecordError(field, message, line=self.line, hint=hint)
+
+
+def _string(ctx: _Context, field: str, value, *, nullable: bool) -> str | None:
+    if value is None:
+        if nullable:
+            return None
+        ctx.fail(field, "is required")
+    if not isinstance(value, str):
+        ctx.fail(field, f"must be a string{' or null' if nullable else ''}, not {value!r}")
+    if value == "" and nullable:
+        return None  # an empty option or CSV cell means "not given"
+    return value
+
+
+def _choice(ctx: _Context, field: str, value, choices: tuple[str, ...], *,
+            nullable: bool = False) -> str | None:
+    value = _string(ctx, field, value, nullable=nullable)
+    if value is not None and value not in choices:
+        ctx.fail(field, f"{value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def check_id(ctx: _Context, value) -> str:
+    return _uuid(ctx, "id", value, nullable=False)
+
+
+def _uuid(ctx: _Context, field: str, value, *, nullable: bool) -> str | None:
+    value = _string(ctx, field, value, nullable=nullable)
+    if value is None:
+        return None
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        ctx.fail(field, f"{value!r} is not a UUID")
+    if len(value) != 36:
+        ctx.fail(field, f"{value!r} is not a UUID in its 8-4-4-4-12 form")
+    return str(parsed)
+
+
+def check_occurred_at(ctx: _Context, value) -> str:
+    value = _string(ctx, "occurred_at", value, nullable=False)
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        ctx.fail("occurred_at", f"{value!r} is not an ISO 8601 date and time",
+                 hint="like 2026-12-01T14:30:00+01:00")
+    if "T" not in value.upper() and " " not in value:
+        ctx.fail("occurred_at", f"{value!r} has no time of day",
+                 hint="like 2026-12-01T14:30:00+01:00")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        ctx.fail("occurred_at", f"{value!r} has no UTC offset",
+                 hint="add one, like 2026-12-01T14:30:00+01:00")
+    now = ctx.now or dt.datetime.now(dt.timezone.utc)
+    if moment > now + FUTURE_TOLERANCE:
+        ctx.fail("occurred_at", f"{value!r} is in the future")
+    return moment.isoformat()
+
+
+def check_code(ctx: _Context, field: str, value) -> str:
+    value = _string(ctx, field, value, nullable=False)
+    if not CODE_PATTERN.match(value):
+        ctx.fail(field, f"{value!r} is not a code (letters, digits, '.', '/', '_', '-', "
+                        "at most 40, no spaces)")
+    return value
+
+
+def check_person_languages(ctx: _Context, value) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        ctx.fail("person_languages", f"must be a list of language codes, not {value!r}")
+    if not value:
+        ctx.fail("person_languages", "needs at least one code ('und' when unknown)")
+    codes = []
+    for item in value:
+        try:
+            code = languages.normalise(item)
+        except languages.LanguageError as exc:
+            ctx.fail("person_languages", str(exc))
+        if code in codes:
+            ctx.fail("person_languages", f"{code!r} is listed twice")
+        codes.append(code)
+    if languages.UNKNOWN in codes and len(codes) > 1:
+        ctx.fail("person_languages", "'und' means the language is unknown: give it alone")
+    return tuple(codes)
+
+
+def check_leaflet_language(ctx: _Context, value) -> str | None:
+    value = _string(ctx, "leaflet_language", value, nullable=True)
+    if value is None:
+        return None
+    try:
+        code = languages.normalise(value)
+    except languages.LanguageError as exc:
+        ctx.fail("leaflet_language", str(exc))
+    if code == languages.UNKNOWN:
+        ctx.fail("leaflet_language", "a leaflet is printed in a known language, not 'und'")
+    return code
+
+
+def check_edition(ctx: _Context, value) -> str | None:
+    value = _string(ctx, "leaflet_edition", value, nullable=True)
+    if value is not None and not EDITION_PATTERN.match(value):
+        ctx.fail("leaflet_edition", f"{value!r} is not an edition id "
+                                    "(letters, digits, '.', '_', '-')")
+    return value
+
+
+def check_note(ctx: _Context, value) -> str | None:
+    value = _string(ctx, "not_given_note", value, nullable=True)
+    if value is None:
+        return None
+    if len(value) > NOTE_MAX:
+        ctx.fail("not_given_note", f"is {len(value)} characters long; at most {NOTE_MAX}")
+    if not value.strip():
+        ctx.fail("not_given_note", "is blank")
+    if _CONTROL.search(value):
+        ctx.fail("not_given_note", "holds a line break or control character; keep it one line")
+    if looks_like_national_number(value):
+        ctx.fail("not_given_note", "holds what looks like a national register number",
+                 hint="the log must not identify the person")
+    return value
+
+
+def check_foreigners_dept(ctx: _Context, value) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        ctx.fail("foreigners_dept_informed", f"must be true, false or null, not {value!r}")
+    return value
+
+
+def check_case_ref(ctx: _Context, value) -> str | None:
+    value = _string(ctx, "case_ref", value, nullable=True)
+    if value is None:
+        return None
+    if looks_like_national_number(value):
+        ctx.fail("case_ref", "looks like a national register number (11 digits)",
+                 hint="use a pseudonymous reference such as the police report number")
+    if not ctx.case_ref.fullmatch(value):
+        ctx.fail("case_ref", f"{value!r} does not match the case_ref pattern "
+                             f"{ctx.case_ref_pattern}")
+    return value
+
+
+def rule_leaflet_language_iff_given(ctx: _Context, r: dict) -> None:
+    if r["leaflet"] == "given" and r["leaflet_language"] is None:
+        ctx.fail("leaflet_language", "is required when the leaflet was given")
+    if r["leaflet"] != "given" and r["leaflet_language"] is not None:
+        ctx.fail("leaflet_language", f"must be null when the leaflet was {r['leaflet']}")
+
+
+def rule_edition_only_when_given(ctx: _Context, r: dict) -> None:
+    # An edition on a record where no leaflet changed hands would make the trace of who got
+    # an edition (say, one with a wrong phone number) name people who got nothing.
+    if r["leaflet"] != "given" and r["leaflet_edition"] is not None:
+        ctx.fail("leaflet_edition", f"must be null when the leaflet was {r['leaflet']}")
+
+
+def rule_reason_iff_not_given(ctx: _Context, r: dict) -> None:
+    if r["leaflet"] == "not_given" and r["not_given_reason"] is None:
+        ctx.fail("not_given_reason", "is required when the leaflet was not given")
+    if r["leaflet"] != "not_given" and r["not_given_reason"] is not None:
+        ctx.fail("not_given_reason", f"must be null when the leaflet was {r['leaflet']}")
+
+
+def rule_note_only_when_not_given(ctx: _Context, r: dict) -> None:
+    # Free text is where identifying details slip in; it is allowed only where the format
+    # needs it: to explain a leaflet that was not given or was refused.
+    if r["leaflet"] == "given" and r["not_given_note"] is not None:
+        ctx.fail("not_given_note", "must be null when the leaflet was given")
+
+
+def rule_centre_iff_action(ctx: _Context, r: dict) -> None:
+    if r["centre_action"] != "none" and r["centre"] is None:
+        ctx.fail("centre", f"is required when centre_action is {r['centre_action']}")
+    if r["centre_action"] == "none" and r["centre"] is not None:
+        ctx.fail("centre", "must be null when centre_action is none")
+
+
+def rule_amends_another_record(ctx: _Context, r: dict) -> None:
+    if r["amends"] is not None and r["amends"] == r["id"]:
+        ctx.fail("amends", "a record cannot amend itself")
+
+
+FIELD_CHECKS: dict[str, Callable[[_Context, Any], Any]] = {
+    "id": check_id,
+    "occurred_at": check_occurred_at,
+    "service": lambda ctx, v: _choice(ctx, "service", v, SERVICES),
+    "unit": lambda ctx, v: check_code(ctx, "unit", v),
+    "officer": lambda ctx, v: check_code(ctx, "officer", v),
+    "assessment": lambda ctx, v: _choice(ctx, "assessment", v, ASSESSMENTS),
+    "residence_status": lambda ctx, v: _choice(ctx, "residence_status", v, RESIDENCE_STATUSES),
+    "person_languages": check_person_languages,
+    "leaflet": lambda ctx, v: _choice(ctx, "leaflet", v, LEAFLET_OUTCOMES),
+    "leaflet_language": check_leaflet_language,
+    "leaflet_edition": check_edition,
+    "not_given_reason": lambda ctx, v: _choice(ctx, "not_given_reason", v, NOT_GIVEN_REASONS,
+                                               nullable=True),
+    "not_given_note": check_note,
+    "centre_action": lambda ctx, v: _choice(ctx, "centre_action", v, CENTRE_ACTIONS),
+    "centre": lambda ctx, v: _choice(ctx, "centre", v, CENTRES, nullable=True),
+    "foreigners_dept_informed": check_foreigners_dept,
+    "amends": lambda ctx, v: _uuid(ctx, "amends", v, nullable=True),
+    "case_ref": check_case_ref,
+}
+RULES = (rule_leaflet_language_iff_given, rule_edition_only_when_given,
+         rule_reason_iff_not_given, rule_note_only_when_not_given, rule_centre_iff_action,
+         rule_amends_another_record)
+assert tuple(FIELD_CHECKS) == FIELDS
+
+
+def validate(data: Mapping[str, Any], *, case_ref_pattern: str = DEFAULT_CASE_REF_PATTERN,
+             line: int | None = None, strict_fields: bool = True,
+             now: dt.datetime | None = None) -> Encounter:
+    """Check a record given as a JSON-like mapping and return it as an Encounter.
+
+    With `strict_fields` (files), every field of the format must be present and no other
+    field may be (the chain fields of an export excepted). Raises RecordError naming the
+    first bad field, with `line` when given.
+    """
+    ctx = _Context(case_ref_pattern, line, now)
+    if strict_fields:
+        unknown = [k for k in data if k not in FIELDS and k not in CHAIN_FIELDS]
+        if unknown:
+            ctx.fail(unknown[0], "is not a field of the log format",
+                     hint="the log holds no personal data; see docs/log-format.md")
+        missing = [k for k in FIELDS if k not in data]
+        if missing:
+            ctx.fail(missing[0], "is missing (use null when it does not apply)")
+    clean = {name: check(ctx, data.get(name)) for name, check in FIELD_CHECKS.items()}
+    for rule in RULES:
+        rule(ctx, clean)
+    return Encounter(**clean)
+
+
+def validate_field(field: str, value: Any, *,
+                   case_ref_pattern: str = DEFAULT_CASE_REF_PATTERN) -> Any:
+    """Check one field alone (a prompt's answer); its normalised value, or RecordError."""
+    return FIELD_CHECKS[field](_Context(case_ref_pattern, None, None), value)
+
+
+def questions(values: Mapping[str, Any]) -> list[str]:
+    """The fields the desk must still answer, given those answered so far (None = not yet).
+
+    Beyond what the format requires, the desk is asked whether the Foreigners Department was
+    informed whenever that duty applies (DUTY-RULES.md, FOREIGNERS-DEPT): the record is the
+    only place the answer can come from.
+    """
+    needed = [f for f in ("service", "unit", "officer", "assessment", "residence_status",
+                          "person_languages", "leaflet") if not values.get(f)]
+    if values.get("leaflet") == "given" and not values.get("leaflet_language"):
+        needed.append("leaflet_language")
+    if values.get("leaflet") == "not_given" and not values.get("not_given_reason"):
+        needed.append("not_given_reason")
+    if not values.get("centre_action"):
+        needed.append("centre_action")
+    elif values["centre_action"] != "none" and not values.get("centre"):
+        needed.append("centre")
+    if (values.get("assessment") == "victim"
+            and values.get("residence_status") in ("illegal", "provisional")
+            and values.get("foreigners_dept_informed") is None):
+        needed.append("foreigners_dept_informed")
+    return needed
