@@ -1,0 +1,87 @@
+"""Append one record to an existing SQLite log with the standard library only.
+
+`leaflet handover` runs at a desk, once per encounter, as a fresh process; importing
+SQLAlchemy alone costs about four times a bare `python -c "import click, sqlite3"`. So when the
+log is a SQLite file that already exists at the current schema version, the hand-over path
+appends here, doing exactly what `Store.append` does: `BEGIN IMMEDIATE`, read the head, insert
+the rows built by leaflet.handover.layout, commit. Anything else (a new file, another schema
+version, another database) returns None and the caller uses the SQLAlchemy store, which
+creates, refuses or upgrades as it should. The tests run both writers against the same files.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from leaflet.handover import layout
+from leaflet.handover.errors import RecordError, SchemaError, StoreError
+from leaflet.handover.model import GENESIS_HASH, Encounter, chain_hash, utc_now_text
+
+BUSY_TIMEOUT_S = 60  # as leaflet.handover.store.BUSY_TIMEOUT_S
+
+_INSERT_LOG = (f"INSERT INTO {layout.LOG_TABLE} ({', '.join(layout.LOG_COLUMNS)}) "
+               f"VALUES ({', '.join(':' + c for c in layout.LOG_COLUMNS)})")
+_INSERT_LANGUAGE = (f"INSERT INTO {layout.LANGUAGE_TABLE} ({', '.join(layout.LANGUAGE_COLUMNS)}) "
+                    f"VALUES ({', '.join(':' + c for c in layout.LANGUAGE_COLUMNS)})")
+
+
+def append(path: Path, encounter: Encounter) -> str | None:
+    """Append `encounter` to the log in `path`; its hash, or None when the store must do it."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot open {path}: {error}") from None
+    try:
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        con.execute("PRAGMA synchronous = FULL")  # see Store: evidence survives a power cut
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            digest = _append_locked(con, path, encounter)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        if digest is None:
+            con.execute("ROLLBACK")
+            return None
+        con.execute("COMMIT")
+        return digest
+    except sqlite3.Error as error:
+        hint = "another writer held the log too long; try again" if "locked" in str(error) else None
+        raise StoreError(f"{path}: {error}", hint=hint) from None
+    finally:
+        con.close()
+
+
+def _append_locked(con: sqlite3.Connection, path: Path, encounter: Encounter) -> str | None:
+    try:
+        version = con.execute(f"SELECT max(version) FROM {layout.SCHEMA_TABLE}").fetchone()[0]
+    except sqlite3.OperationalError:
+        return None  # no schema table: not a log yet, the store creates it
+    if version != layout.SCHEMA_VERSION:
+        return None  # the store says what to do (upgrade, or a newer leaflet)
+    if encounter.amends is not None and not _exists(con, encounter.amends):
+        raise RecordError("amends", f"no record {encounter.amends} in the log",
+                          hint="a correction names the id of the record it corrects")
+    if _exists(con, encounter.id):
+        raise RecordError("id", f"{encounter.id} is already in the log")
+    head = con.execute(f"SELECT seq, hash FROM {layout.LOG_TABLE} "
+                       "ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    recorded_at = utc_now_text()
+    digest = chain_hash(prev_hash, encounter.to_dict(), recorded_at)
+    row = layout.log_row(encounter, seq=seq, recorded_at=recorded_at, prev_hash=prev_hash,
+                         hash=digest)
+    row["occurred_utc"] = row["occurred_utc"].strftime(layout.SQLITE_DATETIME_FORMAT)
+    if row["foreigners_dept_informed"] is not None:
+        row["foreigners_dept_informed"] = int(row["foreigners_dept_informed"])
+    con.execute(_INSERT_LOG, row)
+    con.executemany(_INSERT_LANGUAGE, layout.language_rows(encounter, seq))
+    return digest
+
+
+def _exists(con: sqlite3.Connection, record_id: str) -> bool:
+    return con.execute(f"SELECT 1 FROM {layout.LOG_TABLE} WHERE id = ?",
+                       (record_id,)).fetchone() is not None
