@@ -1,0 +1,378 @@
+"""Commands of the hand-over log: `leaflet handover`, `leaflet log …`, `leaflet db upgrade`.
+
+`handover` is run at a desk right after an encounter, so it imports only the record checks
+at start; the store is imported by the core function when it is needed. Missing answers are
+asked for when stdin is a terminal and named as missing options when it is not.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from leaflet.handover.choices import (ASSESSMENTS, CENTRE_ACTIONS, CENTRES, LEAFLET_OUTCOMES,
+                                      NOT_GIVEN_REASONS, RESIDENCE_STATUSES, SERVICES)
+
+# The option that sets each field of the record, for messages about that field.
+OPTION_OF_FIELD = {
+    "occurred_at": "--occurred-at", "service": "--service", "unit": "--unit",
+    "officer": "--officer", "assessment": "--assessment",
+    "residence_status": "--residence-status", "person_languages": "--person-language",
+    "leaflet": "--leaflet", "leaflet_language": "--leaflet-language",
+    "leaflet_edition": "--edition", "not_given_reason": "--not-given-reason",
+    "not_given_note": "--note", "centre_action": "--centre-action", "centre": "--centre",
+    "foreigners_dept_informed": "--foreigners-dept-informed/--foreigners-dept-not-informed",
+    "amends": "--amends", "case_ref": "--case-ref",
+}
+
+# Prompts for the fields a desk must answer: (text, choices or None).
+QUESTIONS = {
+    "service": ("Service", SERVICES),
+    "unit": ("Unit code", None),
+    "officer": ("Officer code", None),
+    "assessment": ("Assessment", ASSESSMENTS),
+    "residence_status": ("Residence status", RESIDENCE_STATUSES),
+    "person_languages": ("Languages the person understands (codes like ti or ar-MA, "
+                         "space-separated; und if unknown)", None),
+    "leaflet": ("Leaflet", LEAFLET_OUTCOMES),
+    "leaflet_language": ("Language of the leaflet handed over", None),
+    "not_given_reason": ("Why not given", NOT_GIVEN_REASONS),
+    "centre_action": ("Support centre action", CENTRE_ACTIONS),
+    "centre": ("Support centre", CENTRES),
+    "foreigners_dept_informed": ("Foreigners Department informed?", None),
+}
+
+
+def db_option(function):
+    return click.option(
+        "--db", metavar="URL", envvar="LEAFLET_DB",
+        help="The log's database: a SQLAlchemy URL (postgresql+psycopg://…) or a SQLite file "
+             "path. Default: handover.sqlite3 in the user data folder. Env: LEAFLET_DB.",
+    )(function)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _workspace_or_none(settings):
+    """The workspace when one is named or found; the desk can record without one."""
+    if settings.workspace_dir is None:
+        from leaflet.errors import ConfigError
+        from leaflet.workspace import find_workspace
+
+        try:
+            find_workspace()
+        except ConfigError:
+            return None
+    return settings.workspace()
+
+
+def _record_error(error) -> click.UsageError:
+    option = OPTION_OF_FIELD.get(error.field, error.field)
+    hint = f" ({error.hint})" if error.hint else ""
+    return click.UsageError(f"{option}: {error.message}{hint}")
+
+
+@click.command()
+@click.option("--service", type=click.Choice(SERVICES), envvar="LEAFLET_SERVICE",
+              help="The service that met the person. Env: LEAFLET_SERVICE.")
+@click.option("--unit", metavar="CODE", envvar="LEAFLET_UNIT",
+              help="The unit's code (a desk sets LEAFLET_UNIT once).")
+@click.option("--officer", metavar="CODE", envvar="LEAFLET_OFFICER",
+              help="The officer's code (a desk sets LEAFLET_OFFICER once).")
+@click.option("--assessment", type=click.Choice(ASSESSMENTS),
+              help="victim: good reason to believe so (§5.1); uncertain (§5.2); implicated "
+                   "in the trafficking (§5.3).")
+@click.option("--residence-status", type=click.Choice(RESIDENCE_STATUSES))
+@click.option("--person-language", "person_languages", multiple=True, metavar="CODE",
+              help="A language the person understands (BCP 47, repeatable; und if unknown).")
+@click.option("--leaflet", type=click.Choice(LEAFLET_OUTCOMES),
+              help="Was the leaflet handed over?")
+@click.option("--leaflet-language", metavar="CODE",
+              help="Language of the leaflet handed over (required with --leaflet given).")
+@click.option("--edition", "leaflet_edition", metavar="ID",
+              help="Edition of the leaflet handed over (default: the workspace's edition).")
+@click.option("--not-given-reason", type=click.Choice(NOT_GIVEN_REASONS),
+              help="Required with --leaflet not_given.")
+@click.option("--note", "not_given_note", metavar="TEXT",
+              help="Why the leaflet was not given or refused; at most 200 characters, "
+                   "nothing that identifies the person.")
+@click.option("--centre-action", type=click.Choice(CENTRE_ACTIONS),
+              help="What was arranged with a support centre.")
+@click.option("--centre", type=click.Choice(CENTRES),
+              help="The support centre (required unless --centre-action none).")
+@click.option("--foreigners-dept-informed/--foreigners-dept-not-informed", default=None,
+              help="Whether the Foreigners Department was informed.")
+@click.option("--case-ref", metavar="REF",
+              help="A pseudonymous reference such as the police report number; never a "
+                   "national register number.")
+@click.option("--occurred-at", metavar="ISO-8601",
+              help="When the encounter happened, with its UTC offset (default: now).")
+@click.option("--amends", metavar="ID", help="Record a correction of the record ID.")
+@db_option
+@click.pass_obj
+def handover(settings, db, **values):
+    """Record one encounter and what was handed over; prints the new record's id.
+
+    Options not given are asked for when stdin is a terminal; otherwise a missing
+    option is an error (exit code 2). A correction is a new record naming the one it
+    corrects with --amends.
+
+    \b
+    Example:  export LEAFLET_UNIT=PZ-5339 LEAFLET_OFFICER=A1234
+              leaflet handover --service police --assessment uncertain \\
+                --residence-status unknown --person-language ti --leaflet given \\
+                --leaflet-language ti --centre-action contact_arranged --centre payoke
+    """
+    from leaflet.handover import service
+    from leaflet.handover.errors import RecordError
+    from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
+
+    values["person_languages"] = list(values["person_languages"])
+    workspace = _workspace_or_none(settings)
+    try:
+        _ask(values, workspace)
+    except RecordError as error:
+        raise _record_error(error) from None
+    pattern = workspace.case_ref_pattern if workspace else DEFAULT_CASE_REF_PATTERN
+    try:
+        record_id = service.record(db, values, case_ref_pattern=pattern)
+    except RecordError as error:
+        raise _record_error(error) from None
+    click.echo(record_id)
+
+
+def _ask(values: dict, workspace) -> None:
+    """Fill in the answers the desk still owes: prompt on a terminal, else name them."""
+    from leaflet.handover.model import questions
+
+    interactive = _interactive()
+    if not interactive:
+        missing = questions(values)
+        if missing:
+            raise click.UsageError("missing " + ", ".join(_describe(f) for f in missing))
+    while True:
+        missing = questions(values)
+        if not missing:
+            break
+        values[missing[0]] = _prompt(missing[0])
+    if values["leaflet"] == "given" and not values.get("leaflet_edition"):
+        if workspace is not None:
+            values["leaflet_edition"] = workspace.edition_id
+        elif interactive:
+            values["leaflet_edition"] = click.prompt(
+                "Edition of the leaflet (empty if unknown)", default="", show_default=False
+            ) or None
+
+
+def _describe(field: str) -> str:
+    option = OPTION_OF_FIELD[field]
+    choices = QUESTIONS.get(field, (None, None))[1]
+    return f"{option} ({'|'.join(choices)})" if choices else option
+
+
+def _prompt(field: str):
+    from leaflet.handover.errors import RecordError
+    from leaflet.handover.model import validate_field
+
+    text, choices = QUESTIONS[field]
+    if field == "foreigners_dept_informed":
+        return click.confirm(text, default=None)
+
+    def check(raw: str):
+        value = raw.split() if field == "person_languages" else raw.strip()
+        try:
+            return validate_field(field, value)
+        except RecordError as error:
+            raise click.UsageError(error.message) from None
+
+    if choices:
+        return click.prompt(text, type=click.Choice(choices))
+    return click.prompt(text, value_proc=check)
+
+
+@click.group()
+def log():
+    """Read, check and move the hand-over log."""
+
+
+@log.command()
+@click.option("--expect-head", metavar="HASH",
+              help="A head hash noted earlier: fail if it is no longer in the chain (records "
+                   "removed from the end).")
+@db_option
+def verify(db, expect_head):
+    """Walk the hash chain; print the record count and the head hash.
+
+    Exit code 1, naming the first bad record, when a record was altered or removed.
+
+    \b
+    Example:  leaflet log verify --db postgresql+psycopg://auditor@db/leaflet
+    """
+    from leaflet.handover import service
+
+    result = service.verify(db, expect_head=expect_head)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"ok: {result.count} records, head {result.head}")
+
+
+def _period_options(function):
+    function = click.option("--unit", metavar="CODE", help="Only this unit's records.")(function)
+    function = click.option("--to", "end", metavar="DATE",
+                            help="Up to this date, included (YYYY-MM-DD, report time zone), "
+                                 "or before this ISO 8601 time.")(function)
+    return click.option("--from", "start", metavar="DATE",
+                        help="From this date (YYYY-MM-DD, in the report time zone) or ISO "
+                             "8601 time.")(function)
+
+
+def _period(settings, start, end, unit):
+    from leaflet.handover import service
+    from leaflet.workspace import DEFAULT_TIMEZONE
+
+    workspace = _workspace_or_none(settings)
+    return service.period(start, end, workspace.timezone if workspace else DEFAULT_TIMEZONE,
+                          unit=unit)
+
+
+@log.command(name="list")
+@_period_options
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table",
+              show_default=True)
+@db_option
+@click.pass_obj
+def list_(settings, start, end, unit, fmt, db):
+    """List records in the order they were recorded.
+
+    \b
+    Example:  leaflet log list --from 2026-12-01 --to 2026-12-31 --unit PZ-5339
+    """
+    from leaflet.handover import service
+    from leaflet.handover.model import canonical_json
+
+    where = _period(settings, start, end, unit)
+    if fmt == "table":
+        click.echo(f"{'#':>6}  {'occurred_at':25}  {'unit':12}  {'officer':10}  "
+                   f"{'assessment':10}  {'leaflet':16}  id")
+    for record in service.records(db, where):
+        if fmt == "jsonl":
+            click.echo(canonical_json(record).decode("utf-8"))
+            continue
+        leaflet = record["leaflet"] + (f" {record['leaflet_language']}"
+                                       if record["leaflet_language"] else "")
+        click.echo(f"{record['seq']:>6}  {record['occurred_at']:25}  {record['unit']:12}  "
+                   f"{record['officer']:10}  {record['assessment']:10}  {leaflet:16}  "
+                   f"{record['id']}" + (f"  amends {record['amends'][:8]}"
+                                        if record["amends"] else ""))
+
+
+@log.command()
+@click.argument("record_id", metavar="ID")
+@db_option
+def show(record_id, db):
+    """Show one record (ID or its first 8+ characters) with its chain fields and corrections.
+
+    \b
+    Example:  leaflet log show 3f2c9a1e
+    """
+    import json
+
+    from leaflet.handover import service
+
+    click.echo(json.dumps(service.show(db, record_id), indent=2, ensure_ascii=False))
+
+
+@log.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True)
+@click.option("--with-chain", is_flag=True,
+              help="Add seq, recorded_at, prev_hash and hash, so the chain can be checked "
+                   "outside leaflet.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file (default: stdout).")
+@_period_options
+@db_option
+@click.pass_obj
+def export(settings, fmt, with_chain, output, start, end, unit, db):
+    """Write the records as JSON Lines (the interchange format) or CSV.
+
+    \b
+    Example:  leaflet log export --format jsonl -o station-2026-12.jsonl
+    """
+    import io
+    from pathlib import Path
+
+    from leaflet.files import write_atomic
+    from leaflet.handover import service
+
+    where = _period(settings, start, end, unit)
+    if output is None:
+        count = service.export(db, click.get_text_stream("stdout"), fmt=fmt,
+                               with_chain=with_chain, where=where)
+    else:
+        buffer = io.StringIO(newline="")
+        count = service.export(db, buffer, fmt=fmt, with_chain=with_chain, where=where)
+        write_atomic(Path(output), buffer.getvalue().encode("utf-8"))
+    click.echo(f"exported {count} records", err=True)
+
+
+@log.command(name="import")
+@click.argument("path", metavar="FILE.jsonl", type=click.Path(dir_okay=False))
+@db_option
+@click.pass_obj
+def import_(settings, path, db):
+    """Import records from a JSON Lines file; prints each added id once it is committed.
+
+    Every line is checked first: if any is bad, nothing is imported and every bad line is
+    named. A record already in the log is skipped, so importing a file twice adds nothing.
+
+    \b
+    Example:  leaflet log import station-2026-12.jsonl --db postgresql+psycopg://central/leaflet
+    """
+    from leaflet.handover import service
+    from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
+
+    workspace = _workspace_or_none(settings)
+    pattern = workspace.case_ref_pattern if workspace else DEFAULT_CASE_REF_PATTERN
+    text = click.get_text_stream("stdin").read() if path == "-" else None
+    added = present = 0
+    # ImportRefused (every bad line, nothing imported) is raised before the first record.
+    for record_id, is_new in service.import_file(db, path, case_ref_pattern=pattern, text=text):
+        if is_new:
+            added += 1
+            click.echo(record_id)  # after its commit: what is printed is in the log
+        else:
+            present += 1
+    click.echo(f"imported {added} records, {present} already present", err=True)
+
+
+@click.group()
+def db():
+    """The log's database."""
+
+
+@db.command()
+@db_option
+def upgrade(db):
+    """Create the log's tables or bring them to this leaflet's schema version.
+
+    Also restores append-only triggers that were dropped. Run it as the database owner.
+
+    \b
+    Example:  leaflet db upgrade --db postgresql+psycopg://leaflet_owner@db/leaflet
+    """
+    from leaflet.handover import service
+
+    result = service.upgrade(db)
+    if result["applied"]:
+        click.echo(f"{result['database']}: schema version {result['from']} → "
+                   f"{result['version']} (applied {', '.join(map(str, result['applied']))})")
+    else:
+        click.echo(f"{result['database']}: at schema version {result['version']}, "
+                   "nothing to do")
+
+
+COMMANDS = [handover, log, db]
