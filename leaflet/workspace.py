@@ -101,6 +101,10 @@ class Workspace:
         """Font subsets made by the build (see edition/subset.py); content-addressed."""
         return self.root / "output" / ".fonts"
 
+    def line_of(self, table: str, key: str | None = None) -> int | None:
+        """The line of `[table]` (or of `key` in it) in leaflet.toml, for messages."""
+        return _Parser(self.path, self.text).line_of(table, key)
+
     def unverified_details(self) -> list[str]:
         """Names like `payoke.address` of every detail that has no verified-on date."""
         names = [f"{org.id}.{key}" for org in self.organisations.values()

@@ -20,7 +20,7 @@ def copy_workspace(dest: Path, languages: list[str] | None = None) -> Path:
     text = (ROOT / "leaflet.toml").read_text(encoding="utf-8")
     if languages is not None:
         listed = ", ".join(f'"{code}"' for code in languages)
-        text = re.sub(r"(?m)^languages = \[.*\]$", f"languages = [{listed}]", text)
+        text = re.sub(r"(?ms)^languages = \[.*?\]$", f"languages = [{listed}]", text, count=1)
     (dest / "leaflet.toml").write_text(text, encoding="utf-8")
     return dest
 

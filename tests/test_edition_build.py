@@ -151,10 +151,25 @@ def test_draft_languages_say_so_in_their_language_and_in_english(built):
 
 
 def test_release_build_refuses_drafts_and_unverified_details(workspace):
+    result = invoke(workspace, "build", "--release", "--lang", "en", "--lang", "fr")
+    assert result.exit_code == 1
+    assert "release refused: draft translations: en, fr" in result.output
+    assert not (workspace / "output" / "2026-12").exists()
+
+    po_path = workspace / "translations" / "en" / "LC_MESSAGES" / "leaflet.po"
+    po = polib.pofile(str(po_path))
+    po.metadata.update({"X-Review-Status": "reviewed", "X-Reviewed-By": "A. Reviewer",
+                        "X-Reviewed-On": "2026-11-20"})
+    po.save()
     result = invoke(workspace, "build", "--release", "--lang", "en")
     assert result.exit_code == 1
-    assert "release refused" in result.output and "leaflet.toml" in result.output
+    assert "leaflet.toml" in result.output and "pag-asa.phone" in result.output
     assert not (workspace / "output" / "2026-12").exists()
+    result = invoke(workspace, "build", "--release", "--allow-unverified", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((workspace / "output" / "2026-12" / "manifest.json").read_text())
+    assert manifest["languages"]["en"]["review_status"] == "reviewed"
+    assert not contains_text(workspace / "output" / "2026-12" / "en.pdf", "not yet reviewed")
 
 
 def test_help_does_not_import_weasyprint():

@@ -15,9 +15,12 @@ import click
               help="Parallel render processes (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Render even when the inputs are unchanged.")
 @click.option("--release", is_flag=True,
-              help="Refuse draft translations and unverified contact details.")
+              help="Refuse draft translations, languages failing `leaflet check`, and "
+                   "unverified or stale contact details.")
+@click.option("--allow-unverified", is_flag=True,
+              help="With --release: accept unverified or stale contact details.")
 @click.pass_obj
-def build(settings, langs, jobs, force, release):
+def build(settings, langs, jobs, force, release, allow_unverified):
     """Render the leaflet PDFs into output/<edition>/ and write its manifest.json.
 
     A language whose inputs (templates, catalogue, data, fonts, versions) did not change
@@ -33,6 +36,7 @@ def build(settings, langs, jobs, force, release):
     with click.progressbar(length=len(todo), label="Rendering", file=sys.stderr,
                            show_pos=True) as bar:
         result = run_build(workspace, langs or None, jobs=jobs, force=force, release=release,
+                           allow_unverified=allow_unverified,
                            progress=lambda code: bar.update(1))
         bar.update(len(result.skipped))
     for warning in result.warnings:
@@ -45,6 +49,45 @@ def build(settings, langs, jobs, force, release):
         entry = result.manifest["languages"][code]
         click.echo(f"  {code:8} {entry['pages']} pages  {entry['bytes'] // 1024:4} KB  "
                    f"{entry['review_status']}")
+
+
+@click.command()
+@click.option("--lang", "langs", multiple=True, metavar="CODE",
+              help="Check only this language (repeatable). Default: all in leaflet.toml.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--no-layout", is_flag=True, help="Skip rendering (layout fit) for speed.")
+@click.option("--release", is_flag=True,
+              help="Unverified or stale contact details become errors.")
+@click.option("--allow-unverified", is_flag=True,
+              help="With --release: keep unverified contact details as warnings.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Parallel render processes for the layout check.")
+@click.pass_obj
+def check(settings, langs, fmt, no_layout, release, allow_unverified, jobs):
+    """Check catalogues, glyphs, layout and data before anything is printed.
+
+    Prints `file:line: CHECK-ID: message` per finding. Exit code 0 when there is no
+    error (warnings allowed), 1 otherwise. Check ids: see docs/translating.md.
+
+    \b
+    Example:  leaflet check --lang ti --lang am
+    """
+    from leaflet.edition.checks import ERROR, run_checks
+
+    findings = run_checks(settings.workspace(), langs or None, layout=not no_layout,
+                          release=release, allow_unverified=allow_unverified, jobs=jobs)
+    errors = sum(f.severity == ERROR for f in findings)
+    if fmt == "json":
+        click.echo(json.dumps({"errors": errors, "warnings": len(findings) - errors,
+                               "findings": [f.as_dict() for f in findings]},
+                              indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        click.echo(f"{errors} error(s), {len(findings) - errors} warning(s)", err=True)
+    if errors:
+        raise SystemExit(1)
 
 
 @click.command()
@@ -80,4 +123,4 @@ def doctor(settings, fmt):
         raise SystemExit(1)
 
 
-COMMANDS = [build, doctor]
+COMMANDS = [build, check, doctor]

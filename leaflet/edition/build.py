@@ -124,6 +124,24 @@ class Pending:
     dest: Path
 
 
+def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
+    """Refuse a release of draft languages, languages failing `check`, unverified data."""
+    from leaflet.edition.checks import ERROR, run_checks
+
+    findings = [f for f in run_checks(workspace, codes, release=True,
+                                      allow_unverified=allow_unverified) if f.severity == ERROR]
+    data = sorted({f.message.split()[0] for f in findings if f.lang is None})
+    if data:
+        raise BuildError("release refused: contact details not verified or stale: "
+                         + ", ".join(data), path=workspace.path,
+                         hint="verify them and set verified_on, or pass --allow-unverified")
+    failing = sorted({f.lang for f in findings if f.lang})
+    if failing:
+        raise BuildError("release refused: languages failing `leaflet check`: "
+                         + ", ".join(failing), path=workspace.translations_dir,
+                         hint="run `leaflet check --lang CODE` to see why")
+
+
 def plan(workspace, codes=None, *, force: bool = False, release: bool = False):
     """Validate every input and decide which languages need rendering (cheap: no HTML yet).
 
@@ -134,10 +152,6 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False):
     langs = scripts.languages_for(workspace, codes)
     warnings = [f"contact detail {name} is not verified (no verified_on in {workspace.path.name})"
                 for name in workspace.unverified_details()]
-    if release and warnings:
-        raise BuildError("release refused: unverified contact details: "
-                         + ", ".join(workspace.unverified_details()), path=workspace.path,
-                         hint="verify them and set verified_on")
     output_dir = workspace.output_dir
     previous = read_manifest(output_dir)
     pending, skipped, drafts = [], [], []
@@ -193,13 +207,16 @@ def _warm_up() -> None:
 
 
 def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False,
-          release: bool = False, progress=None) -> BuildResult:
+          release: bool = False, allow_unverified: bool = False,
+          progress=None) -> BuildResult:
     """Build the leaflets of `codes` (default: every configured language).
 
     `progress(code)` is called after each language is rendered. Returns a BuildResult;
     raises LeafletError naming the file on bad input or a failed render.
     """
     pending, skipped, warnings, previous = plan(workspace, codes, force=force, release=release)
+    if release:
+        release_gate(workspace, codes, allow_unverified=allow_unverified)
     output_dir = workspace.output_dir
     result = BuildResult(output_dir, previous, skipped=skipped, warnings=warnings)
     entries = dict(previous.get("languages", {})) if previous.get("edition") == \

@@ -60,6 +60,7 @@ def init(workspace, code: str) -> Path:
     po = catalog.read_po(pot_path)
     po.metadata.update({
         "Language": str(loc),
+        "Last-Translator": "draft, not yet reviewed <>",
         "Language-Team": f"{loc.get_display_name('en')} <>",
         "Plural-Forms": Catalog(locale=loc).plural_forms,
         "Content-Type": "text/plain; charset=UTF-8",
@@ -75,3 +76,104 @@ def init(workspace, code: str) -> Path:
     write_atomic(dest, po.__unicode__().encode("utf-8") + b"\n")
     return dest
 
+
+
+def catalogue_paths(workspace) -> list[Path]:
+    """Every `<locale>/LC_MESSAGES/leaflet.po` under translations/, sorted."""
+    return sorted(workspace.translations_dir.glob(f"*/LC_MESSAGES/{catalog.DOMAIN}.po"))
+
+
+def update(workspace) -> dict[str, dict]:
+    """Merge messages.pot into every catalogue, as `pybabel update` does.
+
+    Unchanged entries keep their translation. A msgid that changed in the template gets
+    the translation of its closest old msgid, marked fuzzy (the old msgid kept as
+    `#| msgid`), so the translator sees what to revise; a new msgid is added empty; a
+    msgid gone from the template becomes obsolete (`#~`). Returns counts per catalogue.
+    """
+    import difflib
+
+    import polib
+
+    pot_path = workspace.translations_dir / catalog.POT_NAME
+    pot = catalog.read_po(pot_path)
+    results = {}
+    for path in catalogue_paths(workspace):
+        po = catalog.read_po(path)
+        old = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+        wanted = {(e.msgctxt, e.msgid) for e in pot}
+        orphans = {key[1]: e for key, e in old.items() if key not in wanted and e.msgstr}
+        merged = polib.POFile(wrapwidth=76, check_for_duplicates=True)
+        merged.header, merged.metadata = po.header, dict(po.metadata)
+        merged.metadata_is_fuzzy = po.metadata_is_fuzzy
+        counts = {"kept": 0, "fuzzy": 0, "added": 0, "obsolete": 0}
+        for template in pot:
+            entry = polib.POEntry(msgid=template.msgid, msgctxt=template.msgctxt,
+                                  msgid_plural=template.msgid_plural,
+                                  occurrences=template.occurrences, comment=template.comment,
+                                  flags=[f for f in template.flags if f != "fuzzy"])
+            previous = old.get((template.msgctxt, template.msgid))
+            if previous is not None:
+                entry.msgstr, entry.msgstr_plural = previous.msgstr, previous.msgstr_plural
+                entry.tcomment = previous.tcomment
+                if previous.fuzzy:
+                    entry.flags.append("fuzzy")
+                    entry.previous_msgid = previous.previous_msgid
+                counts["kept"] += 1
+            else:
+                close = difflib.get_close_matches(template.msgid, list(orphans), n=1)
+                if close:
+                    source = orphans.pop(close[0])
+                    entry.msgstr, entry.msgstr_plural = source.msgstr, source.msgstr_plural
+                    entry.flags.append("fuzzy")
+                    entry.previous_msgid = source.msgid
+                    counts["fuzzy"] += 1
+                else:
+                    if template.msgid_plural:
+                        entry.msgstr_plural = {i: "" for i in range(_nplurals(po))}
+                    counts["added"] += 1
+            merged.append(entry)
+        for key, entry in old.items():
+            if key not in wanted and entry.msgid not in (e.previous_msgid for e in merged):
+                entry.obsolete = True
+                merged.append(entry)
+                counts["obsolete"] += 1
+        for entry in po:
+            if entry.obsolete and (entry.msgctxt, entry.msgid) not in wanted:
+                merged.append(entry)
+        write_atomic(path, merged.__unicode__().encode("utf-8") + b"\n")
+        results[path.parent.parent.name] = counts
+    return results
+
+
+def _nplurals(po) -> int:
+    import re
+
+    match = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
+    return int(match.group(1)) if match else 2
+
+
+def stats(workspace) -> list[dict]:
+    """Per catalogue: translated, fuzzy, untranslated, obsolete, percent, review status."""
+    rows = []
+    configured = {scripts.gettext_name(code): code for code in workspace.languages}
+    for path in catalogue_paths(workspace):
+        po = catalog.read_po(path)
+        live = [e for e in po if not e.obsolete]
+        fuzzy = sum(1 for e in live if e.fuzzy)
+        translated = sum(1 for e in live if e.translated())
+        total = len(live)
+        locale = path.parent.parent.name
+        rows.append({
+            "language": configured.get(locale, locale.replace("_", "-")),
+            "configured": locale in configured,
+            "file": str(path.relative_to(workspace.root)),
+            "total": total, "translated": translated, "fuzzy": fuzzy,
+            "untranslated": total - translated - fuzzy,
+            "obsolete": len(po) - total,
+            "percent": round(100 * translated / total, 1) if total else 0.0,
+            "review_status": catalog.review_status(po),
+            "reviewed_by": po.metadata.get("X-Reviewed-By", ""),
+            "reviewed_on": po.metadata.get("X-Reviewed-On", ""),
+        })
+    return rows

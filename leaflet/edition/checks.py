@@ -1,0 +1,425 @@
+"""`leaflet check`: everything that must hold before a language version is printed.
+
+Each check is a small named function with a stable id (CHECK_IDS); it takes one catalogue
+entry, or one catalogue, or one rendered document, and yields Findings. A runner collects
+them per language. Catalogue checks follow translate-toolkit's pofilter and Babel's
+checkers; the print checks (glyph coverage, layout fit, data freshness) are what only a
+printed leaflet needs. Errors make `check` exit 1; warnings do not (unless --release).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from leaflet.edition import catalog, scripts
+from leaflet.errors import CatalogError
+
+ERROR, WARNING = "error", "warning"
+
+CHECK_IDS = {
+    "PO-SYNTAX": "the catalogue cannot be parsed",
+    "PO-CHARSET": "the catalogue is not declared as UTF-8",
+    "PO-PLURAL-FORMS": "Plural-Forms disagrees with CLDR's plural rules for the language",
+    "PO-LANGUAGE": "the Language header does not name the catalogue's language",
+    "PO-REVIEW": "the review status header is missing or incomplete",
+    "UNTRANSLATED": "an entry has no translation",
+    "FUZZY": "an entry is marked fuzzy (needs review)",
+    "STALE": "the catalogue does not match translations/messages.pot",
+    "PLACEHOLDERS": "the %(name)s placeholders of msgstr differ from msgid's",
+    "MARKUP": "msgstr has tags msgid lacks, tags off the allow-list, or something that runs",
+    "CONTACT": "msgstr contains a phone number, e-mail, URL or postcode msgid lacks",
+    "GLYPHS": "a character the PDF prints is missing from the language's fonts",
+    "LAYOUT": "the rendered leaflet does not keep its pages or overflows one",
+    "DATA-UNVERIFIED": "a contact detail has no verified-on date",
+    "DATA-STALE": "a contact detail was verified more than 12 months ago",
+}
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+_PERCENT = re.compile(r"%(?!\(\w+\)[sd])(?!%)")  # a bare or malformed % directive
+_BRACES = re.compile(r"\{[^{}]*\}")
+TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w-]*)([^>]*)>")
+_RUNNABLE = re.compile(r"<\s*script|\bon[a-z]+\s*=|javascript\s*:", re.I)
+# Contact-like data: what a translator must never type into a msgstr.
+_CONTACT_PATTERNS = {
+    "phone number": re.compile(r"\+?\d[\d ./-]{4,}\d"),
+    "e-mail address": re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
+    "URL": re.compile(r"(https?://|www\.)\S+|\b[\w-]+\.(be|org|com|eu|net|info)\b", re.I),
+    "postcode": re.compile(r"(?<![\d.,])\d{4}(?![\d.,])"),
+}
+FRESH_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: str
+    path: str
+    line: int | None
+    message: str
+    lang: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.severity == WARNING else ""
+        return f"{where}: {self.check}: {prefix}{self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _digits_ascii(text: str) -> str:
+    """Digits of any script as ASCII, so Arabic-Indic or Devanagari digits are caught too."""
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and unicodedata.digit(ch, None)
+                   is not None else ch for ch in text)
+
+
+def _translations_of(entry) -> list[str]:
+    if entry.msgid_plural:
+        return [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+    return [entry.msgstr]
+
+
+# --- entry checks: each takes (entry, path) and yields findings -------------------------
+
+def check_completeness(entry, path):
+    if entry.fuzzy:
+        yield Finding("FUZZY", ERROR, path, entry.linenum,
+                      f"fuzzy entry {entry.msgid[:50]!r}: check the translation, then remove "
+                      "the fuzzy flag")
+    elif not all(s.strip() for s in _translations_of(entry)):
+        yield Finding("UNTRANSLATED", ERROR, path, entry.linenum,
+                      f"untranslated entry {entry.msgid[:50]!r}")
+
+
+def check_placeholders(entry, path):
+    wanted = set(PLACEHOLDER.findall(entry.msgid + (entry.msgid_plural or "")))
+    for text in _translations_of(entry):
+        if not text:
+            continue
+        found = set(PLACEHOLDER.findall(text))
+        if found != wanted:
+            missing = ", ".join(f"%({n})s" for n in sorted(wanted - found))
+            extra = ", ".join(f"%({n})s" for n in sorted(found - wanted))
+            detail = "; ".join(x for x in (missing and f"missing {missing}",
+                                           extra and f"unknown {extra}") if x)
+            yield Finding("PLACEHOLDERS", ERROR, path, entry.linenum,
+                          f"{detail} in the translation of {entry.msgid[:40]!r}")
+        elif _PERCENT.search(PLACEHOLDER.sub("", text)) and not _PERCENT.search(
+                PLACEHOLDER.sub("", entry.msgid)):
+            yield Finding("PLACEHOLDERS", ERROR, path, entry.linenum,
+                          "a stray or malformed % directive (write %% for a percent sign)")
+        elif _BRACES.search(text) and not _BRACES.search(entry.msgid):
+            yield Finding("PLACEHOLDERS", ERROR, path, entry.linenum,
+                          "{...} is not a placeholder here: use the %(name)s of msgid")
+
+
+def check_markup(entry, path):
+    def tags(text):
+        return sorted((m.group(1), m.group(2).lower()) for m in TAG.finditer(text))
+
+    for text in _translations_of(entry):
+        if not text:
+            continue
+        if _RUNNABLE.search(text):
+            yield Finding("MARKUP", ERROR, path, entry.linenum,
+                          "script, event handler or javascript: in the translation")
+            continue
+        bad = sorted({name for _, name in tags(text) if name not in catalog.ALLOWED_TAGS})
+        if bad:
+            yield Finding("MARKUP", ERROR, path, entry.linenum,
+                          f"tag(s) not allowed: {', '.join(bad)} (allowed: "
+                          f"{', '.join(catalog.ALLOWED_TAGS)})")
+        elif tags(text) != tags(entry.msgid) or text.count("<") != len(TAG.findall(text)):
+            yield Finding("MARKUP", ERROR, path, entry.linenum,
+                          "the tags differ from msgid's or a tag is not closed")
+
+
+def check_contact(entry, path):
+    source = _digits_ascii(PLACEHOLDER.sub(" ", entry.msgid))
+    for text in _translations_of(entry):
+        text = _digits_ascii(PLACEHOLDER.sub(" ", text))
+        for kind, pattern in _CONTACT_PATTERNS.items():
+            for match in pattern.finditer(text):
+                if match.group(0) not in source:
+                    yield Finding("CONTACT", ERROR, path, entry.linenum,
+                                  f"{kind} {match.group(0)!r} typed into the translation: "
+                                  "contact details come from leaflet.toml only")
+                    break
+
+
+ENTRY_CHECKS = (check_completeness, check_placeholders, check_markup, check_contact)
+
+
+# --- catalogue checks ---------------------------------------------------------------------
+
+def check_header(po, path, lang, real_path=None):
+    from babel.messages.catalog import Catalog
+
+    content_type = po.metadata.get("Content-Type", "")
+    match = re.search(r"charset=([\w-]+)", content_type)
+    if not match or match.group(1).lower().replace("_", "-") != "utf-8":
+        yield Finding("PO-CHARSET", ERROR, path, _header_line(real_path or path, "Content-Type"),
+                      f"charset is {match.group(1) if match else 'missing'}: declare and save "
+                      "the file as UTF-8")
+    language = po.metadata.get("Language", "")
+    if language.replace("-", "_") != lang.locale:
+        yield Finding("PO-LANGUAGE", ERROR, path, _header_line(real_path or path, "Language"),
+                      f"Language is {language!r}, expected {lang.locale!r}")
+    expected = Catalog(locale=lang.locale).num_plurals
+    forms = po.metadata.get("Plural-Forms", "")
+    match = re.search(r"nplurals\s*=\s*(\d+)", forms)
+    if not match or int(match.group(1)) != expected:
+        yield Finding("PO-PLURAL-FORMS", ERROR, path, _header_line(real_path or path, "Plural-Forms"),
+                      f"nplurals is {match.group(1) if match else 'missing'}, CLDR has "
+                      f"{expected} plural forms for {lang.code}: use `{Catalog(locale=lang.locale).plural_forms}`")
+    status = po.metadata.get(catalog.REVIEW_HEADER, "").strip()
+    line = _header_line(real_path or path, catalog.REVIEW_HEADER)
+    if status not in ("draft", "reviewed"):
+        yield Finding("PO-REVIEW", ERROR, path, line,
+                      f"{catalog.REVIEW_HEADER} must be draft or reviewed, not {status!r}")
+    elif status == "reviewed":
+        who = po.metadata.get("X-Reviewed-By", "").strip()
+        when = po.metadata.get("X-Reviewed-On", "").strip()
+        try:
+            dt.date.fromisoformat(when)
+        except ValueError:
+            when = ""
+        if not who or not when:
+            yield Finding("PO-REVIEW", ERROR, path, line,
+                          "reviewed needs X-Reviewed-By (name) and X-Reviewed-On (YYYY-MM-DD)")
+
+
+def check_stale(po, path, pot):
+    have = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
+    want = {(e.msgctxt, e.msgid) for e in pot}
+    for entry in pot:
+        if (entry.msgctxt, entry.msgid) not in have:
+            yield Finding("STALE", ERROR, path, None,
+                          f"msgid {entry.msgid[:50]!r} of messages.pot is missing: run "
+                          "`leaflet catalog update`")
+    for entry in po:
+        if not entry.obsolete and (entry.msgctxt, entry.msgid) not in want:
+            yield Finding("STALE", ERROR, path, entry.linenum,
+                          f"msgid {entry.msgid[:50]!r} is no longer in messages.pot: run "
+                          "`leaflet catalog update`")
+
+
+def _header_line(path, field: str) -> int | None:
+    try:
+        for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith(f'"{field}:'):
+                return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
+# --- print checks ---------------------------------------------------------------------------
+
+def _cmap(family: str) -> set[int]:
+    from fontTools.ttLib import TTFont
+
+    covered = set()
+    for bold in (False, True):
+        path, index = scripts.font_face(family, bold)
+        font = TTFont(str(path), fontNumber=index, lazy=True)
+        covered |= set(font.getBestCmap() or {})
+        font.close()
+    return covered
+
+
+_CMAPS: dict[str, set[int]] = {}
+
+
+def check_glyphs(po, path, lang, shown_data: list[str]):
+    """Every character of the translations and of the data shown is in the font stack."""
+    stack = []
+    for family in lang.families:
+        if family not in _CMAPS:
+            _CMAPS[family] = _cmap(family)
+        stack.append(_CMAPS[family])
+
+    def missing(text):
+        return sorted({ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0]
+                       != "C" and not any(ord(ch) in cmap for cmap in stack)})
+
+    for entry in po:
+        if entry.obsolete:
+            continue
+        for text in _translations_of(entry):
+            absent = missing(PLACEHOLDER.sub("", text))
+            if absent:
+                yield Finding("GLYPHS", ERROR, path, entry.linenum,
+                              f"{_describe(absent)} not in {', '.join(lang.families)}: the "
+                              "PDF would print empty boxes")
+    absent = missing("".join(shown_data))
+    if absent:
+        yield Finding("GLYPHS", ERROR, path, None,
+                      f"data shown in this language ({_describe(absent)}) is not in "
+                      f"{', '.join(lang.families)}")
+
+
+def _describe(chars: list[str]) -> str:
+    shown = ", ".join(f"U+{ord(c):04X} {c!r}" for c in chars[:5])
+    return shown + (f" and {len(chars) - 5} more" if len(chars) > 5 else "")
+
+
+def check_freshness(workspace, today: dt.date, release: bool, allow_unverified: bool):
+    severity = ERROR if release and not allow_unverified else WARNING
+    limit = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) \
+        else today - dt.timedelta(days=366)
+    details = [(f"{org.id}.{key}", d.verified_on, workspace.line_of(f"organisations.{org.id}", key))
+               for org in workspace.organisations.values() for key, d in org.details.items()]
+    details.append(("contact_website", workspace.website.verified_on,
+                    workspace.line_of("contact_website", "verified_on")))
+    path = workspace.path.name
+    for name, verified_on, line in details:
+        if verified_on is None:
+            yield Finding("DATA-UNVERIFIED", severity, path, line,
+                          f"{name} has no verified_on date")
+        elif verified_on < limit:
+            yield Finding("DATA-STALE", severity, path, line,
+                          f"{name} was verified on {verified_on}, more than {FRESH_MONTHS} "
+                          "months ago")
+
+
+def layout_findings(pages, expected_sections: list[str], path: str, code: str):
+    """Overflow and page-count findings from WeasyPrint's laid-out pages.
+
+    Each `<section class="page" id=...>` of the template must fill exactly one page. A
+    section found on two pages overflowed its page; a box wider than the page's content
+    area overflowed sideways (a long unbreakable word, a URL).
+    """
+    px_to_mm = 25.4 / 96
+    seen: dict[str, list[tuple[int, float]]] = {}
+    for number, page in enumerate(pages, 1):
+        page_box = page._page_box
+        top, left = page_box.content_box_y(), page_box.content_box_x()
+        right = left + page_box.width
+        for box in page_box.descendants():
+            element = getattr(box, "element", None)
+            ident = element.get("id") if element is not None else None
+            if ident in expected_sections and "page" in (element.get("class") or "").split():
+                height = box.margin_height() if box.height != "auto" else 0
+                seen.setdefault(ident, []).append((number, box.position_y - top + height))
+            if getattr(box, "width", None) not in (None, "auto") and box.position_x is not None:
+                excess = box.position_x + box.margin_width() - right
+                if excess > 1 and type(box).__name__ == "TextBox":
+                    text = getattr(box, "text", "") or ""
+                    yield Finding("LAYOUT", ERROR, path, None,
+                                  f"{code}: page {number}: {text[:30]!r} runs "
+                                  f"{excess * px_to_mm:.1f} mm past the right margin")
+    for section in expected_sections:
+        places = seen.get(section, [])
+        if len(places) > 1:
+            spill = sum(height for _, height in places[1:])
+            yield Finding("LAYOUT", ERROR, path, None,
+                          f"{code}: section '{section}' overflows its page by "
+                          f"{spill * px_to_mm:.0f} mm (onto page {places[1][0]}): shorten "
+                          "the translation")
+    if len(pages) != len(expected_sections):
+        yield Finding("LAYOUT", ERROR, path, None,
+                      f"{code}: {len(pages)} pages rendered, the template has "
+                      f"{len(expected_sections)}")
+
+
+# --- runner ---------------------------------------------------------------------------------
+
+def sections_of(html: str) -> list[str]:
+    return re.findall(r'<section class="page[^"]*" id="([\w-]+)"', html)
+
+
+def check_language(workspace, lang, pot) -> list[Finding]:
+    """Catalogue and glyph findings for one language (no rendering)."""
+    path = catalog.catalog_path(workspace.translations_dir, lang.locale)
+    shown = _shown_path(workspace, path)
+    try:
+        po = catalog.read_po(path)
+    except CatalogError as exc:
+        return [Finding("PO-SYNTAX", ERROR, shown, exc.line, exc.message, lang.code)]
+    findings = list(check_header(po, shown, lang, path))
+    for entry in po:
+        if entry.obsolete or entry.msgid == "":
+            continue
+        for check in ENTRY_CHECKS:
+            findings.extend(check(entry, shown))
+    if pot is not None:
+        findings.extend(check_stale(po, shown, pot))
+    findings.extend(check_glyphs(po, shown, lang, shown_data(workspace, lang)))
+    return [replace(f, lang=lang.code) for f in findings]
+
+
+def _shown_path(workspace, path: Path) -> str:
+    return str(path.relative_to(workspace.root)) if path.is_relative_to(workspace.root) \
+        else str(path)
+
+
+def shown_data(workspace, lang) -> list[str]:
+    """The data a language's leaflet prints besides its translations."""
+    from babel.dates import format_date
+
+    values = [workspace.website.for_language(lang.code),
+              format_date(workspace.edition_date, "long", locale=lang.locale), "0123456789"]
+    for org in workspace.organisations.values():
+        if org.kind in ("centre", "helpline"):
+            values += [org.name, org.city or ""] + [d.value for d in org.details.values()]
+    return values
+
+
+def _layout_job(code: str, html: str, base_url: str, path: str) -> list[dict]:
+    """Render one language (no PDF written) and return its layout findings as dicts."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, base_url=base_url).render()
+    return [f.as_dict() for f in layout_findings(document.pages, sections_of(html), path, code)]
+
+
+def run_checks(workspace, codes=None, *, layout: bool = True, release: bool = False,
+               allow_unverified: bool = False, today: dt.date | None = None,
+               jobs: int | None = None) -> list[Finding]:
+    """Every finding for `codes` (default: all configured languages), errors and warnings."""
+    import concurrent.futures
+    import multiprocessing
+    import os
+
+    from leaflet.edition import build
+
+    langs = scripts.languages_for(workspace, list(codes) if codes else list(workspace.languages))
+    pot_path = workspace.translations_dir / catalog.POT_NAME
+    pot = catalog.read_po(pot_path) if pot_path.is_file() else None
+    findings: list[Finding] = []
+    if pot is None:
+        findings.append(Finding("STALE", ERROR, str(pot_path), None,
+                                "messages.pot is missing: run `leaflet catalog extract`"))
+    findings.extend(check_freshness(workspace, today or dt.date.today(), release,
+                                    allow_unverified))
+    renderable = []
+    for lang in langs:
+        found = check_language(workspace, lang, pot)
+        findings.extend(found)
+        if layout and not any(f.severity == ERROR for f in found):
+            renderable.append(lang)
+    if renderable:
+        pending = [build.Pending(lang, catalog.load_translations(
+            catalog.catalog_path(workspace.translations_dir, lang.locale)),
+            build.input_hash(workspace, lang, catalog.catalog_path(
+                workspace.translations_dir, lang.locale)), workspace.output_dir / "unused")
+            for lang in renderable]
+        prepared = build.prepare(workspace, pending)
+        base_url = str(workspace.templates_dir) + os.sep
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(prepared)))
+        args = [(job.lang.code, job.html, base_url, _shown_path(workspace, job.catalogue))
+                for job in prepared]
+        if workers == 1:
+            results = [_layout_job(*a) for a in args]
+        else:
+            with concurrent.futures.ProcessPoolExecutor(
+                    workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(_layout_job, *zip(*args)))
+        for (code, *_), found in zip(args, results):
+            findings.extend(Finding(**dict(f, lang=code)) for f in found)
+    return findings
