@@ -123,4 +123,28 @@ def doctor(settings, fmt):
         raise SystemExit(1)
 
 
-COMMANDS = [build, check, doctor]
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def languages(settings, as_json):
+    """List every configured language: names, script, direction, progress, PDF.
+
+    \b
+    Example:  leaflet languages --json
+    """
+    from leaflet.edition.inventory import language_rows
+
+    rows = language_rows(settings.workspace())
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    header = ("code", "English name", "autonym", "script", "dir", "done", "review", "PDF")
+    table = [header] + [(r["code"], r["english_name"], r["autonym"], r["script"],
+                         r["direction"], f"{r['translated_percent']:.0f}%", r["review_status"],
+                         r["pdf"] or "—") for r in rows]
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
+    for row in table:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+COMMANDS = [build, check, doctor, languages]

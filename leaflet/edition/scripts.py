@@ -106,19 +106,25 @@ def _fc(*args: str) -> str:
 
 @functools.cache
 def fontconfig_family_for(lang: str, code: str) -> str:
-    """A Noto sans family that fontconfig says covers `lang`, for scripts not in fonts.toml."""
+    """A Noto family fontconfig says covers `lang`, for scripts fonts.toml does not list.
+
+    Sans faces are preferred, then any other Noto face (Tibetan has only a serif one);
+    monospace, UI and display variants are not body-text faces and are passed over.
+    """
     names = set()
     for line in _fc("fc-list", f":lang={lang}", "family").splitlines():
         names.update(n.strip() for n in line.split(","))
-    candidates = sorted((n for n in names if n.startswith("Noto Sans")
-                         and not any(w in n for w in ("Mono", " UI", "Display", "Symbols"))),
-                        key=lambda n: (len(n), n))
+    candidates = sorted(
+        (n for n in names if n.startswith("Noto ")
+         and not any(w in n for w in ("Mono", " UI", "Display", "Symbols", "Slanted"))),
+        key=lambda n: (not n.startswith("Noto Sans"), len(n), n))
     if not candidates:
         raise FontMissing(
-            f"no installed Noto font covers language {code!r} and fonts.toml has no entry "
+            f"no installed Noto font covers language {code!r}, and fonts.toml has no entry "
             "for its script",
             hint="install the Debian package of a Noto font for it (fonts-noto-core, "
-                 "fonts-noto-extra) or set [languages." + code + "] font = \"FAMILY\"")
+                 "fonts-noto-extra) or set [languages." + code + "] font = \"FAMILY\" in "
+                 "leaflet.toml")
     return candidates[0]
 
 

@@ -1,0 +1,33 @@
+"""`leaflet languages`: every configured language with what the coordinator needs to know.
+
+Code, English name, autonym, script, direction, how much is translated, the review status
+and the built PDF, from the catalogues, the script registry and the edition's manifest.
+"""
+
+from __future__ import annotations
+
+from leaflet.edition import build, catalog, scripts
+
+
+def language_rows(workspace) -> list[dict]:
+    manifest = build.read_manifest(workspace.output_dir).get("languages", {})
+    rows = []
+    for code in workspace.languages:
+        lang = scripts.language(code, workspace.language_settings.get(code))
+        path = catalog.catalog_path(workspace.translations_dir, lang.locale)
+        percent, status = 0.0, "missing"
+        if path.is_file():
+            po = catalog.read_po(path)
+            live = [e for e in po if not e.obsolete]
+            done = sum(1 for e in live if e.translated())
+            percent = round(100 * done / len(live), 1) if live else 0.0
+            status = catalog.review_status(po)
+        entry = manifest.get(code)
+        pdf = workspace.output_dir / entry["pdf"] if entry else None
+        rows.append({
+            "code": code, "english_name": lang.english_name, "autonym": lang.autonym,
+            "script": lang.script, "direction": lang.direction, "fonts": list(lang.families),
+            "translated_percent": percent, "review_status": status,
+            "pdf": str(pdf.relative_to(workspace.root)) if pdf and pdf.is_file() else None,
+        })
+    return rows
