@@ -310,7 +310,7 @@ def export(settings, fmt, with_chain, output, start, end, unit, db):
 
     where = _period(settings, start, end, unit)
     if output is None:
-        count = service.export(db, click.get_text_stream("stdout"), fmt=fmt,
+        count = service.export(db, sys.stdout, fmt=fmt,
                                with_chain=with_chain, where=where)
     else:
         buffer = io.StringIO(newline="")
@@ -337,7 +337,7 @@ def import_(settings, path, db):
 
     workspace = _workspace_or_none(settings)
     pattern = workspace.case_ref_pattern if workspace else DEFAULT_CASE_REF_PATTERN
-    text = click.get_text_stream("stdin").read() if path == "-" else None
+    text = sys.stdin.read() if path == "-" else None
     added = present = 0
     # ImportRefused (every bad line, nothing imported) is raised before the first record.
     for record_id, is_new in service.import_file(db, path, case_ref_pattern=pattern, text=text):
