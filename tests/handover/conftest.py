@@ -1,0 +1,275 @@
+"""Fixtures for the hand-over log: every test runs once on SQLite and once on PostgreSQL 15.
+
+The PostgreSQL server comes from LEAFLET_TEST_POSTGRES_URL (an admin URL on a throwaway
+cluster, as `.ci/pg-start` prints it); when that is unset, this conftest runs `.ci/pg-start`
+itself once per session and stops the cluster at the end, so a plain `pytest` works on a
+fresh machine. It never skips: no PostgreSQL is a failure. Each test gets a new database
+(PostgreSQL) or a new file under tmp_path (SQLite).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+
+# A valid encounter, as `leaflet handover` options; tests override one thing at a time.
+GOOD = {
+    "service": "police", "unit": "PZ-5339", "officer": "A1234", "assessment": "uncertain",
+    "residence-status": "unknown", "person-language": ["ti"], "leaflet": "given",
+    "leaflet-language": "ti", "centre-action": "contact_arranged", "centre": "payoke",
+    "occurred-at": "2026-11-02T14:30:00+01:00",
+}
+
+# The same encounter in the interchange format (one JSON Lines record).
+GOOD_RECORD = {
+    "id": None, "occurred_at": "2026-11-02T14:30:00+01:00", "service": "police",
+    "unit": "PZ-5339", "officer": "A1234", "assessment": "uncertain",
+    "residence_status": "unknown", "person_languages": ["ti"], "leaflet": "given",
+    "leaflet_language": "ti", "leaflet_edition": "2026-12", "not_given_reason": None,
+    "not_given_note": None, "centre_action": "contact_arranged", "centre": "payoke",
+    "foreigners_dept_informed": None, "amends": None, "case_ref": None,
+}
+
+MINIMAL_WORKSPACE = """\
+[edition]
+id = "2027-03"
+date = 2027-03-01
+
+[build]
+languages = ["en"]
+
+[contact_website]
+default = "https://example.org"
+source = "test"
+verified_on = 2026-11-28
+
+[handover]
+case_ref_pattern = '{pattern}'
+
+[report]
+timezone = "Europe/Brussels"
+
+[organisations.helpline]
+name = "Helpline"
+kind = "helpline"
+phone = {{ value = "078 055 800", source = "test", verified_on = 2026-11-28 }}
+phone_international = {{ value = "+32 78 055 800", source = "test", verified_on = 2026-11-28 }}
+
+[organisations.pag-asa]
+name = "PAG-ASA"
+kind = "centre"
+
+[organisations.payoke]
+name = "Payoke"
+kind = "centre"
+
+[organisations.surya]
+name = "Surya"
+kind = "centre"
+
+[organisations.foreigners-dept]
+name = "Foreigners Department"
+kind = "authority"
+"""
+
+
+def options(fields: dict) -> list[str]:
+    """`leaflet handover` arguments for a dict like GOOD (None: option left out)."""
+    args: list[str] = []
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            args.append(f"--{name}" if value else f"--{name.replace('-informed', '-not-informed')}")
+        elif isinstance(value, list):
+            for item in value:
+                args += [f"--{name}", item]
+        else:
+            args += [f"--{name}", value]
+    return args
+
+
+def record(**changes) -> dict:
+    """A valid interchange record with a fresh id, changed by `changes`."""
+    data = dict(GOOD_RECORD, id=str(uuid.uuid4()))
+    data.update(changes)
+    return data
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_admin_url():
+    url = os.environ.get("LEAFLET_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    started = subprocess.run([str(ROOT / ".ci" / "pg-start"), "leaflet_admin"],
+                             capture_output=True, text=True)
+    if started.returncode != 0:
+        pytest.fail("no PostgreSQL for the tests: set LEAFLET_TEST_POSTGRES_URL or make "
+                    f".ci/pg-start work:\n{started.stderr}", pytrace=False)
+    url, base = started.stdout.split("\n")[:2]
+    try:
+        yield url
+    finally:
+        subprocess.run([str(ROOT / ".ci" / "pg-stop"), base], check=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin(postgres_admin_url):
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
+def _fresh_postgres_database(admin) -> tuple[str, str]:
+    import sqlalchemy as sa
+
+    name = f"leaflet_t_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    return name, url
+
+
+def _drop_postgres_database(admin, name: str) -> None:
+    import sqlalchemy as sa
+
+    from leaflet.handover.store import dispose_engines
+
+    dispose_engines()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# --- the backend every test runs on ----------------------------------------------------------
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_url(backend, tmp_path, request):
+    """A new, empty log database on the test's backend (nothing created in it yet)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'log.sqlite3'}"
+        from leaflet.handover.store import dispose_engines
+
+        dispose_engines()
+        return
+    admin = request.getfixturevalue("postgres_admin")
+    name, url = _fresh_postgres_database(admin)
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(admin, name)
+
+
+@pytest.fixture
+def other_db_url(backend, tmp_path, request):
+    """A second database on the same backend (a central log to merge into)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'central.sqlite3'}"
+        return
+    admin = request.getfixturevalue("postgres_admin")
+    name, url = _fresh_postgres_database(admin)
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(admin, name)
+
+
+@pytest.fixture(autouse=True)
+def desk(monkeypatch, tmp_path):
+    """A desk with no settings of its own: no env, no workspace, a private data folder."""
+    for name in ("LEAFLET_DB", "LEAFLET_UNIT", "LEAFLET_OFFICER", "LEAFLET_SERVICE",
+                 "LEAFLET_WORKSPACE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    home = tmp_path / "desk"
+    home.mkdir()
+    monkeypatch.chdir(home)
+    return home
+
+
+def make_workspace(folder: Path, pattern: str = r"^[A-Za-z0-9./-]{1,40}$") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "leaflet.toml").write_text(MINIMAL_WORKSPACE.format(pattern=pattern),
+                                         encoding="utf-8")
+    return folder
+
+
+# --- running the CLI and looking in the database -----------------------------------------
+
+class Log:
+    """The log under test: run `leaflet` against it and count what it holds."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def run(self, *args: str, input: str | None = None, env: dict | None = None):
+        from leaflet.cli import cli
+
+        return CliRunner().invoke(cli, [*args, "--db", self.url], input=input, env=env,
+                                  catch_exceptions=False)
+
+    def handover(self, **changes):
+        fields = dict(GOOD)
+        fields.update({k.replace("_", "-"): v for k, v in changes.items()})
+        return self.run("handover", *options(fields))
+
+    def engine(self):
+        import sqlalchemy as sa
+
+        return sa.create_engine(self.url, poolclass=sa.pool.NullPool)
+
+    def sql(self, statement: str, **params):
+        """Run one statement in its own transaction; the rows, if any."""
+        import sqlalchemy as sa
+
+        engine = self.engine()
+        try:
+            with engine.begin() as conn:
+                result = conn.execute(sa.text(statement), params)
+                return result.all() if result.returns_rows else []
+        finally:
+            engine.dispose()
+
+    def count(self) -> int:
+        import sqlalchemy as sa
+
+        engine = self.engine()
+        try:
+            with engine.connect() as conn:
+                if not sa.inspect(conn).has_table("encounter"):
+                    return 0
+                return conn.execute(sa.text("SELECT count(*) FROM encounter")).scalar_one()
+        finally:
+            engine.dispose()
+
+    def ids(self) -> list[str]:
+        return [row[0] for row in self.sql("SELECT id FROM encounter ORDER BY seq")]
+
+
+@pytest.fixture
+def log(db_url) -> Log:
+    return Log(db_url)
+
+
+def subprocess_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEAFLET_")}
+    env.update(extra)
+    return env

@@ -1,0 +1,152 @@
+"""A station that logged offline exports its records and a central database imports them;
+an auditor exports CSV. Import checks everything first and is idempotent by id."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .conftest import Log, record
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_export_then_import_into_a_central_log_merges_and_verifies(log, other_db_url, tmp_path):
+    for unit in ("U1", "U2", "U3"):
+        log.handover(unit=unit)
+    exported = log.run("log", "export", "-o", str(tmp_path / "station.jsonl"))
+    assert exported.exit_code == 0, exported.output
+    assert "exported 3 records" in exported.stderr
+
+    central = Log(other_db_url)
+    central.handover(unit="HQ")
+    result = central.run("log", "import", str(tmp_path / "station.jsonl"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == log.ids()  # each added id, in file order
+    assert "imported 3 records, 0 already present" in result.stderr
+    assert central.count() == 4
+    assert central.run("log", "verify").stdout.startswith("ok: 4 records")
+
+    # The station's records arrive unchanged (their chain fields are the central log's own).
+    station = [json.loads(line) for line in log.run("log", "export").stdout.splitlines()]
+    merged = [json.loads(line) for line in central.run("log", "export").stdout.splitlines()]
+    assert merged[1:] == station
+
+
+def test_importing_the_same_file_twice_adds_nothing(log, tmp_path):
+    path = write_jsonl(tmp_path / "station.jsonl", [record(), record(), record()])
+    assert log.run("log", "import", str(path)).exit_code == 0
+    again = log.run("log", "import", str(path))
+    assert again.exit_code == 0, again.output
+    assert again.stdout == ""
+    assert "imported 0 records, 3 already present" in again.stderr
+    assert log.count() == 3
+    assert log.run("log", "verify").exit_code == 0
+
+
+def test_a_file_that_overlaps_the_log_adds_only_what_is_new(log, tmp_path):
+    first, second, third = record(), record(), record()
+    log.run("log", "import", str(write_jsonl(tmp_path / "a.jsonl", [first, second])))
+    result = log.run("log", "import", str(write_jsonl(tmp_path / "b.jsonl",
+                                                      [second, third, third])))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == [third["id"]]
+    assert log.ids() == [first["id"], second["id"], third["id"]]
+
+
+def test_an_id_already_in_the_log_with_other_content_is_refused(log, tmp_path):
+    original = record()
+    log.run("log", "import", str(write_jsonl(tmp_path / "a.jsonl", [original])))
+    changed = dict(original, assessment="victim", residence_status="legal")
+    result = log.run("log", "import", str(write_jsonl(tmp_path / "b.jsonl",
+                                                      [record(), changed])))
+    assert result.exit_code == 2
+    assert ":2: field 'id'" in result.output and "different content" in result.output
+    assert log.count() == 1
+
+
+def test_corrections_are_imported_after_what_they_correct(log, tmp_path):
+    original = record()
+    correction = record(amends=original["id"], leaflet_language="am")
+    path = write_jsonl(tmp_path / "ok.jsonl", [original, correction])
+    assert log.run("log", "import", str(path)).exit_code == 0
+    shown = json.loads(log.run("log", "show", original["id"]).stdout)
+    assert shown["amended_by"] == [correction["id"]]
+
+    orphan = record(amends=record()["id"])
+    result = log.run("log", "import", str(write_jsonl(tmp_path / "bad.jsonl", [orphan])))
+    assert result.exit_code == 2
+    assert ":1: field 'amends'" in result.output
+    assert log.count() == 2
+
+
+def test_an_export_with_chain_fields_imports_too(log, other_db_url, tmp_path):
+    log.handover()
+    log.handover(unit="U2")
+    path = tmp_path / "chain.jsonl"
+    path.write_text(log.run("log", "export", "--with-chain").stdout, encoding="utf-8")
+    assert '"prev_hash"' in path.read_text()
+    central = Log(other_db_url)
+    result = central.run("log", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert central.ids() == log.ids()
+
+
+def test_import_reads_stdin(log, tmp_path):
+    lines = json.dumps(record()) + "\n"
+    result = log.run("log", "import", "-", input=lines)
+    assert result.exit_code == 0, result.output
+    assert log.count() == 1
+
+
+def test_exports_are_canonical_and_repeatable(log):
+    log.handover()
+    log.handover(person_language=["ar-MA", "fr"], leaflet_language="fr")
+    first = log.run("log", "export").stdout
+    assert first == log.run("log", "export").stdout
+    for line in first.splitlines():
+        data = json.loads(line)
+        assert line == json.dumps(data, sort_keys=True, separators=(",", ":"),
+                                  ensure_ascii=False)
+
+
+def test_csv_export_for_a_spreadsheet(log, tmp_path):
+    from leaflet.handover.model import FIELDS
+
+    log.handover(person_language=["ar-MA", "fr"], leaflet_language="fr")
+    log.handover(leaflet="not_given", leaflet_language=None, not_given_reason="other",
+                 note='said "later", in Dutch', centre_action="none", centre=None)
+    result = log.run("log", "export", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == list(FIELDS)
+    assert rows[0]["person_languages"] == "ar-MA fr"
+    assert rows[0]["foreigners_dept_informed"] == ""
+    assert rows[1]["not_given_note"] == 'said "later", in Dutch'
+    assert rows[1]["centre"] == ""
+
+    chained = log.run("log", "export", "--format", "csv", "--with-chain", "-o",
+                      str(tmp_path / "log.csv"))
+    assert chained.exit_code == 0
+    header = (tmp_path / "log.csv").read_text().splitlines()[0]
+    assert header.endswith("seq,recorded_at,prev_hash,hash")
+
+
+def test_export_of_a_period(log):
+    log.handover(occurred_at="2025-11-30T10:00:00+01:00")
+    log.handover(occurred_at="2025-12-02T10:00:00+01:00")
+    result = log.run("log", "export", "--from", "2025-12-01")
+    assert [json.loads(line)["occurred_at"] for line in result.stdout.splitlines()] == [
+        "2025-12-02T10:00:00+01:00"]
+
+
+def test_an_empty_file_is_refused(log, tmp_path):
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n", encoding="utf-8")
+    result = log.run("log", "import", str(path))
+    assert result.exit_code == 2
+    assert "holds no records" in result.output
