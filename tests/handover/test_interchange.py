@@ -150,3 +150,38 @@ def test_an_empty_file_is_refused(log, tmp_path):
     result = log.run("log", "import", str(path))
     assert result.exit_code == 2
     assert "holds no records" in result.output
+
+
+def _doc_blocks(fence: str) -> list[str]:
+    from .conftest import ROOT
+
+    text = (ROOT / "docs" / "log-format.md").read_text(encoding="utf-8")
+    return [block.split("\n", 1)[1] for block in text.split("```")[1::2]
+            if block.startswith(fence)]
+
+
+def test_the_worked_example_in_the_format_doc_holds():
+    import hashlib
+
+    from leaflet.handover.model import canonical_json
+
+    plain = [block.strip() for block in _doc_blocks("\n")]
+    document = next(b for b in plain if b.startswith('{"amends"'))
+    digest = plain[plain.index(document) + 1]
+    assert canonical_json(json.loads(document)).decode() == document
+    assert hashlib.sha256(("0" * 64 + document).encode()).hexdigest() == digest
+
+
+def test_the_format_doc_checks_an_export_without_leaflet(log, tmp_path, monkeypatch):
+    for unit in ("U1", "U2", "U3"):
+        log.handover(unit=unit, note=None)
+    log.handover(leaflet="refused", leaflet_language=None, note="«pas maintenant» — 以后")
+    (tmp_path / "log.jsonl").write_text(log.run("log", "export", "--with-chain").stdout,
+                                        encoding="utf-8")
+    snippet = next(b for b in _doc_blocks("python") if "hashlib" in b)
+    monkeypatch.chdir(tmp_path)
+    printed = io.StringIO()
+    monkeypatch.setattr("sys.stdout", printed)
+    exec(snippet, {})
+    head = log.run("log", "verify").stdout.split()[-1]
+    assert printed.getvalue().strip() == f"ok, head {head}"
