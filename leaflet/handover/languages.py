@@ -39,12 +39,13 @@ def normalise(tag: str) -> str:
     if _has_locale_data("_".join(p for p in (lang, script, region) if p)):
         return canonical
     names = _cldr_names()
+    prefix = f"{tag!r}: " if tag.strip().lower() != lang else ""
     if lang not in names["languages"]:
-        raise LanguageError(f"{tag!r}: {lang!r} is not a CLDR language code")
+        raise LanguageError(f"{prefix}{lang!r} is not a CLDR language code")
     if script and script not in names["scripts"]:
-        raise LanguageError(f"{tag!r}: {script!r} is not a CLDR script code")
+        raise LanguageError(f"{prefix}{script!r} is not a CLDR script code")
     if region and region not in names["territories"]:
-        raise LanguageError(f"{tag!r}: {region!r} is not a CLDR region code")
+        raise LanguageError(f"{prefix}{region!r} is not a CLDR region code")
     return canonical
 
 

@@ -56,6 +56,9 @@ _NATIONAL_NUMBER = re.compile(
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A clock a few minutes fast must not refuse a record made "now"; a date years ahead is a typo.
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+# The duty to hand over the leaflet dates from the instructions of 13 January 1997; an
+# encounter before that is a typo (and year 1 would not even convert to UTC).
+EARLIEST = dt.datetime(1997, 1, 13, tzinfo=dt.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -200,9 +203,15 @@ def check_occurred_at(ctx: _Context, value) -> str:
     if moment.tzinfo is None or moment.utcoffset() is None:
         ctx.fail("occurred_at", f"{value!r} has no UTC offset",
                  hint="add one, like 2026-12-01T14:30:00+01:00")
+    try:
+        moment.astimezone(dt.timezone.utc)
+    except OverflowError:
+        ctx.fail("occurred_at", f"{value!r} is out of range")
     now = ctx.now or dt.datetime.now(dt.timezone.utc)
     if moment > now + FUTURE_TOLERANCE:
         ctx.fail("occurred_at", f"{value!r} is in the future")
+    if moment < EARLIEST:
+        ctx.fail("occurred_at", f"{value!r} is before the instructions of 13 January 1997")
     return moment.isoformat()
 
 

@@ -91,10 +91,10 @@ def _moment(text: str | None, timezone: str, option: str, *, end_of_day: bool):
             moment = dt.datetime.fromisoformat(text)
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=zone)
-    except ValueError:
+        return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         raise UsageError(f"{option} {text!r} is not a date (YYYY-MM-DD) or an ISO 8601 "
                          "date and time") from None
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def records(db: str | None, where=None) -> Iterator[dict[str, Any]]:

@@ -58,6 +58,8 @@ BAD = [
      {"person_languages": ["und", "ti"]}, "person_languages"),
     ("a date in the future", {"occurred_at": "2099-01-01T10:00:00+01:00"}, "--occurred-at",
      {"occurred_at": "2099-01-01T10:00:00+01:00"}, "occurred_at"),
+    ("a date before the instructions", {"occurred_at": "1996-05-01T10:00:00+02:00"},
+     "--occurred-at", {"occurred_at": "0001-01-01T00:00:00+01:00"}, "occurred_at"),
     ("an edition id with a space", {"edition": "2026 12"}, "--edition",
      {"leaflet_edition": "2026 12"}, "leaflet_edition"),
     ("an amends that is not an id", {"amends": "yesterday"}, "--amends",
