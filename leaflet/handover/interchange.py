@@ -29,7 +29,7 @@ def read_jsonl(path: str | Path, *, case_ref_pattern: str,
     name = str(path)
     if text is None:
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = Path(path).read_text(encoding="utf-8-sig")  # a BOM from Windows tools is fine
         except FileNotFoundError:
             raise UsageError("file not found", path=name) from None
         except (OSError, UnicodeDecodeError) as error:

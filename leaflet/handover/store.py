@@ -427,8 +427,11 @@ class Store:
         t, lang = schema.encounter, schema.encounter_language
         for seq, rid, occurred_at, occurred_utc in conn.execute(
                 sa.select(t.c.seq, t.c.id, t.c.occurred_at, t.c.occurred_utc).order_by(t.c.seq)):
-            derived = (dt.datetime.fromisoformat(occurred_at).astimezone(dt.timezone.utc)
-                       .replace(tzinfo=None))
+            try:
+                derived = (dt.datetime.fromisoformat(occurred_at).astimezone(dt.timezone.utc)
+                           .replace(tzinfo=None))
+            except (TypeError, ValueError, OverflowError):
+                derived = None  # only a rewritten chain gets here; name the record
             if occurred_utc != derived:
                 raise ChainBroken(f"record #{seq} (id {rid}): occurred_utc {occurred_utc} does "
                                   f"not match occurred_at {occurred_at} (altered)",
