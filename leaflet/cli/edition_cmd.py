@@ -19,8 +19,11 @@ import click
                    "unverified or stale contact details.")
 @click.option("--allow-unverified", is_flag=True,
               help="With --release: accept unverified or stale contact details.")
+@click.option("--print", "print_files", is_flag=True,
+              help="Also write print files under output/<edition>/print/: A5 with bleed "
+                   "and crop marks, A4 booklet imposition, PDF/A-2b.")
 @click.pass_obj
-def build(settings, langs, jobs, force, release, allow_unverified):
+def build(settings, langs, jobs, force, release, allow_unverified, print_files):
     """Render the leaflet PDFs into output/<edition>/ and write its manifest.json.
 
     A language whose inputs (templates, catalogue, data, fonts, versions) did not change
@@ -36,7 +39,7 @@ def build(settings, langs, jobs, force, release, allow_unverified):
     with click.progressbar(length=len(todo), label="Rendering", file=sys.stderr,
                            show_pos=True) as bar:
         result = run_build(workspace, langs or None, jobs=jobs, force=force, release=release,
-                           allow_unverified=allow_unverified,
+                           allow_unverified=allow_unverified, print_files=print_files,
                            progress=lambda code: bar.update(1))
         bar.update(len(result.skipped))
     for warning in result.warnings:

@@ -107,11 +107,15 @@ def read_manifest(output_dir: Path) -> dict:
         return {}  # unreadable: rebuild everything and write a fresh one
 
 
-def _up_to_date(entry: dict | None, inputs: str, output_dir: Path) -> bool:
+def _up_to_date(entry: dict | None, inputs: str, output_dir: Path,
+                print_files: bool = False) -> bool:
     if not entry or entry.get("inputs") != inputs:
         return False
-    pdf = output_dir / entry.get("pdf", "")
-    return pdf.is_file() and sha256_file(pdf) == entry.get("sha256")
+    files = [entry] + (list(entry.get("print", {}).values()) if print_files else [])
+    if print_files and not entry.get("print"):
+        return False
+    return all((output_dir / f.get("pdf", "")).is_file()
+               and sha256_file(output_dir / f["pdf"]) == f.get("sha256") for f in files)
 
 
 @dataclass
@@ -142,7 +146,8 @@ def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
                          hint="run `leaflet check --lang CODE` to see why")
 
 
-def plan(workspace, codes=None, *, force: bool = False, release: bool = False):
+def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
+         print_files: bool = False):
     """Validate every input and decide which languages need rendering (cheap: no HTML yet).
 
     Returns (pending languages, skipped codes, warnings, previous manifest). Raises
@@ -162,7 +167,7 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False):
             drafts.append(lang.code)
         inputs = input_hash(workspace, lang, catalogue)
         if not force and _up_to_date(previous.get("languages", {}).get(lang.code), inputs,
-                                     output_dir):
+                                     output_dir, print_files):
             skipped.append(lang.code)
             continue
         pending.append(Pending(lang, translations, inputs, output_dir / f"{lang.code}.pdf"))
@@ -193,13 +198,20 @@ def prepare(workspace, pending: list[Pending]) -> list[Job]:
     return jobs
 
 
-def _render_job(html: str, base_url: str, dest: str) -> dict:
-    from leaflet.edition import pdf
+def _render_job(html: str, base_url: str, dest: str, print_rtl: bool | None = None) -> dict:
+    """Render one PDF (and its print files when `print_rtl` is not None), in a worker."""
+    from leaflet.edition import pdf, printing
 
     try:
-        return pdf.write_pdf(html, base_url, Path(dest))
+        outcome = pdf.write_pdf(html, base_url, Path(dest))
+        if print_rtl is not None:
+            outcome["print"] = printing.write_print_files(html, base_url, Path(dest),
+                                                          print_rtl)
+        return outcome
     except LeafletError as exc:  # sent back as data: exceptions with context don't pickle
         return {"error": str(exc)}
+    except Exception as exc:  # noqa: BLE001  (a print step failing names its language)
+        return {"error": f"{dest}: print files failed: {exc}"}
 
 
 def _warm_up() -> None:
@@ -207,14 +219,16 @@ def _warm_up() -> None:
 
 
 def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False,
-          release: bool = False, allow_unverified: bool = False,
+          release: bool = False, allow_unverified: bool = False, print_files: bool = False,
           progress=None) -> BuildResult:
     """Build the leaflets of `codes` (default: every configured language).
 
-    `progress(code)` is called after each language is rendered. Returns a BuildResult;
-    raises LeafletError naming the file on bad input or a failed render.
+    With `print_files`, also the print shop's files (see printing.py). `progress(code)` is
+    called after each language is rendered. Returns a BuildResult; raises LeafletError
+    naming the file on bad input or a failed render.
     """
-    pending, skipped, warnings, previous = plan(workspace, codes, force=force, release=release)
+    pending, skipped, warnings, previous = plan(workspace, codes, force=force, release=release,
+                                                print_files=print_files)
     if release:
         release_gate(workspace, codes, allow_unverified=allow_unverified)
     output_dir = workspace.output_dir
@@ -237,13 +251,16 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
                     pool.submit(_warm_up)
             todo = prepare(workspace, pending)
             output_dir.mkdir(parents=True, exist_ok=True)
+            def args(job):
+                rtl = job.lang.direction == "rtl" if print_files else None
+                return job.html, base_url, str(job.dest), rtl
+
             if pool is None:
                 _warm_up()
-                outcomes = list(_each(((job, _render_job(job.html, base_url, str(job.dest)))
-                                       for job in todo), progress))
+                outcomes = list(_each(((job, _render_job(*args(job))) for job in todo),
+                                      progress))
             else:
-                futures = {pool.submit(_render_job, job.html, base_url, str(job.dest)): job
-                           for job in todo}
+                futures = {pool.submit(_render_job, *args(job)): job for job in todo}
                 outcomes = list(_each(((futures[f], f.result()) for f in
                                        concurrent.futures.as_completed(futures)), progress))
         for job, outcome in outcomes:
@@ -259,6 +276,13 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
                 "direction": job.lang.direction, "fonts": list(job.lang.families),
                 "qr": render.qr_payloads(workspace, job.lang.code),
             }
+            if "print" in outcome:
+                entries[job.lang.code]["print"] = outcome["print"]
+                blanks = outcome["print"]["booklet"]["blank_pages"]
+                if blanks:
+                    result.warnings.append(f"{job.lang.code}: {outcome['pages']} pages is not "
+                                           f"a multiple of 4: the booklet has {blanks} blank "
+                                           "page(s)")
     configured = set(workspace.languages)
     manifest = {
         "edition": workspace.edition_id,
