@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -54,3 +57,97 @@ def built(tmp_path_factory):
 
     manifest = json.loads((ws / "output" / "2026-12" / "manifest.json").read_text())
     return ws, manifest
+
+
+# Log databases: every test that takes `db_url` runs on SQLite and on a real PostgreSQL 15.
+# The server comes from LEAFLET_TEST_POSTGRES_URL (an admin URL on a throwaway cluster, as
+# `.ci/pg-start` prints it); when that is unset, `.ci/pg-start` runs once per session and
+# the cluster stops at the end. No PostgreSQL is a failure, never a skip.
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_admin_url():
+    url = os.environ.get("LEAFLET_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    started = subprocess.run([str(ROOT / ".ci" / "pg-start"), "leaflet_admin"],
+                             capture_output=True, text=True)
+    if started.returncode != 0:
+        pytest.fail("no PostgreSQL for the tests: set LEAFLET_TEST_POSTGRES_URL or make "
+                    f".ci/pg-start work:\n{started.stderr}", pytrace=False)
+    url, base = started.stdout.split("\n")[:2]
+    try:
+        yield url
+    finally:
+        subprocess.run([str(ROOT / ".ci" / "pg-stop"), base], check=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin(postgres_admin_url):
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
+def _fresh_postgres_database(admin) -> tuple[str, str]:
+    import sqlalchemy as sa
+
+    name = f"leaflet_t_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    return name, url
+
+
+def _drop_postgres_database(admin, name: str) -> None:
+    import sqlalchemy as sa
+
+    from leaflet.handover.store import dispose_engines
+
+    dispose_engines()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# --- the backend every test runs on ----------------------------------------------------------
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_url(backend, tmp_path, request):
+    """A new, empty log database on the test's backend (nothing created in it yet)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'log.sqlite3'}"
+        from leaflet.handover.store import dispose_engines
+
+        dispose_engines()
+        return
+    admin = request.getfixturevalue("postgres_admin")
+    name, url = _fresh_postgres_database(admin)
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(admin, name)
+
+
+@pytest.fixture
+def other_db_url(backend, tmp_path, request):
+    """A second database on the same backend (a central log to merge into)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'central.sqlite3'}"
+        return
+    admin = request.getfixturevalue("postgres_admin")
+    name, url = _fresh_postgres_database(admin)
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(admin, name)
+
+

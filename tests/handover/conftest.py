@@ -1,8 +1,8 @@
 """Fixtures for the hand-over log: every test runs once on SQLite and once on PostgreSQL 15.
 
-The PostgreSQL server comes from LEAFLET_TEST_POSTGRES_URL (an admin URL on a throwaway
-cluster, as `.ci/pg-start` prints it); when that is unset, this conftest runs `.ci/pg-start`
-itself once per session and stops the cluster at the end, so a plain `pytest` works on a
+The PostgreSQL fixtures (`db_url`, `backend`) live in tests/conftest.py; the server comes
+from LEAFLET_TEST_POSTGRES_URL or from `.ci/pg-start`, which the root conftest runs
+once per session, stopping the cluster at the end, so a plain `pytest` works on a
 fresh machine. It never skips: no PostgreSQL is a failure. Each test gets a new database
 (PostgreSQL) or a new file under tmp_path (SQLite).
 """
@@ -10,7 +10,6 @@ fresh machine. It never skips: no PostgreSQL is a failure. Each test gets a new 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -103,93 +102,6 @@ def record(**changes) -> dict:
     data = dict(GOOD_RECORD, id=str(uuid.uuid4()))
     data.update(changes)
     return data
-
-
-# --- PostgreSQL ----------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def postgres_admin_url():
-    url = os.environ.get("LEAFLET_TEST_POSTGRES_URL")
-    if url:
-        yield url
-        return
-    started = subprocess.run([str(ROOT / ".ci" / "pg-start"), "leaflet_admin"],
-                             capture_output=True, text=True)
-    if started.returncode != 0:
-        pytest.fail("no PostgreSQL for the tests: set LEAFLET_TEST_POSTGRES_URL or make "
-                    f".ci/pg-start work:\n{started.stderr}", pytrace=False)
-    url, base = started.stdout.split("\n")[:2]
-    try:
-        yield url
-    finally:
-        subprocess.run([str(ROOT / ".ci" / "pg-stop"), base], check=False)
-
-
-@pytest.fixture(scope="session")
-def postgres_admin(postgres_admin_url):
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
-    yield engine
-    engine.dispose()
-
-
-def _fresh_postgres_database(admin) -> tuple[str, str]:
-    import sqlalchemy as sa
-
-    name = f"leaflet_t_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    return name, url
-
-
-def _drop_postgres_database(admin, name: str) -> None:
-    import sqlalchemy as sa
-
-    from leaflet.handover.store import dispose_engines
-
-    dispose_engines()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-# --- the backend every test runs on ----------------------------------------------------------
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def db_url(backend, tmp_path, request):
-    """A new, empty log database on the test's backend (nothing created in it yet)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'log.sqlite3'}"
-        from leaflet.handover.store import dispose_engines
-
-        dispose_engines()
-        return
-    admin = request.getfixturevalue("postgres_admin")
-    name, url = _fresh_postgres_database(admin)
-    try:
-        yield url
-    finally:
-        _drop_postgres_database(admin, name)
-
-
-@pytest.fixture
-def other_db_url(backend, tmp_path, request):
-    """A second database on the same backend (a central log to merge into)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'central.sqlite3'}"
-        return
-    admin = request.getfixturevalue("postgres_admin")
-    name, url = _fresh_postgres_database(admin)
-    try:
-        yield url
-    finally:
-        _drop_postgres_database(admin, name)
 
 
 @pytest.fixture(autouse=True)

@@ -126,7 +126,7 @@ def test_recorder_and_auditor_roles_from_the_deployment_guide(postgres_admin):
     """PostgreSQL only: the GRANTs in docs/deployment.md are enough, and no more."""
     import sqlalchemy as sa
 
-    from .conftest import _drop_postgres_database, _fresh_postgres_database
+    from conftest import _drop_postgres_database, _fresh_postgres_database
 
     name, owner_url = _fresh_postgres_database(postgres_admin)
     suffix = uuid.uuid4().hex[:8]
@@ -175,7 +175,7 @@ def test_a_recorder_cannot_create_the_log(postgres_admin):
     """PostgreSQL only: on a database nobody upgraded, a recorder is told to ask the owner."""
     import sqlalchemy as sa
 
-    from .conftest import _drop_postgres_database, _fresh_postgres_database
+    from conftest import _drop_postgres_database, _fresh_postgres_database
 
     name, owner_url = _fresh_postgres_database(postgres_admin)
     recorder = f"recorder_{uuid.uuid4().hex[:8]}"
