@@ -1,4 +1,5 @@
-"""Make docs/samples/: a PNG of the front page for each script family, from built PDFs.
+"""Make docs/samples/: a PNG of the front page for each script family, from built PDFs,
+and one of the language card's first page (the card is written first, as `leaflet card`).
 
 Run after `leaflet build`:  .venv/bin/python docs/samples/make.py
 Each image is page 1 at 110 dpi, reduced to a 64-colour palette to stay under 150 KB.
@@ -44,9 +45,13 @@ def main() -> None:
 
     out = load_workspace(ROOT).output_dir
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    for script, code in representatives(manifest).items():
-        dest = HERE / f"front-{script}-{code}.png"
-        size = render_front(out / manifest["languages"][code]["pdf"], dest)
+    samples = {HERE / f"front-{script}-{code}.png": out / manifest["languages"][code]["pdf"]
+               for script, code in representatives(manifest).items()}
+    from leaflet.card import build_card
+
+    samples[HERE / "language-card.png"] = build_card(load_workspace(ROOT)).path
+    for dest, pdf in samples.items():
+        size = render_front(pdf, dest)
         if size > LIMIT:
             raise SystemExit(f"{dest}: {size} bytes, over {LIMIT}")
         print(f"{dest.relative_to(ROOT)}  {size // 1024} KB")
