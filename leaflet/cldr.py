@@ -156,11 +156,9 @@ def _load(path: Path) -> Index:
 def _store(path: Path, blob: bytes) -> None:
     from leaflet.files import write_atomic
 
+    # Files of other Babel versions are left alone: two installs may share the folder.
     try:
         write_atomic(path, blob)
-        for old in path.parent.glob("pick-index-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
     except OSError as exc:  # a read-only home: search still works, from memory
         log.debug("cannot write the index cache %s: %s", path, exc)
 

@@ -363,11 +363,18 @@ def pick(query: str, workspace, *, limit: int = 10, officer: str = "en") -> list
     return rows
 
 
+def _script_codes() -> set[str]:
+    from babel import Locale
+
+    return set(Locale("en").scripts)
+
+
 def resolve_language(query: str, workspace=None) -> str:
     """One BCP 47 code for `query`, for the hand-over log; LanguageChoiceError otherwise.
 
     - A well-formed code CLDR knows is returned in canonical form, aliases resolved, region
-      kept: "TIR" -> "ti", "zh_hans" -> "zh-Hans", "ar-ma" -> "ar-MA", "und" -> "und".
+      kept: "TIR" -> "ti", "zh_hans" -> "zh-Hans", "ar-ma" -> "ar-MA", "und" -> "und"; an
+      unknown script or region subtag is refused ("ar-XQ").
     - Anything else (a name in any language, a misspelling, a country) goes through the
       same matcher as `leaflet pick`; its first row's code is returned when it scores at
       least ACCEPT and leads the next language by MARGIN: "tigrinia" -> "ti", "Chinese"
@@ -387,6 +394,12 @@ def resolve_language(query: str, workspace=None) -> str:
             return "und"
         code = idx.codes.get(lang)
         if code:
+            if region and not region.isdigit() and region.lower() not in idx.territory_codes:
+                raise LanguageChoiceError(f"{text!r}: {region!r} is not a region CLDR knows",
+                                          [], hint="use a country code such as ER or MA")
+            if script and script not in _script_codes():
+                raise LanguageChoiceError(f"{text!r}: {script!r} is not a CLDR script code",
+                                          [], hint="use a script code such as Latn or Hans")
             base, _, alias_script = code.partition("-")
             script = script or alias_script or None
             return "-".join(p for p in (base, script, region) if p)

@@ -264,6 +264,10 @@ def test_resolve_language_refuses_what_matches_nothing():
         resolve_language("xqzvkw", workspace())
     with pytest.raises(LanguageChoiceError):
         resolve_language("  ", workspace())
+    with pytest.raises(LanguageChoiceError, match="'XQ' is not a region"):
+        resolve_language("ar-XQ", workspace())
+    with pytest.raises(LanguageChoiceError, match="'Abcd' is not a CLDR script"):
+        resolve_language("ar-Abcd", workspace())
 
 
 def test_resolve_language_works_without_a_workspace():
