@@ -119,7 +119,7 @@ def test_the_cjk_face_is_subset_ahead(carded):
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_each_autonym_and_sentence_has_its_glyphs_in_its_fonts(carded, code):
-    from leaflet.card import missing_glyphs
+    from leaflet.edition.card import missing_glyphs
 
     lang = language(code)
     assert missing_glyphs(lang.autonym, lang.families) == []
@@ -127,7 +127,7 @@ def test_each_autonym_and_sentence_has_its_glyphs_in_its_fonts(carded, code):
 
 
 def test_languages_are_grouped_by_region(carded):
-    from leaflet.card import load_card_data, region_of
+    from leaflet.edition.card import load_card_data, region_of
     from leaflet.workspace import load_workspace
 
     data = load_card_data(load_workspace(carded))

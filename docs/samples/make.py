@@ -47,7 +47,7 @@ def main() -> None:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     samples = {HERE / f"front-{script}-{code}.png": out / manifest["languages"][code]["pdf"]
                for script, code in representatives(manifest).items()}
-    from leaflet.card import build_card
+    from leaflet.edition.card import build_card
 
     samples[HERE / "language-card.png"] = build_card(load_workspace(ROOT)).path
     for dest, pdf in samples.items():

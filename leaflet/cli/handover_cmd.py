@@ -11,6 +11,8 @@ import sys
 
 import click
 
+from leaflet.errors import LeafletError
+
 from leaflet.handover.choices import (ASSESSMENTS, CENTRE_ACTIONS, CENTRES, LEAFLET_OUTCOMES,
                                       NOT_GIVEN_REASONS, RESIDENCE_STATUSES, SERVICES)
 
@@ -33,8 +35,8 @@ QUESTIONS = {
     "officer": ("Officer code", None),
     "assessment": ("Assessment", ASSESSMENTS),
     "residence_status": ("Residence status", RESIDENCE_STATUSES),
-    "person_languages": ("Languages the person understands (codes like ti or ar-MA, "
-                         "space-separated; und if unknown)", None),
+    "person_languages": ("Languages the person understands (codes like ti or ar-MA, or "
+                         "names, comma-separated; und if unknown)", None),
     "leaflet": ("Leaflet", LEAFLET_OUTCOMES),
     "leaflet_language": ("Language of the leaflet handed over", None),
     "not_given_reason": ("Why not given", NOT_GIVEN_REASONS),
@@ -86,8 +88,11 @@ def _record_error(error) -> click.UsageError:
               help="victim: good reason to believe so (§5.1); uncertain (§5.2); implicated "
                    "in the trafficking (§5.3).")
 @click.option("--residence-status", type=click.Choice(RESIDENCE_STATUSES))
-@click.option("--person-language", "person_languages", multiple=True, metavar="CODE",
-              help="A language the person understands (BCP 47, repeatable; und if unknown).")
+@click.option("--person-language", "person_languages", multiple=True, metavar="LANGUAGE",
+              help="A language the person understands, repeatable: a code (ti, zh-Hans; und "
+                   "if unknown), a name in any language (Tigrinya, tigrinia, ትግርኛ) or a "
+                   "country (resolved as `leaflet pick` does; an ambiguous answer is refused "
+                   "with the candidates).")
 @click.option("--leaflet", type=click.Choice(LEAFLET_OUTCOMES),
               help="Was the leaflet handed over?")
 @click.option("--leaflet-language", metavar="CODE",
@@ -130,8 +135,9 @@ def handover(settings, db, **values):
     from leaflet.handover.errors import RecordError
     from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
 
-    values["person_languages"] = list(values["person_languages"])
     workspace = _workspace_or_none(settings)
+    values["person_languages"] = [_language(raw, workspace)
+                                  for raw in values["person_languages"]]
     try:
         _ask(values, workspace)
     except RecordError as error:
@@ -142,6 +148,42 @@ def handover(settings, db, **values):
     except RecordError as error:
         raise _record_error(error) from None
     click.echo(record_id)
+
+
+def _language(raw: str, workspace) -> str:
+    """A code as given, or the code a language name or country resolves to.
+
+    Codes take the cheap path (no CLDR search index is loaded); anything else goes through
+    the `leaflet pick` matcher (which also knows ISO 639-3 codes such as `tir`). An unknown
+    code, or an ambiguous or unknown name, is a usage error (exit 2) naming the option and,
+    for names, listing the candidates.
+    """
+    from leaflet.errors import UsageError
+    from leaflet.handover.languages import TAG, LanguageError, normalise
+
+    code_error = None
+    try:
+        return normalise(raw)
+    except LanguageError as error:
+        code_error = error
+    from leaflet.handover.pick import LanguageChoiceError, resolve_language
+
+    try:
+        return resolve_language(raw, workspace)
+    except LanguageChoiceError as error:
+        if TAG.match(raw.strip()):  # it looks like a code: say what is wrong with it
+            raise UsageError(f"--person-language: {code_error}") from None
+        raise UsageError(f"--person-language: {error.message}", hint=error.hint) from None
+
+
+def _split_languages(raw: str) -> list[str]:
+    """Several answers: comma-separated, or space-separated when each one is a code."""
+    from leaflet.handover.languages import TAG
+
+    if "," in raw:
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    words = raw.split()
+    return words if all(TAG.match(word) for word in words) else [raw.strip()]
 
 
 def _ask(values: dict, workspace) -> None:
@@ -157,7 +199,7 @@ def _ask(values: dict, workspace) -> None:
         missing = questions(values)
         if not missing:
             break
-        values[missing[0]] = _prompt(missing[0])
+        values[missing[0]] = _prompt(missing[0], workspace)
     if values["leaflet"] == "given" and not values.get("leaflet_edition"):
         if workspace is not None:
             values["leaflet_edition"] = workspace.edition_id
@@ -173,7 +215,7 @@ def _describe(field: str) -> str:
     return f"{option} ({'|'.join(choices)})" if choices else option
 
 
-def _prompt(field: str):
+def _prompt(field: str, workspace=None):
     from leaflet.handover.errors import RecordError
     from leaflet.handover.model import validate_field
 
@@ -182,7 +224,13 @@ def _prompt(field: str):
         return click.confirm(text, default=None)
 
     def check(raw: str):
-        value = raw.split() if field == "person_languages" else raw.strip()
+        if field == "person_languages":  # several, separated by commas; names may have spaces
+            try:
+                value = [_language(part, workspace) for part in _split_languages(raw)]
+            except LeafletError as error:
+                raise click.UsageError(str(error)) from None
+        else:
+            value = raw.strip()
         try:
             return validate_field(field, value)
         except RecordError as error:

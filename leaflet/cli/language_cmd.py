@@ -50,7 +50,7 @@ def pick(settings, query, as_json, limit, officer):
     Example:  leaflet pick tigrinia
     Example:  leaflet pick Érythrée --json
     """
-    from leaflet.pick import pick as run_pick
+    from leaflet.handover.pick import pick as run_pick
 
     rows = run_pick(" ".join(query), settings.workspace(), limit=limit, officer=officer)
     if as_json:
@@ -95,7 +95,7 @@ def card(settings, officer):
     \b
     Example:  leaflet build && leaflet card --for nl
     """
-    from leaflet.card import build_card
+    from leaflet.edition.card import build_card
 
     workspace = settings.workspace()
     result = build_card(workspace, officer)

@@ -29,6 +29,7 @@ from leaflet.errors import BuildError, LeafletError
 from leaflet.files import sha256_file, write_atomic
 
 MANIFEST = "manifest.json"
+LEAFLET_FILES = "leaflet.*"  # the templates/ files a leaflet is made from
 
 
 @dataclass
@@ -80,7 +81,9 @@ def printed_data(workspace, code: str) -> dict:
 def input_hash(workspace, lang: scripts.Language, catalogue: Path) -> str:
     """sha256 over every input of one language's PDF, in a fixed order."""
     parts = [("leaflet", leaflet.__version__), ("weasyprint", metadata.version("weasyprint"))]
-    for path in sorted(p for p in workspace.templates_dir.rglob("*") if p.is_file()):
+    # The leaflet's own template files only (leaflet.html.j2, leaflet.css): editing the
+    # language card or a report template must not reprint every leaflet.
+    for path in sorted(p for p in workspace.templates_dir.glob(LEAFLET_FILES) if p.is_file()):
         parts.append((f"templates/{path.relative_to(workspace.templates_dir).as_posix()}",
                       sha256_file(path)))
     parts.append(("catalogue", sha256_file(catalogue)))

@@ -9,6 +9,8 @@
     interchange  JSON Lines import, JSON Lines/CSV export
     service      one core function per command
     location     the default database file and `--db` URLs
+    cldr         CLDR language knowledge as one cached search index (for `leaflet pick`)
+    pick         `leaflet pick`: find a language by any name, code or country
 
 Importing this package imports nothing else: the desk's path pays only for what it uses.
 The format is documented in docs/log-format.md, deployment in docs/deployment.md.

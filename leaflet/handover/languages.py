@@ -13,7 +13,8 @@ import functools
 import re
 
 UNKNOWN = "und"
-_TAG = re.compile(r"^(?P<lang>[A-Za-z]{2,3})(?:[-_](?P<script>[A-Za-z]{4}))?"
+# The shape of a BCP 47 tag this log accepts (also used to tell codes from language names).
+TAG = re.compile(r"^(?P<lang>[A-Za-z]{2,3})(?:[-_](?P<script>[A-Za-z]{4}))?"
                   r"(?:[-_](?P<region>[A-Za-z]{2}|[0-9]{3}))?$")
 
 
@@ -25,7 +26,7 @@ def normalise(tag: str) -> str:
     """The canonical BCP 47 form of `tag`, or LanguageError when CLDR does not know it."""
     if not isinstance(tag, str):
         raise LanguageError(f"{tag!r} is not a string")
-    match = _TAG.match(tag.strip())
+    match = TAG.match(tag.strip())
     if not match:
         raise LanguageError(f"{tag!r} is not a language code like ti, zh-Hans or ar-MA")
     lang = match["lang"].lower()

@@ -26,6 +26,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from leaflet.handover.languages import TAG
+
 log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 1  # bump when the layout of the pickled index changes
@@ -34,8 +36,7 @@ OFFICER_LANGUAGES = ("en", "fr", "nl", "de")
 # Scripts written right to left, for languages Babel has no locale data for.
 RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Mand", "Samr",
                          "Rohg", "Yezi", "Mend", "Hung", "Avst", "Phnx", "Sogd"})
-_TAG = re.compile(r"^(?P<lang>[A-Za-z]{2,3})(?:[-_](?P<script>[A-Za-z]{4}))?"
-                  r"(?:[-_](?P<region>[A-Za-z]{2}|[0-9]{3}))?$")
+_TAG = TAG  # one definition of a code's shape, shared with the log's validation
 
 
 def normalise(text: str) -> str:

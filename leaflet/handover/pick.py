@@ -28,7 +28,7 @@ import bisect
 import json
 from dataclasses import dataclass, field
 
-from leaflet import cldr
+from leaflet.handover import cldr
 from leaflet.errors import LeafletError, UsageError
 
 CUTOFF = 75.0  # fuzzy similarity below which a name does not match at all

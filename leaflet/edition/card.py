@@ -313,7 +313,7 @@ class _Collect(logging.Handler):
 
 def built_codes(workspace) -> list[str]:
     """Configured languages whose leaflet PDF is built, in leaflet.toml order."""
-    from leaflet.pick import built_languages
+    from leaflet.handover.pick import built_languages
 
     return list(built_languages(workspace))
 
