@@ -71,9 +71,9 @@ def cli(ctx, workspace_dir):
 
 
 def _register() -> None:
-    from leaflet.cli import catalog_cmd, edition_cmd, handover_cmd, language_cmd
+    from leaflet.cli import catalog_cmd, edition_cmd, handover_cmd, language_cmd, stock_cmd
 
-    for module in (edition_cmd, catalog_cmd, handover_cmd, language_cmd):
+    for module in (edition_cmd, catalog_cmd, handover_cmd, language_cmd, stock_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -72,13 +72,14 @@ assert tuple(c.name for c in encounter.columns) == layout.LOG_COLUMNS
 assert tuple(c.name for c in encounter_language.columns) == layout.LANGUAGE_COLUMNS
 
 
-def append_only_ddl(dialect: str) -> list[str]:
-    """Statements that make the tables reject UPDATE and DELETE; safe to run again."""
+def append_only_ddl(dialect: str, tables: tuple[str, ...] = APPEND_ONLY_TABLES) -> list[str]:
+    """Statements that make `tables` (default: the log's) reject UPDATE and DELETE; safe to
+    run again. The stock ledger (leaflet.stock.schema) passes its own tables."""
     if dialect == "sqlite":
         return [
             f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
             f"BEGIN SELECT RAISE(ABORT, 'leaflet: {table} is append-only, {op} refused'); END"
-            for table in APPEND_ONLY_TABLES for op in ("UPDATE", "DELETE")
+            for table in tables for op in ("UPDATE", "DELETE")
         ]
     if dialect == "postgresql":
         statements = [
@@ -87,7 +88,7 @@ def append_only_ddl(dialect: str) -> list[str]:
             "RAISE EXCEPTION 'leaflet: % is append-only, % refused', TG_TABLE_NAME, TG_OP "
             "USING ERRCODE = 'insufficient_privilege'; END $$",
         ]
-        for table in APPEND_ONLY_TABLES:
+        for table in tables:
             statements += [
                 f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE "
                 f"ON {table} FOR EACH ROW EXECUTE FUNCTION leaflet_append_only()",
@@ -99,14 +100,14 @@ def append_only_ddl(dialect: str) -> list[str]:
     raise NotImplementedError(f"no append-only triggers for {dialect}")
 
 
-def expected_triggers(dialect: str) -> set[str]:
+def expected_triggers(dialect: str, tables: tuple[str, ...] = APPEND_ONLY_TABLES) -> set[str]:
     if dialect == "sqlite":
-        return {f"{t}_no_{op}" for t in APPEND_ONLY_TABLES for op in ("update", "delete")}
-    return {f"{t}_{kind}" for t in APPEND_ONLY_TABLES for kind in ("append_only", "no_truncate")}
+        return {f"{t}_no_{op}" for t in tables for op in ("update", "delete")}
+    return {f"{t}_{kind}" for t in tables for kind in ("append_only", "no_truncate")}
 
 
-def active_triggers(conn: sa.Connection) -> set[str]:
-    """Names of the enabled triggers on the log's tables."""
+def active_triggers(conn: sa.Connection, tables: tuple[str, ...] = APPEND_ONLY_TABLES) -> set[str]:
+    """Names of the enabled triggers on `tables` (default: the log's)."""
     if conn.dialect.name == "sqlite":
         rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     else:
@@ -114,7 +115,7 @@ def active_triggers(conn: sa.Connection) -> set[str]:
             "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
             "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' "
             "AND c.oid IN (SELECT to_regclass(n) FROM unnest(CAST(:names AS text[])) AS n)"),
-            {"names": list(APPEND_ONLY_TABLES)})
+            {"names": list(tables)})
     return {row[0] for row in rows}
 
 

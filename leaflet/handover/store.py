@@ -237,6 +237,11 @@ class Store:
                 # A dropped trigger is put back: the guard is part of the schema.
                 for statement in schema.append_only_ddl(self.dialect):
                     conn.execute(sa.text(statement))
+            # The stock ledger shares the database and is upgraded with it, in its own
+            # version series (leaflet/stock/schema.py says why).
+            from leaflet.stock import schema as stock_schema
+
+            stock_schema.upgrade(conn, utc_now_text(), self.display_url)
         self._schema_checked = False
         return before, [m[0] for m in todo]
 
@@ -411,11 +416,15 @@ class Store:
                 seen_head = seen_head or stored.hash == expect_head
             self._check_derived(conn)
             triggers = schema.active_triggers(conn)
+            from leaflet.stock import schema as stock_schema
+
+            missing_stock_triggers = stock_schema.missing_triggers(conn)
         if not seen_head:
             raise ChainBroken(f"the head {expect_head} noted earlier is not in the chain: "
                               "records after it were removed", hint="compare with a backup")
         result = VerifyResult(count=expected_seq - 1, head=prev_hash)
-        missing_triggers = schema.expected_triggers(self.dialect) - triggers
+        missing_triggers = (schema.expected_triggers(self.dialect) - triggers
+                            ) | missing_stock_triggers
         if missing_triggers:
             result.warnings.append("append-only triggers missing or disabled: "
                                    + ", ".join(sorted(missing_triggers))

@@ -1,0 +1,367 @@
+"""The stock ledger: receipts, transfers, and what every unit holds of each language and edition.
+
+Receipts and transfers are rows of `stock_movement` (leaflet.stock.schema). Hand-overs are
+not: a unit's stock is *derived*,
+
+    on hand = received + transferred in − transferred out − copies given
+
+where "copies given" counts the log's encounters of that unit with `leaflet = given` in that
+language and edition, each encounter through its latest correction (a correction that moves
+a hand-over to another unit or language moves its copy too). The count is one SQL aggregate
+over the log, so the desk's `leaflet handover` writes exactly what it wrote before, no
+decrement can be lost however many desks record at once, and a hand-over that takes a unit
+below zero is still recorded (it is a fact) and shows as negative stock.
+
+All aggregation happens in SQL (SQLAlchemy Core), the same statement on SQLite and
+PostgreSQL; Python only divides the few aggregated rows into weeks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+
+from leaflet.errors import UsageError
+from leaflet.handover import languages as language_codes
+from leaflet.handover import schema as log_schema
+from leaflet.handover.errors import RecordError
+from leaflet.handover.model import local_now_text, utc_now_text, validate_field
+from leaflet.handover.store import Store
+from leaflet.stock import schema
+
+WINDOW_DAYS = 90  # copies used per week are averaged over this many days before `as of`
+REORDER_WEEKS = 4  # reorder when the current edition lasts fewer weeks than this
+MAX_COPIES = 1_000_000
+_LINE = re.compile(r"^\s*([^=\s]+)\s*=\s*([+-]?\d+)\s*$")
+
+
+# --- parsing what the coordinator types --------------------------------------------------
+
+def parse_lines(items: Iterable[str], *, known: Iterable[str] | None = None) -> list[tuple[str, int]]:
+    """`["ro=500", "ti=200"]` as [("ro", 500), ("ti", 200)], codes in canonical form.
+
+    With `known` (the configured languages), a code must be one of them. Raises UsageError
+    naming the bad item.
+    """
+    known_by_key = {k.lower(): k for k in known} if known is not None else None
+    lines: list[tuple[str, int]] = []
+    for item in items:
+        match = _LINE.match(item)
+        if not match:
+            raise UsageError(f"{item!r} is not LANG=COPIES (like ro=500)")
+        code, copies = match[1], int(match[2])
+        try:
+            code = language_codes.normalise(code)
+        except language_codes.LanguageError as exc:
+            raise UsageError(f"{item!r}: {exc}") from None
+        if code == language_codes.UNKNOWN:
+            raise UsageError(f"{item!r}: copies are printed in a known language, not 'und'")
+        if known_by_key is not None:
+            if code.lower() not in known_by_key:
+                raise UsageError(f"{item!r}: {code} is not a language of this edition "
+                                 "(leaflet.toml [build] languages)")
+            code = known_by_key[code.lower()]
+        if not 0 < copies <= MAX_COPIES:
+            raise UsageError(f"{item!r}: copies must be a whole number from 1 to {MAX_COPIES:,}")
+        if any(code == seen for seen, _ in lines):
+            raise UsageError(f"{item!r}: {code} is given twice")
+        lines.append((code, copies))
+    if not lines:
+        raise UsageError("name at least one LANG=COPIES (like ro=500)")
+    return lines
+
+
+def check_field(field: str, option: str, value):
+    """A value checked as the log checks the same field; UsageError naming the option."""
+    try:
+        return validate_field(field, value)
+    except RecordError as error:
+        raise UsageError(f"{option}: {error.message}", hint=error.hint) from None
+
+
+def _edition(edition: str | None) -> str:
+    edition = check_field("leaflet_edition", "--edition", edition)
+    if edition is None:
+        raise UsageError("--edition is required: copies are counted per edition")
+    return edition
+
+
+def _moment(occurred_at: str | None) -> tuple[str, dt.datetime]:
+    text = check_field("occurred_at", "--occurred-at", occurred_at or local_now_text())
+    utc = dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return text, utc
+
+
+# --- the ledger ------------------------------------------------------------------------------
+
+@dataclass
+class StatusRow:
+    """One unit × language × edition. `edition` None: hand-overs recorded without one."""
+
+    unit: str
+    language: str
+    edition: str | None
+    current: bool
+    received: int
+    transferred_in: int
+    transferred_out: int
+    given: int
+    on_hand: int
+    used_90d: int
+    used_per_week: float
+    language_used_per_week: float
+    weeks_left: float | None
+    reorder: bool
+    negative: bool
+    withdraw: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)  # flat values only: dataclasses.asdict deep-copies, slowly
+
+
+class Ledger(Store):
+    """The stock ledger in the log's database (same engine, same connections and errors)."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self._ledger_checked = False
+
+    # --- schema ------------------------------------------------------------------------
+
+    def ensure_ledger(self) -> None:
+        """Create the ledger (and the log) on first use; refuse another ledger version."""
+        if self._ledger_checked:
+            return
+        self.ensure_schema()
+        with self._connect() as conn:
+            version = schema.current_version(conn)
+            conn.rollback()
+        if version == 0:
+            # Under the chain lock, as the log is created: two first users cannot both create.
+            with self._write() as conn:
+                if schema.current_version(conn) == 0:
+                    schema.upgrade(conn, utc_now_text(), self.display_url)
+        else:
+            schema.check_version(version, self.display_url)
+        self._ledger_checked = True
+
+    @contextlib.contextmanager
+    def _append(self):
+        """A write transaction for ledger rows: SQLite's write lock from the start (BEGIN
+        IMMEDIATE); on PostgreSQL a plain transaction, the chain lock is the desks' alone."""
+        with self._connect() as conn:
+            conn = conn.execution_options(leaflet_write=True)
+            with conn.begin():
+                yield conn
+
+    # --- writing -------------------------------------------------------------------------
+
+    def receive(self, unit: str, edition: str, lines: list[tuple[str, int]], *,
+                occurred_at: str | None = None, note: str | None = None) -> dict[str, Any]:
+        """Record printed copies arriving at `unit`; returns the movement and on-hand after."""
+        unit = check_field("unit", "--unit", unit)
+        edition = _edition(edition)
+        note = check_field("not_given_note", "--note", note)
+        text, utc = _moment(occurred_at)
+        movement_id, recorded_at = str(uuid.uuid4()), utc_now_text()
+        rows = [self._row(movement_id, "receipt", unit, None, code, edition, copies, text, utc,
+                          recorded_at, note) for code, copies in lines]
+        return self._record(movement_id, rows, unit, edition, lines)
+
+    def transfer(self, source: str, dest: str, edition: str, lines: list[tuple[str, int]], *,
+                 occurred_at: str | None = None, note: str | None = None) -> dict[str, Any]:
+        """Record copies moved from `source` to `dest`: two rows per language, one transaction.
+
+        A transfer that takes `source` below zero is recorded all the same (the boxes moved);
+        the result's `on_hand` shows it and the CLI warns.
+        """
+        source = check_field("unit", "--from", source)
+        dest = check_field("unit", "--to", dest)
+        if source == dest:
+            raise UsageError(f"--from and --to are both {source}")
+        edition = _edition(edition)
+        note = check_field("not_given_note", "--note", note)
+        text, utc = _moment(occurred_at)
+        movement_id, recorded_at = str(uuid.uuid4()), utc_now_text()
+        rows = []
+        for code, copies in lines:
+            rows.append(self._row(movement_id, "transfer_out", source, dest, code, edition,
+                                  -copies, text, utc, recorded_at, note))
+            rows.append(self._row(movement_id, "transfer_in", dest, source, code, edition,
+                                  copies, text, utc, recorded_at, note))
+        return self._record(movement_id, rows, source, edition, lines)
+
+    @staticmethod
+    def _row(movement_id, kind, unit, counterpart, language, edition, copies, occurred_at,
+             occurred_utc, recorded_at, note) -> dict[str, Any]:
+        return {"id": str(uuid.uuid4()), "movement": movement_id, "kind": kind, "unit": unit,
+                "counterpart": counterpart, "language": language, "edition": edition,
+                "copies": copies, "occurred_at": occurred_at, "occurred_utc": occurred_utc,
+                "recorded_at": recorded_at, "note": note}
+
+    def _record(self, movement_id, rows, unit, edition, lines) -> dict[str, Any]:
+        self.ensure_ledger()
+        with self._append() as conn:
+            conn.execute(sa.insert(schema.movement), rows)
+        # After the commit, outside the write lock: a desk never waits for this figure.
+        on_hand = {row.language: row.on_hand for row in self.status(
+            until=None, since=None, current_edition=edition, unit=unit)
+            if row.edition == edition and row.language in dict(lines)}
+        return {"movement": movement_id, "unit": unit, "edition": edition,
+                "lines": [{"language": code, "copies": copies, "on_hand": on_hand.get(code, 0)}
+                          for code, copies in lines]}
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def status(self, *, until: dt.datetime | None, since: dt.datetime | None,
+               current_edition: str, unit: str | None = None) -> list[StatusRow]:
+        """Stock per unit × language × edition as of `until` (naive UTC, exclusive; None: now),
+        with copies used in [since, until). Sorted by unit, language, edition."""
+        self.ensure_ledger()
+        query = status_query(until=until, since=since, current_edition=current_edition,
+                             unit=unit)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        weeks = WINDOW_DAYS / 7
+        result = []
+        for r in rows:
+            received, tin, tout, given, used, language_used = (
+                int(v or 0) for v in (r.received, r.transferred_in, r.transferred_out,
+                                      r.given, r.used, r.language_used))
+            on_hand = received + tin - tout - given
+            current = r.edition == current_edition
+            demand = language_used / weeks
+            weeks_left = None
+            if current:
+                weeks_left = 0.0 if on_hand <= 0 else (on_hand / demand if demand else None)
+            result.append(StatusRow(
+                unit=r.unit, language=r.language, edition=r.edition, current=current,
+                received=received, transferred_in=tin, transferred_out=tout, given=given,
+                on_hand=on_hand, used_90d=used, used_per_week=round(used / weeks, 2),
+                language_used_per_week=round(demand, 2),
+                weeks_left=None if weeks_left is None else round(weeks_left, 1),
+                reorder=weeks_left is not None and weeks_left < REORDER_WEEKS,
+                negative=on_hand < 0,
+                withdraw=on_hand if (r.edition is not None and not current and on_hand > 0)
+                else 0))
+        result.sort(key=lambda s: (s.unit, s.language, s.edition is None, s.edition or ""))
+        return result
+
+
+# --- the SQL -------------------------------------------------------------------------------
+
+def families():
+    """A recursive CTE (id, seq, root): every record of a family of corrections.
+
+    A family is a record that was amended (its root, which amends nothing) and every record
+    that amends it or amends one of its corrections; `amends` always names an earlier record,
+    so families are trees and each record appears once. It starts only from amended records,
+    which are few, never from the whole log.
+    """
+    e = log_schema.encounter
+    amended = sa.select(e.c.amends).where(e.c.amends.is_not(None))
+    root = e.alias("family_root")
+    family = (sa.select(root.c.id, root.c.seq, root.c.id.label("root"))
+              .where(root.c.amends.is_(None), root.c.id.in_(amended))
+              .cte("family", recursive=True))
+    child = e.alias("family_child")
+    return family.union_all(sa.select(child.c.id, child.c.seq, family.c.root)
+                            .where(child.c.amends == family.c.id))
+
+
+def given_counts(*, until: dt.datetime | None, since: dt.datetime | None,
+                 unit: str | None = None):
+    """A CTE (unit, language, edition, given, used): copies handed over, each encounter
+    counted once through its latest correction; `used` only those in [since, until).
+
+    Computed as: every given record, minus the given records of families of corrections,
+    plus the given latest record of each family. The first term is one walk of the
+    index `ix_encounter_given` in its own order (no sort, no per-record look-up); the other
+    two touch only the few records of families. Keys whose net count is 0 (a correction that
+    moved a hand-over to another unit or language) are dropped.
+    """
+    e = log_schema.encounter
+    # A literal, not a bound parameter: only then can SQLite use the partial index
+    # (WHERE leaflet = 'given'), whose condition must be proven when the query is prepared.
+    where = [e.c.leaflet == sa.literal_column("'given'")]
+    if until is not None:
+        where.append(e.c.occurred_utc < until)
+    if unit is not None:
+        where.append(e.c.unit == unit)
+    recent = sa.true() if since is None else e.c.occurred_utc >= since
+    used = sa.func.sum(sa.case((recent, sa.literal_column("1")), else_=sa.literal_column("0")))
+    key = (e.c.unit, e.c.leaflet_language, e.c.leaflet_edition)
+    labels = (e.c.unit.label("unit"), e.c.leaflet_language.label("language"),
+              e.c.leaflet_edition.label("edition"))
+    family = families()
+    latest = sa.select(sa.func.max(family.c.seq)).group_by(family.c.root)
+    every = (sa.select(*labels, sa.func.count().label("given"), used.label("used"))
+             .where(*where).group_by(*key))
+    # `seq IN (family)` rather than a join, so both databases start from the few family
+    # records and fetch each by its key instead of probing the family for every record.
+    members = (sa.select(*labels, (-sa.func.count()).label("given"), (-used).label("used"))
+               .where(*where, e.c.seq.in_(sa.select(family.c.seq))).group_by(*key))
+    latest_given = (sa.select(*labels, sa.func.count().label("given"), used.label("used"))
+                    .where(*where, e.c.seq.in_(latest)).group_by(*key))
+    parts = sa.union_all(every, members, latest_given).subquery("given_parts")
+    net = sa.func.sum(parts.c.given)
+    return (sa.select(parts.c.unit, parts.c.language, parts.c.edition, net.label("given"),
+                      sa.func.sum(parts.c.used).label("used"))
+            .group_by(parts.c.unit, parts.c.language, parts.c.edition)
+            .having(net != 0).cte("given"))
+
+
+def status_query(*, until: dt.datetime | None, since: dt.datetime | None,
+                 current_edition: str, unit: str | None = None):
+    """One SELECT: per unit × language × edition the copies received, transferred in and
+    out, given (all up to `until`) and given in [since, until), plus the unit × language's
+    copies given in that window over every edition (a window sum). Every unit × language
+    seen also gets a row for `current_edition`, so a unit holding only superseded copies of
+    a language it hands out is told to reorder the current one."""
+    m = schema.movement
+    _0 = sa.literal_column("0")
+
+    move_where = [] if until is None else [m.c.occurred_utc < until]
+    if unit is not None:
+        move_where.append(m.c.unit == unit)
+    moves = (sa.select(
+        m.c.unit, m.c.language, m.c.edition,
+        sa.func.sum(sa.case((m.c.kind == "receipt", m.c.copies), else_=_0)).label("received"),
+        sa.func.sum(sa.case((m.c.kind == "transfer_in", m.c.copies), else_=_0)).label("tin"),
+        sa.func.sum(sa.case((m.c.kind == "transfer_out", -m.c.copies), else_=_0)).label("tout"))
+        .where(*move_where).group_by(m.c.unit, m.c.language, m.c.edition).cte("moves"))
+    given = given_counts(until=until, since=since, unit=unit)
+
+    def part(unit_c, language_c, edition_c, **figures):
+        """One branch of the UNION ALL: the key and the five figures, 0 where not given."""
+        return sa.select(unit_c.label("unit"), language_c.label("language"),
+                         edition_c.label("edition"),
+                         *(figures.get(name, sa.literal_column("0")).label(name)
+                           for name in _FIGURES))
+
+    pairs = sa.union(sa.select(moves.c.unit, moves.c.language),
+                     sa.select(given.c.unit, given.c.language)).subquery("pairs")
+    current = sa.cast(sa.literal(current_edition), sa.String(64))
+    parts = sa.union_all(
+        part(moves.c.unit, moves.c.language, moves.c.edition, received=moves.c.received,
+             transferred_in=moves.c.tin, transferred_out=moves.c.tout),
+        part(given.c.unit, given.c.language, given.c.edition, given=given.c.given,
+             used=given.c.used),
+        part(pairs.c.unit, pairs.c.language, current),
+    ).subquery("parts")
+    totals = (sa.select(parts.c.unit, parts.c.language, parts.c.edition,
+                        *(sa.func.sum(parts.c[name]).label(name) for name in _FIGURES))
+              .group_by(parts.c.unit, parts.c.language, parts.c.edition).subquery("totals"))
+    return sa.select(
+        totals,
+        sa.func.sum(totals.c.used).over(partition_by=[totals.c.unit, totals.c.language])
+        .label("language_used"))
+
+
+_FIGURES = ("received", "transferred_in", "transferred_out", "given", "used")

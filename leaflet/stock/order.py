@@ -1,0 +1,186 @@
+"""The print order: what the coordinator sends a print shop, as a PDF and a CSV.
+
+`leaflet stock order ro=500 ti=200` refuses, naming them, the languages whose catalogue is a
+draft (unless `allow_draft`) or that fail `leaflet check` (always: a print run of a leaflet
+with a missing glyph or an overflowing page is money spent on a leaflet nobody can read).
+It then builds whatever print files are missing or out of date (`leaflet build --print`),
+and writes one folder the print shop can take as it is:
+
+    <output>/print-order.csv   edition, language, file, sha256, page size, bleed, pages, copies
+    <output>/print-order.pdf   the same as a signed-off document, with the print specification
+    <output>/<lang>-a5.pdf     each ordered print file, byte for byte the built one
+
+The default folder is `output/<edition>/order-<date>/`. The PDF goes through the project's
+one Jinja environment (leaflet.edition.render.environment) and WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+from typing import Any
+
+from leaflet.errors import BuildError, TemplateError
+from leaflet.stock.errors import OrderRefused
+
+TEMPLATE = "print-order.html.j2"
+CSV_NAME = "print-order.csv"
+PDF_NAME = "print-order.pdf"
+CSV_COLUMNS = ("edition", "language", "file", "sha256", "page_size", "bleed_mm", "pages",
+               "copies", "review_status")
+MM = 25.4 / 72
+
+
+def gate(workspace, codes: list[str], *, allow_draft: bool = False,
+         jobs: int | None = None) -> list[str]:
+    """Refuse drafts (unless `allow_draft`) and languages failing `leaflet check`; returns the
+    check's warnings for the ordered languages. Raises OrderRefused naming every language."""
+    from leaflet.edition import catalog
+    from leaflet.edition.checks import ERROR, run_checks
+    from leaflet.edition.scripts import languages_for
+    from leaflet.errors import CatalogError
+
+    drafts = []
+    for lang in languages_for(workspace, codes):
+        try:
+            po = catalog.read_po(catalog.catalog_path(workspace.translations_dir, lang.locale))
+        except CatalogError:
+            continue  # unreadable: `leaflet check` names it below (PO-SYNTAX)
+        if catalog.review_status(po) != "reviewed":
+            drafts.append(lang.code)
+    findings = run_checks(workspace, codes, jobs=jobs)
+    errors = [f for f in findings if f.severity == ERROR]
+    failing = sorted({f.lang for f in errors if f.lang})
+    general = sorted({f"{f.path}: {f.check}" for f in errors if not f.lang})
+    problems, refused = [], set(failing)
+    if drafts and not allow_draft:
+        problems.append("draft translations: " + ", ".join(drafts))
+        refused.update(drafts)
+    if failing:
+        problems.append("failing `leaflet check`: " + ", ".join(failing))
+    if general:
+        problems.append("the workspace fails `leaflet check`: " + "; ".join(general))
+    if problems:
+        hints = []
+        if drafts and not allow_draft:
+            hints.append("a qualified translator reviews a draft (docs/translating.md), or "
+                         "pass --allow-draft to print drafts, marked as such")
+        if failing or general:
+            hints.append("`leaflet check --lang CODE` says what fails")
+        raise OrderRefused("print order refused: " + "; ".join(problems),
+                           languages=sorted(refused), hint="; ".join(hints))
+    return [str(f) for f in findings if f.lang in codes or f.lang is None]
+
+
+def page_size(path: Path) -> tuple[str, int]:
+    """('A5 148x210 mm', bleed in mm) read from the first page's TrimBox and BleedBox."""
+    from pypdf import PdfReader
+
+    page = PdfReader(str(path)).pages[0]
+    trim = [float(v) for v in page.get("/TrimBox", page.mediabox)]
+    bleed = [float(v) for v in page.get("/BleedBox", page.get("/TrimBox", page.mediabox))]
+    width, height = round((trim[2] - trim[0]) * MM), round((trim[3] - trim[1]) * MM)
+    margin = round((trim[0] - bleed[0]) * MM)
+    names = {(148, 210): "A5", (210, 297): "A4", (105, 148): "A6"}
+    name = names.get((width, height))
+    return (f"{name} " if name else "") + f"{width}x{height} mm", margin
+
+
+def place(workspace, items: list[str], *, allow_draft: bool = False,
+          output_dir: str | Path | None = None, jobs: int | None = None,
+          today: dt.date | None = None, progress=None) -> dict[str, Any]:
+    """Check, build what is missing, and write the order folder; returns what was written."""
+    from leaflet.edition.build import build
+    from leaflet.files import sha256_file, write_atomic
+    from leaflet.stock.ledger import parse_lines
+
+    lines = parse_lines(items, known=workspace.languages)
+    codes = [code for code, _ in lines]
+    warnings = gate(workspace, codes, allow_draft=allow_draft, jobs=jobs)
+    built = build(workspace, codes, jobs=jobs, print_files=True, progress=progress)
+    # The check above already named every unverified contact detail (DATA-UNVERIFIED).
+    warnings += [w for w in built.warnings if not w.startswith("contact detail ")]
+    today = today or dt.date.today()
+    folder = Path(output_dir) if output_dir else \
+        workspace.output_dir / f"order-{today.isoformat()}"
+    rows = []
+    for code, copies in lines:
+        entry = built.manifest["languages"].get(code, {})
+        a5 = entry.get("print", {}).get("a5")
+        if not a5:
+            raise BuildError(f"{code}: no print file in the manifest after the build",
+                             path=built.output_dir / "manifest.json",
+                             hint="run `leaflet build --print --force --lang " + code + "`")
+        source = built.output_dir / a5["pdf"]
+        data = source.read_bytes()
+        if hashlib.sha256(data).hexdigest() != a5["sha256"]:
+            raise BuildError("changed since it was built (sha256 differs from the manifest)",
+                             path=source, hint="run `leaflet build --print --force`")
+        size, bleed = page_size(source)
+        rows.append({"edition": workspace.edition_id, "language": code,
+                     "file": source.name, "sha256": a5["sha256"], "page_size": size,
+                     "bleed_mm": bleed, "pages": entry["pages"], "copies": copies,
+                     "review_status": entry.get("review_status", "draft"),
+                     "_data": data})
+    for row in rows:
+        write_atomic(folder / row["file"], row.pop("_data"))
+        if sha256_file(folder / row["file"]) != row["sha256"]:
+            raise BuildError("copy does not match its sha256", path=folder / row["file"])
+    write_atomic(folder / CSV_NAME, order_csv(rows))
+    html = order_html(workspace, rows, today)
+    pdf = _render(html, workspace, folder / PDF_NAME)
+    write_atomic(folder / PDF_NAME, pdf)
+    return {"edition": workspace.edition_id, "date": today.isoformat(),
+            "output_dir": str(folder), "csv": str(folder / CSV_NAME),
+            "pdf": str(folder / PDF_NAME), "lines": rows,
+            "copies": sum(row["copies"] for row in rows), "warnings": warnings,
+            "rendered": built.rendered}
+
+
+def order_csv(rows: list[dict]) -> bytes:
+    """RFC 4180 CSV (CRLF line ends), UTF-8, a header of CSV_COLUMNS."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def order_html(workspace, rows: list[dict], today: dt.date) -> str:
+    """The order as HTML, from templates/print-order.html.j2."""
+    import jinja2
+
+    from leaflet.edition import render, scripts
+
+    names = {lang.code: lang.english_name
+             for lang in scripts.languages_for(workspace, [row["language"] for row in rows])}
+    env = render.environment(workspace.templates_dir)
+    context = {
+        "edition": {"id": workspace.edition_id, "date": workspace.edition_date.isoformat()},
+        "date": today.isoformat(),
+        "rows": [dict(row, name=names.get(row["language"], row["language"])) for row in rows],
+        "copies": sum(row["copies"] for row in rows),
+        "drafts": [row["language"] for row in rows if row["review_status"] != "reviewed"],
+    }
+    try:
+        return env.get_template(TEMPLATE).render(context)
+    except jinja2.TemplateNotFound:
+        raise TemplateError(f"template {TEMPLATE} is missing",
+                            path=workspace.templates_dir / TEMPLATE) from None
+    except jinja2.TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        raise TemplateError(f"cannot render: {exc}", path=workspace.templates_dir / TEMPLATE,
+                            line=line) from None
+
+
+def _render(html: str, workspace, dest: Path) -> bytes:
+    from leaflet.edition import pdf
+
+    try:
+        data, _pages, _warnings = pdf.render_pdf(html, str(workspace.templates_dir) + "/")
+    except Exception as exc:  # noqa: BLE001  (WeasyPrint failing names the file)
+        raise BuildError(f"rendering failed: {exc}", path=dest) from exc
+    return data

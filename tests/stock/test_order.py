@@ -1,0 +1,108 @@
+"""The coordinator orders printed stock: a print order (PDF and CSV) and the print files, in one
+folder the print shop takes as it is; drafts and languages failing `leaflet check` are refused."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT, copy_workspace, invoke
+
+from .conftest import EDITION
+
+
+def mark_reviewed(ws, code: str) -> None:
+    import polib
+
+    path = ws / "translations" / code / "LC_MESSAGES" / "leaflet.po"
+    po = polib.pofile(str(path))
+    po.metadata.update({"X-Review-Status": "reviewed", "X-Reviewed-By": "A. Reviewer",
+                        "X-Reviewed-On": "2026-11-20"})
+    po.save()
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    """English reviewed, French a draft (as shipped)."""
+    ws = copy_workspace(tmp_path_factory.mktemp("order") / "ws", languages=["en", "fr"])
+    mark_reviewed(ws, "en")
+    return ws
+
+
+def test_a_draft_is_refused_by_name_and_nothing_is_written(ws):
+    result = invoke(ws, "stock", "order", "en=500", "fr=200")
+    assert result.exit_code == 1, result.output
+    assert "print order refused: draft translations: fr" in result.output
+    assert "--allow-draft" in result.output
+    assert not (ws / "output").exists()
+
+
+def test_a_language_failing_check_is_refused_even_with_allow_draft(tmp_path):
+    broken = copy_workspace(tmp_path / "ws", languages=["en", "fr"])
+    shutil.copy(ROOT / "tests/fixtures/bad-po/dropped-placeholder.po",
+                broken / "translations" / "fr" / "LC_MESSAGES" / "leaflet.po")
+    result = invoke(broken, "stock", "order", "en=5", "fr=5", "--allow-draft")
+    assert result.exit_code == 1, result.output
+    assert "failing `leaflet check`: fr" in result.output and "en" not in \
+        result.output.split("failing `leaflet check`:")[1].split("(")[0]
+    assert not (broken / "output").exists()
+
+
+@pytest.mark.parametrize("item, says", [
+    ("de=5", "de is not a language of this edition"),
+    ("fr=many", "'fr=many' is not LANG=COPIES"),
+    ("fr=0", "from 1 to"),
+])
+def test_a_bad_line_is_bad_usage(ws, item, says):
+    result = invoke(ws, "stock", "order", item)
+    assert result.exit_code == 2 and says in result.output
+
+
+def test_the_order_folder_holds_csv_pdf_and_the_files_it_names(ws, tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "order"
+    result = invoke(ws, "stock", "order", "en=500", "fr=200", "--allow-draft",
+                    "--output-dir", str(out))
+    assert result.exit_code == 0, result.output
+    assert "700 copies of edition 2026-12" in result.stdout
+    manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
+
+    with (out / "print-order.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["edition"], r["language"], r["file"], r["copies"], r["review_status"])
+            for r in rows] == [(EDITION, "en", "en-a5.pdf", "500", "reviewed"),
+                               (EDITION, "fr", "fr-a5.pdf", "200", "draft")]
+    for row in rows:
+        data = (out / row["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == row["sha256"]
+        assert row["sha256"] == manifest["languages"][row["language"]]["print"]["a5"]["sha256"]
+        assert data == (ws / "output" / EDITION / "print" / row["file"]).read_bytes()
+        assert (row["page_size"], row["bleed_mm"], row["pages"]) == ("A5 148x210 mm", "3", "4")
+
+    pdf = out / "print-order.pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+    text = " ".join(text.split())
+    for expected in ("Print order", "edition 2026-12", "English (en)", "French (fr) DRAFT",
+                     "en-a5.pdf", "A5 148x210 mm, 3 mm bleed", "500", "700",
+                     rows[0]["sha256"], rows[1]["sha256"],
+                     "Draft translations ordered knowingly: fr"):
+        assert expected in text, expected
+    checked = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_reviewed_language_is_ordered_into_the_dated_default_folder(ws):
+    result = invoke(ws, "stock", "order", "en=250")
+    assert result.exit_code == 0, result.output
+    folder = ws / "output" / EDITION / f"order-{dt.date.today().isoformat()}"
+    lines = (folder / "print-order.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and lines[1].startswith(f"{EDITION},en,en-a5.pdf,")
+    assert lines[1].endswith(",250,reviewed")
+    assert (folder / "print-order.pdf").read_bytes().startswith(b"%PDF")
