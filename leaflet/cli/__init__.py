@@ -71,9 +71,11 @@ def cli(ctx, workspace_dir):
 
 
 def _register() -> None:
-    from leaflet.cli import catalog_cmd, edition_cmd, handover_cmd, language_cmd, stock_cmd
+    from leaflet.cli import (catalog_cmd, edition_cmd, handover_cmd, language_cmd,
+                             report_cmd, stock_cmd)
 
-    for module in (edition_cmd, catalog_cmd, handover_cmd, language_cmd, stock_cmd):
+    for module in (edition_cmd, catalog_cmd, handover_cmd, language_cmd, stock_cmd,
+                   report_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

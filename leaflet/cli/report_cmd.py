@@ -1,0 +1,103 @@
+"""`leaflet report`: each duty of the circular, per unit and period, for a supervisor or auditor.
+
+The command parses its options, asks leaflet.report.service for the Report and its rendering,
+and writes the bytes to stdout or, atomically, to --output. Nothing heavy is imported before
+the command runs.
+"""
+
+from __future__ import annotations
+
+import click
+
+from leaflet.cli.handover_cmd import db_option
+from leaflet.handover.choices import SERVICES
+
+FORMATS = ("table", "csv", "json", "html", "pdf")
+BY = ("unit", "service", "language", "month")
+CSV_TABLES = ("figures", "follow-up", "language-gaps", "editions")
+DEFAULT_MAX_FOLLOW_UP = 1000
+
+
+def _workspace_or_none(settings):
+    """The workspace when one is named or found; a report in table/CSV/JSON needs none."""
+    if settings.workspace_dir is None:
+        from leaflet.errors import ConfigError
+        from leaflet.workspace import find_workspace
+
+        try:
+            find_workspace()
+        except ConfigError:
+            return None
+    return settings.workspace()
+
+
+@click.command()
+@click.option("--from", "start", metavar="DATE",
+              help="First day of the period, included (YYYY-MM-DD, report time zone).")
+@click.option("--to", "end", metavar="DATE",
+              help="Day after the period, excluded (YYYY-MM-DD): --from 2026-10-01 "
+                   "--to 2027-01-01 is the fourth quarter of 2026.")
+@click.option("--service", type=click.Choice(SERVICES), help="Only this service's encounters.")
+@click.option("--unit", metavar="CODE", help="Only this unit's encounters.")
+@click.option("--by", type=click.Choice(BY),
+              help="Also give the figures per unit, service, language the person understands, "
+                   "or month (report time zone).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+              show_default=True, help="json is the stable interface (docs/report-format.md).")
+@click.option("--table", "table", type=click.Choice(CSV_TABLES), default="figures",
+              show_default=True, help="Which table --format csv writes.")
+@click.option("--max-follow-up", type=click.IntRange(min=0), default=DEFAULT_MAX_FOLLOW_UP,
+              show_default=True,
+              help="Lines of the follow-up list shown by table, html and pdf (0: all). "
+                   "json and csv always hold the whole list.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file, atomically (default: stdout).")
+@db_option
+@click.pass_obj
+def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, output, db):
+    """Each duty of the 13 January 1997 instructions: applicable, met, refused, not met.
+
+    Counts the latest version of every encounter recorded in the hand-over log, in the
+    period (calendar days in leaflet.toml's [report] timezone, default Europe/Brussels;
+    --from included, --to excluded), with the follow-up list, the language gaps and the
+    editions handed over.
+
+    \b
+    Example:  leaflet report --from 2026-10-01 --to 2027-01-01 --by unit \\
+                --format html -o q4-2026.html
+    """
+    import sys
+    from pathlib import Path
+
+    from leaflet.errors import UsageError
+    from leaflet.files import write_atomic
+    from leaflet.report import service as report_service
+    from leaflet.workspace import DEFAULT_TIMEZONE
+
+    if table != "figures" and fmt != "csv":
+        raise click.UsageError("--table chooses the table of --format csv")
+    if fmt == "pdf" and output is None and sys.stdout.isatty():
+        raise click.UsageError("--format pdf writes binary data: give --output FILE")
+    workspace = _workspace_or_none(settings)
+    if fmt in ("html", "pdf") and workspace is None:
+        raise UsageError(f"--format {fmt} renders templates/report.html.j2 of a workspace",
+                         hint="run inside a workspace or pass --workspace DIR")
+    timezone = workspace.timezone if workspace else DEFAULT_TIMEZONE
+    source = (workspace.path, workspace.line_of("report", "timezone")) if workspace else None
+    limit = None if fmt in ("json", "csv") or max_follow_up == 0 else max_follow_up
+    result = report_service.make_report(db, start=start, end=end, timezone=timezone,
+                                        service=service, unit=unit, by=by,
+                                        max_violations=limit, timezone_source=source)
+    data = report_service.render(result, fmt, table=table,
+                                 templates_dir=workspace.templates_dir if workspace else None)
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(Path(output), data)
+        click.echo(f"wrote {output} ({result.encounters} encounters, "
+                   f"{result.violations_total} failed duties)", err=True)
+
+
+COMMANDS = [report]

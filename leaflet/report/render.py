@@ -1,0 +1,358 @@
+"""The report's renderings: a terminal table, CSV, JSON, HTML with SVG charts, and PDF.
+
+Each takes a Report (plain data) and returns bytes. HTML and PDF come from the same template,
+templates/report.html.j2 (with templates/report.css inlined, so the file stands alone),
+rendered through the project's one Jinja environment (leaflet.edition.render.environment);
+the PDF is that HTML through WeasyPrint (leaflet.edition.pdf). Charts are SVG drawn here: one
+bar per duty, its parts told apart by fill pattern and by printed numbers, never by colour
+alone, so a black-and-white print reads the same. No JavaScript, nothing fetched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from leaflet.errors import BuildError, UsageError
+from leaflet.report import period as periods
+from leaflet.report.model import Report, RuleFigures
+from leaflet.report.rules import BY_ID, CIRCULAR, PARAGRAPHS, RULES
+
+log = logging.getLogger(__name__)
+
+TEMPLATE = "report.html.j2"
+CSV_TABLES = ("figures", "follow-up", "language-gaps", "editions")
+BY_TITLES = {"unit": "unit", "service": "service", "language": "language understood",
+             "month": "month"}
+
+
+def render(report: Report, fmt: str, *, templates_dir: Path | None = None,
+           table: str = "figures") -> bytes:
+    if fmt == "json":
+        return to_json(report).encode("utf-8")
+    if fmt == "csv":
+        return to_csv(report, table).encode("utf-8")
+    if fmt == "table":
+        return to_table(report).encode("utf-8")
+    if fmt in ("html", "pdf"):
+        if templates_dir is None:
+            raise UsageError(f"--format {fmt} needs the workspace's templates",
+                             hint="run inside a workspace or pass --workspace DIR")
+        html = to_html(report, templates_dir)
+        if fmt == "html":
+            return html.encode("utf-8")
+        pdf, _pages, warnings = to_pdf(html, templates_dir)
+        for warning in warnings:
+            log.warning("WeasyPrint: %s", warning)
+        return pdf
+    raise UsageError(f"unknown report format {fmt!r}")
+
+
+# --- numbers as people read them ---------------------------------------------------------------
+
+def number(n: int) -> str:
+    return f"{n:,}"
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f} %"
+
+
+def period_text(report: Report) -> str:
+    """`--from`/`--to` as a reader says it: the last day shown is the day before --to."""
+    import datetime as dt
+
+    if report.start is None and report.end is None:
+        return "all records"
+    last = (dt.date.fromisoformat(report.end) - dt.timedelta(days=1)).isoformat() \
+        if report.end else None
+    if report.start and last:
+        return f"{report.start} to {last}"
+    return f"from {report.start}" if report.start else f"up to {last}"
+
+
+def scope_text(report: Report) -> str:
+    parts = [f"service {report.service}" if report.service else "all services",
+             f"unit {report.unit}" if report.unit else "all units"]
+    return ", ".join(parts)
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+def to_json(report: Report) -> str:
+    """The JSON interface (docs/report-format.md): one key per line, one list item per line.
+
+    Written by hand around json.dumps of each value: the C encoder does not indent, and a
+    follow-up list of a hundred thousand lines must not take the slow path.
+    """
+    data = report.to_dict()
+    lines = ["{"]
+    keys = list(data)
+    for n, key in enumerate(keys):
+        value = data[key]
+        comma = "," if n < len(keys) - 1 else ""
+        name = json.dumps(key)
+        if isinstance(value, list) and value:
+            items = ",\n".join("    " + _dump(item) for item in value)
+            lines.append(f"  {name}: [\n{items}\n  ]{comma}")
+        else:
+            lines.append(f"  {name}: {_dump(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+
+
+def _dump(value) -> str:
+    return _ENCODER.encode(value)
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+def to_csv(report: Report, table: str = "figures") -> str:
+    """One table of the report as CSV (header row first): the figures (totals, then each group),
+    the follow-up list, the language gaps or the editions."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    if table == "figures":
+        writer.writerow(["group", "encounters", "rule", "paragraph", "applicable", "met",
+                         "refused", "not_met", "rate"])
+        rows = [("", report.encounters, report.rules)]
+        rows += [(g.key, g.encounters, g.rules) for g in report.groups]
+        for key, encounters, rules in rows:
+            for r in rules:
+                writer.writerow([key, encounters, r.id, r.paragraph, r.applicable, r.met,
+                                 r.refused, r.not_met, "" if r.rate is None else r.rate])
+    elif table == "follow-up":
+        writer.writerow(["id", "occurred_at", "service", "unit", "rule", "detail"])
+        for v in report.violations:
+            writer.writerow([v.id, v.occurred_at, v.service, v.unit, v.rule, v.detail])
+    elif table == "language-gaps":
+        writer.writerow(["language", "encounters"])
+        for gap in report.language_gaps:
+            writer.writerow([gap.language, gap.encounters])
+    elif table == "editions":
+        writer.writerow(["edition", "given"])
+        for edition in report.editions:
+            writer.writerow([edition.edition or "", edition.given])
+    else:
+        raise UsageError(f"--table {table!r} is not one of {', '.join(CSV_TABLES)}")
+    return out.getvalue()
+
+
+# --- the terminal table -----------------------------------------------------------------------
+
+def to_table(report: Report) -> str:
+    lines = [f"Compliance report: {period_text(report)} ({report.timezone}), "
+             f"{scope_text(report)}",
+             f"encounters {number(report.encounters)} (of which {number(report.corrected)} "
+             f"counted through a correction), to follow up {number(report.follow_up)}",
+             f"log: {number(report.log.get('records', 0))} records, head "
+             f"{(report.log.get('head') or '-')[:16]}", ""]
+    header = (f"{'duty':26}{'paragraph':19}{'applicable':>11}{'met':>9}{'refused':>9}"
+              f"{'not met':>9}{'rate':>9}")
+    lines += [header, "-" * len(header)]
+    for r in report.rules:
+        lines.append(f"{r.id:26}{r.paragraph:19}{number(r.applicable):>11}{number(r.met):>9}"
+                     f"{number(r.refused):>9}{number(r.not_met):>9}{percent(r.rate):>9}")
+    if report.by:
+        lines += ["", f"By {BY_TITLES[report.by]} (rate met, met/applicable):"]
+        width = max([len(g.key) for g in report.groups] + [8])
+        lines.append(f"{'':{width}}  {'encounters':>10}  " + "  ".join(
+            f"{r.id:>24}" for r in RULES))
+        for g in report.groups:
+            cells = "  ".join(f"{_cell(r):>24}" for r in g.rules)
+            lines.append(f"{g.key:{width}}  {number(g.encounters):>10}  {cells}")
+    lines += ["", "Language gaps (no leaflet in a language the person understands):"]
+    lines += [f"  {gap.language:12}{number(gap.encounters):>8}" for gap in report.language_gaps]
+    if not report.language_gaps:
+        lines.append("  none")
+    lines += ["", "Leaflets given per edition:"]
+    lines += [f"  {e.edition or '(not recorded)':16}{number(e.given):>8}"
+              for e in report.editions]
+    if not report.editions:
+        lines.append("  none")
+    lines += ["", f"Follow-up ({number(report.violations_total)} failed duties"
+                  + ("" if report.complete else f", first {number(len(report.violations))}")
+                  + "):"]
+    for v in report.violations:
+        lines.append(f"  {periods.local_text(v.occurred_at, report.timezone)}  {v.service:21} "
+                     f"{v.unit:12} {v.rule:25} {v.id}  {v.detail}")
+    if not report.violations:
+        lines.append("  none")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(r: RuleFigures) -> str:
+    return "—" if not r.applicable else f"{percent(r.rate)} {r.met}/{r.applicable}"
+
+
+# --- SVG charts -------------------------------------------------------------------------------
+
+# The three parts of a bar, told apart by fill *pattern* (solid, hatched, blank) and by the
+# printed numbers, so the chart reads in black and white and to colour-blind readers.
+PARTS = (("met", "met", "url(#fill-met)"), ("refused", "offered, refused", "url(#fill-refused)"),
+         ("not_met", "not met", "url(#fill-not-met)"))
+INK = "#0d3b66"
+FONT = 'font-family="Noto Sans, DejaVu Sans, sans-serif"'
+# Text styles as SVG presentation attributes (not CSS: WeasyPrint's CSS knows no `fill`).
+TEXT = {
+    "legend": 'font-size="11" fill="#1a1a1a"',
+    "scale": 'font-size="9" fill="#555555"',
+    "rule-id": 'font-size="11.5" font-weight="bold" fill="#1a1a1a"',
+    "rule-source": 'font-size="10" fill="#333333"',
+    "rate": 'font-size="12" font-weight="bold" fill="#1a1a1a"',
+    "counts": 'font-size="10" fill="#333333"',
+    "none": 'font-size="10" font-style="italic" fill="#555555"',
+}
+
+
+def _defs() -> str:
+    return (
+        '<defs>'
+        f'<pattern id="fill-met" width="4" height="4" patternUnits="userSpaceOnUse">'
+        f'<rect width="4" height="4" fill="{INK}"/></pattern>'
+        '<pattern id="fill-refused" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)">'
+        '<rect width="6" height="6" fill="#ffffff"/>'
+        f'<rect width="2.2" height="6" fill="{INK}"/></pattern>'
+        '<pattern id="fill-not-met" width="6" height="6" patternUnits="userSpaceOnUse">'
+        '<rect width="6" height="6" fill="#ffffff"/>'
+        '<circle cx="3" cy="3" r="0.9" fill="#444444"/></pattern>'
+        '</defs>')
+
+
+def duty_chart(rules: tuple[RuleFigures, ...], *, width: int = 700) -> Markup:
+    """One horizontal bar per duty: met (solid), refused (hatched), not met (dotted), each
+    with its rate and counts written beside it."""
+    label_w, bar_w, row_h, top = 210, width - 210 - 150, 46, 34
+    height = top + row_h * len(rules) + 8
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+           f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" {FONT} '
+           f'aria-labelledby="chart-title">',
+           '<title id="chart-title">Share of applicable encounters in which each duty was '
+           'met</title>', _defs()]
+    # the legend
+    x = label_w
+    for _key, text, fill in PARTS:
+        out.append(f'<rect x="{x}" y="6" width="16" height="12" fill="{fill}" '
+                   'stroke="#000000" stroke-width="0.8"/>')
+        out.append(f'<text x="{x + 21}" y="16" {TEXT["legend"]}>{escape(text)}</text>')
+        x += 30 + 7 * len(text)
+    for pct in (0, 50, 100):  # a light scale
+        gx = label_w + bar_w * pct / 100
+        out.append(f'<line x1="{gx:.1f}" y1="{top - 6}" x2="{gx:.1f}" y2="{height - 8}" '
+                   'stroke="#999999" stroke-width="0.6" stroke-dasharray="2 3"/>')
+        out.append(f'<text x="{gx:.1f}" y="{top - 9}" {TEXT["scale"]} '
+                   f'text-anchor="middle">{pct} %</text>')
+    for n, r in enumerate(rules):
+        y = top + n * row_h
+        rule = BY_ID[r.id]
+        out.append(f'<text x="0" y="{y + 13}" {TEXT["rule-id"]}>{escape(r.id)}</text>')
+        source = _short(f"{r.paragraph}: {rule.duty}", int((label_w - 12) / 5.6))
+        out.append(f'<text x="0" y="{y + 27}" {TEXT["rule-source"]}>{escape(source)}</text>')
+        bar_y, bar_h = y + 3, 24
+        if not r.applicable:
+            out.append(f'<rect x="{label_w}" y="{bar_y}" width="{bar_w}" height="{bar_h}" '
+                       'fill="#ffffff" stroke="#000000" stroke-width="0.8" '
+                       'stroke-dasharray="3 2"/>')
+            out.append(f'<text x="{label_w + 8}" y="{bar_y + 16}" {TEXT["none"]}>applied to no '
+                       'encounter in this period</text>')
+            continue
+        x = float(label_w)
+        for key, text, fill in PARTS:
+            count = getattr(r, key)
+            if not count:
+                continue
+            w = bar_w * count / r.applicable
+            out.append(f'<rect x="{x:.2f}" y="{bar_y}" width="{w:.2f}" height="{bar_h}" '
+                       f'fill="{fill}"><title>{escape(text)}: {number(count)}</title></rect>')
+            x += w
+        out.append(f'<rect x="{label_w}" y="{bar_y}" width="{bar_w}" height="{bar_h}" '
+                   'fill="none" stroke="#000000" stroke-width="0.8"/>')
+        out.append(f'<text x="{label_w + bar_w + 8}" y="{bar_y + 11}" {TEXT["rate"]}>'
+                   f'{percent(r.rate)}</text>')
+        extra = f" · {number(r.refused)} refused" if r.refused else ""
+        out.append(f'<text x="{label_w + bar_w + 8}" y="{bar_y + 24}" {TEXT["counts"]}>'
+                   f'{number(r.met)} of {number(r.applicable)}{extra}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def mini_bar(r: RuleFigures, width: int = 64) -> Markup:
+    """A small bar for a table cell: the met share, solid, in an outlined track."""
+    if not r.applicable:
+        return Markup("")
+    met = width * r.met / r.applicable
+    refused = width * r.refused / r.applicable
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="mini" viewBox="0 0 {width} 8" '
+        f'width="{width}" height="8" aria-hidden="true">'
+        f'<rect x="0" y="0" width="{met:.2f}" height="8" fill="{INK}"/>'
+        + (f'<rect x="{met:.2f}" y="0" width="{refused:.2f}" height="8" fill="#ffffff" '
+           f'stroke="{INK}" stroke-width="1" stroke-dasharray="1 1"/>' if refused else "")
+        + f'<rect x="0.5" y="0.5" width="{width - 1}" height="7" fill="none" '
+          'stroke="#000000" stroke-width="0.7"/></svg>')
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --- HTML and PDF -----------------------------------------------------------------------------
+
+def html_context(report: Report) -> dict:
+    paragraphs = []
+    for ref, text in PARAGRAPHS.items():
+        ids = [r.id for r in RULES if r.paragraph == ref]
+        if ids:
+            paragraphs.append({"ref": ref, "text": text, "rules": ids})
+    return {
+        "report": report,
+        "rules": RULES,
+        "rule_info": BY_ID,
+        "circular": CIRCULAR,
+        "paragraphs": paragraphs,
+        "period": period_text(report),
+        "scope": scope_text(report),
+        "by_title": BY_TITLES.get(report.by or "", ""),
+        "chart": duty_chart(report.rules),
+        "mini_bar": mini_bar,
+        "number": number,
+        "percent": percent,
+        "local_time": lambda text: periods.local_text(text, report.timezone),
+    }
+
+
+def to_html(report: Report, templates_dir: Path) -> str:
+    from leaflet.edition import render as edition_render
+
+    env = edition_render.environment(templates_dir)
+
+    class _NoTranslation:  # the report is in English; the template holds no messages
+        @staticmethod
+        def gettext(message):
+            return message
+
+        @staticmethod
+        def ngettext(singular, plural, n):
+            return singular if n == 1 else plural
+
+    return edition_render.render_html(env, TEMPLATE, html_context(report), _NoTranslation())
+
+
+def to_pdf(html: str, templates_dir: Path) -> tuple[bytes, int, list[str]]:
+    """PDF bytes, page count and WeasyPrint's warnings."""
+    from leaflet.edition.pdf import render_pdf
+
+    try:
+        return render_pdf(html, str(templates_dir) + "/")
+    except Exception as exc:  # WeasyPrint's own errors: say which template
+        raise BuildError(f"rendering the report's PDF failed: {exc}",
+                         path=templates_dir / TEMPLATE) from exc

@@ -1,0 +1,96 @@
+"""The report's core functions: plain values in, a Report or rendered bytes out.
+
+`make_report` opens the log named by `--db` (resolved as the hand-over commands resolve it),
+refuses a database that holds no log or a log at another schema version (it never creates
+or upgrades anything: a report only reads), and runs every statement of leaflet.report.query
+in one read-only snapshot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from leaflet.handover.errors import SchemaError, StoreError
+from leaflet.report import period as periods
+from leaflet.workspace import DEFAULT_TIMEZONE
+
+FORMATS = ("table", "csv", "json", "html", "pdf")
+
+
+def open_log(db: str | None):
+    """The Store of the log at `db` (None: the default file); StoreError when there is none."""
+    from leaflet.handover import location
+    from leaflet.handover.store import Store
+
+    url = location.resolve(db)
+    path = location.sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise StoreError(f"no hand-over log at {path}",
+                         hint="record encounters with `leaflet handover`, or pass --db")
+    return Store(url)
+
+
+@contextlib.contextmanager
+def snapshot(store):
+    """A read-only transaction with one snapshot of the log, its schema checked."""
+    import sqlalchemy as sa
+    from sqlalchemy import exc
+
+    from leaflet.handover import layout, schema
+
+    try:
+        with store.engine.connect() as conn:
+            if store.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ",
+                                              postgresql_readonly=True)
+            with conn.begin():
+                version = schema.current_version(conn)
+                if version == 0:
+                    raise StoreError(f"{store.display_url} holds no hand-over log",
+                                     hint="record encounters with `leaflet handover`, or "
+                                          "pass --db")
+                if version != layout.SCHEMA_VERSION:
+                    newer = version > layout.SCHEMA_VERSION
+                    raise SchemaError(
+                        f"{store.display_url} is at schema version {version}, this leaflet "
+                        f"reads version {layout.SCHEMA_VERSION}",
+                        hint="upgrade leaflet" if newer else
+                        "run `leaflet db upgrade` (after a backup)")
+                yield conn
+    except (exc.OperationalError, exc.ProgrammingError) as error:
+        message = (str(error.orig or error).strip().splitlines() or ["error"])[0]
+        raise StoreError(f"{store.display_url}: {message}") from None
+    except sa.exc.DBAPIError as error:  # anything else the driver raised
+        raise StoreError(f"{store.display_url}: {error.orig or error}") from None
+
+
+def make_report(db: str | None, *, start: str | None = None, end: str | None = None,
+                timezone: str = DEFAULT_TIMEZONE, service: str | None = None,
+                unit: str | None = None, by: str | None = None,
+                max_violations: int | None = None, timezone_source=None):
+    """The Report of the log at `db` for [start, end) (YYYY-MM-DD days in `timezone`).
+
+    `max_violations` cuts the follow-up list short (its full length stays in
+    `violations_total`); `timezone_source` is (path, line) of the setting, for its errors.
+    """
+    from leaflet.report import query
+
+    span = periods.period(periods.parse_day(start, "--from"), periods.parse_day(end, "--to"),
+                          timezone, where=timezone_source)
+    if by is not None and by not in query.BY_CHOICES:
+        from leaflet.errors import UsageError
+
+        raise UsageError(f"--by {by!r} is not one of {', '.join(query.BY_CHOICES)}")
+    store = open_log(db)
+    with snapshot(store) as conn:
+        return query.build(conn, span, service=service, unit=unit, by=by,
+                           max_violations=max_violations)
+
+
+def render(report, fmt: str, *, templates_dir: Path | None = None, table: str = "figures"
+           ) -> bytes:
+    """`report` as bytes in `fmt` (table, csv, json, html or pdf)."""
+    from leaflet.report import render as renderings
+
+    return renderings.render(report, fmt, templates_dir=templates_dir, table=table)

@@ -1,0 +1,190 @@
+"""A zone chief opens the report: one page of summary (a bar per duty, readable in black and
+white), then the tables and the follow-up list, in a browser (HTML, no script, nothing
+fetched) or on paper (the same template as PDF, long lists over several pages)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from conftest import ROOT
+
+from . import encounters as fx
+from .chromium import Browser, binary
+
+OCTOBER = ["--from", fx.OCTOBER[0], "--to", fx.OCTOBER[1]]
+
+
+@pytest.fixture(scope="module")
+def log_url(tmp_path_factory):
+    """The hand-made log in a SQLite file, written once for this module's readers."""
+    folder = tmp_path_factory.mktemp("report-log")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(folder)  # no workspace around: the desk correction names no edition
+        mp.delenv("LEAFLET_WORKSPACE", raising=False)
+        url = f"sqlite:///{folder / 'log.sqlite3'}"
+        fx.write_log(url, folder)
+    yield url
+    from leaflet.handover.store import dispose_engines
+
+    dispose_engines()
+
+
+@pytest.fixture(scope="module")
+def long_log_url(tmp_path_factory):
+    """A synthetic log long enough for a follow-up list over several printed pages."""
+    import importlib.util
+
+    # By path: the name `report` is this test package's.
+    spec = importlib.util.spec_from_file_location("report_benchmark",
+                                                  ROOT / "benchmarks" / "report.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    path = tmp_path_factory.mktemp("long-log") / "log.sqlite3"
+    bench.build_database(path, 1500, seed=7, quiet=True)
+    yield f"sqlite:///{path}"
+    from leaflet.handover.store import dispose_engines
+
+    dispose_engines()
+
+
+def run(url, *args, workspace=ROOT):
+    result = fx.run(["report", *args], url, workspace=workspace)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_html_is_a_summary_then_tables_with_nothing_fetched(log_url, tmp_path):
+    out = tmp_path / "october.html"
+    run(log_url, *OCTOBER, "--by", "unit", "--format", "html", "-o", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "nothing may be fetched"
+    assert "<link rel=\"stylesheet\"" not in html and "<style>" in html  # CSS inlined
+    # the summary: key figures, then one bar per duty, each with its rate written out
+    summary = html[:html.index('class="circular"')]
+    assert summary.count("<svg") == 1
+    for rule, (applicable, met, _refused, _not_met) in fx.OCTOBER_RULES.items():
+        assert f">{rule}</text>" in summary
+        assert f"{met / applicable * 100:.1f} %" in summary
+        assert f"{met} of {applicable}" in summary
+    # black and white: the parts of a bar differ by pattern, and the legend names them
+    for pattern, label in (("fill-met", "met"), ("fill-refused", "offered, refused"),
+                           ("fill-not-met", "not met")):
+        assert f'id="{pattern}"' in summary and f">{label}</text>" in summary
+    assert 'fill="url(#fill-refused)"' in summary  # E4 and E8 refused
+    # every paragraph of the circular behind a rule, verbatim
+    from leaflet.report.rules import PARAGRAPHS
+
+    for text in PARAGRAPHS.values():
+        assert text in html
+    # tables: per unit, language gaps, editions, and the follow-up list (times in Brussels)
+    for unit in fx.OCTOBER_BY_UNIT:
+        assert f'<th scope="row">{unit}</th>' in html
+    follow = html[html.index('class="follow-up"'):]
+    assert follow.count('<td class="rule-id">') == len(fx.OCTOBER_VIOLATIONS)
+    assert "2025-10-31 23:30" in follow and fx.E[12] in follow
+    assert "<code>ln</code>" in html and "<code>2025-06</code>" in html
+
+
+def test_the_same_report_renders_the_same_bytes(log_url):
+    first = run(log_url, *OCTOBER, "--format", "html").stdout_bytes
+    second = run(log_url, *OCTOBER, "--format", "html").stdout_bytes
+    assert first == second
+
+
+@pytest.mark.skipif(binary() is None, reason="Debian package chromium is not installed "
+                                             "(.ci/setup installs it)")
+def test_headless_chromium_shows_no_console_error(log_url, tmp_path):
+    out = tmp_path / "october.html"
+    run(log_url, *OCTOBER, "--by", "month", "--format", "html", "-o", str(out))
+    broken = tmp_path / "broken.html"  # the control: the probe does see errors
+    broken.write_text('<!DOCTYPE html><html lang="en"><title>x</title>'
+                      '<img src="missing.png" alt=""><script>console.error("boom")</script>'
+                      "</html>", encoding="utf-8")
+    with Browser() as browser:
+        session = browser.open(out.as_uri())
+        assert browser.console_problems() == []
+        shot = browser.screenshot(session, tmp_path / "shot.png")
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        title = browser.send("Runtime.evaluate", {"expression": "document.title"},
+                             session=session)["result"]["value"]
+        assert title.startswith("Compliance report: 2025-10-01 to 2025-10-31")
+        browser.open(broken.as_uri())
+        problems = browser.console_problems()
+    assert any("boom" in p for p in problems), problems
+    assert any("missing.png" in p for p in problems), problems
+
+
+def test_pdf_is_the_same_template_with_pages_for_long_lists(long_log_url, tmp_path):
+    from pdfutil import pdf_text, squash
+
+    from leaflet.report import render, service
+
+    report = service.make_report(long_log_url.removeprefix("sqlite:///"), by="service")
+    assert report.violations_total > 100
+    html = render.to_html(report, ROOT / "templates")
+    pdf, pages, warnings = render.to_pdf(html, ROOT / "templates")
+    assert warnings == []
+    assert pages >= 4
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = pdf_text(path)
+    assert text.count("record id") >= 2  # the follow-up table's header, again on each page
+    assert f"page {pages} of {pages}" in text
+    for rule in fx.OCTOBER_RULES:
+        assert rule in text
+    assert squash("implicated in the organisation or pursuit of human trafficking") in squash(text)
+
+    # the command writes it atomically; the summary is on page 1
+    out = tmp_path / "q.pdf"
+    run(long_log_url, "--format", "pdf", "-o", str(out), "--max-follow-up", "20")
+    assert out.read_bytes()[:5] == b"%PDF-"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(out))
+    try:
+        first = document[0].get_textpage().get_text_range()
+    finally:
+        document.close()
+    assert "LEAFLET-GIVEN" in first and "NO-CENTRE-FOR-IMPLICATED" in first
+    assert "Showing the first 20" not in first  # the follow-up list comes later
+
+
+def test_csv_tables_and_the_terminal_table(log_url):
+    figures = run(log_url, *OCTOBER, "--by", "unit", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(figures)))
+    totals = {r["rule"]: (int(r["applicable"]), int(r["met"]), int(r["refused"]),
+                          int(r["not_met"])) for r in rows if r["group"] == ""}
+    assert totals == fx.OCTOBER_RULES
+    assert {r["group"] for r in rows} == {"", *fx.OCTOBER_BY_UNIT}
+
+    follow = run(log_url, *OCTOBER, "--format", "csv", "--table", "follow-up").stdout
+    lines = list(csv.DictReader(io.StringIO(follow)))
+    assert [(r["id"], r["rule"]) for r in lines] == fx.OCTOBER_VIOLATIONS
+    gaps = run(log_url, *OCTOBER, "--format", "csv", "--table", "language-gaps").stdout
+    assert gaps.splitlines() == ["language,encounters", "ln,2", "wo,2", "ff,1"]
+    editions = run(log_url, *OCTOBER, "--format", "csv", "--table", "editions").stdout
+    assert editions.splitlines() == ["edition,given", "2025-06,5", "2025-10,2", ",1"]
+
+    table = run(log_url, *OCTOBER, "--max-follow-up", "3").stdout
+    assert "2025-10-01 to 2025-10-31 (Europe/Brussels)" in table
+    assert re.search(r"LEAFLET-GIVEN\s+closing paragraph\s+12\s+7\s+2\s+3\s+58\.3 %", table)
+    assert "Follow-up (9 failed duties, first 3)" in table
+
+
+def test_the_json_interface_is_the_documented_one(log_url):
+    """docs/report-format.md shows the JSON; a real report has exactly its keys."""
+    doc = (ROOT / "docs" / "report-format.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)\n```", doc, re.S).group(1))
+    data = json.loads(run(log_url, *OCTOBER, "--by", "unit", "--format", "json").stdout)
+    assert list(data) == list(example)
+    for key in ("rules", "groups", "violations", "language_gaps", "editions"):
+        assert set(data[key][0]) == set(example[key][0]), key
+    assert set(data["groups"][0]["rules"][0]) == set(example["groups"][0]["rules"][0])
+    assert set(data["log"]) == set(example["log"])
