@@ -60,22 +60,26 @@ GOAL_SECONDS = 3.0
 GOAL_RATIO = 2.0
 TZ = "Europe/Brussels"
 
-# The hand-written anchor: LEAFLET-GIVEN over the latest version of every encounter.
-# "Latest": a record nobody amends, that is the last recorded (highest seq) of all the records
-# that correct the same original (docs/report-format.md).
+# The hand-written anchor: LEAFLET-GIVEN over the latest version of every encounter, the
+# way one would write it by hand. "Latest": of the records linked by `amends` (one tree per
+# encounter), the one recorded last (highest seq); the others are replaced
+# (docs/report-format.md). The edges come from the amends and id indexes; a recursive CTE
+# walks each correction up to its root; every record is then tested against the replaced set.
 ANCHOR_SQL = """
-WITH RECURSIVE up(seq, parent) AS (
-    SELECT seq, amends FROM encounter WHERE amends IS NOT NULL
+WITH RECURSIVE edge(parent, child) AS (
+    SELECT p.seq, c.seq FROM encounter c JOIN encounter p ON p.id = c.amends
+    WHERE c.amends IS NOT NULL
+),
+up(seq, parent) AS (
+    SELECT child, parent FROM edge
   UNION ALL
-    SELECT up.seq, p.amends FROM up JOIN encounter p ON p.id = up.parent
-    WHERE p.amends IS NOT NULL
+    SELECT up.seq, edge.parent FROM up JOIN edge ON edge.child = up.parent
 ),
 tree(seq, root) AS (
-    SELECT up.seq, up.parent FROM up JOIN encounter r ON r.id = up.parent
-    WHERE r.amends IS NULL
+    SELECT seq, parent FROM up WHERE parent NOT IN (SELECT child FROM edge)
 ),
 replaced(seq) AS (
-    SELECT seq FROM encounter WHERE id IN (SELECT amends FROM encounter WHERE amends IS NOT NULL)
+    SELECT parent FROM edge
   UNION
     SELECT seq FROM tree WHERE seq NOT IN (SELECT max(seq) FROM tree GROUP BY root)
 )
@@ -343,8 +347,12 @@ def build_database(path: Path, count: int, seed: int, *, quiet: bool = False) ->
 def cached_database(path: Path | None, count: int, seed: int, rebuild: bool) -> Path:
     """The benchmark log, built once per size, seed and version of this file."""
     import hashlib
+    import inspect
 
-    stamp = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    from leaflet.handover import layout
+
+    source = inspect.getsource(Mix) + inspect.getsource(build_database)
+    stamp = hashlib.sha256(f"{layout.SCHEMA_VERSION}\n{source}".encode()).hexdigest()[:16]
     path = path or Path(tempfile.gettempdir()) / f"leaflet-report-bench-{count}-{seed}.sqlite3"
     sidecar = path.with_suffix(".json")
     want = {"records": count, "seed": seed, "generator": stamp}

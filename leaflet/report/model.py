@@ -8,7 +8,7 @@ Standard library only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 RATE_DIGITS = 4  # rates are met / applicable rounded to 4 decimals (0.9231)
 
@@ -56,9 +56,9 @@ class Group:
                 "rules": [r.to_dict() for r in self.rules]}
 
 
-@dataclass(frozen=True)
-class Violation:
-    """One duty one encounter failed: a line of the follow-up list."""
+class Violation(NamedTuple):
+    """One duty one encounter failed: a line of the follow-up list. (A named tuple: a long
+    follow-up list is made of a hundred thousand of them.)"""
 
     id: str
     occurred_at: str  # as recorded, with its UTC offset
@@ -117,7 +117,9 @@ class Report:
         """True when `violations` holds the whole follow-up list."""
         return len(self.violations) == self.violations_total
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, violations: bool = True) -> dict[str, Any]:
+        """The JSON object; with violations=False the follow-up list is left empty (for a
+        caller that writes its hundred thousand lines itself)."""
         data: dict[str, Any] = {
             "from": self.start, "to": self.end, "timezone": self.timezone,
             "service": self.service, "unit": self.unit, "by": self.by,
@@ -128,7 +130,7 @@ class Report:
         if self.by is not None:
             data["groups"] = [g.to_dict() for g in self.groups]
         data.update({
-            "violations": [v.to_dict() for v in self.violations],
+            "violations": [v.to_dict() for v in self.violations] if violations else [],
             "violations_total": self.violations_total,
             "language_gaps": [g.to_dict() for g in self.language_gaps],
             "editions": [e.to_dict() for e in self.editions],

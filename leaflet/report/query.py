@@ -20,15 +20,19 @@ bounds made in Python, leaflet.report.period) and scope (service, unit), and the
 the scope apply to the counted version, so a correction that moves an encounter to another
 unit or day moves it in the report. Counts are additive, so the counts of the latest versions
 are taken as the counts of every version in the period and scope minus those of the replaced
-versions in it (`net_counts`): the replaced versions are few and found by `seq`, and the log is
+versions in it (`merge`): the replaced versions are few and found by `seq`, and the log is
 read once instead of testing each of its records against the replaced set.
 
-`judged` gives each current record one *outcome* per rule: 0 the rule does not apply, 1 met,
+`judged` gives each record one *outcome* per rule: 0 the rule does not apply, 1 met,
 2 refused (LEAFLET-GIVEN only), 3 not met. Every figure is a count of outcomes, and the
 follow-up list is the records with an outcome 3. The main statement counts the outcomes and,
-in the same pass, string-aggregates one line per record to follow up (aggregate_strings:
-group_concat on SQLite, string_agg on PostgreSQL), so the log is read once for both, and the
-rules' predicates (the language rule looks into another table) are evaluated once per record.
+in the same pass, string-aggregates one line per record to follow up, and the `seq` of the
+records that had no leaflet in a language the person understands (aggregate_strings:
+group_concat on SQLite, string_agg on PostgreSQL). So the log is read once for all three, and
+the rules' predicates (the language rule looks into another table) are evaluated once per
+record. The language gaps are then counted per language over those few records, the editions
+by one GROUP BY; on a big log the main statement's upper half and the editions run at the
+same time on a second snapshot (`build`).
 """
 
 from __future__ import annotations
@@ -73,15 +77,16 @@ def replaced_seqs() -> sa.Select:
                     sa.select(tree.c.seq).where(tree.c.seq.not_in(latest)))
 
 
-ALL, REPLACED, LATEST = "all", "replaced", "latest"  # which versions `records` selects
+ALL, REPLACED = "all", "replaced"  # which versions `records` selects (see `merge`)
 
 
-def records(span: periods.Period, *, service: str | None = None, unit: str | None = None,
-            versions: str = LATEST, group_key=None, first=()) -> sa.Subquery:
+def records(span: periods.Period, *, versions: str, service: str | None = None,
+            unit: str | None = None, group_key=None, first=(), seqs=None) -> sa.Subquery:
     """The records of the period and scope, with the columns the rules read, and `grp` (the
     `--by` key) when `group_key` (a function of the encounter table) is given. `versions`:
-    LATEST (the versions that count), REPLACED (the others) or ALL. `first`: conditions to
-    test before the others (cheap ones that exclude most records)."""
+    ALL, or only the REPLACED ones. `first`: conditions to test before the others (cheap
+    ones that exclude most records). `seqs`: (from, to), a range of `seq` (to excluded; None
+    for an open end)."""
     columns = [e.c.seq, e.c.id, e.c.occurred_at, e.c.occurred_utc, e.c.service, e.c.unit,
                e.c.assessment, e.c.residence_status, e.c.leaflet, e.c.leaflet_language,
                e.c.leaflet_edition, e.c.not_given_reason, e.c.centre_action, e.c.centre,
@@ -97,28 +102,54 @@ def records(span: periods.Period, *, service: str | None = None, unit: str | Non
         clauses.append(e.c.service == service)
     if unit is not None:
         clauses.append(e.c.unit == unit)
-    if versions == LATEST:
-        clauses.append(e.c.seq.not_in(replaced_seqs()))
-    elif versions == REPLACED:
+    if seqs is not None:
+        low, high = seqs
+        if low is not None:
+            clauses.append(e.c.seq >= low)
+        if high is not None:
+            clauses.append(e.c.seq < high)
+    if versions == REPLACED:
         clauses.append(e.c.seq.in_(replaced_seqs()))
     return sa.select(*columns).where(*clauses).subquery("cur")
 
 
-def net_counts(conn, statement, key=lambda row: None) -> dict:
-    """{key: {column: count}} of the latest versions, for a statement of counts.
+# The string aggregates of the main statement, and how two parts of one are joined.
+STRING_COLUMNS = {"follow_up": LINE_SEP, "gap_records": ","}
 
-    `statement(versions)` builds the statement over ALL or over REPLACED versions; every
-    integer column of the second is subtracted from the first, row by row matched by `key`.
-    Other columns (the follow-up lines) come from the first. Keys whose records were all
-    replaced come out with zero counts; callers drop them or keep them as they see fit.
+
+def rows(conn, statement) -> list[dict]:
+    return [dict(row._mapping) for row in conn.execute(statement)]
+
+
+def merge(parts, key=lambda row: None) -> dict:
+    """{key: {column: value}} from `parts`, a list of (sign, rows) of statements of counts.
+
+    Integer columns are added, each multiplied by its part's sign: the counts of the latest
+    versions are those of ALL versions (+1) minus those of the REPLACED ones (-1), and a
+    statement run in two ranges of `seq` is the sum of both. String aggregates (STRING_COLUMNS)
+    are joined. Keys whose records were all replaced come out with zero counts.
     """
-    found = {key(row): dict(row._mapping) for row in conn.execute(statement(ALL))}
-    for row in conn.execute(statement(REPLACED)):
-        counts = found[key(row)]  # a replaced version in scope is also among ALL
-        for name, value in row._mapping.items():
-            if isinstance(value, int) and not isinstance(value, bool):
-                counts[name] -= value
-    return found
+    merged: dict = {}
+    for sign, found in parts:
+        for row in found:
+            into = merged.setdefault(key(row), {})
+            for name, value in row.items():
+                if name in STRING_COLUMNS:
+                    if value and into.get(name):
+                        into[name] = into[name] + STRING_COLUMNS[name] + value
+                    elif value or name not in into:
+                        into[name] = value
+                elif isinstance(value, int) and not isinstance(value, bool):
+                    into[name] = into.get(name, 0) + sign * value
+                else:
+                    into.setdefault(name, value)
+    return merged
+
+
+def net_counts(conn, statement, key=lambda row: None) -> dict:
+    """`merge` of statement(ALL) minus statement(REPLACED), both run on `conn`."""
+    return merge([(1, rows(conn, statement(ALL))), (-1, rows(conn, statement(REPLACED)))],
+                 key)
 
 
 def outcome(rule: Rule, c):
@@ -130,10 +161,13 @@ def outcome(rule: Rule, c):
 
 
 def judged(cur: sa.Subquery, *keep: str) -> sa.Subquery:
-    """`seq`, `amends`, the columns named in `keep` and one outcome per rule (o0 … o5, in
-    the order of RULES) of the records of `cur`."""
+    """`seq`, `amends`, `no_language`, the columns named in `keep` and one outcome per rule
+    (o0 … o5, in the order of RULES) of the records of `cur`."""
     outcomes = [outcome(rule, cur.c).label(f"o{i}") for i, rule in enumerate(RULES)]
-    columns = [cur.c.seq, cur.c.amends, *(cur.c[name] for name in keep)]
+    # 1 when no leaflet existed in a language the person understands (the language gaps)
+    no_language = sa.case((cur.c.not_given_reason == "no_language", 1), else_=0)
+    columns = [cur.c.seq, cur.c.amends, no_language.label("no_language"),
+               *(cur.c[name] for name in keep)]
     # OFFSET 0 keeps this a subquery of its own (SQLite does not flatten it, PostgreSQL does
     # not pull it up), so each outcome, the language look-up included, is computed once per
     # record and the counts above it compare small integers.
@@ -141,14 +175,16 @@ def judged(cur: sa.Subquery, *keep: str) -> sa.Subquery:
 
 
 def figure_columns(j) -> list:
-    """count(*), the corrections counted, and per rule applicable / met / refused."""
+    """count(*), the corrections counted, and per rule met / refused / not met (applicable
+    is their sum)."""
     count = sa.func.count
     columns = [count().label("n"), count().filter(j.c.amends.is_not(None)).label("corrected")]
     for i, rule in enumerate(RULES):
         o = j.c[f"o{i}"]
-        columns.append(count().filter(o != DOES_NOT_APPLY).label(f"applicable_{i}"))
         columns.append(count().filter(o == MET).label(f"met_{i}"))
-        columns.append(count().filter(o == REFUSED).label(f"refused_{i}"))
+        if rule.refused is not None:
+            columns.append(count().filter(o == REFUSED).label(f"refused_{i}"))
+        columns.append(count().filter(o == NOT_MET).label(f"not_met_{i}"))
     return columns
 
 
@@ -156,14 +192,14 @@ def figures(data) -> tuple[RuleFigures, ...]:
     """The RuleFigures of one result of `figure_columns` (a mapping of column to count)."""
     found = []
     for i, rule in enumerate(RULES):
-        applicable, met, refused = (data[f"{name}_{i}"] or 0
-                                    for name in ("applicable", "met", "refused"))
+        met, not_met = data[f"met_{i}"] or 0, data[f"not_met_{i}"] or 0
+        refused = (data[f"refused_{i}"] or 0) if rule.refused is not None else 0
         found.append(RuleFigures(rule.id, rule.duty, rule.paragraph, rule.paragraph_text,
-                                 applicable, met, refused, applicable - met - refused))
+                                 met + refused + not_met, met, refused, not_met))
     return tuple(found)
 
 
-def follow_up_column(j):
+def follow_up_column(j, replaced):
     """One line per record with an outcome 3, fields separated by FIELD_SEP: occurred_utc as
     text (to sort by), seq, id, occurred_at, service, unit, the outcomes (one digit per rule),
     and what the details need (leaflet language, reason, centre action, centre, informed).
@@ -182,9 +218,9 @@ def follow_up_column(j):
     line = (sa.select(fields + FIELD_SEP + outcomes + FIELD_SEP + details)
             .where(r.c.seq == j.c.seq).scalar_subquery())
     failing = sa.or_(*(j.c[f"o{i}"] == NOT_MET for i in range(len(RULES))))
-    # Over ALL versions (see net_counts): a replaced version is tested last, for the few
-    # records that fail a duty.
-    latest = j.c.seq.not_in(replaced_seqs())
+    # Over ALL versions (see net_counts): whether a version is replaced (`replaced`, from
+    # replaced_seqs) is tested last, for the few records that fail a duty.
+    latest = j.c.seq.not_in(replaced)
     return (sa.func.aggregate_strings(line, LINE_SEP).filter(sa.and_(failing, latest))
             .label("follow_up"))
 
@@ -197,22 +233,17 @@ def _joined(parts: list, separator: str):
     return joined
 
 
-# A few words on why a record fails a rule, for whoever follows it up, from the details of
-# its follow-up line (leaflet language, reason, centre action, centre, informed).
+# A few words on why a record fails a rule, for whoever follows it up, from the fields of
+# its follow-up line (7 leaflet language, 8 reason, 9 centre action, 10 centre, 11 informed).
 DETAILS = {
-    "LEAFLET-GIVEN": lambda language, reason, action, centre, informed:
-        f"leaflet not given ({reason})",
-    "LEAFLET-LANGUAGE": lambda language, reason, action, centre, informed:
-        f"leaflet in {language}, not a language the person understands",
-    "CENTRE-INTAKE": lambda language, reason, action, centre, informed:
-        f"centre action {action}",
-    "FOREIGNERS-DEPT": lambda language, reason, action, centre, informed:
-        ("Foreigners Department not informed" if informed == "false"
-         else "Foreigners Department: not stated"),
-    "CENTRE-CONTACT": lambda language, reason, action, centre, informed:
-        f"centre action {action}",
-    "NO-CENTRE-FOR-IMPLICATED": lambda language, reason, action, centre, informed:
-        f"centre action {action} ({centre}) for an implicated person",
+    "LEAFLET-GIVEN": lambda f: f"leaflet not given ({f[8]})",
+    "LEAFLET-LANGUAGE": lambda f: f"leaflet in {f[7]}, not a language the person understands",
+    "CENTRE-INTAKE": lambda f: f"centre action {f[9]}",
+    "FOREIGNERS-DEPT": lambda f: ("Foreigners Department not informed" if f[11] == "false"
+                                  else "Foreigners Department: not stated"),
+    "CENTRE-CONTACT": lambda f: f"centre action {f[9]}",
+    "NO-CENTRE-FOR-IMPLICATED": lambda f: f"centre action {f[9]} ({f[10]}) for an implicated "
+                                          "person",
 }
 assert set(DETAILS) == {rule.id for rule in RULES}
 
@@ -229,17 +260,17 @@ def violations(text: str | None, limit: int | None) -> tuple[list[Violation], in
     lines.sort(key=lambda fields: (fields[0], int(fields[1])))
     found: list[Violation] = []
     total = 0
-    keep = float("inf") if limit is None else limit
+    keep = len(lines) * len(RULES) if limit is None else limit
     ids = [rule.id for rule in RULES]
     for fields in lines:
         outcomes = fields[6]
         at = outcomes.find("3")
         while at >= 0:
             total += 1
-            if len(found) < keep:
+            if total <= keep:
                 rule = ids[at]
                 found.append(Violation(fields[2], fields[3], fields[4], fields[5], rule,
-                                       DETAILS[rule](*fields[7:12])))
+                                       DETAILS[rule](fields)))
             at = outcomes.find("3", at + 1)
     return found, total, len(lines)
 
@@ -293,7 +324,7 @@ def _groups(conn, span, service, unit, by) -> list[Group]:
             j = judged(records(span, service=service, unit=unit, versions=versions,
                                group_key=key), "grp")
             return sa.select(j.c.grp, *figure_columns(j)).group_by(j.c.grp)
-    counts = net_counts(conn, statement, key=lambda row: row.grp)
+    counts = net_counts(conn, statement, key=lambda row: row["grp"])
     found = {k: Group(k, c["n"], figures(c)) for k, c in counts.items() if c["n"]}
     if all_keys is None:
         return [found[k] for k in sorted(found)]
@@ -305,27 +336,43 @@ def _groups(conn, span, service, unit, by) -> list[Group]:
     return [found.get(k, Group(k, 0, empty)) for k in all_keys]
 
 
-def _language_gaps(conn, span, service, unit) -> list[LanguageGap]:
-    # Few records have this reason: testing it first keeps the replaced-set test to those.
-    no_language = records(span, service=service, unit=unit,
-                          first=[lambda t: t.c.not_given_reason == "no_language"])
-    count = sa.func.count().label("n")
-    query = (sa.select(lang.c.code, count).where(lang.c.seq.in_(sa.select(no_language.c.seq)))
-             .group_by(lang.c.code).order_by(count.desc(), lang.c.code))
-    return [LanguageGap(code, n) for code, n in conn.execute(query)]
+def gap_records_column(j, replaced):
+    """The `seq` of every latest version whose leaflet was not given for want of a language
+    the person understands, comma-separated (counted per language by `_language_gaps`)."""
+    latest = j.c.seq.not_in(replaced)  # tested for those few records only
+    return (sa.func.aggregate_strings(sa.cast(j.c.seq, sa.String), ",")
+            .filter(sa.and_(j.c.no_language == 1, latest)).label("gap_records"))
 
 
-def _editions(conn, span, service, unit) -> list[EditionCount]:
-    def statement(versions):
-        given = records(span, service=service, unit=unit, versions=versions,
-                        first=[lambda t: t.c.leaflet == "given"])
-        return (sa.select(given.c.leaflet_edition.label("edition"), sa.func.count().label("n"))
-                .group_by(given.c.leaflet_edition))
+GAP_CHUNK = 5000  # record numbers per statement: far below any driver's parameter limit
 
-    counts = net_counts(conn, statement, key=lambda row: row.edition)
-    rows = [EditionCount(edition, c["n"]) for edition, c in counts.items() if c["n"]]
+
+def _language_gaps(conn, seqs: str | None) -> list[LanguageGap]:
+    """Per language of the records `seqs` (from `gap_records_column`), how many: counted by
+    the database in chunks of records, the chunks' counts added here."""
+    records = [int(seq) for seq in seqs.split(",")] if seqs else []
+    totals: dict[str, int] = {}
+    count = sa.func.count()
+    for start in range(0, len(records), GAP_CHUNK):
+        chunk = records[start:start + GAP_CHUNK]
+        query = (sa.select(lang.c.code, count).where(lang.c.seq.in_(chunk))
+                 .group_by(lang.c.code))
+        for code, n in conn.execute(query):
+            totals[code] = totals.get(code, 0) + n
+    return [LanguageGap(code, n)
+            for code, n in sorted(totals.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def _editions_statement(span, scope: dict, versions: str):
+    given = records(span, versions=versions, first=[lambda t: t.c.leaflet == "given"], **scope)
+    return (sa.select(given.c.leaflet_edition.label("edition"), sa.func.count().label("n"))
+            .group_by(given.c.leaflet_edition))
+
+
+def _editions(counts: dict) -> list[EditionCount]:
+    found = [EditionCount(edition, c["n"]) for edition, c in counts.items() if c["n"]]
     # Edition ids like 2026-12 sort as text in date order; records naming none come last.
-    return sorted(rows, key=lambda r: (r.edition is None, r.edition or ""))
+    return sorted(found, key=lambda r: (r.edition is None, r.edition or ""))
 
 
 def log_head(conn) -> dict:
@@ -333,25 +380,71 @@ def log_head(conn) -> dict:
     return {"records": row.seq if row else 0, "head": row.hash if row else None}
 
 
-def build(conn, span: periods.Period, *, service: str | None = None, unit: str | None = None,
-          by: str | None = None, max_violations: int | None = None) -> Report:
-    """Every figure of the report, from the log on `conn` (inside one read transaction)."""
-    def statement(versions):
-        j = judged(records(span, service=service, unit=unit, versions=versions))
-        extra = [follow_up_column(j)] if versions == ALL else []
-        return sa.select(*figure_columns(j), *extra)
+def _main_statement(span, scope: dict, versions: str, seqs=None):
+    """Figures over `versions`; over ALL, also the follow-up lines and the gap records."""
+    j = judged(records(span, versions=versions, seqs=seqs, **scope))
+    extra = []
+    if versions == ALL:
+        replaced = replaced_seqs()  # one set of CTEs, shared by both columns
+        extra = [follow_up_column(j, replaced), gap_records_column(j, replaced)]
+    return sa.select(*figure_columns(j), *extra)
 
-    totals = net_counts(conn, statement)[None]
+
+# From this many records, the main statement runs in two halves of `seq` at once, the upper
+# half (and the editions) on a second connection in another thread: each half is one CPU's
+# work, on SQLite as on PostgreSQL.
+PARALLEL_FROM = 100_000
+
+
+def build(conn, span: periods.Period, *, service: str | None = None, unit: str | None = None,
+          by: str | None = None, max_violations: int | None = None, other=None) -> Report:
+    """Every figure of the report, from the log on `conn` (inside one read transaction).
+
+    `other`, when given, opens another read-only snapshot of the same log (a context manager
+    giving a connection); a big log is then read by two threads. The second snapshot is used
+    only if it ends at the same head (`seq` and hash) as the first: the log is append-only and
+    hash-chained, so the same head means the same records. Otherwise (a desk recorded in
+    between) its share is done again on `conn`, and every figure still comes from one
+    snapshot.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    scope = {"service": service, "unit": unit}
+    head = log_head(conn)
+    split = other is not None and head["records"] >= PARALLEL_FROM
+    middle = head["records"] // 2 + 1
+    elsewhere = [_main_statement(span, scope, ALL, seqs=(middle, None)),
+                 _editions_statement(span, scope, ALL)] if split else []
+
+    def on_other_snapshot():
+        with other() as second:
+            if log_head(second) != head:
+                return None
+            return [rows(second, statement) for statement in elsewhere]
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(on_other_snapshot) if split else None
+        main = [(1, rows(conn, _main_statement(span, scope, ALL,
+                                               seqs=(None, middle) if split else None))),
+                (-1, rows(conn, _main_statement(span, scope, REPLACED)))]
+        editions = [(-1, rows(conn, _editions_statement(span, scope, REPLACED)))]
+        groups = tuple(_groups(conn, span, service, unit, by)) if by else ()
+        if split:
+            shared = future.result() or [rows(conn, statement) for statement in elsewhere]
+            main.append((1, shared[0]))
+            editions.append((1, shared[1]))
+        else:
+            editions.append((1, rows(conn, _editions_statement(span, scope, ALL))))
+    totals = merge(main)[None]
     found, total, follow_up = violations(totals["follow_up"], max_violations)
     return Report(
         start=span.start.isoformat() if span.start else None,
         end=span.end.isoformat() if span.end else None,
         timezone=span.timezone, service=service, unit=unit, by=by,
         encounters=totals["n"], corrected=totals["corrected"], follow_up=follow_up,
-        rules=figures(totals),
-        groups=tuple(_groups(conn, span, service, unit, by)) if by else (),
+        rules=figures(totals), groups=groups,
         violations=tuple(found), violations_total=total,
-        language_gaps=tuple(_language_gaps(conn, span, service, unit)),
-        editions=tuple(_editions(conn, span, service, unit)),
-        log=log_head(conn),
+        language_gaps=tuple(_language_gaps(conn, totals["gap_records"])),
+        editions=tuple(_editions(merge(editions, key=lambda row: row["edition"]))),
+        log=head,
     )

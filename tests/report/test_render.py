@@ -188,3 +188,14 @@ def test_the_json_interface_is_the_documented_one(log_url):
         assert set(data[key][0]) == set(example[key][0]), key
     assert set(data["groups"][0]["rules"][0]) == set(example["groups"][0]["rules"][0])
     assert set(data["log"]) == set(example["log"])
+
+    # The JSON written by hand (one item per line, follow-up lines by a fast path) is the
+    # Report's own dictionary, and each follow-up line reads as json.dumps would write it.
+    from leaflet.report import render, service
+
+    report = service.make_report(log_url.removeprefix("sqlite:///"), start=fx.OCTOBER[0],
+                                 end=fx.OCTOBER[1], by="unit")
+    assert data == report.to_dict()
+    for violation in report.violations:
+        assert render.violation_json(violation) == json.dumps(
+            violation.to_dict(), ensure_ascii=False, separators=(", ", ": "))
