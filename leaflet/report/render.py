@@ -203,7 +203,7 @@ def _cell(r: RuleFigures) -> str:
 
 # --- SVG charts -------------------------------------------------------------------------------
 
-# The three parts of a bar, told apart by fill *pattern* (solid, hatched, blank) and by the
+# The three parts of a bar, told apart by fill *pattern* (solid, hatched, dotted) and by the
 # printed numbers, so the chart reads in black and white and to colour-blind readers.
 PARTS = (("met", "met", "url(#fill-met)"), ("refused", "offered, refused", "url(#fill-refused)"),
          ("not_met", "not met", "url(#fill-not-met)"))

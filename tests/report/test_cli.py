@@ -116,3 +116,13 @@ def test_the_command_loads_nothing_heavy_before_it_runs():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_options_offer_what_the_core_knows():
+    """The command lists its choices itself (so `--help` imports nothing heavy)."""
+    from leaflet.cli import report_cmd
+    from leaflet.report import query, render, service
+
+    assert report_cmd.FORMATS == service.FORMATS
+    assert report_cmd.BY == query.BY_CHOICES
+    assert report_cmd.CSV_TABLES == render.CSV_TABLES

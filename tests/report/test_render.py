@@ -199,3 +199,14 @@ def test_the_json_interface_is_the_documented_one(log_url):
     for violation in report.violations:
         assert render.violation_json(violation) == json.dumps(
             violation.to_dict(), ensure_ascii=False, separators=(", ", ": "))
+
+
+def test_the_samples_show_the_report_and_stay_small():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(docs/samples/report-pdf-page1.png)" in readme
+    doc = (ROOT / "docs" / "report-format.md").read_text(encoding="utf-8")
+    for name in ("report-html.png", "report-pdf-page1.png"):
+        assert f"(samples/{name})" in doc
+        path = ROOT / "docs" / "samples" / name
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+        assert path.stat().st_size <= 150 * 1024, name
