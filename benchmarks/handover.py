@@ -20,8 +20,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import leaflet_command, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 3.0
@@ -30,18 +31,6 @@ HANDOVER = ["handover", "--service", "police", "--unit", "PZ-5339", "--officer",
             "--person-language", "ti", "--person-language", "ar-MA", "--leaflet", "given",
             "--leaflet-language", "ti", "--centre-action", "contact_arranged",
             "--centre", "payoke"]
-
-
-def leaflet_command() -> list[str]:
-    script = Path(sys.executable).with_name("leaflet")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "leaflet"]
-
-
-def timed(command: list[str], env: dict) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, cwd=ROOT)
-    return time.perf_counter() - start
 
 
 def main() -> int:

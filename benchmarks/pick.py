@@ -18,26 +18,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import leaflet_command, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_MS = 250.0
-
-
-def leaflet_command() -> list[str]:
-    script = Path(sys.executable).with_name("leaflet")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "leaflet"]
-
-
-def timed(command: list[str], env: dict) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, cwd=ROOT)
-    return time.perf_counter() - start
 
 
 def main() -> int:

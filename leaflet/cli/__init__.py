@@ -47,6 +47,19 @@ class Settings:
             self._workspace = load_workspace(self.workspace_dir)
         return self._workspace
 
+    def workspace_or_none(self):
+        """The workspace when one is named or found, else None: a desk can record, and an
+        auditor report, without one."""
+        if self.workspace_dir is None:
+            from leaflet.errors import ConfigError
+            from leaflet.workspace import find_workspace
+
+            try:
+                find_workspace()
+            except ConfigError:
+                return None
+        return self.workspace()
+
 
 @click.group(cls=LeafletGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--workspace", "-w", "workspace_dir", envvar="LEAFLET_WORKSPACE",

@@ -58,18 +58,6 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _workspace_or_none(settings):
-    """The workspace when one is named or found; the desk can record without one."""
-    if settings.workspace_dir is None:
-        from leaflet.errors import ConfigError
-        from leaflet.workspace import find_workspace
-
-        try:
-            find_workspace()
-        except ConfigError:
-            return None
-    return settings.workspace()
-
 
 def _record_error(error) -> click.UsageError:
     option = OPTION_OF_FIELD.get(error.field, error.field)
@@ -135,7 +123,7 @@ def handover(settings, db, **values):
     from leaflet.handover.errors import RecordError
     from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
 
-    workspace = _workspace_or_none(settings)
+    workspace = settings.workspace_or_none()
     values["person_languages"] = [_language(raw, workspace)
                                   for raw in values["person_languages"]]
     try:
@@ -281,7 +269,7 @@ def _period(settings, start, end, unit):
     from leaflet.handover import service
     from leaflet.workspace import DEFAULT_TIMEZONE
 
-    workspace = _workspace_or_none(settings)
+    workspace = settings.workspace_or_none()
     return service.period(start, end, workspace.timezone if workspace else DEFAULT_TIMEZONE,
                           unit=unit)
 
@@ -383,7 +371,7 @@ def import_(settings, path, db):
     from leaflet.handover import service
     from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
 
-    workspace = _workspace_or_none(settings)
+    workspace = settings.workspace_or_none()
     pattern = workspace.case_ref_pattern if workspace else DEFAULT_CASE_REF_PATTERN
     text = sys.stdin.read() if path == "-" else None
     added = present = 0

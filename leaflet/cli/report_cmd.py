@@ -18,18 +18,6 @@ CSV_TABLES = ("figures", "follow-up", "language-gaps", "editions")
 DEFAULT_MAX_FOLLOW_UP = 1000
 
 
-def _workspace_or_none(settings):
-    """The workspace when one is named or found; a report in table/CSV/JSON needs none."""
-    if settings.workspace_dir is None:
-        from leaflet.errors import ConfigError
-        from leaflet.workspace import find_workspace
-
-        try:
-            find_workspace()
-        except ConfigError:
-            return None
-    return settings.workspace()
-
 
 @click.command()
 @click.option("--from", "start", metavar="DATE",
@@ -78,7 +66,7 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
         raise click.UsageError("--table chooses the table of --format csv")
     if fmt == "pdf" and output is None and sys.stdout.isatty():
         raise click.UsageError("--format pdf writes binary data: give --output FILE")
-    workspace = _workspace_or_none(settings)
+    workspace = settings.workspace_or_none()
     if fmt in ("html", "pdf") and workspace is None:
         raise UsageError(f"--format {fmt} renders templates/report.html.j2 of a workspace",
                          hint="run inside a workspace or pass --workspace DIR")

@@ -10,7 +10,7 @@ import json
 
 import click
 
-from leaflet.cli.handover_cmd import _workspace_or_none, db_option
+from leaflet.cli.handover_cmd import db_option
 
 LINES = click.argument("items", nargs=-1, required=True, metavar="LANG=COPIES…")
 
@@ -18,7 +18,7 @@ LINES = click.argument("items", nargs=-1, required=True, metavar="LANG=COPIES…
 def _edition(settings, edition: str | None) -> str | None:
     if edition:
         return edition
-    workspace = _workspace_or_none(settings)
+    workspace = settings.workspace_or_none()
     return workspace.edition_id if workspace else None
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import logging
 import os
 import tomllib
 import unicodedata
@@ -302,15 +301,6 @@ def render_card_html(workspace, items: list[Item], data: dict, officer: str) -> 
     return html
 
 
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
 def built_codes(workspace) -> list[str]:
     """Configured languages whose leaflet PDF is built, in leaflet.toml order."""
     from leaflet.handover.pick import built_languages
@@ -343,16 +333,13 @@ def build_card(workspace, officer: str = "en", *, codes: list[str] | None = None
                                                          "edition", "languages")]
                               + list(data["regions"]["names"][officer].values()))
     html = render_card_html(workspace, items, data, officer)
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    try:
+    from leaflet.edition.pdf import collected_warnings
+
+    with collected_warnings() as warnings:
         document = weasyprint.HTML(string=html,
                                    base_url=str(workspace.templates_dir) + os.sep).render()
         findings += layout_findings(document.pages)
         pdf = document.write_pdf()
-    finally:
-        logger.removeHandler(collect)
     dest = card_path(workspace, officer)
     if findings:
         raise BuildError("the language card fails its checks: " + "; ".join(findings),
@@ -364,4 +351,4 @@ def build_card(workspace, officer: str = "en", *, codes: list[str] | None = None
                for region in data["regions"]["order"]}
     return CardResult(dest, len(document.pages), len(pdf), hashlib.sha256(pdf).hexdigest(),
                       order, {r: c for r, c in regions.items() if c},
-                      [f"WeasyPrint: {m}" for m in collect.messages])
+                      [f"WeasyPrint: {m}" for m in warnings])

@@ -7,6 +7,7 @@ failed render never leaves a partial PDF where a good one is expected.
 from __future__ import annotations
 
 import hashlib
+import contextlib
 import logging
 from pathlib import Path
 
@@ -25,18 +26,25 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, base_url: str) -> tuple[bytes, int, list[str]]:
-    """PDF bytes, page count and WeasyPrint's warnings for one HTML document."""
-    import weasyprint
-
+@contextlib.contextmanager
+def collected_warnings():
+    """Within the block, WeasyPrint's warnings go into the yielded list."""
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
-        document = weasyprint.HTML(string=html, base_url=base_url).render()
-        return document.write_pdf(), len(document.pages), collect.messages
+        yield collect.messages
     finally:
         logger.removeHandler(collect)
+
+
+def render_pdf(html: str, base_url: str) -> tuple[bytes, int, list[str]]:
+    """PDF bytes, page count and WeasyPrint's warnings for one HTML document."""
+    import weasyprint
+
+    with collected_warnings() as warnings:
+        document = weasyprint.HTML(string=html, base_url=base_url).render()
+        return document.write_pdf(), len(document.pages), warnings
 
 
 def write_pdf(html: str, base_url: str, dest: Path) -> dict:

@@ -45,7 +45,6 @@ def extract(workspace) -> Path:
 
 def init(workspace, code: str) -> Path:
     """Create the catalogue of `code` from messages.pot, marked as a draft."""
-    import polib
     from babel.messages.catalog import Catalog
 
     loc = scripts.parse_locale(code, source="LANG")

@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from leaflet.handover import layout
-from leaflet.handover.errors import RecordError, SchemaError, StoreError
+from leaflet.handover.errors import RecordError, StoreError
 from leaflet.handover.model import GENESIS_HASH, Encounter, chain_hash, utc_now_text
 
 BUSY_TIMEOUT_S = 60  # as leaflet.handover.store.BUSY_TIMEOUT_S
