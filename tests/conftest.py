@@ -120,11 +120,10 @@ def backend(request) -> str:
     return request.param
 
 
-@pytest.fixture
-def db_url(backend, tmp_path, request):
-    """A new, empty log database on the test's backend (nothing created in it yet)."""
+def _new_database(backend, tmp_path, request, sqlite_name: str):
+    """A new, empty database on the test's backend; dropped (or disposed) afterwards."""
     if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'log.sqlite3'}"
+        yield f"sqlite:///{tmp_path / sqlite_name}"
         from leaflet.handover.store import dispose_engines
 
         dispose_engines()
@@ -138,16 +137,29 @@ def db_url(backend, tmp_path, request):
 
 
 @pytest.fixture
+def db_url(backend, tmp_path, request):
+    """A new, empty log database on the test's backend (nothing created in it yet)."""
+    yield from _new_database(backend, tmp_path, request, "log.sqlite3")
+
+
+@pytest.fixture
 def other_db_url(backend, tmp_path, request):
     """A second database on the same backend (a central log to merge into)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'central.sqlite3'}"
-        return
-    admin = request.getfixturevalue("postgres_admin")
-    name, url = _fresh_postgres_database(admin)
-    try:
-        yield url
-    finally:
-        _drop_postgres_database(admin, name)
+    yield from _new_database(backend, tmp_path, request, "central.sqlite3")
 
 
+# A desk with no settings of its own. Each flow's conftest makes this autouse.
+DESK_VARIABLES = ("LEAFLET_DB", "LEAFLET_UNIT", "LEAFLET_OFFICER", "LEAFLET_SERVICE",
+                  "LEAFLET_WORKSPACE")
+
+
+def isolated_desk(monkeypatch, tmp_path, variables=DESK_VARIABLES) -> Path:
+    """No `variables` from the environment, a private data folder, a fresh current folder
+    (so no leaflet.toml is found from it)."""
+    for name in variables:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    home = tmp_path / "desk"
+    home.mkdir()
+    monkeypatch.chdir(home)
+    return home

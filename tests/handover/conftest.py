@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import isolated_desk
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -107,14 +108,7 @@ def record(**changes) -> dict:
 @pytest.fixture(autouse=True)
 def desk(monkeypatch, tmp_path):
     """A desk with no settings of its own: no env, no workspace, a private data folder."""
-    for name in ("LEAFLET_DB", "LEAFLET_UNIT", "LEAFLET_OFFICER", "LEAFLET_SERVICE",
-                 "LEAFLET_WORKSPACE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    home = tmp_path / "desk"
-    home.mkdir()
-    monkeypatch.chdir(home)
-    return home
+    return isolated_desk(monkeypatch, tmp_path)
 
 
 def make_workspace(folder: Path, pattern: str = r"^[A-Za-z0-9./-]{1,40}$") -> Path:

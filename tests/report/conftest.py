@@ -4,15 +4,9 @@ no workspace found from the current folder (tests that need one pass --workspace
 from __future__ import annotations
 
 import pytest
+from conftest import isolated_desk
 
 
 @pytest.fixture(autouse=True)
 def clean_desk(monkeypatch, tmp_path):
-    for name in ("LEAFLET_DB", "LEAFLET_UNIT", "LEAFLET_OFFICER", "LEAFLET_SERVICE",
-                 "LEAFLET_WORKSPACE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    home = tmp_path / "desk"
-    home.mkdir()
-    monkeypatch.chdir(home)
-    return home
+    return isolated_desk(monkeypatch, tmp_path)

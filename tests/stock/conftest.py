@@ -12,7 +12,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_workspace
+from conftest import copy_workspace, isolated_desk
 
 PYTHON = sys.executable
 EDITION = "2026-12"  # the edition of the project's leaflet.toml, which tests copy
@@ -21,13 +21,8 @@ EDITION = "2026-12"  # the edition of the project's leaflet.toml, which tests co
 @pytest.fixture(autouse=True)
 def desk(monkeypatch, tmp_path):
     """No settings from the environment: no LEAFLET_* variables, a private data folder."""
-    for name in [n for n in os.environ if n.startswith("LEAFLET_")]:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    home = tmp_path / "desk"
-    home.mkdir()
-    monkeypatch.chdir(home)
-    return home
+    return isolated_desk(monkeypatch, tmp_path,
+                         [n for n in os.environ if n.startswith("LEAFLET_")])
 
 
 class Coordinator:
