@@ -28,6 +28,41 @@ def copy_workspace(dest: Path, languages: list[str] | None = None) -> Path:
     return dest
 
 
+# Runs the CLI in a fresh interpreter and records what it imported: the guard that heavy
+# libraries (WeasyPrint, SQLAlchemy, CLDR tables) load only where they are needed.
+_PROBE = """
+import json, sys
+from leaflet.cli import cli
+try:
+    cli.main(sys.argv[2:], prog_name="leaflet")
+except SystemExit as exit:
+    code = exit.code
+with open(sys.argv[1], "w") as fh:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, fh)
+"""
+
+
+def cli_imports(tmp_path: Path, *args: str, env: dict | None = None,
+                cwd: Path | None = None) -> tuple[set[str], str, str]:
+    """(modules imported, stdout, stderr) of `leaflet ARGS` run in a new interpreter.
+
+    The set holds every module name and every top-level package name, so both
+    `"weasyprint" in modules` and `"leaflet.handover.cldr" in modules` ask the right thing.
+    """
+    import json
+    import sys
+
+    out = tmp_path / "modules.json"
+    done = subprocess.run([sys.executable, "-c", _PROBE, str(out), *args],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          cwd=cwd or ROOT, env=env if env is not None else dict(os.environ))
+    assert out.exists(), done.stderr
+    result = json.loads(out.read_text())
+    assert result["code"] in (0, None), done.stdout + done.stderr
+    modules = set(result["modules"])
+    return modules | {m.split(".")[0] for m in modules}, done.stdout, done.stderr
+
+
 def configured_languages() -> list[str]:
     from leaflet.workspace import load_workspace
 

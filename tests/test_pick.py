@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import os
 
 import pytest
 
-from conftest import ROOT, copy_workspace, invoke
+from conftest import ROOT, cli_imports, copy_workspace, invoke
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -279,29 +278,8 @@ def test_resolve_language_works_without_a_workspace():
 
 # --- cost: nothing at import, nothing heavy on pick ----------------------------------------
 
-PROBE = """
-import json, sys
-from leaflet.cli import cli
-try:
-    cli.main(sys.argv[2:], prog_name="leaflet")
-except SystemExit as exit:
-    code = exit.code
-with open(sys.argv[1], "w") as fh:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, fh)
-"""
-
-
 def loaded_modules(tmp_path, *args, env=None):
-    import os
-
-    out = tmp_path / "modules.json"
-    done = subprocess.run([sys.executable, "-c", PROBE, str(out), *args], cwd=ROOT,
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          env={**os.environ, **(env or {})})
-    assert out.exists(), done.stderr
-    result = json.loads(out.read_text())
-    assert result["code"] in (0, None), done.stdout + done.stderr
-    return {m.split(".")[0] for m in result["modules"]} | set(result["modules"])
+    return cli_imports(tmp_path, *args, env={**os.environ, **(env or {})})[0]
 
 
 def test_pick_imports_no_weasyprint(tmp_path):

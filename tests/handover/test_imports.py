@@ -3,32 +3,15 @@ existing SQLite log, SQLAlchemy), and `leaflet --help` imports neither."""
 
 from __future__ import annotations
 
-import json
-import subprocess
+from conftest import cli_imports
 
-from .conftest import GOOD, PYTHON, options, subprocess_env
-
-PROBE = """
-import json, sys
-from leaflet.cli import cli
-try:
-    cli.main(sys.argv[2:], prog_name="leaflet")
-except SystemExit as exit:
-    code = exit.code
-with open(sys.argv[1], "w") as fh:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, fh)
-"""
+from .conftest import GOOD, options, subprocess_env
 
 
 def run_probe(tmp_path, *args):
-    out = tmp_path / "modules.json"
-    done = subprocess.run([PYTHON, "-c", PROBE, str(out), *args], capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL, cwd=tmp_path,
-                          env=subprocess_env(XDG_DATA_HOME=str(tmp_path / "xdg")))
-    assert out.exists(), done.stderr
-    result = json.loads(out.read_text())
-    assert result["code"] in (0, None), done.stderr
-    return set(result["modules"]), done.stdout
+    modules, stdout, _ = cli_imports(tmp_path, *args, cwd=tmp_path,
+                                     env=subprocess_env(XDG_DATA_HOME=str(tmp_path / "xdg")))
+    return modules, stdout
 
 
 def test_handover_never_imports_weasyprint(log, tmp_path, backend):
