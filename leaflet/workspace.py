@@ -101,6 +101,11 @@ class Workspace:
         """Font subsets made by the build (see edition/subset.py); content-addressed."""
         return self.root / "output" / ".fonts"
 
+    def display_path(self, path: Path) -> str:
+        """`path` as users see it in messages: relative to the workspace when inside it."""
+        path = Path(path)
+        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
+
     def line_of(self, table: str, key: str | None = None) -> int | None:
         """The line of `[table]` (or of `key` in it) in leaflet.toml, for messages."""
         return _Parser(self.path, self.text).line_of(table, key)

@@ -44,8 +44,7 @@ def build(settings, langs, jobs, force, release, allow_unverified, print_files):
         bar.update(len(result.skipped))
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    rel = result.output_dir.relative_to(workspace.root) if result.output_dir.is_relative_to(
-        workspace.root) else result.output_dir
+    rel = workspace.display_path(result.output_dir)
     click.echo(f"{len(result.rendered)} rendered, {len(result.skipped)} unchanged, "
                f"in {rel}/")
     for code in result.rendered:

@@ -101,8 +101,7 @@ def card(settings, officer):
     result = build_card(workspace, officer)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    path = result.path.relative_to(workspace.root) if result.path.is_relative_to(
-        workspace.root) else result.path
+    path = workspace.display_path(result.path)
     click.echo(f"wrote {path}: {len(result.languages)} languages, {result.pages} page(s), "
                f"{result.bytes // 1024} KB")
     for region, codes in result.regions.items():

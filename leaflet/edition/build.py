@@ -133,11 +133,14 @@ class Pending:
 
 def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
     """Refuse a release of draft languages, languages failing `check`, unverified data."""
-    from leaflet.edition.checks import ERROR, run_checks
+    from leaflet.edition.checks import DATA_CHECKS, ERROR, run_checks
 
     findings = [f for f in run_checks(workspace, codes, release=True,
                                       allow_unverified=allow_unverified) if f.severity == ERROR]
-    data = sorted({f.message.split()[0] for f in findings if f.lang is None})
+    general = [f for f in findings if f.lang is None and f.check not in DATA_CHECKS]
+    if general:  # e.g. messages.pot missing: nothing can be judged without it
+        raise BuildError(f"release refused: {general[0].message}", path=general[0].path)
+    data = sorted({f.subject for f in findings if f.check in DATA_CHECKS})
     if data:
         raise BuildError("release refused: contact details not verified or stale: "
                          + ", ".join(data), path=workspace.path,

@@ -19,6 +19,7 @@ from leaflet.edition import catalog, scripts
 from leaflet.errors import CatalogError
 
 ERROR, WARNING = "error", "warning"
+DATA_CHECKS = ("DATA-UNVERIFIED", "DATA-STALE")
 
 CHECK_IDS = {
     "PO-SYNTAX": "the catalogue cannot be parsed",
@@ -61,6 +62,7 @@ class Finding:
     line: int | None
     message: str
     lang: str | None = None
+    subject: str | None = None  # what the finding is about, e.g. the detail `payoke.phone`
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -280,11 +282,11 @@ def check_freshness(workspace, today: dt.date, release: bool, allow_unverified: 
     for name, verified_on, line in details:
         if verified_on is None:
             yield Finding("DATA-UNVERIFIED", severity, path, line,
-                          f"{name} has no verified_on date")
+                          f"{name} has no verified_on date", subject=name)
         elif verified_on < limit:
             yield Finding("DATA-STALE", severity, path, line,
                           f"{name} was verified on {verified_on}, more than {FRESH_MONTHS} "
-                          "months ago")
+                          "months ago", subject=name)
 
 
 def layout_findings(pages, expected_sections: list[str], path: str, code: str):
@@ -336,7 +338,7 @@ def sections_of(html: str) -> list[str]:
 def check_language(workspace, lang, pot) -> list[Finding]:
     """Catalogue and glyph findings for one language (no rendering)."""
     path = catalog.catalog_path(workspace.translations_dir, lang.locale)
-    shown = _shown_path(workspace, path)
+    shown = workspace.display_path(path)
     try:
         po = catalog.read_po(path)
     except CatalogError as exc:
@@ -351,11 +353,6 @@ def check_language(workspace, lang, pot) -> list[Finding]:
         findings.extend(check_stale(po, shown, pot))
     findings.extend(check_glyphs(po, shown, lang, shown_data(workspace, lang)))
     return [replace(f, lang=lang.code) for f in findings]
-
-
-def _shown_path(workspace, path: Path) -> str:
-    return str(path.relative_to(workspace.root)) if path.is_relative_to(workspace.root) \
-        else str(path)
 
 
 def shown_data(workspace, lang) -> list[str]:
@@ -412,7 +409,7 @@ def run_checks(workspace, codes=None, *, layout: bool = True, release: bool = Fa
         prepared = build.prepare(workspace, pending)
         base_url = str(workspace.templates_dir) + os.sep
         workers = max(1, min(jobs or os.cpu_count() or 1, len(prepared)))
-        args = [(job.lang.code, job.html, base_url, _shown_path(workspace, job.catalogue))
+        args = [(job.lang.code, job.html, base_url, workspace.display_path(job.catalogue))
                 for job in prepared]
         if workers == 1:
             results = [_layout_job(*a) for a in args]

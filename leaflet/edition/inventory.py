@@ -28,6 +28,6 @@ def language_rows(workspace) -> list[dict]:
             "code": code, "english_name": lang.english_name, "autonym": lang.autonym,
             "script": lang.script, "direction": lang.direction, "fonts": list(lang.families),
             "translated_percent": percent, "review_status": status,
-            "pdf": str(pdf.relative_to(workspace.root)) if pdf and pdf.is_file() else None,
+            "pdf": workspace.display_path(pdf) if pdf and pdf.is_file() else None,
         })
     return rows

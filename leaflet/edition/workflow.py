@@ -166,7 +166,7 @@ def stats(workspace) -> list[dict]:
         rows.append({
             "language": configured.get(locale, locale.replace("_", "-")),
             "configured": locale in configured,
-            "file": str(path.relative_to(workspace.root)),
+            "file": workspace.display_path(path),
             "total": total, "translated": translated, "fuzzy": fuzzy,
             "untranslated": total - translated - fuzzy,
             "obsolete": len(po) - total,

@@ -219,8 +219,7 @@ def built_languages(workspace) -> dict[str, str]:
             continue
         pdf = workspace.output_dir / entry["pdf"]
         if pdf.is_file():
-            built[code] = str(pdf.relative_to(workspace.root)) \
-                if pdf.is_relative_to(workspace.root) else str(pdf)
+            built[code] = workspace.display_path(pdf)
     return built
 
 
