@@ -110,13 +110,18 @@ class Workspace:
         """The line of `[table]` (or of `key` in it) in leaflet.toml, for messages."""
         return _Parser(self.path, self.text).line_of(table, key)
 
+    def contact_details(self) -> list[tuple[str, dt.date | None, str, str]]:
+        """Every contact detail: (name like `payoke.address`, verified_on, table, key)."""
+        details = [(f"{org.id}.{key}", d.verified_on, f"organisations.{org.id}", key)
+                   for org in self.organisations.values() for key, d in org.details.items()]
+        details.append(("contact_website", self.website.verified_on, "contact_website",
+                        "verified_on"))
+        return details
+
     def unverified_details(self) -> list[str]:
         """Names like `payoke.address` of every detail that has no verified-on date."""
-        names = [f"{org.id}.{key}" for org in self.organisations.values()
-                 for key, d in org.details.items() if not d.verified]
-        if self.website.verified_on is None:
-            names.append("contact_website")
-        return names
+        return [name for name, verified_on, _, _ in self.contact_details()
+                if verified_on is None]
 
 
 def find_workspace(start: str | os.PathLike | None = None) -> Path:

@@ -274,12 +274,9 @@ def check_freshness(workspace, today: dt.date, release: bool, allow_unverified: 
     severity = ERROR if release and not allow_unverified else WARNING
     limit = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) \
         else today - dt.timedelta(days=366)
-    details = [(f"{org.id}.{key}", d.verified_on, workspace.line_of(f"organisations.{org.id}", key))
-               for org in workspace.organisations.values() for key, d in org.details.items()]
-    details.append(("contact_website", workspace.website.verified_on,
-                    workspace.line_of("contact_website", "verified_on")))
     path = workspace.path.name
-    for name, verified_on, line in details:
+    for name, verified_on, table, key in workspace.contact_details():
+        line = workspace.line_of(table, key)
         if verified_on is None:
             yield Finding("DATA-UNVERIFIED", severity, path, line,
                           f"{name} has no verified_on date", subject=name)
