@@ -54,6 +54,14 @@ class StoreError(LeafletError):
     """The database cannot be opened, created or written."""
 
 
+class NoLog(StoreError):
+    """A read command named a database that holds no hand-over log (nothing is created)."""
+
+
+class DamagedLog(StoreError):
+    """The database file is not SQLite, or is truncated: damage, not an altered chain."""
+
+
 class SchemaError(StoreError):
     """The database's schema version is not the one this leaflet writes."""
 

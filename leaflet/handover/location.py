@@ -19,17 +19,82 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("leaflet", appauthor=False)) / DEFAULT_FILE
 
 
-def resolve(db: str | None) -> str:
-    """The SQLAlchemy URL for the `--db` value: None → the default file; a plain path → SQLite."""
+def resolve(db: str | None, *, create_folder: bool = True) -> str:
+    """The SQLAlchemy URL for the `--db` value: None → the default file; a plain path → SQLite.
+
+    Writers (`handover`, `log import`, `db upgrade`, stock movements) create the file's
+    folder; readers pass `create_folder=False` and then `require_log`, so a mistyped path
+    never leaves a folder or an empty database behind.
+    """
     if not db:
         path = default_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
-    if "://" not in db:
+    elif "://" not in db:
         path = Path(db).expanduser().resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
-    return db
+    else:
+        return db
+    if create_folder:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from leaflet.handover.errors import StoreError
+
+            raise StoreError(f"cannot create the log's folder {path.parent}: "
+                             f"{exc.strerror or exc}",
+                             hint="pass --db with a path in a folder you can write") from None
+    return f"sqlite:///{path}"
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_sqlite_file(path: Path, *, must_exist: bool) -> bool:
+    """Refuse a file that is not a whole SQLite database; True when it holds anything.
+
+    Read commands pass `must_exist=True`: a missing or empty file is "no log at ..." (exit 1),
+    never created. A file that is not SQLite, or is shorter than its header says (truncated),
+    is damaged: DamagedLog, distinct from an altered chain, and nothing is written to it.
+    """
+    from leaflet.handover.errors import DamagedLog, NoLog
+
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        if must_exist:
+            raise NoLog(f"no hand-over log at {path}",
+                        hint="check --db / LEAFLET_DB; `leaflet handover` creates the log "
+                             "with its first record") from None
+        return False
+    except OSError as exc:
+        raise DamagedLog(f"cannot read {path}: {exc.strerror or exc}") from None
+    if path.is_dir():
+        raise DamagedLog(f"{path} is a folder, not a log database",
+                         hint="pass --db with the log's file")
+    if size == 0:
+        if must_exist:
+            raise NoLog(f"no hand-over log at {path} (the file is empty)",
+                        hint="check --db / LEAFLET_DB")
+        return False
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise DamagedLog(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise DamagedLog(f"{path} is not a SQLite database (damaged, or another kind of file)",
+                         hint="restore the log from a backup, or pass --db with the log's file")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid_for = int.from_bytes(header[92:96], "big")
+    change_counter = int.from_bytes(header[24:28], "big")
+    truncated = page_size < 512 or size % page_size != 0
+    if valid_for == change_counter and pages and size < pages * page_size:
+        truncated = True
+    if truncated:
+        raise DamagedLog(f"{path} is damaged: the file is shorter than its SQLite header says "
+                         f"({size} bytes; truncated?)",
+                         hint="restore the log from a backup; nothing was written to it")
+    return True
 
 
 def sqlite_file(url: str) -> Path | None:

@@ -1,0 +1,138 @@
+"""Text that is safe to print, to log and to open in a spreadsheet.
+
+Three small mechanisms that every input path shares (catalogues, leaflet.toml, the log's
+identifiers and notes, every CSV the tool writes):
+
+- **Invisible and direction characters.** A U+202E ... U+202C pair around `%(days)s`
+  prints "45" as "54"; a zero-width space hides inside a word. `invisible_chars` finds
+  every format character (Unicode category Cf), line or paragraph separator and control
+  character in a text. ZWNJ and ZWJ (U+200C, U+200D) are part of correct spelling in some
+  scripts and are allowed there only (JOINER_SCRIPTS).
+- **Mixed scripts.** A Cyrillic "а" in a French word looks right and reads wrong (search,
+  screen readers, fonts). `mixed_script_words` names such words.
+- **Spreadsheet formulas.** A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+  return is evaluated by Excel and LibreOffice (OWASP "CSV injection"). `csv_cell` prefixes
+  such a text cell with an apostrophe, which spreadsheets show as text; `csv_uncell` undoes
+  it, so an import of an export gives back the original text. A text that already starts
+  with an apostrophe gets one more, so the mapping is one-to-one.
+
+Standard library only (fontTools' script table is imported lazily, for the mixed-script
+check), because the hand-over path imports this module.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Scripts whose spelling uses ZWNJ (U+200C) and ZWJ (U+200D): Persian and Urdu (Arabic
+# script) write ZWNJ inside words (می‌خواهم); the Indic scripts use both to choose
+# half-forms and conjuncts; Sinhala (ZWJ yansaya), Mongolian and Syriac likewise.
+JOINER_SCRIPTS = frozenset({
+    "Arab", "Syrc", "Mong", "Deva", "Beng", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda",
+    "Mlym", "Sinh", "Tibt", "Mymr", "Khmr",
+})
+JOINERS = frozenset({"\u200c", "\u200d"})
+# Characters that start a formula in a spreadsheet (OWASP), with their full-width forms,
+# which some spreadsheets' input methods turn into the ASCII ones.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+GUARD = "'"
+
+# Scripts that mix inside one word in ordinary writing (Japanese, Korean with Hanja).
+_SCRIPT_GROUPS = {"Hira": "Jpan", "Kana": "Jpan", "Hani": "Jpan", "Hang": "Kore"}
+_NEUTRAL_SCRIPTS = frozenset({"Zyyy", "Zinh", "Zzzz"})
+
+
+def describe(ch: str) -> str:
+    """`U+202E RIGHT-TO-LEFT OVERRIDE`: how a message names an invisible character."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+
+
+def is_invisible(ch: str, script: str | None = None, *, allow_tab: bool = False) -> bool:
+    """A format, control, line or paragraph separator character (ZWNJ/ZWJ allowed in
+    JOINER_SCRIPTS, tab only with `allow_tab`). Newline counts: callers that accept
+    several lines split them first."""
+    category = unicodedata.category(ch)
+    if ch in JOINERS:
+        return script not in JOINER_SCRIPTS
+    if ch == "\t":
+        return not allow_tab
+    return category in ("Cf", "Cc", "Zl", "Zp", "Cs", "Co", "Cn") or ch == "\u0085"
+
+
+def invisible_chars(text: str, script: str | None = None, *, allow_newline: bool = False,
+                    allow_tab: bool = False) -> list[str]:
+    """The distinct invisible characters of `text`, in order of first appearance."""
+    seen: list[str] = []
+    for ch in text:
+        if ch == "\n" and allow_newline:
+            continue
+        if ch not in seen and is_invisible(ch, script, allow_tab=allow_tab):
+            seen.append(ch)
+    return seen
+
+
+def first_invisible(text: str, script: str | None = None, **kwargs) -> str | None:
+    found = invisible_chars(text, script, **kwargs)
+    return found[0] if found else None
+
+
+def script_of(ch: str) -> str:
+    """The ISO 15924 script of one character (Unicode's Script property, via fontTools)."""
+    from fontTools import unicodedata as fu
+
+    return fu.script(ch)
+
+
+def mixed_script_words(text: str) -> list[tuple[str, list[str]]]:
+    """Words whose letters come from two or more scripts: [(word, [scripts])]."""
+    found = []
+    word: list[str] = []
+
+    def flush():
+        if len(word) > 1:
+            scripts = []
+            for ch in word:
+                script = script_of(ch)
+                if script in _NEUTRAL_SCRIPTS:
+                    continue
+                group = _SCRIPT_GROUPS.get(script, script)
+                if group not in scripts:
+                    scripts.append(group)
+            if len(scripts) > 1:
+                found.append(("".join(word), scripts))
+        word.clear()
+
+    for ch in text:
+        if ch.isalpha() or unicodedata.category(ch).startswith("M") or ch in JOINERS:
+            word.append(ch)
+        else:
+            flush()
+    flush()
+    return found
+
+
+def clip(value, limit: int = 60) -> str:
+    """A value as an error message may quote it: repr, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def csv_cell(value):
+    """A value as it goes into a CSV cell: text a spreadsheet would evaluate gets `'`.
+
+    Numbers and None pass unchanged (a spreadsheet should see -3 copies as a number).
+    """
+    if isinstance(value, str) and value and (value[0] in FORMULA_STARTS or value[0] == GUARD):
+        return GUARD + value
+    return value
+
+
+def csv_uncell(text: str) -> str:
+    """The original text of a cell written by `csv_cell`."""
+    if len(text) >= 2 and text[0] == GUARD and (text[1] in FORMULA_STARTS or text[1] == GUARD):
+        return text[1:]
+    return text
+
+
+def csv_row(values) -> list:
+    return [csv_cell(v) for v in values]
