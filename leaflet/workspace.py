@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leaflet.errors import ConfigError
+from leaflet.textsafety import clip, describe, first_invisible
 
 WORKSPACE_FILE = "leaflet.toml"
 DEFAULT_CASE_REF_PATTERN = r"^[A-Za-z0-9./-]{1,40}$"
@@ -25,6 +26,14 @@ _EDITION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # The organisations the leaflet and the hand-over log name; leaflet.toml must define each.
 REQUIRED_ORGANISATIONS = ("helpline", "pag-asa", "payoke", "surya", "foreigners-dept")
 CENTRES = ("pag-asa", "payoke", "surya")
+# The circular this tool serves is of 13 January 1997: no edition or check is older.
+EARLIEST_DATE = dt.date(1997, 1, 13)
+# An edition is prepared ahead of its date, but not years ahead (a typo such as 3026).
+EDITION_LEAD_DAYS = 366
+MAX_VALUE_CHARS = 500  # no value of leaflet.toml is longer: a longer one is a paste error
+# A BCP 47 tag as leaflet.toml writes it: language, optional Script, optional REGION.
+_BCP47 = re.compile(r"^([a-zA-Z]{2,3})(?:-([a-zA-Z]{4}))?(?:-([a-zA-Z]{2}|[0-9]{3}))?$")
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 @dataclass(frozen=True)
@@ -143,15 +152,28 @@ def load_workspace(root: str | os.PathLike | None = None) -> Workspace:
     except FileNotFoundError:
         raise ConfigError(f"{WORKSPACE_FILE} not found", path=path,
                           hint="pass --workspace DIR pointing at a leaflet workspace") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=path) from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise ConfigError("not valid UTF-8", path=path, line=line,
+                          hint="save the file as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    if text.startswith("\ufeff"):
+        raise ConfigError("the file starts with a byte-order mark (BOM)", path=path, line=1,
+                          hint="save it as UTF-8 without BOM")
+    if "\x00" in text:
+        raise ConfigError("the file holds a NUL byte", path=path,
+                          line=text[:text.index("\x00")].count("\n") + 1,
+                          hint="remove it; leaflet.toml is plain text")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+)", str(exc))
         raise ConfigError(f"not valid TOML: {exc}", path=path,
                           line=int(match.group(1)) if match else None) from None
-    return _Parser(path, text).workspace(data)
+    parser = _Parser(path, text)
+    parser.check_text(data)
+    return parser.workspace(data)
 
 
 class _Parser:
@@ -181,6 +203,46 @@ class _Parser:
     def fail(self, message: str, table: str, key: str | None = None, hint: str | None = None):
         raise ConfigError(message, path=self.path, line=self.line_of(table, key), hint=hint)
 
+    def check_text(self, data: dict, table: str = "") -> None:
+        """Every key and string value: no invisible or direction character, no word that
+        mixes scripts, no runaway length. leaflet.toml holds Belgian contact data and
+        settings in Latin script; a U+202E or a Cyrillic "а" in it is a forgery or a paste
+        accident, never intended (docs/translating.md lists the characters)."""
+        for key, value in data.items():
+            where = f"{table}.{key}" if table else key
+            table_name, _, leaf = where.rpartition(".")
+            for text, what in ((key, "key"), (value, "value")):
+                if not isinstance(text, str):
+                    continue
+                self._check_string(text, what, where, table_name or leaf,
+                                   leaf if table_name else None)
+            if isinstance(value, dict):
+                self.check_text(value, where)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, str):
+                        self._check_string(item, "value", where, table_name or leaf,
+                                           leaf if table_name else None)
+
+    def _check_string(self, text: str, what: str, where: str, table: str, key: str | None):
+        from leaflet.textsafety import mixed_script_words
+
+        bad = first_invisible(text)
+        if bad is not None:
+            self.fail(f"the {what} of {where} holds the invisible character {describe(bad)}",
+                      table, key, hint="retype the value; leaflet.toml needs no format, "
+                                       "direction or control characters")
+        if len(text) > MAX_VALUE_CHARS:
+            self.fail(f"the {what} of {where} is {len(text)} characters long (at most "
+                      f"{MAX_VALUE_CHARS})", table, key)
+        if what == "value" and not text.isascii():
+            mixed = mixed_script_words(text)
+            if mixed:
+                word, scripts = mixed[0]
+                self.fail(f"the value of {where} mixes scripts in the word {clip(word)} "
+                          f"({' + '.join(scripts)})", table, key,
+                          hint="retype the word in one script (a look-alike letter?)")
+
     def table(self, data: dict, name: str, parent: str | None = None) -> dict:
         full = f"{parent}.{name}" if parent else name
         value = data.get(name)
@@ -199,32 +261,47 @@ class _Parser:
             return None
         if not isinstance(value, str) or not value.strip():
             self.fail(f"[{table}] {key} must be a non-empty string", table, key)
+        if value != value.strip():
+            self.fail(f"[{table}] {key} {clip(value)} starts or ends with a space", table, key)
         return value
 
-    def date(self, value, table: str, key: str, *, allow_empty: bool) -> dt.date | None:
+    def date(self, value, table: str, key: str, *, allow_empty: bool,
+             latest: dt.date | None = None, what: str = "") -> dt.date | None:
         if isinstance(value, dt.datetime):
             self.fail(f"[{table}] {key} must be a date (YYYY-MM-DD), not a date-time", table, key)
+        day = None
         if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
+            day = value
+        elif isinstance(value, str):
             if value == "" and allow_empty:
                 return None
             try:
-                return dt.date.fromisoformat(value)
+                day = dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        expected = "YYYY-MM-DD" + (" or \"\" when not verified" if allow_empty else "")
-        self.fail(f"[{table}] {key} = {value!r} is not a valid date ({expected})", table, key)
+        if day is None:
+            expected = "YYYY-MM-DD" + (" or \"\" when not verified" if allow_empty else "")
+            self.fail(f"[{table}] {key} = {clip(value)} is not a valid date ({expected})",
+                      table, key)
+        if day < EARLIEST_DATE:
+            self.fail(f"[{table}] {key} = {day} is before the instructions of 13 January 1997",
+                      table, key, hint="check the year")
+        if latest is not None and day > latest:
+            self.fail(f"[{table}] {key} = {day} is {what}", table, key, hint="check the year")
+        return day
 
     def workspace(self, data: dict) -> Workspace:
         edition = self.table(data, "edition")
         edition_id = self.string(edition, "edition", "id")
         if not _EDITION_ID.match(edition_id):
-            self.fail(f"[edition] id {edition_id!r} may hold only letters, digits, '.', '_', '-'",
-                      "edition", "id")
+            self.fail(f"[edition] id {clip(edition_id)} may hold only letters, digits, '.', "
+                      "'_', '-' (at most 64)", "edition", "id")
         if "date" not in edition:
             self.fail("[edition] is missing the field 'date'", "edition")
-        edition_date = self.date(edition["date"], "edition", "date", allow_empty=False)
+        today = dt.date.today()
+        edition_date = self.date(edition["date"], "edition", "date", allow_empty=False,
+                                 latest=today + dt.timedelta(days=EDITION_LEAD_DAYS),
+                                 what=f"more than {EDITION_LEAD_DAYS} days ahead of today")
 
         build = self.table(data, "build")
         languages = build.get("languages")
@@ -232,8 +309,19 @@ class _Parser:
                 or not all(isinstance(x, str) and x for x in languages)):
             self.fail("[build] languages must be a non-empty list of BCP 47 codes", "build",
                       "languages")
-        if len(set(languages)) != len(languages):
-            self.fail("[build] languages lists a code twice", "build", "languages")
+        seen: dict[str, str] = {}
+        for code in languages:
+            canonical = canonical_code(code)
+            if canonical is None:
+                self.fail(f"[build] languages: {clip(code)} is not a BCP 47 code", "build",
+                          "languages", hint="like fr, zh-Hans or pt-BR")
+            if canonical != code:
+                self.fail(f"[build] languages: write {canonical!r}, not {code!r}", "build",
+                          "languages", hint="BCP 47 case: language lower, Script title, "
+                                            "REGION upper")
+            if canonical.lower() in seen:
+                self.fail(f"[build] languages lists {code!r} twice", "build", "languages")
+            seen[canonical.lower()] = code
 
         settings = data.get("languages", {})
         if not isinstance(settings, dict) or not all(isinstance(v, dict) for v in settings.values()):
@@ -252,14 +340,46 @@ class _Parser:
                 self.fail(f"[organisations.helpline] is missing the detail '{key}'",
                           "organisations.helpline")
 
+        for code in settings:
+            if canonical_code(code) != code:
+                self.fail(f"[languages.{clip(code)}] is not a BCP 47 code as [build] languages "
+                          "writes it", f"languages.{code}", hint="like fr, zh-Hans or pt-BR")
+            for key, value in settings[code].items():
+                if key not in ("font", "script"):
+                    self.fail(f"[languages.{code}] has the unknown setting '{key}'",
+                              f"languages.{code}", key, hint="only font and script are read")
+                if not isinstance(value, str) or not value.strip():
+                    self.fail(f"[languages.{code}] {key} must be a non-empty string",
+                              f"languages.{code}", key)
+            script = settings[code].get("script")
+            if script is not None and not re.fullmatch(r"[A-Z][a-z]{3}", script):
+                self.fail(f"[languages.{code}] script {clip(script)} is not an ISO 15924 code",
+                          f"languages.{code}", "script", hint="like Latn, Arab or Deva")
+
         handover = data.get("handover", {})
+        if not isinstance(handover, dict):
+            self.fail("[handover] must be a table", "handover")
         pattern = handover.get("case_ref_pattern", DEFAULT_CASE_REF_PATTERN)
+        if not isinstance(pattern, str):
+            self.fail("[handover] case_ref_pattern must be a string", "handover",
+                      "case_ref_pattern")
         try:
             re.compile(pattern)
         except (re.error, TypeError) as exc:
             self.fail(f"[handover] case_ref_pattern is not a valid regular expression: {exc}",
                       "handover", "case_ref_pattern")
-        timezone = data.get("report", {}).get("timezone", DEFAULT_TIMEZONE)
+        risk = backtracking_risk(pattern)
+        if risk:
+            self.fail(f"[handover] case_ref_pattern could take exponential time ({risk})",
+                      "handover", "case_ref_pattern",
+                      hint="use one bounded character class, like ^[A-Za-z0-9./-]{1,40}$")
+        report = data.get("report", {})
+        if not isinstance(report, dict):
+            self.fail("[report] must be a table", "report")
+        timezone = report.get("timezone", DEFAULT_TIMEZONE)
+        if not isinstance(timezone, str) or not valid_timezone(timezone):
+            self.fail(f"[report] timezone {clip(timezone)} is not an IANA time zone", "report",
+                      "timezone", hint='like "Europe/Brussels"')
 
         return Workspace(
             root=self.path.parent, path=self.path, edition_id=edition_id,
@@ -278,8 +398,21 @@ class _Parser:
         if "verified_on" not in spec:
             self.fail(f"[{table}] {key} needs 'verified_on' (a date, or \"\" when not verified)",
                       table, key)
-        return Detail(spec["value"], spec["source"],
-                      self.date(spec["verified_on"], table, key, allow_empty=True))
+        unknown = sorted(set(spec) - {"value", "source", "verified_on"})
+        if unknown:
+            self.fail(f"[{table}] {key} has the unknown field '{unknown[0]}'", table, key,
+                      hint="a detail has value, source and verified_on")
+        value = spec["value"]
+        if value != value.strip():
+            self.fail(f"[{table}] {key} {clip(value)} starts or ends with a space", table, key)
+        if key == "website" or key.startswith("website_"):
+            problem = url_problem(value)
+            if problem:
+                self.fail(f"[{table}] {key} {clip(value)}: {problem}", table, key,
+                          hint="like https://www.example.be")
+        return Detail(value, spec["source"],
+                      self.date(spec["verified_on"], table, key, allow_empty=True,
+                                latest=dt.date.today(), what="in the future"))
 
     def organisation(self, org_id: str, spec) -> Organisation:
         table = f"organisations.{org_id}"
@@ -298,13 +431,139 @@ class _Parser:
         table = "contact_website"
         by_language = spec.get("languages", {})
         if not isinstance(by_language, dict) or not all(
-                isinstance(v, str) and v.startswith("https://") for v in by_language.values()):
+                isinstance(v, str) for v in by_language.values()):
             self.fail("[contact_website] languages must map codes to https:// addresses", table,
                       "languages")
+        for code, url in by_language.items():
+            if canonical_code(code) != code:
+                self.fail(f"[contact_website.languages] {clip(code)} is not a BCP 47 code as "
+                          "[build] languages writes it", "contact_website.languages", code)
+            problem = url_problem(url)
+            if problem:
+                self.fail(f"[contact_website.languages] {code} {clip(url)}: {problem}",
+                          "contact_website.languages", code, hint="like https://www.example.be")
         default = self.string(spec, table, "default")
-        if not default.startswith("https://"):
-            self.fail("[contact_website] default must be an https:// address", table, "default")
+        problem = url_problem(default)
+        if problem:
+            self.fail(f"[contact_website] default {clip(default)}: {problem}", table, "default",
+                      hint="like https://www.example.be")
         if "verified_on" not in spec:
             self.fail("[contact_website] needs 'verified_on'", table)
         return Website(default, dict(by_language), self.string(spec, table, "source"),
-                       self.date(spec["verified_on"], table, "verified_on", allow_empty=True))
+                       self.date(spec["verified_on"], table, "verified_on", allow_empty=True,
+                                 latest=dt.date.today(), what="in the future"))
+
+
+def canonical_code(code) -> str | None:
+    """`code` in BCP 47 case (`zh-Hans`, `pt-BR`), or None when it is not shaped like one."""
+    if not isinstance(code, str):
+        return None
+    match = _BCP47.match(code)
+    if not match:
+        return None
+    language, script, region = match.groups()
+    parts = [language.lower()]
+    if script:
+        parts.append(script.title())
+    if region:
+        parts.append(region.upper())
+    return "-".join(parts)
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not a website a leaflet may print and encode, or None.
+
+    https only; a host of DNS labels with a letter TLD (IDNA for non-ASCII names); no
+    user name or password (`https://bank.be@evil.example`), no spaces, no query or
+    fragment tricks that a reader cannot see in print.
+    """
+    from urllib.parse import urlsplit
+
+    if not isinstance(url, str) or any(ch.isspace() for ch in url):
+        return "a website has no spaces"
+    if not url.startswith("https://"):
+        return "must start with https://"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"not a valid address ({exc})"
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return "a website has no user name or '@' before its host"
+    if port is not None:
+        return "a website printed on a leaflet needs no port"
+    if parts.query or parts.fragment:
+        return "a website printed on a leaflet has no query or fragment"
+    host = parts.hostname or ""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return f"the host {clip(host)} is not a valid domain name"
+    labels = ascii_host.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels) \
+            or not re.fullmatch(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}", labels[-1]):
+        return f"the host {clip(host)} is not a valid domain name"
+    if not re.fullmatch(r"(/[A-Za-z0-9._~%!$&'()*+,;=:@-]*)*", parts.path):
+        return "the path holds characters a printed address cannot show"
+    return None
+
+
+def valid_timezone(name: str) -> bool:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        return False
+    return True
+
+
+def backtracking_risk(pattern: str) -> str | None:
+    """Why `pattern` may backtrack catastrophically, or None.
+
+    Python's re engine backtracks: an unbounded repeat around something that can itself
+    match in several ways, `(a+)+`, `(a|a)*`, `(\\w*-?)*`, takes exponential time on a
+    near-miss. Refused: an unbounded repeat that contains another variable repeat, an
+    alternation or a back-reference; and back-references anywhere.
+    """
+    try:
+        from re import _parser as sre_parse  # the parser re itself uses (3.11+)
+        from re._constants import MAXREPEAT
+    except ImportError:  # pragma: no cover  (older layout)
+        import sre_parse  # type: ignore
+        from sre_constants import MAXREPEAT  # type: ignore
+    try:
+        tree = sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001  (compile() already vetted it)
+        return None
+
+    def walk(items, inside_unbounded: bool):
+        for op, arg in items:
+            name = str(op)
+            if name in ("GROUPREF", "GROUPREF_EXISTS"):
+                return "a back-reference"
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                low, high, sub = arg
+                if inside_unbounded and high != low:
+                    return "a repeat inside an unbounded repeat"
+                found = walk(sub, inside_unbounded or high == MAXREPEAT)
+                if found:
+                    return found
+            elif name == "BRANCH":
+                if inside_unbounded:
+                    return "an alternation inside an unbounded repeat"
+                for branch in arg[1]:
+                    found = walk(branch, inside_unbounded)
+                    if found:
+                        return found
+            elif name == "SUBPATTERN":
+                found = walk(arg[-1], inside_unbounded)
+                if found:
+                    return found
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                found = walk(arg[1], inside_unbounded)
+                if found:
+                    return found
+        return None
+
+    return walk(tree, False)

@@ -51,10 +51,10 @@ def test_each_broken_catalogue_is_flagged_with_its_check_and_line(fr_workspace, 
 def test_layout_finding_names_the_section_and_by_how_much(fr_workspace, tmp_path):
     ws = tmp_path / "ws"
     shutil.copytree(fr_workspace, ws)
-    shutil.copy(ROOT / "tests/fixtures/bad-po/too-long.po",
+    shutil.copy(ROOT / "tests/fixtures/bad-po/overflowing.po",
                 ws / "translations" / "fr" / "LC_MESSAGES" / "leaflet.po")
     result = invoke(ws, "check", "--lang", "fr")
-    assert "section 'offer' overflows its page by" in result.stdout, result.stdout
+    assert "section 'stay' overflows its page by" in result.stdout, result.stdout
     assert " mm " in result.stdout
 
 
@@ -109,7 +109,15 @@ def test_script_in_a_translation_never_reaches_the_html_unescaped(tmp_path):
     shutil.copy(ROOT / "tests/fixtures/bad-po/script-tag.po",
                 ws / "translations" / "fr" / "LC_MESSAGES" / "leaflet.po")
     workspace = load_workspace(ws)
-    html = build.prepare(workspace, build.plan(workspace, ["fr"], force=True)[0])[0].html
+    # The build refuses the catalogue (MARKUP) before rendering it ...
+    assert build.plan(workspace, ["fr"], force=True)[0] == []
+    # ... and were it rendered, the escaping layer would still keep the tag inert.
+    from leaflet.edition import catalog, scripts
+
+    path = catalog.catalog_path(workspace.translations_dir, "fr")
+    pending = build.Pending(scripts.language("fr"), catalog.load_translations(path), "0" * 64,
+                            tmp_path / "fr.pdf")
+    html = build.prepare(workspace, [pending])[0].html
     assert "<script>" not in html and "alert(1)" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -25,6 +25,17 @@ def pdfs_and_temps(ws):
     return sorted(p.name for p in out.rglob("*") if p.is_file()) if out.exists() else []
 
 
+def only_the_others_built(ws, refused="fr", built=("en",)):
+    """The build is the gate per language: the refused one has no file, the others built."""
+    names = pdfs_and_temps(ws)
+    assert not [n for n in names if n.startswith(f"{refused}.") or n.endswith(".tmp")], names
+    assert all(f"{code}.pdf" in names for code in built), names
+    import json
+
+    manifest = json.loads((ws / "output" / "2026-12" / "manifest.json").read_text())
+    assert refused not in manifest["languages"] and set(built) <= set(manifest["languages"])
+
+
 @pytest.fixture
 def ws(tmp_path):
     return copy_workspace(tmp_path / "ws", languages=["en", "fr"])
@@ -59,7 +70,7 @@ def test_po_with_a_syntax_error(ws):
     result = invoke(ws, "build")
     assert_one_line_error(result, f"fr/LC_MESSAGES/leaflet.po:{index + 1}:", "syntax error",
                           code=1)
-    assert pdfs_and_temps(ws) == []
+    only_the_others_built(ws)
 
 
 def test_po_with_an_untranslated_entry_never_falls_back_to_english(ws):
@@ -72,7 +83,7 @@ def test_po_with_an_untranslated_entry_never_falls_back_to_english(ws):
     line = polib.pofile(str(path)).find("Medical help.").linenum
     result = invoke(ws, "build")
     assert_one_line_error(result, f"leaflet.po:{line}:", "untranslated", code=1)
-    assert pdfs_and_temps(ws) == []
+    only_the_others_built(ws)
 
 
 def test_unknown_language_on_the_command_line(ws):
@@ -107,7 +118,7 @@ def test_a_failed_render_leaves_no_partial_pdf(ws, monkeypatch):
     def broken(html, base_url):
         raise RuntimeError("the renderer crashed")
 
-    monkeypatch.setattr(pdf, "render_pdf", broken)
+    monkeypatch.setattr(pdf, "render_document", broken)
     result = invoke(ws, "build", "--jobs", "1")
     assert_one_line_error(result, "rendering failed", code=1)
     leftovers = [name for name in pdfs_and_temps(ws) if name.endswith((".pdf", ".tmp"))]

@@ -24,14 +24,53 @@ class LeafletClickError(click.ClickException):
         self.exit_code = int(error.exit_code)
 
 
+DEBUG_VARIABLE = "LEAFLET_DEBUG"
+
+
+def _debug() -> bool:
+    import os
+
+    return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
+
+
 class LeafletGroup(click.Group):
-    """A click group that translates project exceptions at the edge, once."""
+    """A click group that translates project exceptions at the edge, once.
+
+    No traceback reaches a user: a LeafletError is its one-line message; an OSError the
+    file and the system's reason; anything else (a bug) one line that says so and how to
+    get the traceback for a bug report (LEAFLET_DEBUG=1, which also shows the traceback
+    of every error).
+    """
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                SystemExit, KeyboardInterrupt):
+            raise
         except LeafletError as exc:
+            self._show_traceback()
             raise LeafletClickError(exc) from None
+        except OSError as exc:
+            self._show_traceback()
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise LeafletClickError(LeafletError(
+                f"{where}{exc.strerror or exc}",
+                hint="check the path and its permissions")) from None
+        except Exception as exc:  # noqa: BLE001  (a bug: one line, not a traceback)
+            self._show_traceback()
+            text = (str(exc).splitlines() or [""])[0][:160]
+            raise LeafletClickError(LeafletError(
+                f"internal error: {type(exc).__name__}: {text}",
+                hint=f"this is a bug; run again with {DEBUG_VARIABLE}=1 for the traceback "
+                     "and report it")) from None
+
+    @staticmethod
+    def _show_traceback() -> None:
+        if _debug():
+            import traceback
+
+            traceback.print_exc()
 
 
 class Settings:

@@ -32,16 +32,25 @@ def build(settings, langs, jobs, force, release, allow_unverified, print_files):
     \b
     Example:  leaflet build --lang ar --lang zh-Hans --jobs 2
     """
-    from leaflet.edition.build import build as run_build
+    from leaflet.edition.build import LanguagesRefused, build as run_build
 
     workspace = settings.workspace()
     todo = list(langs) or list(workspace.languages)
+    refused = None
     with click.progressbar(length=len(todo), label="Rendering", file=sys.stderr,
                            show_pos=True) as bar:
-        result = run_build(workspace, langs or None, jobs=jobs, force=force, release=release,
-                           allow_unverified=allow_unverified, print_files=print_files,
-                           progress=lambda code: bar.update(1))
+        try:
+            result = run_build(workspace, langs or None, jobs=jobs, force=force,
+                               release=release, allow_unverified=allow_unverified,
+                               print_files=print_files, progress=lambda code: bar.update(1))
+        except LanguagesRefused as exc:
+            refused, result = exc, exc.result
         bar.update(len(result.skipped))
+    if refused is not None:
+        # Every finding on its own line (file:line: CHECK-ID: message), then one Error line.
+        for code in sorted(refused.refused):
+            for finding in refused.refused[code]:
+                click.echo(finding, err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     rel = workspace.display_path(result.output_dir)
@@ -51,6 +60,8 @@ def build(settings, langs, jobs, force, release, allow_unverified, print_files):
         entry = result.manifest["languages"][code]
         click.echo(f"  {code:8} {entry['pages']} pages  {entry['bytes'] // 1024:4} KB  "
                    f"{entry['review_status']}")
+    if refused is not None:
+        raise refused
 
 
 @click.command()

@@ -3,9 +3,19 @@
 For each language the plan hashes its inputs (the templates, its catalogue, the parts of
 leaflet.toml the leaflet prints, the font registry and font files, the leaflet and
 WeasyPrint versions). A language whose input hash and PDF match the manifest is skipped.
+The build is the gate: every language to render first passes the catalogue and data
+checks `leaflet check` runs (checks.check_language: header, completeness, placeholders,
+markup, contact data typed into a translation, invisible characters, length, glyphs), and
+its layout is checked on the very pages that become the PDF (pdf.write_pdf). A language
+with an error gets no PDF and no print file, its findings are reported with file:line, and
+the other languages still build; the build then fails. Invalid contact data stops every
+language, since every leaflet prints it.
+
 Everything is validated and rendered to HTML before any PDF is written, so bad input
 leaves `output/` untouched; PDFs are rendered in parallel processes and each one is
-renamed into place only when complete. The manifest is written last, also atomically.
+renamed into place only when complete. The manifest is written last, atomically, and
+merged under a lock on the edition's folder, so two builds of different languages at
+once both land in it (filelock).
 """
 
 from __future__ import annotations
@@ -51,6 +61,20 @@ class BuildResult:
     rendered: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    refused: dict[str, list[str]] = field(default_factory=dict)  # code -> findings
+
+
+class LanguagesRefused(BuildError):
+    """Some languages failed their checks or render: none of their files were written."""
+
+    def __init__(self, refused: dict[str, list[str]], result: "BuildResult"):
+        first = next(iter(refused.values()))[0]
+        codes = ", ".join(sorted(refused))
+        super().__init__(f"not built: {codes} ({first}"
+                         + (" …)" if sum(map(len, refused.values())) > 1 else ")"),
+                         hint="fix the findings above, or see `leaflet check --lang CODE`")
+        self.refused = refused
+        self.result = result
 
 
 _FONT_HASHES: dict[tuple, str] = {}
@@ -135,7 +159,8 @@ def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
     """Refuse a release of draft languages, languages failing `check`, unverified data."""
     from leaflet.edition.checks import DATA_CHECKS, ERROR, run_checks
 
-    findings = [f for f in run_checks(workspace, codes, release=True,
+    # No layout here: the build checks the layout of the pages it writes (pdf.write_pdf).
+    findings = [f for f in run_checks(workspace, codes, release=True, layout=False,
                                       allow_unverified=allow_unverified) if f.severity == ERROR]
     general = [f for f in findings if f.lang is None and f.check not in DATA_CHECKS]
     if general:  # e.g. messages.pot missing: nothing can be judged without it
@@ -159,29 +184,44 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
     Returns (pending languages, skipped codes, warnings, previous manifest). Raises
     LeafletError on any bad input, before anything is written.
     """
+    from leaflet import contacts
+    from leaflet.edition.checks import ERROR, check_language
+
     codes = list(codes) if codes else list(workspace.languages)
     langs = scripts.languages_for(workspace, codes)
+    contacts.require_valid(workspace)  # every leaflet prints them: stops every language
     warnings = [f"contact detail {name} is not verified (no verified_on in {workspace.path.name})"
                 for name in workspace.unverified_details()]
     output_dir = workspace.output_dir
     previous = read_manifest(output_dir)
+    pot_path = workspace.translations_dir / catalog.POT_NAME
+    pot = catalog.read_po(pot_path) if pot_path.is_file() else None
     pending, skipped, drafts = [], [], []
+    refused: dict[str, list[str]] = {}
     for lang in langs:
         catalogue = catalog.catalog_path(workspace.translations_dir, lang.locale)
+        inputs = input_hash(workspace, lang, catalogue) if catalogue.is_file() else ""
+        if inputs and not force and _up_to_date(previous.get("languages", {}).get(lang.code),
+                                                inputs, output_dir, print_files):
+            skipped.append(lang.code)
+            if release and catalog.review_status(catalog.read_po(catalogue)) != "reviewed":
+                drafts.append(lang.code)
+            continue
+        findings = check_language(workspace, lang, pot)
+        errors = [str(f) for f in findings if f.severity == ERROR]
+        warnings.extend(f"{lang.code}: {f}" for f in findings if f.severity != ERROR)
+        if errors:
+            refused[lang.code] = errors
+            continue
         translations = catalog.load_translations(catalogue)
         if translations.review_status != "reviewed":
             drafts.append(lang.code)
-        inputs = input_hash(workspace, lang, catalogue)
-        if not force and _up_to_date(previous.get("languages", {}).get(lang.code), inputs,
-                                     output_dir, print_files):
-            skipped.append(lang.code)
-            continue
         pending.append(Pending(lang, translations, inputs, output_dir / f"{lang.code}.pdf"))
     if release and drafts:
         raise BuildError("release refused: draft translations: " + ", ".join(drafts),
                          path=workspace.translations_dir,
                          hint="a qualified translator reviews them (docs/translating.md)")
-    return pending, skipped, warnings, previous
+    return pending, skipped, warnings, previous, refused
 
 
 def prepare(workspace, pending: list[Pending]) -> list[Job]:
@@ -204,18 +244,27 @@ def prepare(workspace, pending: list[Pending]) -> list[Job]:
     return jobs
 
 
-def _render_job(html: str, base_url: str, dest: str, print_rtl: bool | None = None) -> dict:
-    """Render one PDF (and its print files when `print_rtl` is not None), in a worker."""
+def _render_job(html: str, base_url: str, dest: str, print_rtl: bool | None = None,
+                layout_of: tuple[str, str] | None = None) -> dict:
+    """Render one PDF (and its print files when `print_rtl` is not None), in a worker.
+
+    Layout findings (`layout_of`) stop the language before any file is written.
+    """
     from leaflet.edition import pdf, printing
 
     try:
-        outcome = pdf.write_pdf(html, base_url, Path(dest))
+        outcome = pdf.write_pdf(html, base_url, Path(dest), layout_of=layout_of)
+        if "findings" in outcome:
+            return outcome
         if print_rtl is not None:
             outcome["print"] = printing.write_print_files(html, base_url, Path(dest),
                                                           print_rtl)
         return outcome
     except LeafletError as exc:  # sent back as data: exceptions with context don't pickle
         return {"error": str(exc)}
+    except OSError as exc:
+        return {"error": f"{exc.filename or dest}: cannot write: {exc.strerror or exc} "
+                         "(check that output/ is writable)"}
     except Exception as exc:  # noqa: BLE001  (a print step failing names its language)
         return {"error": f"{dest}: print files failed: {exc}"}
 
@@ -233,14 +282,14 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
     called after each language is rendered. Returns a BuildResult; raises LeafletError
     naming the file on bad input or a failed render.
     """
-    pending, skipped, warnings, previous = plan(workspace, codes, force=force, release=release,
-                                                print_files=print_files)
+    pending, skipped, warnings, previous, refused = plan(
+        workspace, codes, force=force, release=release, print_files=print_files)
     if release:
         release_gate(workspace, codes, allow_unverified=allow_unverified)
     output_dir = workspace.output_dir
-    result = BuildResult(output_dir, previous, skipped=skipped, warnings=warnings)
-    entries = dict(previous.get("languages", {})) if previous.get("edition") == \
-        workspace.edition_id else {}
+    result = BuildResult(output_dir, previous, skipped=skipped, warnings=warnings,
+                         refused=refused)
+    ours: dict[str, dict] = {}
     failures = []
     todo = []
     if pending:
@@ -255,11 +304,15 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
                     initializer=_warm_up))
                 for _ in range(workers):
                     pool.submit(_warm_up)
-            todo = prepare(workspace, pending)
-            output_dir.mkdir(parents=True, exist_ok=True)
+            for item in pending:
+                try:
+                    todo.extend(prepare(workspace, [item]))
+                except LeafletError as exc:  # e.g. a msgstr that breaks its placeholders
+                    refused[item.lang.code] = [str(exc)]
             def args(job):
                 rtl = job.lang.direction == "rtl" if print_files else None
-                return job.html, base_url, str(job.dest), rtl
+                return (job.html, base_url, str(job.dest), rtl,
+                        (workspace.display_path(job.catalogue), job.lang.code))
 
             if pool is None:
                 _warm_up()
@@ -270,12 +323,15 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
                 outcomes = list(_each(((futures[f], f.result()) for f in
                                        concurrent.futures.as_completed(futures)), progress))
         for job, outcome in outcomes:
+            if "findings" in outcome:
+                refused[job.lang.code] = outcome["findings"]
+                continue
             if "error" in outcome:
                 failures.append(outcome["error"])
                 continue
             result.rendered.append(job.lang.code)
             result.warnings.extend(f"{job.lang.code}: WeasyPrint: {w}" for w in outcome["warnings"])
-            entries[job.lang.code] = {
+            ours[job.lang.code] = {
                 "pdf": job.dest.name, "sha256": outcome["sha256"], "pages": outcome["pages"],
                 "bytes": outcome["bytes"], "inputs": job.inputs,
                 "review_status": job.review_status, "script": job.lang.script,
@@ -283,28 +339,61 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
                 "qr": render.qr_payloads(workspace, job.lang.code),
             }
             if "print" in outcome:
-                entries[job.lang.code]["print"] = outcome["print"]
+                ours[job.lang.code]["print"] = outcome["print"]
                 blanks = outcome["print"]["booklet"]["blank_pages"]
                 if blanks:
                     result.warnings.append(f"{job.lang.code}: {outcome['pages']} pages is not "
                                            f"a multiple of 4: the booklet has {blanks} blank "
                                            "page(s)")
-    configured = set(workspace.languages)
-    manifest = {
-        "edition": workspace.edition_id,
-        "date": workspace.edition_date.isoformat(),
-        "generator": f"leaflet {leaflet.__version__}",
-        "languages": {code: entries[code] for code in sorted(entries) if code in configured},
-    }
-    if todo or manifest != previous:
-        write_atomic(output_dir / MANIFEST,
-                     (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True)
-                      + "\n").encode())
-    result.manifest = manifest
+    result.manifest = _merge_manifest(workspace, ours, previous)
     result.rendered.sort()
     if failures:
         raise BuildError("; ".join(failures))
+    if refused:
+        raise LanguagesRefused(refused, result)
     return result
+
+
+def _merge_manifest(workspace, ours: dict[str, dict], previous: dict) -> dict:
+    """Write the manifest: the one on disk now, with this build's entries merged in.
+
+    Under a lock on the edition's folder, so that a build of other languages running at
+    the same time, which read the manifest before this one wrote it, keeps its entries
+    and this one keeps its own. Written only when something changed.
+    """
+    from filelock import FileLock, Timeout
+
+    output_dir = workspace.output_dir
+    configured = set(workspace.languages)
+    if not ours and not output_dir.is_dir():
+        return previous
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(output_dir / ".manifest.lock"), timeout=120)
+        with lock:
+            current = read_manifest(output_dir)
+            entries = dict(current.get("languages", {})) if current.get("edition") == \
+                workspace.edition_id else {}
+            entries.update(ours)
+            manifest = {
+                "edition": workspace.edition_id,
+                "date": workspace.edition_date.isoformat(),
+                "generator": f"leaflet {leaflet.__version__}",
+                "languages": {code: entries[code] for code in sorted(entries)
+                              if code in configured},
+            }
+            if ours or manifest != current:
+                write_atomic(output_dir / MANIFEST,
+                             (json.dumps(manifest, indent=2, ensure_ascii=False,
+                                         sort_keys=True) + "\n").encode())
+    except Timeout:
+        raise BuildError("another build held the manifest for 2 minutes", path=output_dir,
+                         hint="wait for it to finish, then build again") from None
+    except OSError as exc:
+        raise BuildError(f"cannot write the manifest: {exc.strerror or exc}",
+                         path=output_dir / MANIFEST,
+                         hint="check that output/ is writable") from None
+    return manifest
 
 
 def _each(outcomes, progress):

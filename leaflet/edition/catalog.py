@@ -42,7 +42,21 @@ def _lexical_check(path: Path) -> None:
         line = path.read_bytes()[:exc.start].count(b"\n") + 1
         raise CatalogError("not valid UTF-8", path=path, line=line,
                            hint="save the file as UTF-8 (Poedit does)") from None
-    for number, line in enumerate(text.splitlines(), 1):
+    except OSError as exc:
+        raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", path=path) \
+            from None
+    if text.startswith("\ufeff"):
+        raise CatalogError("the file starts with a byte-order mark (BOM)", path=path, line=1,
+                           hint="save it as UTF-8 without BOM (Poedit does)")
+    if "\x00" in text:
+        raise CatalogError("the file holds a NUL byte", path=path,
+                           line=text[:text.index("\x00")].count("\n") + 1,
+                           hint="remove it; a catalogue is plain text")
+    for number, line in enumerate(text.split("\n"), 1):
+        if "\r" in line.rstrip("\r") or any(ch in line for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+            raise CatalogError("a line break inside a line (CR, U+2028, U+2029, U+0085 or a "
+                               "form feed)", path=path, line=number,
+                               hint="write \\n inside a string, or remove it")
         if not _PO_LINE.match(line):
             raise CatalogError(f"syntax error: {line.strip()[:50]!r}", path=path, line=number,
                                hint="each line is a comment, msgid/msgstr \"...\" or \"...\"")
@@ -86,8 +100,14 @@ class Translations:
     plurals: dict[str, list[str]]
     plural: object  # n -> index into a plural entry's forms
     review_status: str
+    lines: dict[str, int] | None = None  # msgid -> line of its entry, for messages
+    last: str | None = None  # the msgid looked up last (its formatting follows the lookup)
+
+    def line_of(self, msgid: str | None) -> int | None:
+        return (self.lines or {}).get(msgid) if msgid else None
 
     def gettext(self, msgid: str) -> Markup:
+        self.last = msgid
         try:
             return sanitize(self.messages[msgid])
         except KeyError:
@@ -96,6 +116,7 @@ class Translations:
                                     "translate the new entries") from None
 
     def ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        self.last = singular
         try:
             forms = self.plurals[singular]
         except KeyError:
@@ -107,10 +128,11 @@ class Translations:
 def load_translations(path: Path) -> Translations:
     """Read a complete catalogue. Untranslated or fuzzy entries are refused (file:line)."""
     po = read_po(path)
-    messages, plurals = {}, {}
+    messages, plurals, lines = {}, {}, {}
     for entry in po:
         if entry.obsolete:
             continue
+        lines[entry.msgid] = entry.linenum
         if entry.fuzzy or not entry.translated():
             state = "fuzzy" if entry.fuzzy else "untranslated"
             raise CatalogError(f"{state} entry {entry.msgid[:50]!r}", path=path,
@@ -122,7 +144,8 @@ def load_translations(path: Path) -> Translations:
                                     for i in sorted(entry.msgstr_plural)]
         else:
             messages[entry.msgid] = entry.msgstr
-    return Translations(path, messages, plurals, _plural_function(po, path), review_status(po))
+    return Translations(path, messages, plurals, _plural_function(po, path), review_status(po),
+                        lines)
 
 
 def _plural_function(po, path: Path):

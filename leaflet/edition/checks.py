@@ -15,11 +15,16 @@ import unicodedata
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from leaflet import textsafety
 from leaflet.edition import catalog, scripts
 from leaflet.errors import CatalogError
 
 ERROR, WARNING = "error", "warning"
 DATA_CHECKS = ("DATA-UNVERIFIED", "DATA-STALE")
+# A translation may be this many times as long as its English source, plus a margin for
+# very short ones: Tamil or Malayalam run to about 2.5 times English; anything beyond is a
+# paste accident, and checking it would cost time growing with its length.
+LENGTH_FACTOR, LENGTH_MARGIN = 5, 100
 
 CHECK_IDS = {
     "PO-SYNTAX": "the catalogue cannot be parsed",
@@ -33,6 +38,10 @@ CHECK_IDS = {
     "PLACEHOLDERS": "the %(name)s placeholders of msgstr differ from msgid's",
     "MARKUP": "msgstr has tags msgid lacks, tags off the allow-list, or something that runs",
     "CONTACT": "msgstr contains a phone number, e-mail, URL or postcode msgid lacks",
+    "INVISIBLE": "msgstr holds a direction, format or control character (U+202E, U+200B, ...)",
+    "MIXED-SCRIPT": "a word of msgstr mixes letters of two scripts (a Cyrillic а in Latin)",
+    "LENGTH": "msgstr is far longer than its msgid could need",
+    "DATA-INVALID": "a contact detail is not valid for its kind (phone, e-mail, website)",
     "GLYPHS": "a character the PDF prints is missing from the language's fonts",
     "LAYOUT": "the rendered leaflet does not keep its pages or overflows one",
     "DATA-UNVERIFIED": "a contact detail has no verified-on date",
@@ -85,9 +94,51 @@ def _translations_of(entry) -> list[str]:
     return [entry.msgstr]
 
 
-# --- entry checks: each takes (entry, path) and yields findings -------------------------
+# --- entry checks: each takes (entry, path, lang) and yields findings -------------------
 
-def check_completeness(entry, path):
+def length_bound(msgid: str) -> int:
+    return LENGTH_FACTOR * len(msgid) + LENGTH_MARGIN
+
+
+def check_length(entry, path, lang=None):
+    bound = length_bound(entry.msgid + (entry.msgid_plural or ""))
+    for text in _translations_of(entry):
+        if len(text) > bound:
+            yield Finding("LENGTH", ERROR, path, entry.linenum,
+                          f"the translation of {entry.msgid[:40]!r} is {len(text)} characters, "
+                          f"more than {bound} ({LENGTH_FACTOR} times the English and "
+                          f"{LENGTH_MARGIN}): shorten it")
+            return
+
+
+def check_invisible(entry, path, lang=None):
+    script = lang.script if lang is not None else None
+    allow_newline = "\n" in entry.msgid
+    for text in _translations_of(entry):
+        found = textsafety.invisible_chars(text, script, allow_newline=allow_newline)
+        if found:
+            allowed = ("; ZWNJ/ZWJ are allowed only in scripts that spell with them "
+                       "(docs/translating.md)") if set(found) & textsafety.JOINERS else ""
+            yield Finding("INVISIBLE", ERROR, path, entry.linenum,
+                          f"{', '.join(textsafety.describe(ch) for ch in found[:3])} in the "
+                          f"translation of {entry.msgid[:40]!r}: delete it (it can reorder or "
+                          f"hide what is printed){allowed}")
+            return
+
+
+def check_mixed_script(entry, path, lang=None):
+    for text in _translations_of(entry):
+        mixed = textsafety.mixed_script_words(PLACEHOLDER.sub(" ", TAG.sub(" ", text)))
+        if mixed:
+            word, found = mixed[0]
+            yield Finding("MIXED-SCRIPT", WARNING, path, entry.linenum,
+                          f"the word {textsafety.clip(word, 40)} mixes {' and '.join(found)} "
+                          f"letters in the translation of {entry.msgid[:40]!r}: retype it "
+                          "in one script")
+            return
+
+
+def check_completeness(entry, path, lang=None):
     if entry.fuzzy:
         yield Finding("FUZZY", ERROR, path, entry.linenum,
                       f"fuzzy entry {entry.msgid[:50]!r}: check the translation, then remove "
@@ -97,7 +148,7 @@ def check_completeness(entry, path):
                       f"untranslated entry {entry.msgid[:50]!r}")
 
 
-def check_placeholders(entry, path):
+def check_placeholders(entry, path, lang=None):
     wanted = set(PLACEHOLDER.findall(entry.msgid + (entry.msgid_plural or "")))
     for text in _translations_of(entry):
         if not text:
@@ -119,7 +170,7 @@ def check_placeholders(entry, path):
                           "{...} is not a placeholder here: use the %(name)s of msgid")
 
 
-def check_markup(entry, path):
+def check_markup(entry, path, lang=None):
     def tags(text):
         return sorted((m.group(1), m.group(2).lower()) for m in TAG.finditer(text))
 
@@ -140,7 +191,7 @@ def check_markup(entry, path):
                           "the tags differ from msgid's or a tag is not closed")
 
 
-def check_contact(entry, path):
+def check_contact(entry, path, lang=None):
     source = _digits_ascii(PLACEHOLDER.sub(" ", entry.msgid))
     for text in _translations_of(entry):
         text = _digits_ascii(PLACEHOLDER.sub(" ", text))
@@ -153,7 +204,8 @@ def check_contact(entry, path):
                     break
 
 
-ENTRY_CHECKS = (check_completeness, check_placeholders, check_markup, check_contact)
+ENTRY_CHECKS = (check_completeness, check_invisible, check_placeholders, check_markup,
+                check_contact, check_mixed_script)
 
 
 # --- catalogue checks ---------------------------------------------------------------------
@@ -253,6 +305,8 @@ def check_glyphs(po, path, lang, shown_data: list[str]):
         if entry.obsolete:
             continue
         for text in _translations_of(entry):
+            if len(text) > length_bound(entry.msgid + (entry.msgid_plural or "")):
+                continue  # LENGTH already refuses it
             absent = missing(PLACEHOLDER.sub("", text))
             if absent:
                 yield Finding("GLYPHS", ERROR, path, entry.linenum,
@@ -284,6 +338,16 @@ def check_freshness(workspace, today: dt.date, release: bool, allow_unverified: 
             yield Finding("DATA-STALE", severity, path, line,
                           f"{name} was verified on {verified_on}, more than {FRESH_MONTHS} "
                           "months ago", subject=name)
+
+
+def check_contact_data(workspace):
+    """DATA-INVALID: phone numbers, e-mail addresses parsed by kind (leaflet/contacts.py)."""
+    from leaflet import contacts
+
+    for problem in contacts.problems(workspace):
+        yield Finding("DATA-INVALID", ERROR, workspace.path.name,
+                      workspace.line_of(problem.table, problem.key), problem.message,
+                      subject=problem.name)
 
 
 def layout_findings(pages, expected_sections: list[str], path: str, code: str):
@@ -344,8 +408,12 @@ def check_language(workspace, lang, pot) -> list[Finding]:
     for entry in po:
         if entry.obsolete or entry.msgid == "":
             continue
+        too_long = list(check_length(entry, shown, lang))
+        findings.extend(too_long)
+        if too_long:  # bounded first: the other checks' cost grows with the length
+            continue
         for check in ENTRY_CHECKS:
-            findings.extend(check(entry, shown))
+            findings.extend(check(entry, shown, lang))
     if pot is not None:
         findings.extend(check_stale(po, shown, pot))
     findings.extend(check_glyphs(po, shown, lang, shown_data(workspace, lang)))
@@ -391,6 +459,7 @@ def run_checks(workspace, codes=None, *, layout: bool = True, release: bool = Fa
                                 "messages.pot is missing: run `leaflet catalog extract`"))
     findings.extend(check_freshness(workspace, today or dt.date.today(), release,
                                     allow_unverified))
+    findings.extend(check_contact_data(workspace))
     renderable = []
     for lang in langs:
         found = check_language(workspace, lang, pot)

@@ -38,6 +38,13 @@ def collected_warnings():
         logger.removeHandler(collect)
 
 
+def render_document(html: str, base_url: str):
+    """WeasyPrint's laid-out document for `html` (pages, then write_pdf)."""
+    import weasyprint
+
+    return weasyprint.HTML(string=html, base_url=base_url).render()
+
+
 def render_pdf(html: str, base_url: str) -> tuple[bytes, int, list[str]]:
     """PDF bytes, page count and WeasyPrint's warnings for one HTML document."""
     import weasyprint
@@ -47,12 +54,32 @@ def render_pdf(html: str, base_url: str) -> tuple[bytes, int, list[str]]:
         return document.write_pdf(), len(document.pages), warnings
 
 
-def write_pdf(html: str, base_url: str, dest: Path) -> dict:
-    """Render `html` to `dest`; return sha256, pages, bytes and WeasyPrint's warnings."""
+def write_pdf(html: str, base_url: str, dest: Path, *, layout_of: tuple[str, str] | None = None
+              ) -> dict:
+    """Render `html` to `dest`; return sha256, pages, bytes and WeasyPrint's warnings.
+
+    With `layout_of` = (catalogue path as shown, language code), the laid-out pages are
+    checked as `leaflet check` checks them (LAYOUT) before anything is written: the build
+    pays for one layout, not two. Layout errors come back as `{"findings": [...]}` and no
+    file is written.
+    """
+    from leaflet.edition.checks import ERROR, layout_findings, sections_of
+
     try:
-        data, pages, warnings = render_pdf(html, base_url)
-        write_atomic(dest, data)
+        with collected_warnings() as warnings:
+            document = render_document(html, base_url)
+            if layout_of is not None:
+                findings = [f for f in layout_findings(document.pages, sections_of(html),
+                                                       *layout_of) if f.severity == ERROR]
+                if findings:
+                    return {"findings": [str(f) for f in findings]}
+            data, pages = document.write_pdf(), len(document.pages)
     except Exception as exc:
         raise BuildError(f"rendering failed: {exc}", path=dest) from exc
+    try:
+        write_atomic(dest, data)
+    except OSError as exc:
+        raise BuildError(f"cannot write the PDF: {exc.strerror or exc}", path=dest,
+                         hint="check that output/ is writable") from None
     return {"sha256": hashlib.sha256(data).hexdigest(), "pages": pages, "bytes": len(data),
             "warnings": warnings}

@@ -63,9 +63,13 @@ def qr_svg(payload: str) -> Markup:
 
 def qr_payloads(workspace, code: str) -> dict[str, str]:
     """What each QR code of a language's leaflet encodes: the tests decode against this."""
+    from leaflet.contacts import tel_uri
+
+    # Parsed with libphonenumber, never taken from the text: `078 O55 8OO` is refused
+    # (leaflet/contacts.py), not encoded as another number.
     international = workspace.organisations["helpline"].value("phone_international")
     return {
-        "helpline": "tel:" + "".join(ch for ch in international if ch == "+" or ch.isdigit()),
+        "helpline": tel_uri(international),
         "website": workspace.website.for_language(code),
     }
 
@@ -117,10 +121,25 @@ def render_html(env, template_name: str, ctx: dict, translations) -> str:
     """Render one template with one language's gettext; TemplateError names file and line."""
     import jinja2
 
+    from leaflet.errors import CatalogError
+
     env.install_gettext_callables(translations.gettext, translations.ngettext, newstyle=True)
+    translations.last = None
     try:
         template = env.get_template(template_name)
         return template.render(ctx)
+    except (KeyError, ValueError, TypeError, IndexError) as exc:
+        # The i18n extension formats `msgstr % {placeholders}` right after the lookup: an
+        # unknown placeholder (KeyError), a stray `%` (ValueError, TypeError) is in the
+        # entry looked up last. `leaflet check` (PLACEHOLDERS) names these before a build.
+        msgid = translations.last
+        if msgid is None:
+            raise
+        raise CatalogError(f"the translation of {msgid[:40]!r} does not fit its "
+                           f"placeholders ({type(exc).__name__}: {str(exc)[:60]})",
+                           path=translations.path, line=translations.line_of(msgid),
+                           hint="use exactly the %(name)s placeholders of msgid; write %% "
+                                "for a percent sign") from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"template syntax error: {exc.message}",
                             path=exc.filename or template_name, line=exc.lineno) from None

@@ -1,0 +1,144 @@
+"""Contact details validated by kind: phone numbers, e-mail addresses, websites.
+
+A helpline typed as `078 O55 8OO` looks right on paper and dials another number from the
+QR code. Phone numbers are therefore parsed with `phonenumbers` (Google's libphonenumber
+data) as Belgian or international numbers: the printed form may hold only digits and the
+usual separators, its digits must be exactly the parsed number's (national `0…` or
+international `+32…`), the number must be valid (or a valid Belgian short number such as
+112), and the `tel:` payload of a QR code is derived from the parsed number, never from the
+text. Two details of one organisation (`phone`, `phone_international`) must be the same
+number. E-mail addresses go through `email-validator` without any network look-up;
+websites are checked when leaflet.toml is read (workspace.url_problem).
+
+Which detail is which kind is decided by its key: `phone*` and `fax*` are phone numbers,
+`email*` e-mail addresses, `website*` websites.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+REGION = "BE"
+_PRINTABLE_PHONE = re.compile(r"^\+?[0-9(][0-9 ./()-]*[0-9]$")
+
+
+class ContactProblem(ValueError):
+    """A detail that is not what its kind says it must be; str() says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    table: str  # organisations.payoke
+    key: str  # phone
+    name: str  # payoke.phone
+    message: str
+
+
+def is_phone_key(key: str) -> bool:
+    return key.startswith(("phone", "fax"))
+
+
+def parse_phone(text: str):
+    """The phonenumbers.PhoneNumber of a printed number; ContactProblem when it is not one."""
+    import phonenumbers
+    from phonenumbers import shortnumberinfo
+
+    if not isinstance(text, str) or not _PRINTABLE_PHONE.match(text):
+        odd = next((ch for ch in str(text) if not (ch.isdigit() and ch.isascii())
+                    and ch not in " ./()-+"), None)
+        if odd is not None:
+            guess = " (a letter O for a zero?)" if odd in "oOlI" else ""
+            raise ContactProblem(f"holds {odd!r} where a phone number has only ASCII digits "
+                                 f"and separators{guess}")
+        raise ContactProblem("is not a phone number (digits, with spaces, dots or dashes)")
+    try:
+        number = phonenumbers.parse(text, REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ContactProblem(f"is not a phone number ({exc})") from None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    national = phonenumbers.national_significant_number(number)
+    short = (number.country_code == 32 and not text.startswith(("+", "00"))
+             and shortnumberinfo.is_valid_short_number_for_region(number, REGION))
+    if text.startswith("+"):
+        expected = f"{number.country_code}{national}"
+    elif text.startswith("00"):
+        expected = f"00{number.country_code}{national}"
+    elif short:
+        expected = national
+    else:
+        expected = "0" + national  # Belgium's trunk prefix
+    readable = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if number.extension or digits != expected:
+        raise ContactProblem(f"reads as {readable}, which is not what is printed")
+    if not short and not phonenumbers.is_valid_number(number):
+        raise ContactProblem(f"is not a valid number ({readable}) in libphonenumber's data "
+                             "(a digit too many or too few?)")
+    return number
+
+
+def e164(text: str) -> str:
+    """`078 055 800` -> `+3278055800` (ContactProblem when it is not a valid number)."""
+    import phonenumbers
+
+    number = parse_phone(text)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not text.startswith("+") and not digits.startswith("0"):
+        return phonenumbers.national_significant_number(number)  # a short number: 112
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def tel_uri(text: str) -> str:
+    """The `tel:` payload of a QR code for a printed number (RFC 3966)."""
+    return "tel:" + e164(text)
+
+
+def check_email(text: str) -> None:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ContactProblem(f"is not a valid e-mail address ({exc})") from None
+    if result.normalized.lower() != text.lower():
+        raise ContactProblem(f"is not written as a plain address (it reads as "
+                             f"{result.normalized})")
+
+
+def problems(workspace) -> list[Problem]:
+    """Every contact detail of leaflet.toml that is not valid for its kind."""
+    from leaflet.textsafety import clip
+
+    found = []
+    for org in workspace.organisations.values():
+        table = f"organisations.{org.id}"
+        numbers: dict[str, str] = {}
+        for key, detail in org.details.items():
+            name = f"{org.id}.{key}"
+            try:
+                if is_phone_key(key):
+                    numbers[key] = e164(detail.value)
+                elif key.startswith("email"):
+                    check_email(detail.value)
+            except ContactProblem as exc:
+                found.append(Problem(table, key, name, f"{name} {clip(detail.value)} {exc}"))
+        if {"phone", "phone_international"} <= set(numbers):
+            if numbers["phone"] != numbers["phone_international"]:
+                found.append(Problem(table, "phone_international", f"{org.id}.phone_international",
+                                     f"{org.id}.phone and {org.id}.phone_international are "
+                                     f"different numbers ({numbers['phone']} and "
+                                     f"{numbers['phone_international']})"))
+    return found
+
+
+def require_valid(workspace) -> None:
+    """ConfigError (file:line) for the first invalid contact detail."""
+    from leaflet.errors import ConfigError
+
+    found = problems(workspace)
+    if found:
+        first = found[0]
+        more = f" (and {len(found) - 1} more: run `leaflet check`)" if len(found) > 1 else ""
+        raise ConfigError(first.message + more, path=workspace.path,
+                          line=workspace.line_of(first.table, first.key),
+                          hint="fix the detail in leaflet.toml; the QR code dials what is parsed")
