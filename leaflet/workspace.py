@@ -227,21 +227,28 @@ class _Parser:
     def _check_string(self, text: str, what: str, where: str, table: str, key: str | None):
         from leaflet.textsafety import mixed_script_words
 
+        def fail(message, hint=None):
+            line = next((i for i, row in enumerate(self.lines, 1) if text in row), None) \
+                if text else None
+            raise ConfigError(message, path=self.path,
+                              line=line or self.line_of(table, key) or self.line_of(
+                                  where.split(".")[0]), hint=hint)
+
         bad = first_invisible(text)
         if bad is not None:
-            self.fail(f"the {what} of {where} holds the invisible character {describe(bad)}",
-                      table, key, hint="retype the value; leaflet.toml needs no format, "
-                                       "direction or control characters")
+            fail(f"the {what} of {where} holds the invisible character {describe(bad)}",
+                 hint="retype the value; leaflet.toml needs no format, direction or control "
+                      "characters")
         if len(text) > MAX_VALUE_CHARS:
-            self.fail(f"the {what} of {where} is {len(text)} characters long (at most "
-                      f"{MAX_VALUE_CHARS})", table, key)
+            fail(f"the {what} of {where} is {len(text)} characters long (at most "
+                 f"{MAX_VALUE_CHARS})")
         if what == "value" and not text.isascii():
             mixed = mixed_script_words(text)
             if mixed:
                 word, scripts = mixed[0]
-                self.fail(f"the value of {where} mixes scripts in the word {clip(word)} "
-                          f"({' + '.join(scripts)})", table, key,
-                          hint="retype the word in one script (a look-alike letter?)")
+                fail(f"the value of {where} mixes scripts in the word {clip(word)} "
+                     f"({' + '.join(scripts)})",
+                     hint="retype the word in one script (a look-alike letter?)")
 
     def table(self, data: dict, name: str, parent: str | None = None) -> dict:
         full = f"{parent}.{name}" if parent else name

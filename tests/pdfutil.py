@@ -115,3 +115,64 @@ def contains_headline(pdf: Path, headline: str, html: str, base_url: str, tmp: P
         if len(expected) >= 0.8 * len(squash(headline)) and expected in squash(extract(pdf)):
             return True
     return False
+
+
+def visual_phone_numbers(path: Path, page: int = 0) -> list[str]:
+    """Phone-like numbers as a reader sees them on `page`: digits read left to right by
+    their position on the page, not in the order a text extractor returns them (which, in
+    a right-to-left line, may be the reverse of what is printed).
+
+    A number is a run of digit groups on one line (2 to 4 digits each, the first one
+    possibly with "+"), at least 8 digits in all.
+    """
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        textpage = document[page].get_textpage()
+        chars = []
+        for index in range(textpage.count_chars()):
+            ch = textpage.get_text_range(index, 1)
+            left, bottom, right, top = textpage.get_charbox(index)
+            if ch.strip() and right > left:
+                chars.append(((bottom + top) / 2, left, right, top - bottom, ch))
+    finally:
+        document.close()
+    lines: list[list[tuple]] = []
+    for char in sorted(chars):
+        if lines and abs(lines[-1][-1][0] - char[0]) < max(char[3], 1) / 2:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    numbers = []
+    group_re = re.compile(r"\+?\d{2,4}")
+
+    def close(run):
+        if sum(len(g.lstrip("+")) for g in run) >= 8:
+            numbers.append(" ".join(run))
+
+    for line in lines:
+        line.sort(key=lambda c: c[1])
+        run: list[str] = []
+        group, last = "", None
+        for _, left, right, height, ch in line:
+            gap = last is not None and left - last > height * 0.2
+            if ch.isdigit() or (ch == "+" and not group):
+                if gap and group:
+                    if group_re.fullmatch(group) and not (run and group.startswith("+")):
+                        run.append(group)
+                    else:
+                        close(run)
+                        run = [group] if group_re.fullmatch(group) else []
+                    group = ""
+                group += ch
+            else:  # any other character ends the number
+                if group_re.fullmatch(group) and not (run and group.startswith("+")):
+                    run.append(group)
+                close(run)
+                run, group = [], ""
+            last = right
+        if group_re.fullmatch(group) and not (run and group.startswith("+")):
+            run.append(group)
+        close(run)
+    return numbers

@@ -9,7 +9,8 @@ import polib
 import pytest
 
 from conftest import ROOT, cli_imports, configured_languages, copy_workspace, invoke
-from pdfutil import contains_headline, contains_text, pdf_fonts, qr_payloads
+from pdfutil import (contains_headline, contains_text, pdf_fonts, qr_payloads,
+                     visual_phone_numbers)
 
 HEADLINE = "You may be a victim of human trafficking. You are not alone."
 LANGUAGES = configured_languages()
@@ -90,6 +91,40 @@ def test_qr_codes_decode_to_their_configured_payloads(built, code):
     expected = manifest["languages"][code]["qr"]
     assert sorted(found) == sorted(expected.values())
     assert expected["helpline"] == "tel:+3278055800"
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_qr_code_dials_the_number_printed_beside_it(built, code):
+    """Decoded from the printed page, not from the manifest: what a phone camera dials is
+    what the reader sees on the same page, in every language and script."""
+    import phonenumbers
+
+    ws, _ = built
+    pdf = ws / "output" / "2026-12" / f"{code}.pdf"
+    dialled = [p for p in qr_payloads(pdf, dpi=150) if p.startswith("tel:")]
+    assert len(dialled) == 1, dialled
+    number = phonenumbers.parse(dialled[0].removeprefix("tel:"), None)
+    assert phonenumbers.is_valid_number(number)
+    qr = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    printed = visual_phone_numbers(pdf, 0)
+    assert len(printed) >= 2, printed  # the number and its international form
+    seen = {phonenumbers.format_number(phonenumbers.parse(n, "BE"),
+                                       phonenumbers.PhoneNumberFormat.E164) for n in printed}
+    assert seen == {qr}, (printed, qr)
+
+
+def test_the_printed_number_is_read_as_a_reader_sees_it(tmp_path):
+    """The helper above reads digits by their place on the page: a number displayed
+    reversed (a right-to-left override) is seen reversed, whatever the extractor says."""
+    import weasyprint
+
+    for shown, seen in (("+32 78 055 800", "+32 78 055 800"),
+                        ("\u202e+32 78 055 800\u202c", "008 550 87 23"),
+                        ('<bdo dir="rtl">078 055 800</bdo>', "800 055 078")):
+        pdf = tmp_path / "n.pdf"
+        weasyprint.HTML(string=f'<p style="font-family: Noto Sans">Appelez le {shown} '
+                               "maintenant.</p>").write_pdf(pdf)
+        assert visual_phone_numbers(pdf) == [seen]
 
 
 def test_website_follows_the_language_with_a_documented_fallback(built):

@@ -37,7 +37,7 @@ _PO_LINE = re.compile(r'^\s*(#.*|(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)\s
 def _lexical_check(path: Path) -> None:
     """Refuse what polib silently accepts, such as an unterminated string (file:line)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # no newline translation: a lone CR shows
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[:exc.start].count(b"\n") + 1
         raise CatalogError("not valid UTF-8", path=path, line=line,
@@ -53,7 +53,8 @@ def _lexical_check(path: Path) -> None:
                            line=text[:text.index("\x00")].count("\n") + 1,
                            hint="remove it; a catalogue is plain text")
     for number, line in enumerate(text.split("\n"), 1):
-        if "\r" in line.rstrip("\r") or any(ch in line for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        line = line.removesuffix("\r")  # CRLF files are fine
+        if "\r" in line or any(ch in line for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
             raise CatalogError("a line break inside a line (CR, U+2028, U+2029, U+0085 or a "
                                "form feed)", path=path, line=number,
                                hint="write \\n inside a string, or remove it")

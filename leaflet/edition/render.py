@@ -8,6 +8,7 @@ injected from leaflet.toml; QR codes are generated as inline SVG paths with qrco
 from __future__ import annotations
 
 import functools
+import re
 import traceback
 from pathlib import Path
 
@@ -38,9 +39,20 @@ def environment(templates_dir: Path):
     return env
 
 
+_PHONE_LIKE = re.compile(r"^\+?[0-9(][0-9 ./()-]*[0-9]$")
+
+
 def ltr(value) -> Markup:
-    """Wrap data (a number, an address) so it reads left to right inside any text."""
-    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+    """Wrap data (a number, an address) so it reads left to right inside any text.
+
+    The spaces of a phone number become no-break spaces: a number is never split over two
+    lines, and text extractors (screen readers, copy-paste) keep its groups in order
+    inside a right-to-left line.
+    """
+    text = str(value)
+    if _PHONE_LIKE.match(text):
+        text = text.replace(" ", "\u00a0")
+    return Markup('<bdi dir="ltr">{}</bdi>').format(text)
 
 
 @functools.cache

@@ -173,8 +173,10 @@ def languages_for(workspace, codes) -> list[Language]:
                              hint="configured in leaflet.toml [build] languages: "
                                   + ", ".join(workspace.languages))
         try:
-            result.append(language(code, workspace.language_settings.get(code)))
+            result.append(language(code, workspace.language_settings.get(code),
+                                   source="[build] languages"))
         except UsageError as exc:
-            raise ConfigError(exc.message, path=workspace.path, hint="fix [build] languages") \
-                from None
+            raise ConfigError(exc.message, path=workspace.path,
+                              line=workspace.line_of("build", "languages"),
+                              hint="fix [build] languages") from None
     return result
