@@ -230,16 +230,30 @@ def layout_findings(pages) -> list[str]:
 # --- building -------------------------------------------------------------------------------
 
 def card_items(workspace, data: dict, codes: list[str]) -> list[Item]:
-    from leaflet.edition import catalog, scripts
+    from leaflet.edition import catalog, checks, scripts
 
     items = []
+    refused = []
     for lang in scripts.languages_for(workspace, codes):
-        translations = catalog.load_translations(
-            catalog.catalog_path(workspace.translations_dir, lang.locale))
+        path = catalog.catalog_path(workspace.translations_dir, lang.locale)
+        # The card prints one sentence of each catalogue: it passes the same entry checks
+        # as the leaflet's sentences (invisible characters, markup, contact data, ...).
+        po = catalog.read_po(path)
+        entry = po.find(SENTENCE)
+        if entry is not None:
+            shown = workspace.display_path(path)
+            for check in (checks.check_length, *checks.ENTRY_CHECKS):
+                refused += [str(f) for f in check(entry, shown, lang)
+                            if f.severity == checks.ERROR]
+        translations = catalog.load_translations(path)
         items.append(Item(lang=lang, autonym=_capitalised(lang.autonym),
                           gettext=translations.gettext,
                           draft=translations.review_status != "reviewed",
                           region=region_of(lang.code, data)))
+    if refused:
+        raise BuildError(f"the language card is not written: {refused[0]}"
+                         + (f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""),
+                         hint="fix the catalogue, then run `leaflet card` again")
     return items
 
 

@@ -88,6 +88,15 @@ def nothing(ws: Path):
     pass
 
 
+def built_then(mutation):
+    """Build fr first (the card lists built languages), then break the catalogue."""
+    def mutate(ws: Path):
+        outcome = run_cli("--workspace", str(ws), "build", "--lang", "fr")
+        assert outcome.code == 0, outcome.stderr
+        mutation(ws)
+    return mutate
+
+
 PERIOD = "You get a reflection period"
 MEDICAL = "Medical help."
 BUILD_FR = ("build", "--lang", "fr")
@@ -174,6 +183,10 @@ CASES = [
      BUILD_FR, 1, PO_LINE, "syntax error"),
     ("cr-inside-line", po_bytes(lambda b: b.replace(b"aide m", b"aide\rm", 1)), BUILD_FR, 1,
      PO_LINE, "line break inside a line"),
+    ("card-rlo", built_then(msgstr_sub("I speak English.", None, "Je parle \u202efrançais\u202c.")),
+     ("card",), 1, PO_LINE, r"U\+202E"),
+    ("card-phone", built_then(msgstr_sub("I speak English.", None, "Je parle français : 0478 12 34 56.")),
+     ("card",), 1, PO_LINE, "CONTACT"),
     # -- leaflet.toml: contact data by kind ---------------------------------------------------
     ("helpline-letter-o", toml_sub('value = "078 055 800"', 'value = "078 O55 8OO"'), BUILD_FR,
      1, TOML_LINE, "helpline.phone .*'O'"),
@@ -289,7 +302,8 @@ def test_hostile_edition_input(case, pristine, tmp_path):
         assert snapshot(ws) == before
     else:
         assert_refused(outcome, code, where, message=says, before=before, after=snapshot(ws))
-    assert not (ws / "output" / "2026-12" / "fr.pdf").exists()
+    if "card" not in args:  # the card case built fr on purpose, before breaking it
+        assert not (ws / "output" / "2026-12" / "fr.pdf").exists()
     assert not list(ws.rglob("*.tmp"))
     # Resource bound: a 100 KB msgstr is refused in about the time of an ordinary check.
     assert elapsed < 30, f"{name} took {elapsed:.1f} s"
