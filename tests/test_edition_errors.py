@@ -123,3 +123,38 @@ def test_a_failed_render_leaves_no_partial_pdf(ws, monkeypatch):
     assert_one_line_error(result, "rendering failed", code=1)
     leftovers = [name for name in pdfs_and_temps(ws) if name.endswith((".pdf", ".tmp"))]
     assert leftovers == []
+
+
+def test_a_bug_is_one_line_and_leaflet_debug_shows_its_traceback(ws, monkeypatch):
+    """An unexpected exception (a bug) never reaches the user as a traceback: one line says
+    it is a bug and how to get the traceback; LEAFLET_DEBUG=1 prints it."""
+    from click.testing import CliRunner
+
+    from leaflet.cli import cli
+    from leaflet.edition import inventory
+
+    def broken(workspace):
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(inventory, "language_rows", broken)
+    monkeypatch.delenv("LEAFLET_DEBUG", raising=False)
+    result = CliRunner().invoke(cli, ["--workspace", str(ws), "languages"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    line = assert_one_line_error(result, "internal error: RuntimeError: something nobody "
+                                         "expected", "LEAFLET_DEBUG=1")
+    assert len(line) < 300
+    monkeypatch.setenv("LEAFLET_DEBUG", "1")
+    debug = CliRunner().invoke(cli, ["--workspace", str(ws), "languages"])
+    assert debug.exit_code == 1
+    assert "Traceback (most recent call last)" in debug.stderr
+    assert "something nobody expected" in debug.stderr
+
+
+def test_an_os_error_names_the_file(ws):
+    """A read-only or unusable output folder: the file and the system's reason, one line."""
+    (ws / "output").write_text("a file where the folder should be\n")
+    result = invoke(ws, "build", "--lang", "en")
+    line = assert_one_line_error(result, "output", code=1)
+    assert "Traceback" not in result.output
+    assert re.search(r"(Not a directory|File exists|cannot write)", line), line
