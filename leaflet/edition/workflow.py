@@ -97,8 +97,11 @@ def update(workspace) -> dict[str, dict]:
     pot_path = workspace.translations_dir / catalog.POT_NAME
     pot = catalog.read_po(pot_path)
     results = {}
-    for path in catalogue_paths(workspace):
-        po = catalog.read_po(path)
+    # Every catalogue is read (and refused, file:line) before any is written: an update
+    # never leaves half of the languages merged.
+    parsed = [(path, catalog.read_po(path)) for path in catalogue_paths(workspace)]
+    merged_files = []
+    for path, po in parsed:
         old = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
         wanted = {(e.msgctxt, e.msgid) for e in pot}
         orphans = {key[1]: e for key, e in old.items() if key not in wanted and e.msgstr}
@@ -140,8 +143,10 @@ def update(workspace) -> dict[str, dict]:
         for entry in po:
             if entry.obsolete and (entry.msgctxt, entry.msgid) not in wanted:
                 merged.append(entry)
-        write_atomic(path, merged.__unicode__().encode("utf-8") + b"\n")
+        merged_files.append((path, merged.__unicode__().encode("utf-8") + b"\n"))
         results[path.parent.parent.name] = counts
+    for path, data in merged_files:
+        write_atomic(path, data)
     return results
 
 

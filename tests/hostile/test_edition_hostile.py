@@ -274,6 +274,8 @@ CASES = [
     ("output-is-a-file", output_is_a_file, BUILD_FR, 1, r"output", "writ|folder|director"),
     ("edition-folder-is-a-file", edition_folder_is_a_file, BUILD_FR, 1, r"output/2026-12",
      None),
+    ("catalog-update-one-broken", po_bytes(lambda b: b"\xef\xbb\xbf" + b), ("catalog", "update"),
+     1, r"leaflet\.po:1: ", "BOM"),
     ("catalog-init-bad-code", nothing, ("catalog", "init", "x!"), 2, "LANG", "language code"),
     ("catalog-init-existing", nothing, ("catalog", "init", "fr"), 1, r"fr/LC_MESSAGES/leaflet\.po",
      "exists"),
