@@ -224,24 +224,42 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
     return pending, skipped, warnings, previous, refused
 
 
-def prepare(workspace, pending: list[Pending]) -> list[Job]:
-    """The HTML of each pending language (TemplateError names the template and line)."""
+def prepare(workspace, pending: list[Pending], refused: dict | None = None) -> list[Job]:
+    """The HTML of each pending language (TemplateError names the template and line).
+
+    With `refused`, a language whose catalogue breaks at render time (CatalogError, e.g.
+    a msgstr that does not fit its placeholders) is recorded there and left out, instead
+    of stopping every language.
+    """
+    from leaflet.errors import CatalogError
+
     env = render.environment(workspace.templates_dir)
     jobs = []
     for item in pending:
-        lang, translations = item.lang, item.translations
-        ctx = render.context(workspace, lang, translations, item.inputs)
-        html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
-        if scripts.subset_ahead_families(lang):
-            # Second pass: the same HTML, plus @font-face rules for subsets of its text.
-            rules, names = subset.font_faces(lang, html, workspace.font_cache_dir)
-            ctx["font_faces"] = Markup(rules)
-            ctx["lang"] = dataclasses.replace(
-                lang, families=tuple(names.get(f, f) for f in lang.families))
-            html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
-        jobs.append(Job(lang, item.inputs, html, translations.review_status,
-                        item.translations.path, item.dest))
+        if refused is None:
+            jobs.append(_prepare_one(workspace, env, item))
+            continue
+        try:
+            jobs.append(_prepare_one(workspace, env, item))
+        except CatalogError as exc:
+            refused[item.lang.code] = [str(exc)]
     return jobs
+
+
+def _prepare_one(workspace, env, item: Pending) -> Job:
+    """One language's HTML, in the shared Jinja environment."""
+    lang, translations = item.lang, item.translations
+    ctx = render.context(workspace, lang, translations, item.inputs)
+    html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
+    if scripts.subset_ahead_families(lang):
+        # Second pass: the same HTML, plus @font-face rules for subsets of its text.
+        rules, names = subset.font_faces(lang, html, workspace.font_cache_dir)
+        ctx["font_faces"] = Markup(rules)
+        ctx["lang"] = dataclasses.replace(
+            lang, families=tuple(names.get(f, f) for f in lang.families))
+        html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
+    return Job(lang, item.inputs, html, translations.review_status,
+               item.translations.path, item.dest)
 
 
 def _render_job(html: str, base_url: str, dest: str, print_rtl: bool | None = None,
@@ -304,11 +322,7 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
                     initializer=_warm_up))
                 for _ in range(workers):
                     pool.submit(_warm_up)
-            for item in pending:
-                try:
-                    todo.extend(prepare(workspace, [item]))
-                except LeafletError as exc:  # e.g. a msgstr that breaks its placeholders
-                    refused[item.lang.code] = [str(exc)]
+            todo = prepare(workspace, pending, refused)
             def args(job):
                 rtl = job.lang.direction == "rtl" if print_files else None
                 return (job.html, base_url, str(job.dest), rtl,
