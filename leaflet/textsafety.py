@@ -44,7 +44,11 @@ _NEUTRAL_SCRIPTS = frozenset({"Zyyy", "Zinh", "Zzzz"})
 
 def describe(ch: str) -> str:
     """`U+202E RIGHT-TO-LEFT OVERRIDE`: how a message names an invisible character."""
-    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+    name = unicodedata.name(ch, "")
+    if not name:
+        name = {"Cc": "control character", "Cs": "surrogate", "Co": "private-use character",
+                "Cn": "unassigned character"}.get(unicodedata.category(ch), "unnamed character")
+    return f"U+{ord(ch):04X} {name}"
 
 
 def is_invisible(ch: str, script: str | None = None, *, allow_tab: bool = False) -> bool:
