@@ -3,6 +3,9 @@
 `handover` is run at a desk right after an encounter, so it imports only the record checks
 at start; the store is imported by the core function when it is needed. Missing answers are
 asked for when stdin is a terminal and named as missing options when it is not.
+
+Every refusal is one line naming the option (or the file and line) and what to do; values
+are quoted cut short (textsafety.clip), so a 10,000-character paste is never echoed whole.
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ def _record_error(error) -> click.UsageError:
     option = OPTION_OF_FIELD.get(error.field, error.field)
     hint = f" ({error.hint})" if error.hint else ""
     return click.UsageError(f"{option}: {error.message}{hint}")
+
+
+LANGUAGE_MAX = 80  # a language name, code or country as typed; longer is a paste error
 
 
 @click.command()
@@ -132,7 +138,8 @@ def handover(settings, db, **values):
         raise _record_error(error) from None
     pattern = workspace.case_ref_pattern if workspace else DEFAULT_CASE_REF_PATTERN
     try:
-        record_id = service.record(db, values, case_ref_pattern=pattern)
+        # With a workspace, a leaflet given must be one it built (docs/log-format.md).
+        record_id = service.record(db, values, case_ref_pattern=pattern, workspace=workspace)
     except RecordError as error:
         raise _record_error(error) from None
     click.echo(record_id)
@@ -148,7 +155,17 @@ def _language(raw: str, workspace) -> str:
     """
     from leaflet.errors import UsageError
     from leaflet.handover.languages import TAG, LanguageError, normalise
+    from leaflet.handover.model import describe, invisible_in
+    from leaflet.textsafety import clip
 
+    if len(raw) > LANGUAGE_MAX:
+        raise UsageError(f"--person-language: {clip(raw)} is {len(raw):,} characters long; "
+                         f"a language name or code has at most {LANGUAGE_MAX}")
+    found = invisible_in(raw, joiners_in_words=True)
+    if found:
+        raise UsageError(f"--person-language: {clip(raw)} holds an invisible character "
+                         f"({describe(found[0])})",
+                         hint="type the language again, on one line")
     code_error = None
     try:
         return normalise(raw)
@@ -258,11 +275,13 @@ def verify(db, expect_head):
 def _period_options(function):
     function = click.option("--unit", metavar="CODE", help="Only this unit's records.")(function)
     function = click.option("--to", "end", metavar="DATE",
-                            help="Up to this date, included (YYYY-MM-DD, report time zone), "
-                                 "or before this ISO 8601 time.")(function)
+                            help="Up to this date, INCLUDED (YYYY-MM-DD, report time zone; "
+                                 "unlike `leaflet report`, whose --to is excluded), or "
+                                 "before this ISO 8601 time.")(function)
     return click.option("--from", "start", metavar="DATE",
-                        help="From this date (YYYY-MM-DD, in the report time zone) or ISO "
-                             "8601 time.")(function)
+                        help="From this date, included (YYYY-MM-DD, in the report time "
+                             "zone) or ISO 8601 time. Days from 1900-01-01 to "
+                             "2999-12-31.")(function)
 
 
 def _period(settings, start, end, unit):
@@ -283,6 +302,9 @@ def _period(settings, start, end, unit):
 def list_(settings, start, end, unit, fmt, db):
     """List records in the order they were recorded.
 
+    --from and --to are both included: --from 2026-12-01 --to 2026-12-31 is all of December
+    (in `leaflet report`, --to is excluded).
+
     \b
     Example:  leaflet log list --from 2026-12-01 --to 2026-12-31 --unit PZ-5339
     """
@@ -290,10 +312,11 @@ def list_(settings, start, end, unit, fmt, db):
     from leaflet.handover.model import canonical_json
 
     where = _period(settings, start, end, unit)
+    rows = service.records(db, where)  # the log is opened (or refused) before any output
     if fmt == "table":
         click.echo(f"{'#':>6}  {'occurred_at':25}  {'unit':12}  {'officer':10}  "
                    f"{'assessment':10}  {'leaflet':16}  id")
-    for record in service.records(db, where):
+    for record in rows:
         if fmt == "jsonl":
             click.echo(canonical_json(record).decode("utf-8"))
             continue
@@ -327,43 +350,56 @@ def show(record_id, db):
 @click.option("--with-chain", is_flag=True,
               help="Add seq, recorded_at, prev_hash and hash, so the chain can be checked "
                    "outside leaflet.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file (default: stdout).")
+@click.option("--output", "-o", metavar="FILE",
+              help="Write to this file (default: stdout); written whole or not at all.")
 @_period_options
 @db_option
 @click.pass_obj
 def export(settings, fmt, with_chain, output, start, end, unit, db):
     """Write the records as JSON Lines (the interchange format) or CSV.
 
+    CSV cells a spreadsheet would evaluate (=, +, -, @ …) get a leading apostrophe;
+    `leaflet log import` of the CSV removes it again. --to is included.
+
     \b
     Example:  leaflet log export --format jsonl -o station-2026-12.jsonl
     """
     import io
-    from pathlib import Path
 
+    from leaflet.errors import LeafletError
     from leaflet.files import write_atomic
     from leaflet.handover import service
 
     where = _period(settings, start, end, unit)
-    if output is None:
+    target = service.export_target(output, db) if output is not None else None
+    if target is None:
         count = service.export(db, sys.stdout, fmt=fmt,
                                with_chain=with_chain, where=where)
     else:
         buffer = io.StringIO(newline="")
         count = service.export(db, buffer, fmt=fmt, with_chain=with_chain, where=where)
-        write_atomic(Path(output), buffer.getvalue().encode("utf-8"))
+        try:
+            write_atomic(target, buffer.getvalue().encode("utf-8"))
+        except OSError as error:
+            raise LeafletError(f"cannot write the export: {error.strerror or error}",
+                               path=target, hint="nothing was written; write to another "
+                                                 "file or free some space") from None
     click.echo(f"exported {count} records", err=True)
 
 
 @log.command(name="import")
-@click.argument("path", metavar="FILE.jsonl", type=click.Path(dir_okay=False))
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
+              help="The file's format (default: csv for a .csv file, else jsonl; stdin: "
+                   "jsonl).")
 @db_option
 @click.pass_obj
-def import_(settings, path, db):
-    """Import records from a JSON Lines file; prints each added id once it is committed.
+def import_(settings, path, fmt, db):
+    """Import records from a JSON Lines or CSV export; prints each added id once committed.
 
     Every line is checked first: if any is bad, nothing is imported and every bad line is
     named. A record already in the log is skipped, so importing a file twice adds nothing.
+    A CSV is read back exactly as `leaflet log export --format csv` wrote it.
 
     \b
     Example:  leaflet log import station-2026-12.jsonl --db postgresql+psycopg://central/leaflet
@@ -373,10 +409,12 @@ def import_(settings, path, db):
 
     workspace = settings.workspace_or_none()
     pattern = workspace.case_ref_pattern if workspace else DEFAULT_CASE_REF_PATTERN
-    text = sys.stdin.read() if path == "-" else None
+    # stdin as bytes: its text is UTF-8 whatever the terminal's locale says.
+    data = sys.stdin.buffer.read() if path == "-" else None
     added = present = 0
     # ImportRefused (every bad line, nothing imported) is raised before the first record.
-    for record_id, is_new in service.import_file(db, path, case_ref_pattern=pattern, text=text):
+    for record_id, is_new in service.import_file(db, path, case_ref_pattern=pattern,
+                                                 data=data, fmt=fmt):
         if is_new:
             added += 1
             click.echo(record_id)  # after its commit: what is printed is in the log

@@ -6,7 +6,8 @@
     schema       SQLAlchemy tables, append-only triggers, migrations
     store        the SQLAlchemy store: create/upgrade, append, read, verify, import
     sqlite_fast  the stdlib SQLite appender that keeps `leaflet handover` fast
-    interchange  JSON Lines import, JSON Lines/CSV export
+    interchange  JSON Lines and CSV import and export (spreadsheet-safe CSV cells)
+    editions     which leaflets a workspace built: what `handover --leaflet given` may name
     service      one core function per command
     location     the default database file and `--db` URLs
     cldr         CLDR language knowledge as one cached search index (for `leaflet pick`)

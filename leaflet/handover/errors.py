@@ -62,6 +62,10 @@ class DamagedLog(StoreError):
     """The database file is not SQLite, or is truncated: damage, not an altered chain."""
 
 
+class ForeignDatabase(StoreError):
+    """The database holds tables that are not the log's: the log is never created in it."""
+
+
 class SchemaError(StoreError):
     """The database's schema version is not the one this leaflet writes."""
 

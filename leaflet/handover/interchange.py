@@ -1,14 +1,25 @@
-"""The log's files: JSON Lines in (import) and JSON Lines or CSV out (export).
+"""The log's files: JSON Lines or CSV in (import) and out (export).
 
 One record per line, the fields of docs/log-format.md. Reading checks every line before
 anything is written, and reports all bad lines at once with their numbers, so a station's
 file is fixed in one pass. Writing produces canonical JSON (sorted keys, no spaces) so that
 two exports of the same log are byte-identical.
+
+Whatever an export writes, an import reads back unchanged:
+
+- JSON Lines are split on "\\n" only. JSON writes U+2028, U+2029 and U+0085 as themselves
+  inside strings, and `str.splitlines` would cut a line there; a CR before the "\\n" (a file
+  saved on Windows) is JSON whitespace.
+- CSV cells a spreadsheet would evaluate (`=HYPERLINK(…)`, `@SUM(…)`, `+…`, `-…`, and their
+  full-width forms) are written with a leading apostrophe (textsafety.csv_cell, OWASP "CSV
+  injection"), and so is a text that starts with an apostrophe; reading removes exactly that
+  apostrophe (textsafety.csv_uncell).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import IO, Iterable
@@ -16,8 +27,62 @@ from typing import IO, Iterable
 from leaflet.errors import UsageError
 from leaflet.handover.errors import ImportRefused, RecordError
 from leaflet.handover.model import CHAIN_FIELDS, FIELDS, Encounter, canonical_json, validate
+from leaflet.textsafety import clip, csv_cell, csv_uncell
 
 FORMATS = ("jsonl", "csv")
+MAX_LINE = 1 << 20  # no record is a megabyte long; a longer line is not the log's
+csv.field_size_limit(MAX_LINE)
+
+
+def format_of(path: str | Path, fmt: str | None = None) -> str:
+    """`fmt`, or the format a file's name says: `.csv` is CSV, anything else JSON Lines."""
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise UsageError(f"--format {clip(fmt)} is not one of {', '.join(FORMATS)}")
+        return fmt
+    return "csv" if str(path).lower().endswith(".csv") else "jsonl"
+
+
+def decode(data: bytes, name: str) -> str:
+    """The UTF-8 text of a file (a BOM from Windows tools is fine); UsageError naming the
+    file and the line of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise UsageError(f"not UTF-8 (byte 0x{data[error.start]:02x} on line {line})",
+                         path=name, line=line,
+                         hint="save the file as UTF-8; `leaflet log export` writes UTF-8"
+                         ) from None
+
+
+def read_records(path: str | Path, *, fmt: str | None = None, case_ref_pattern: str,
+                 text: str | None = None,
+                 data: bytes | None = None) -> list[tuple[int, Encounter]]:
+    """The records of an import file as (line number, Encounter): JSON Lines or CSV.
+
+    `text` or `data` (bytes) stand for the file's content (stdin); otherwise the file is
+    read. Raises ImportRefused listing every bad line when any line is bad.
+    """
+    name = str(path)
+    if text is None:
+        if data is None:
+            try:
+                data = Path(path).read_bytes()
+            except FileNotFoundError:
+                raise UsageError("file not found", path=name) from None
+            except IsADirectoryError:
+                raise UsageError("is a folder, not a file", path=name) from None
+            except OSError as error:
+                raise UsageError(f"cannot read: {error.strerror or error}", path=name) from None
+        text = decode(data, name)
+    if "\x00" in text:
+        line = text[:text.index("\x00")].count("\n") + 1
+        raise UsageError("holds a NUL byte: not a text file", path=name, line=line,
+                         hint="import the file `leaflet log export` wrote")
+    if format_of(path, fmt) == "csv":
+        return read_csv(name, text, case_ref_pattern=case_ref_pattern)
+    return read_jsonl(name, case_ref_pattern=case_ref_pattern, text=text)
 
 
 def read_jsonl(path: str | Path, *, case_ref_pattern: str,
@@ -28,37 +93,141 @@ def read_jsonl(path: str | Path, *, case_ref_pattern: str,
     """
     name = str(path)
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")  # a BOM from Windows tools is fine
-        except FileNotFoundError:
-            raise UsageError("file not found", path=name) from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(f"cannot read: {error}", path=name) from None
+        return read_records(path, fmt="jsonl", case_ref_pattern=case_ref_pattern)
     records: list[tuple[int, Encounter]] = []
     errors: list[RecordError] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip(" \t\r"):
             continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            errors.append(RecordError("(line)", f"not JSON: {error.msg} at column {error.colno}",
-                                      line=number, path=name))
+        data = _json_object(line, number, name, errors)
+        if data is None:
             continue
-        if not isinstance(data, dict):
-            errors.append(RecordError("(line)", "is not a JSON object", line=number, path=name))
-            continue
-        try:
-            records.append((number, validate(data, case_ref_pattern=case_ref_pattern,
-                                              line=number)))
-        except RecordError as error:
-            error.path = name
-            errors.append(error)
+        _check(data, number, name, case_ref_pattern, records, errors)
+    return _done(name, records, errors)
+
+
+def _json_object(line: str, number: int, name: str, errors: list[RecordError]) -> dict | None:
+    def fail(message: str) -> None:
+        errors.append(RecordError("(line)", message, line=number, path=name))
+
+    if len(line) > MAX_LINE:
+        fail(f"is {len(line):,} characters long; a record is at most {MAX_LINE:,}")
+        return None
+    try:
+        data = json.loads(line, object_pairs_hook=_no_duplicates,
+                          parse_constant=_no_constant)
+    except _Duplicate as error:
+        fail(f"field {clip(error.args[0])} appears twice in the object")
+        return None
+    except json.JSONDecodeError as error:
+        fail(f"not JSON: {error.msg} at column {error.colno}")
+        return None
+    except ValueError as error:  # NaN, Infinity
+        fail(f"not JSON: {error}")
+        return None
+    except RecursionError:
+        fail("not JSON: nested too deeply")
+        return None
+    if not isinstance(data, dict):
+        fail("is not a JSON object")
+        return None
+    return data
+
+
+class _Duplicate(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object whose keys are unique: with two `unit` keys, json.loads would keep the
+    last silently, and a reader of the file might see the first."""
+    data: dict = {}
+    for key, value in pairs:
+        if key in data:
+            raise _Duplicate(key)
+        data[key] = value
+    return data
+
+
+def _no_constant(word: str):
+    raise ValueError(f"{word} is not a JSON value")
+
+
+def _check(data: dict, number: int, name: str, case_ref_pattern: str,
+           records: list[tuple[int, Encounter]], errors: list[RecordError]) -> None:
+    try:
+        records.append((number, validate(data, case_ref_pattern=case_ref_pattern,
+                                          line=number)))
+    except RecordError as error:
+        error.path = name
+        errors.append(error)
+
+
+def _done(name: str, records, errors) -> list[tuple[int, Encounter]]:
     if errors:
         raise ImportRefused(name, errors)
     if not records:
         raise UsageError("holds no records", path=name)
     return records
+
+
+def read_csv(name: str, text: str, *, case_ref_pattern: str) -> list[tuple[int, Encounter]]:
+    """The records of a CSV file written by `leaflet log export --format csv`.
+
+    The header must be the format's field names in order (with `--with-chain`, the chain
+    fields after them, which are ignored). Cells are read back as the export wrote them:
+    csv_uncell on every cell, an empty cell is null, `person_languages` split on spaces,
+    `foreigners_dept_informed` `true`/`false`/empty.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, Encounter]] = []
+    errors: list[RecordError] = []
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise UsageError(f"not CSV: {error}", path=name, line=reader.line_num or 1) from None
+    if header is None:
+        raise UsageError("holds no records", path=name)
+    allowed = (list(FIELDS), list(FIELDS) + list(CHAIN_FIELDS))
+    if header not in allowed:
+        unknown = [c for c in header if c not in FIELDS and c not in CHAIN_FIELDS]
+        missing = [f for f in FIELDS if f not in header]
+        detail = (f"column {clip(unknown[0])} is not a field of the log format" if unknown
+                  else f"column {missing[0]!r} is missing" if missing
+                  else "the columns are not in the order of the format")
+        raise UsageError(f"the header is not the log's: {detail}", path=name, line=1,
+                         hint="import a file `leaflet log export --format csv` wrote")
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            errors.append(RecordError("(line)", f"not CSV: {error}", line=reader.line_num,
+                                      path=name))
+            break  # the reader cannot resynchronise after a broken quote
+        number = reader.line_num
+        if not row or row == [""]:
+            continue
+        if len(row) != len(header):
+            errors.append(RecordError("(line)", f"has {len(row)} cells; the header has "
+                                                f"{len(header)}", line=number, path=name))
+            continue
+        data = {column: _uncell(column, cell) for column, cell in zip(header, row)
+                if column in FIELDS}
+        _check(data, number, name, case_ref_pattern, records, errors)
+    return _done(name, records, errors)
+
+
+def _uncell(column: str, cell: str):
+    """A CSV cell as the record's JSON value (the inverse of `_cell`)."""
+    if cell == "":
+        return None
+    if column == "person_languages":
+        return csv_uncell(cell).split(" ")
+    if column == "foreigners_dept_informed":
+        return {"true": True, "false": False}.get(cell, cell)
+    return csv_uncell(cell)
 
 
 def write_jsonl(records: Iterable[dict], out: IO[str]) -> int:
@@ -71,7 +240,8 @@ def write_jsonl(records: Iterable[dict], out: IO[str]) -> int:
 
 def write_csv(records: Iterable[dict], out: IO[str], *, with_chain: bool) -> int:
     """CSV with a header of the format's field names; languages joined by spaces, booleans
-    as true/false, null as an empty cell."""
+    as true/false, null as an empty cell, and every text cell a spreadsheet would evaluate
+    guarded with an apostrophe (textsafety.csv_cell)."""
     columns = list(FIELDS) + (list(CHAIN_FIELDS) if with_chain else [])
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
@@ -82,11 +252,13 @@ def write_csv(records: Iterable[dict], out: IO[str], *, with_chain: bool) -> int
     return count
 
 
-def _cell(value) -> str:
+def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int):
+        return value  # seq: a number stays a number
     if isinstance(value, list):
-        return " ".join(value)
-    return str(value)
+        return csv_cell(" ".join(value))
+    return csv_cell(str(value))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import re
 
+from leaflet.textsafety import clip
+
 UNKNOWN = "und"
 # The shape of a BCP 47 tag this log accepts (also used to tell codes from language names).
 TAG = re.compile(r"^(?P<lang>[A-Za-z]{2,3})(?:[-_](?P<script>[A-Za-z]{4}))?"
@@ -25,22 +27,22 @@ class LanguageError(ValueError):
 def normalise(tag: str) -> str:
     """The canonical BCP 47 form of `tag`, or LanguageError when CLDR does not know it."""
     if not isinstance(tag, str):
-        raise LanguageError(f"{tag!r} is not a string")
+        raise LanguageError(f"{clip(tag)} is not a string")
     match = TAG.match(tag.strip())
     if not match:
-        raise LanguageError(f"{tag!r} is not a language code like ti, zh-Hans or ar-MA")
+        raise LanguageError(f"{clip(tag)} is not a language code like ti, zh-Hans or ar-MA")
     lang = match["lang"].lower()
     script = match["script"].title() if match["script"] else None
     region = match["region"].upper() if match["region"] else None
     if lang == UNKNOWN:
         if script or region:
-            raise LanguageError(f"{tag!r}: 'und' (unknown) takes no script or region")
+            raise LanguageError(f"{clip(tag)}: 'und' (unknown) takes no script or region")
         return UNKNOWN
     canonical = "-".join(p for p in (lang, script, region) if p)
     if _has_locale_data("_".join(p for p in (lang, script, region) if p)):
         return canonical
     names = _cldr_names()
-    prefix = f"{tag!r}: " if tag.strip().lower() != lang else ""
+    prefix = f"{clip(tag)}: " if tag.strip().lower() != lang else ""
     if lang not in names["languages"]:
         raise LanguageError(f"{prefix}{lang!r} is not a CLDR language code")
     if script and script not in names["scripts"]:

@@ -44,7 +44,51 @@ def resolve(db: str | None, *, create_folder: bool = True) -> str:
     return f"sqlite:///{path}"
 
 
+def prepare_folder(path: Path) -> None:
+    """Before a new SQLite log is created at `path`: its folder exists (made if need be) and
+    a file can be created in it. StoreError naming the folder otherwise, before SQLite
+    reports "unable to open database file"."""
+    from leaflet.handover.errors import StoreError
+
+    folder = path.parent
+    hint = "pass --db with a path in a folder you can write"
+    blocking = next((f for f in (folder, *folder.parents) if f.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise StoreError(f"cannot create the log's folder {folder}: {blocking} is a file, "
+                         "not a folder", hint=hint)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the log's folder {folder}: {exc.strerror or exc}",
+                         hint=hint) from None
+    probe = folder / f".{path.name}.{os.getpid()}.probe"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise StoreError(f"cannot create the log in {folder}: {exc.strerror or exc}",
+                         hint=hint) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# SQLite files this process holds connections to (the store's engines register theirs).
+# Their header is not read again with open(): closing any descriptor of a file drops every
+# POSIX lock this process holds on it, including the SHARED lock a WAL connection keeps, and
+# another process could then checkpoint and delete the WAL under that connection. From its
+# first connection on, SQLite itself reports damage ("malformed", "not a database").
+_CONNECTED: set[Path] = set()
+
+
+def connected(path: Path) -> None:
+    """Note that this process opened SQLite connections to `path` (see _CONNECTED)."""
+    _CONNECTED.add(Path(path))
+
+
+def disconnected() -> None:
+    """Every connection of this process was closed (the store's engines disposed)."""
+    _CONNECTED.clear()
 
 
 def check_sqlite_file(path: Path, *, must_exist: bool) -> bool:
@@ -58,7 +102,7 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> bool:
 
     try:
         size = path.stat().st_size
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         if must_exist:
             raise NoLog(f"no hand-over log at {path}",
                         hint="check --db / LEAFLET_DB; `leaflet handover` creates the log "
@@ -74,6 +118,8 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> bool:
             raise NoLog(f"no hand-over log at {path} (the file is empty)",
                         hint="check --db / LEAFLET_DB")
         return False
+    if path in _CONNECTED:
+        return True
     try:
         with path.open("rb") as fh:
             header = fh.read(100)
@@ -88,13 +134,23 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> bool:
     valid_for = int.from_bytes(header[92:96], "big")
     change_counter = int.from_bytes(header[24:28], "big")
     truncated = page_size < 512 or size % page_size != 0
-    if valid_for == change_counter and pages and size < pages * page_size:
+    # With a WAL beside it the file may lag its header (pages not yet checkpointed, or a
+    # checkpoint writing page 1 before the pages after it): only a file alone is measured.
+    if (valid_for == change_counter and pages and size < pages * page_size
+            and not _has_wal(path)):
         truncated = True
     if truncated:
         raise DamagedLog(f"{path} is damaged: the file is shorter than its SQLite header says "
                          f"({size} bytes; truncated?)",
                          hint="restore the log from a backup; nothing was written to it")
     return True
+
+
+def _has_wal(path: Path) -> bool:
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False
 
 
 def sqlite_file(url: str) -> Path | None:

@@ -21,12 +21,15 @@ import datetime as dt
 import hashlib
 import json
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from leaflet.handover import languages
 from leaflet import workspace
+from leaflet.textsafety import JOINERS, clip, invisible_chars
+from leaflet.textsafety import describe as _describe_named
 from leaflet.handover.choices import (ASSESSMENTS, CENTRE_ACTIONS, CENTRES, LEAFLET_OUTCOMES,
                                       NOT_GIVEN_REASONS, RESIDENCE_STATUSES, SERVICES)
 from leaflet.handover.errors import RecordError
@@ -47,13 +50,23 @@ CHAIN_FIELDS = ("seq", "recorded_at", "prev_hash", "hash")
 
 GENESIS_HASH = "0" * 64  # the prev_hash of the first record of a log
 NOTE_MAX = 200
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./_-]{0,39}$")  # unit and officer codes
-EDITION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # as [edition] id
-# A Belgian national register number: YYMMDD, a 3-digit serial, a 2-digit check, 11 digits
-# written plain or with separators at those places (85073003328, 85.07.30-033.28).
-_NATIONAL_NUMBER = re.compile(
-    r"(?<!\d)\d{2}[ ./-]?\d{2}[ ./-]?\d{2}[ ./-]?\d{3}[ ./-]?\d{2}(?!\d)")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Unit and officer codes, edition ids. Always used with fullmatch: `$` would also match
+# before a trailing newline, and "PZ-5339\n" would pass as a second unit in every report.
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}")
+EDITION_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # as [edition] id
+# A Belgian national register number (and the BIS number of a foreigner, built the same
+# way): YYMMDD, a 3-digit serial, a 2-digit check. Found in any script's digits, grouped
+# in any way with up to this many separator characters between groups ("85 07 30 / 033 28"),
+# and confirmed by its mod-97 check, so an ordinary 11-digit number is not refused.
+NATIONAL_NUMBER_DIGITS = 11
+NATIONAL_NUMBER_GAP = 3
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+# Scripts whose spelling writes ZWNJ/ZWJ inside words (textsafety.JOINER_SCRIPTS), by the
+# first word of their characters' Unicode names: a note in Persian may hold a ZWNJ.
+_JOINER_SCRIPT_NAMES = frozenset({
+    "ARABIC", "SYRIAC", "MONGOLIAN", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA",
+    "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "TIBETAN", "MYANMAR", "KHMER",
+})
 # A clock a few minutes fast must not refuse a record made "now"; a date years ahead is a typo.
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 # The duty to hand over the leaflet dates from the instructions of 13 January 1997; an
@@ -134,8 +147,84 @@ def new_id() -> str:
 
 
 def looks_like_national_number(text: str) -> bool:
-    """True when `text` holds 11 digits shaped like a Belgian national register number."""
-    return bool(_NATIONAL_NUMBER.search(text))
+    """True when `text` holds a Belgian national register (or BIS) number.
+
+    Digits of any script count (full-width, Arabic-Indic, Persian, Devanagari …, through
+    unicodedata.digit); groups of digits separated by at most NATIONAL_NUMBER_GAP characters
+    that are neither digits nor letters form one run, and any whole groups of a run that
+    together hold 11 digits are a candidate: `85073003328`, `85.07.30-033.28`,
+    `85 07 30 / 033 28`, `８５０７３０…`. A group of more than 11 digits is a longer number,
+    not a national number. A candidate is one when its mod-97 check holds.
+    """
+    return any(_national_check(candidate) for candidate in _candidates(text))
+
+
+def _candidates(text: str):
+    """11-digit strings made of whole digit groups of `text` (see looks_like_national_number)."""
+    for run in _digit_runs(text):
+        for start in range(len(run)):
+            total = 0
+            for end in range(start, len(run)):
+                total += len(run[end])
+                if total >= NATIONAL_NUMBER_DIGITS:
+                    if total == NATIONAL_NUMBER_DIGITS:
+                        yield "".join(run[start:end + 1])
+                    break
+
+
+def _digit_runs(text: str) -> list[list[str]]:
+    """The digit groups of `text` (as ASCII digits), in runs: a letter, or more than
+    NATIONAL_NUMBER_GAP other characters, ends a run."""
+    runs: list[list[str]] = []
+    run: list[str] = []
+    group: list[str] = []
+    gap = 0
+    for ch in text:
+        digit = unicodedata.digit(ch, None)
+        if digit is not None:
+            group.append(chr(48 + digit))
+            gap = 0
+            continue
+        if group:
+            run.append("".join(group))
+            group = []
+        gap += 1
+        if run and (gap > NATIONAL_NUMBER_GAP or unicodedata.category(ch)[0] in "LM"):
+            runs.append(run)
+            run = []
+    if group:
+        run.append("".join(group))
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _national_check(digits: str) -> bool:
+    """The mod-97 check of an 11-digit national number: 97 − (first 9 digits mod 97), with
+    "2" put before the 9 digits for people born in 2000 or later."""
+    body, check = digits[:9], int(digits[9:])
+    return check in (97 - int(body) % 97, 97 - int("2" + body) % 97)
+
+
+def _joiner_in_word(text: str, index: int) -> bool:
+    """ZWNJ/ZWJ at `index` sits between two characters of a script that spells with it."""
+    if index == 0 or index + 1 >= len(text):
+        return False
+    return all(unicodedata.name(text[i], "").split(" ")[0] in _JOINER_SCRIPT_NAMES
+               for i in (index - 1, index + 1))
+
+
+def invisible_in(text: str, *, joiners_in_words: bool = False) -> list[str]:
+    """The invisible characters of `text` (textsafety.invisible_chars: control and format
+    characters, line and paragraph separators, U+0085, unassigned and private-use code
+    points); with `joiners_in_words`, a ZWNJ/ZWJ inside a word of a script that spells
+    with it (Persian, the Indic scripts, …) is not one."""
+    found = invisible_chars(text)
+    if joiners_in_words and any(ch in JOINERS for ch in found):
+        kept = "".join(ch for i, ch in enumerate(text)
+                       if ch not in JOINERS or not _joiner_in_word(text, i))
+        found = invisible_chars(kept)
+    return found
 
 
 # --- the checks: one function per field, then the rules that tie fields together ---------
@@ -153,13 +242,48 @@ class _Context:
         raise RecordError(field, message, line=self.line, hint=hint)
 
 
+# Unicode gives control characters no name; these are the ones a paste or a shell brings.
+_CONTROL_NAMES = {"\x00": "NULL", "\t": "CHARACTER TABULATION", "\n": "LINE FEED",
+                  "\v": "LINE TABULATION", "\f": "FORM FEED", "\r": "CARRIAGE RETURN",
+                  "\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}
+
+
+def describe(ch: str) -> str:
+    """`U+000A LINE FEED`, `U+202E RIGHT-TO-LEFT OVERRIDE`: an invisible character named."""
+    if unicodedata.name(ch, None) is None and unicodedata.category(ch) == "Cc":
+        return f"U+{ord(ch):04X} {_CONTROL_NAMES.get(ch, 'control character')}"
+    return _describe_named(ch)
+
+
+TYPE_AGAIN = "type it again on one line, without control, line-separator or direction characters"
+
+
+def _one_line(ctx: _Context, field: str, value: str, *, joiners_in_words: bool = False,
+              edges: bool = True) -> None:
+    """Refuse what would split a value in a table or make two values that look the same
+    differ: invisible characters (a trailing newline, U+2028, U+202E …) and, with `edges`,
+    whitespace at either end."""
+    found = invisible_in(value, joiners_in_words=joiners_in_words)
+    if found:
+        ch = found[0]
+        if ch in LINE_BREAKS:
+            where = "ends with" if value.endswith(ch) else "holds"
+            ctx.fail(field, f"{clip(value)} {where} a line break ({describe(ch)})",
+                     hint=TYPE_AGAIN)
+        ctx.fail(field, f"{clip(value)} holds an invisible character ({describe(ch)})",
+                 hint=TYPE_AGAIN)
+    if edges and value != value.strip():
+        ctx.fail(field, f"{clip(value)} starts or ends with a space",
+                 hint="remove the space")
+
+
 def _string(ctx: _Context, field: str, value, *, nullable: bool) -> str | None:
     if value is None:
         if nullable:
             return None
         ctx.fail(field, "is required")
     if not isinstance(value, str):
-        ctx.fail(field, f"must be a string{' or null' if nullable else ''}, not {value!r}")
+        ctx.fail(field, f"must be a string{' or null' if nullable else ''}, not {clip(value)}")
     if value == "" and nullable:
         return None  # an empty option or CSV cell means "not given"
     return value
@@ -169,7 +293,7 @@ def _choice(ctx: _Context, field: str, value, choices: tuple[str, ...], *,
             nullable: bool = False) -> str | None:
     value = _string(ctx, field, value, nullable=nullable)
     if value is not None and value not in choices:
-        ctx.fail(field, f"{value!r} is not one of {', '.join(choices)}")
+        ctx.fail(field, f"{clip(value)} is not one of {', '.join(choices)}")
     return value
 
 
@@ -184,48 +308,58 @@ def _uuid(ctx: _Context, field: str, value, *, nullable: bool) -> str | None:
     try:
         parsed = uuid.UUID(value)
     except ValueError:
-        ctx.fail(field, f"{value!r} is not a UUID")
-    if len(value) != 36:
-        ctx.fail(field, f"{value!r} is not a UUID in its 8-4-4-4-12 form")
+        ctx.fail(field, f"{clip(value)} is not a UUID")
+    if len(value) != 36 or value.strip() != value:
+        ctx.fail(field, f"{clip(value)} is not a UUID in its 8-4-4-4-12 form")
     return str(parsed)
 
 
 def check_occurred_at(ctx: _Context, value) -> str:
     value = _string(ctx, "occurred_at", value, nullable=False)
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        ctx.fail("occurred_at", f"{value!r} is not an ISO 8601 date and time",
+    moment = None
+    if len(value) <= 40 and value.isascii() and value == value.strip():
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    if moment is None:
+        ctx.fail("occurred_at", f"{clip(value)} is not an ISO 8601 date and time",
                  hint="like 2026-12-01T14:30:00+01:00")
     if "T" not in value.upper() and " " not in value:
-        ctx.fail("occurred_at", f"{value!r} has no time of day",
+        ctx.fail("occurred_at", f"{clip(value)} has no time of day",
                  hint="like 2026-12-01T14:30:00+01:00")
     if moment.tzinfo is None or moment.utcoffset() is None:
-        ctx.fail("occurred_at", f"{value!r} has no UTC offset",
+        ctx.fail("occurred_at", f"{clip(value)} has no UTC offset",
                  hint="add one, like 2026-12-01T14:30:00+01:00")
     try:
         moment.astimezone(dt.timezone.utc)
     except OverflowError:
-        ctx.fail("occurred_at", f"{value!r} is out of range")
+        ctx.fail("occurred_at", f"{clip(value)} is out of range",
+                 hint="give a time from 13 January 1997 to now")
     now = ctx.now or dt.datetime.now(dt.timezone.utc)
     if moment > now + FUTURE_TOLERANCE:
-        ctx.fail("occurred_at", f"{value!r} is in the future")
+        ctx.fail("occurred_at", f"{clip(value)} is in the future",
+                 hint="check the date and the machine's clock")
     if moment < EARLIEST:
-        ctx.fail("occurred_at", f"{value!r} is before the instructions of 13 January 1997")
+        ctx.fail("occurred_at", f"{clip(value)} is before the instructions of 13 January 1997")
     return moment.isoformat()
 
 
 def check_code(ctx: _Context, field: str, value) -> str:
     value = _string(ctx, field, value, nullable=False)
-    if not CODE_PATTERN.match(value):
-        ctx.fail(field, f"{value!r} is not a code (letters, digits, '.', '/', '_', '-', "
-                        "at most 40, no spaces)")
+    _one_line(ctx, field, value)
+    if not CODE_PATTERN.fullmatch(value):
+        ctx.fail(field, f"{clip(value)} is not a code (letters, digits, '.', '/', '_', '-', "
+                        "at most 40, starting with a letter or digit, no spaces)")
+    if looks_like_national_number(value):
+        ctx.fail(field, "looks like a national register number",
+                 hint="the log must not identify the person")
     return value
 
 
 def check_person_languages(ctx: _Context, value) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        ctx.fail("person_languages", f"must be a list of language codes, not {value!r}")
+        ctx.fail("person_languages", f"must be a list of language codes, not {clip(value)}")
     if not value:
         ctx.fail("person_languages", "needs at least one code ('und' when unknown)")
     codes = []
@@ -235,7 +369,7 @@ def check_person_languages(ctx: _Context, value) -> tuple[str, ...]:
         except languages.LanguageError as exc:
             ctx.fail("person_languages", str(exc))
         if code in codes:
-            ctx.fail("person_languages", f"{code!r} is listed twice")
+            ctx.fail("person_languages", f"{clip(code)} is listed twice")
         codes.append(code)
     if languages.UNKNOWN in codes and len(codes) > 1:
         ctx.fail("person_languages", "'und' means the language is unknown: give it alone")
@@ -257,9 +391,12 @@ def check_leaflet_language(ctx: _Context, value) -> str | None:
 
 def check_edition(ctx: _Context, value) -> str | None:
     value = _string(ctx, "leaflet_edition", value, nullable=True)
-    if value is not None and not EDITION_PATTERN.match(value):
-        ctx.fail("leaflet_edition", f"{value!r} is not an edition id "
-                                    "(letters, digits, '.', '_', '-')")
+    if value is None:
+        return None
+    _one_line(ctx, "leaflet_edition", value)
+    if not EDITION_PATTERN.fullmatch(value):
+        ctx.fail("leaflet_edition", f"{clip(value)} is not an edition id "
+                                    "(letters, digits, '.', '_', '-'; at most 64)")
     return value
 
 
@@ -268,11 +405,12 @@ def check_note(ctx: _Context, value) -> str | None:
     if value is None:
         return None
     if len(value) > NOTE_MAX:
-        ctx.fail("not_given_note", f"is {len(value)} characters long; at most {NOTE_MAX}")
+        ctx.fail("not_given_note", f"is {len(value):,} characters long; at most {NOTE_MAX}",
+                 hint="say it in fewer words")
     if not value.strip():
         ctx.fail("not_given_note", "is blank")
-    if _CONTROL.search(value):
-        ctx.fail("not_given_note", "holds a line break or control character; keep it one line")
+    # One line of printable text; spaces at its ends are text too, so they are kept.
+    _one_line(ctx, "not_given_note", value, joiners_in_words=True, edges=False)
     if looks_like_national_number(value):
         ctx.fail("not_given_note", "holds what looks like a national register number",
                  hint="the log must not identify the person")
@@ -281,7 +419,7 @@ def check_note(ctx: _Context, value) -> str | None:
 
 def check_foreigners_dept(ctx: _Context, value) -> bool | None:
     if value is not None and not isinstance(value, bool):
-        ctx.fail("foreigners_dept_informed", f"must be true, false or null, not {value!r}")
+        ctx.fail("foreigners_dept_informed", f"must be true, false or null, not {clip(value)}")
     return value
 
 
@@ -289,12 +427,15 @@ def check_case_ref(ctx: _Context, value) -> str | None:
     value = _string(ctx, "case_ref", value, nullable=True)
     if value is None:
         return None
+    # Whatever leaflet.toml's pattern allows, a reference is one line without invisible
+    # characters or spaces at its ends.
+    _one_line(ctx, "case_ref", value)
     if looks_like_national_number(value):
         ctx.fail("case_ref", "looks like a national register number (11 digits)",
                  hint="use a pseudonymous reference such as the police report number")
     if not ctx.case_ref.fullmatch(value):
-        ctx.fail("case_ref", f"{value!r} does not match the case_ref pattern "
-                             f"{ctx.case_ref_pattern}")
+        ctx.fail("case_ref", f"{clip(value)} does not match the case_ref pattern "
+                             f"{clip(ctx.case_ref_pattern, 80)}")
     return value
 
 

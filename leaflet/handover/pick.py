@@ -25,11 +25,11 @@ below the first are left out.
 from __future__ import annotations
 
 import bisect
-import json
 from dataclasses import dataclass, field
 
 from leaflet.handover import cldr
 from leaflet.errors import LeafletError, UsageError
+from leaflet.textsafety import clip
 
 CUTOFF = 75.0  # fuzzy similarity below which a name does not match at all
 WORD_WEIGHT = 0.9  # a match on one word of a multi-word name
@@ -46,7 +46,7 @@ class NoLanguageMatch(LeafletError):
     """Nothing matches the query (exit 1); `nearest` holds the closest names."""
 
     def __init__(self, query: str, nearest: list[str]):
-        super().__init__(f"no language matches {query!r}",
+        super().__init__(f"no language matches {clip(query)}",
                          hint=("nearest names: " + ", ".join(nearest)) if nearest else None)
         self.query = query
         self.nearest = nearest
@@ -205,22 +205,11 @@ def nearest_names(idx: cldr.Index, q: str, n: int = 5) -> list[str]:
 
 def built_languages(workspace) -> dict[str, str]:
     """{code: PDF path} of the configured languages whose leaflet is built, in leaflet.toml
-    order: listed in output/<edition>/manifest.json with the PDF it names present."""
-    try:
-        manifest = json.loads((workspace.output_dir / "manifest.json").read_text(
-            encoding="utf-8"))
-        entries = manifest.get("languages", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
-    built = {}
-    for code in workspace.languages:
-        entry = entries.get(code) if isinstance(entries, dict) else None
-        if not isinstance(entry, dict) or not isinstance(entry.get("pdf"), str):
-            continue
-        pdf = workspace.output_dir / entry["pdf"]
-        if pdf.is_file():
-            built[code] = workspace.display_path(pdf)
-    return built
+    order: listed in output/<edition>/manifest.json with the PDF it names present (the
+    definition `leaflet handover` checks against, leaflet.handover.editions)."""
+    from leaflet.handover import editions
+
+    return editions.built_languages(workspace)
 
 
 class Edition:
@@ -394,10 +383,10 @@ def resolve_language(query: str, workspace=None) -> str:
         code = idx.codes.get(lang)
         if code:
             if region and not region.isdigit() and region.lower() not in idx.territory_codes:
-                raise LanguageChoiceError(f"{text!r}: {region!r} is not a region CLDR knows",
+                raise LanguageChoiceError(f"{clip(text)}: {region!r} is not a region CLDR knows",
                                           [], hint="use a country code such as ER or MA")
             if script and script not in _script_codes():
-                raise LanguageChoiceError(f"{text!r}: {script!r} is not a CLDR script code",
+                raise LanguageChoiceError(f"{clip(text)}: {script!r} is not a CLDR script code",
                                           [], hint="use a script code such as Latn or Hans")
             base, _, alias_script = code.partition("-")
             script = script or alias_script or None
@@ -405,7 +394,7 @@ def resolve_language(query: str, workspace=None) -> str:
     try:
         rows = pick(text, workspace, limit=8)
     except NoLanguageMatch as exc:
-        raise LanguageChoiceError(f"no language matches {text!r}", [],
+        raise LanguageChoiceError(f"no language matches {clip(text)}", [],
                                   hint=exc.hint) from None
     first = rows[0]
     second = next((r for r in rows[1:] if r["code"] != first["code"]), None)
@@ -416,6 +405,6 @@ def resolve_language(query: str, workspace=None) -> str:
     listed = ", ".join(f"{r['code']} ({r['english_name']})" for r in close)
     what = "could mean several languages" if first["score"] >= ACCEPT or len(close) > 1 \
         else "matches no language well enough"
-    raise LanguageChoiceError(f"{text!r} {what}: {listed}", close,
+    raise LanguageChoiceError(f"{clip(text)} {what}: {listed}", close,
                               hint="give one of these codes, or check with `leaflet pick "
-                                   f"{text}`")
+                                   f"{clip(text, 40)[1:-1]}`")

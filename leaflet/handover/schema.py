@@ -141,6 +141,13 @@ def current_version(conn: sa.Connection) -> int:
     return conn.execute(sa.select(sa.func.max(schema_versions.c.version))).scalar() or 0
 
 
+def tables(conn: sa.Connection) -> list[str]:
+    """Every table and view of the database (in its default schema). The log is created only
+    in a database that has none: one that holds other tables is not the log's."""
+    inspector = sa.inspect(conn)
+    return sorted(set(inspector.get_table_names()) | set(inspector.get_view_names()))
+
+
 def pending(version: int, target: int | None = None) -> list[tuple[int, str, Callable]]:
     target = layout.SCHEMA_VERSION if target is None else target
     return [m for m in MIGRATIONS if version < m[0] <= target]

@@ -4,52 +4,94 @@
 Babel's locale index, and appends through the stdlib SQLite appender when it can; SQLAlchemy
 is imported only when the log must be created, upgraded or is not a SQLite file. Every other
 function opens the SQLAlchemy store.
+
+Readers (`verify`, `records`, `show`, `export`) never create anything: a missing or empty
+file, or a database without the log, is NoLog ("no hand-over log at …"), a file that is not a
+whole SQLite database DamagedLog, and no file or folder is left behind. Writers (`record`,
+`import_file`, `upgrade`) create the log only in a new or empty database, and refuse a
+damaged file or one holding other tables before writing anything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from typing import IO, Any, Iterator, Mapping
 
 from leaflet.errors import ConfigError, UsageError
 from leaflet.handover import location
-from leaflet.handover.model import local_now_text, new_id, validate
+from leaflet.handover.model import describe, local_now_text, new_id, validate
+from leaflet.textsafety import clip, invisible_chars
 from leaflet.workspace import DEFAULT_CASE_REF_PATTERN, DEFAULT_TIMEZONE
+
+# --from/--to days accepted (as `leaflet report`'s, leaflet.report.options FIRST_DAY and
+# LAST_DAY): beyond them the UTC bounds overflow in some time zones (year 1, year 9999), and
+# a period of thousands of years is a typo. Leaving the option out opens the period.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
 
 
 def record(db: str | None, values: Mapping[str, Any], *,
-           case_ref_pattern: str = DEFAULT_CASE_REF_PATTERN) -> str:
+           case_ref_pattern: str = DEFAULT_CASE_REF_PATTERN, workspace=None) -> str:
     """Validate one encounter and append it to the log at `db`; returns the new record's id.
 
     `values` holds the format's fields; `id` and `occurred_at` default to a new UUID and now.
+    With a `workspace`, a leaflet given must be one it built (leaflet.handover.editions).
     """
     values = dict(values)
     values["id"] = values.get("id") or new_id()
     values["occurred_at"] = values.get("occurred_at") or local_now_text()
     encounter = validate(values, case_ref_pattern=case_ref_pattern, strict_fields=False)
-    url = location.resolve(db)
+    if workspace is not None and encounter.leaflet == "given":
+        from leaflet.handover import editions
+
+        editions.check_given(workspace, encounter.leaflet_language, encounter.leaflet_edition)
+    url = location.resolve(checked_db(db), create_folder=False)
     path = location.sqlite_file(url)
     if path is not None:
         from leaflet.handover import sqlite_fast
 
         if sqlite_fast.append(path, encounter) is not None:
             return encounter.id
-    open_store(url, resolved=True).append(encounter)
+    open_store(url, write=True).append(encounter)
     return encounter.id
 
 
-def open_store(db: str | None, *, resolved: bool = False):
-    """The SQLAlchemy store of the log at `db` (None: the default file)."""
+def checked_db(db: str | None) -> str | None:
+    """The `--db` value, refused (naming --db) when it holds an invisible character: a path
+    or URL with a line break would name another file than the one the desk sees."""
+    if db:
+        found = invisible_chars(db)
+        if found:
+            raise UsageError(f"--db {clip(db)} holds an invisible character "
+                             f"({describe(found[0])})",
+                             hint="type the path or URL again, on one line")
+    return db
+
+
+def open_store(db: str | None, *, write: bool = False):
+    """The SQLAlchemy store of the log at `db` (None: the default file; a URL as it is).
+
+    For a SQLite file, reading needs the file (NoLog when it is missing or empty) and any
+    existing file must be a whole SQLite database (DamagedLog); nothing is created here: a
+    writer's store creates the folder and the log on its first write, in a new or empty
+    database only.
+    """
     from leaflet.handover.store import Store
 
-    return Store(db if resolved else location.resolve(db))
+    url = location.resolve(checked_db(db), create_folder=False)
+    path = location.sqlite_file(url)
+    if path is not None:
+        location.check_sqlite_file(path, must_exist=not write)
+    return Store(url)
 
 
 def upgrade(db: str | None) -> dict[str, Any]:
     """Create the log or bring it to the current schema version; says what was done."""
     from leaflet.handover.layout import SCHEMA_VERSION
 
-    store = open_store(db)
+    store = open_store(db, write=True)
     before, applied = store.upgrade()
     return {"database": store.display_url, "from": before, "applied": applied,
             "version": SCHEMA_VERSION}
@@ -57,52 +99,88 @@ def upgrade(db: str | None) -> dict[str, Any]:
 
 def verify(db: str | None, *, expect_head: str | None = None):
     """Walk the chain: VerifyResult(count, head, warnings), or ChainBroken."""
+    if expect_head is not None:
+        head = expect_head.strip().lower()
+        if len(head) != 64 or any(c not in "0123456789abcdef" for c in head):
+            raise UsageError(f"--expect-head {clip(expect_head)} is not a head hash",
+                             hint="give the 64 hexadecimal characters `leaflet log verify` "
+                                  "printed after 'head'")
+        expect_head = head
     return open_store(db).verify(expect_head=expect_head)
 
 
 def period(start: str | None, end: str | None, timezone: str = DEFAULT_TIMEZONE,
            unit: str | None = None):
     """A Filter from `--from`/`--to` values: dates are whole days in `timezone` (`--to`
-    included), date-times without an offset are read in `timezone`."""
+    included), date-times without an offset are read in `timezone` (`--to` excluded).
+    UsageError naming the option for a value that is not a date, outside FIRST_DAY to
+    LAST_DAY, or a `--from` after the `--to`."""
     from leaflet.handover.store import Filter
 
-    return Filter(start=_moment(start, timezone, "--from", end_of_day=False),
-                  end=_moment(end, timezone, "--to", end_of_day=True), unit=unit)
+    begin = _moment(start, timezone, "--from", end_of_day=False)
+    until = _moment(end, timezone, "--to", end_of_day=True)
+    if begin is not None and until is not None and begin >= until:
+        raise UsageError(f"--from {clip(start)} is after --to {clip(end)}: no record can be "
+                         "in that period",
+                         hint="--to is included: --from 2026-12-01 --to 2026-12-01 is that "
+                              "one day")
+    if unit is not None:
+        from leaflet.handover.errors import RecordError
+        from leaflet.handover.model import validate_field
+
+        try:
+            unit = validate_field("unit", unit)
+        except RecordError as error:
+            raise UsageError(f"--unit: {error.message}", hint=error.hint) from None
+    return Filter(start=begin, end=until, unit=unit)
 
 
 def _moment(text: str | None, timezone: str, option: str, *, end_of_day: bool):
-    if not text:
+    if text is None or text == "":
         return None
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"[report] timezone {timezone!r} is not a known time zone",
+        raise ConfigError(f"[report] timezone {clip(timezone)} is not a known time zone",
                           hint="install tzdata, or set an IANA name like Europe/Brussels"
                           ) from None
+    bad = UsageError(f"{option} {clip(text)} is not a date (YYYY-MM-DD) or an ISO 8601 "
+                     "date and time", hint="like 2026-12-01 or 2026-12-01T14:30+01:00")
+    if not text.isascii() or len(text) > 40 or text != text.strip():
+        raise bad
     try:
         if len(text) == 10:
+            if text[4] != "-" or text[7] != "-":
+                raise ValueError(text)  # not the other forms fromisoformat reads (2026-W49-1)
             day = dt.date.fromisoformat(text)
-            moment = dt.datetime.combine(day, dt.time(), zone)
-            if end_of_day:
-                moment = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone)
+            moment = None
         else:
             moment = dt.datetime.fromisoformat(text)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=zone)
-        return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    except (ValueError, OverflowError):
-        raise UsageError(f"{option} {text!r} is not a date (YYYY-MM-DD) or an ISO 8601 "
-                         "date and time") from None
+            day = moment.date()
+    except ValueError:
+        raise bad from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UsageError(f"{option} {clip(text)} is outside {FIRST_DAY} to {LAST_DAY}",
+                         hint=f"leave {option} out for a period open at that end")
+    if moment is None:
+        if end_of_day:
+            day += dt.timedelta(days=1)
+        moment = dt.datetime.combine(day, dt.time(), zone)
+    elif moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def records(db: str | None, where=None) -> Iterator[dict[str, Any]]:
-    """The records in chain order, each with its chain fields."""
+    """The records in chain order, each with its chain fields. The log is opened (NoLog,
+    DamagedLog …) before this returns, so a caller prints nothing for a log that is not."""
     from leaflet.handover.store import Filter
 
-    for stored in open_store(db).records(where or Filter()):
-        yield stored.to_dict(with_chain=True)
+    store = open_store(db)
+    store.require_log()
+    return (stored.to_dict(with_chain=True) for stored in store.records(where or Filter()))
 
 
 def show(db: str | None, record_id: str) -> dict[str, Any]:
@@ -115,24 +193,76 @@ def show(db: str | None, record_id: str) -> dict[str, Any]:
 
 def export(db: str | None, out: IO[str], *, fmt: str = "jsonl", with_chain: bool = False,
            where=None) -> int:
-    """Write the records to `out` as JSON Lines or CSV; returns how many."""
+    """Write the records to `out` as JSON Lines or CSV (spreadsheet-safe cells); how many."""
     from leaflet.handover import interchange
     from leaflet.handover.store import Filter
 
-    rows = (s.to_dict(with_chain=with_chain) for s in open_store(db).records(where or Filter()))
+    if fmt not in interchange.FORMATS:
+        raise UsageError(f"unknown export format {clip(fmt)} (jsonl or csv)")
+    store = open_store(db)
+    store.require_log()  # before the first line is written: no half output for a missing log
+    rows = (s.to_dict(with_chain=with_chain) for s in store.records(where or Filter()))
     if fmt == "jsonl":
         return interchange.write_jsonl(rows, out)
-    if fmt == "csv":
-        return interchange.write_csv(rows, out, with_chain=with_chain)
-    raise UsageError(f"unknown export format {fmt!r} (jsonl or csv)")
+    return interchange.write_csv(rows, out, with_chain=with_chain)
+
+
+def export_target(output: str, db: str | None) -> Path:
+    """The `-o` file of an export, checked before the log is read: its folder exists (or can
+    be made) and takes a new file, the file is not a folder, not read-only, and is not the
+    log's own database. UsageError naming -o/--output otherwise."""
+    option = "-o/--output"
+    found = invisible_chars(output)
+    if found:
+        raise UsageError(f"{option} {clip(output)} holds an invisible character "
+                         f"({describe(found[0])})", hint="type the file name again")
+    path = Path(output).expanduser()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise UsageError(f"{option} {clip(output)}: {getattr(exc, 'strerror', None) or exc}")
+    url = location.resolve(checked_db(db), create_folder=False)
+    log_file = location.sqlite_file(url)
+    if log_file is not None:
+        taken = {log_file.resolve()} | {log_file.resolve().with_name(log_file.name + tail)
+                                        for tail in ("-wal", "-shm", "-journal")}
+        if path in taken:
+            raise UsageError(f"{option} {path} is the log's own database",
+                             hint="write the export to another file; the log is never "
+                                  "overwritten")
+    if path.is_dir():
+        raise UsageError(f"{option} {path} is a folder", hint="give a file name in it")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(f"{option} {path} is read-only", hint="write to another file")
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UsageError(f"{option} {path}: {folder} is a file, not a folder",
+                         hint="give a file in a folder")
+    # Can a file be created there? (Permissions alone do not say it: /proc, read-only
+    # mounts, or root, for whom every mode bit passes.)
+    probe = folder / f".{path.name[:80]}.{os.getpid()}.probe"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot write in {folder}: "
+                         f"{exc.strerror or exc}",
+                         hint="write the export to a folder you can write") from None
+    os.close(fd)
+    os.unlink(probe)
+    return path
 
 
 def import_file(db: str | None, path: str, *, case_ref_pattern: str = DEFAULT_CASE_REF_PATTERN,
-                text: str | None = None) -> Iterator[tuple[str, bool]]:
-    """Import a JSON Lines file: checks every line first, then yields (id, added) after each
-    record's commit. ImportRefused (nothing imported) when any line is bad."""
+                text: str | None = None, data: bytes | None = None,
+                fmt: str | None = None) -> Iterator[tuple[str, bool]]:
+    """Import a JSON Lines or CSV file (`fmt`; by default from the name: .csv is CSV): checks
+    every line first, then yields (id, added) after each record's commit. ImportRefused
+    (nothing imported, nothing created) when any line is bad."""
     from leaflet.handover import interchange
 
-    items = interchange.read_jsonl(path, case_ref_pattern=case_ref_pattern, text=text)
-    for encounter, added in open_store(db).import_records(items, path=str(path)):
+    items = interchange.read_records(path, fmt=fmt, case_ref_pattern=case_ref_pattern,
+                                     text=text, data=data)
+    for encounter, added in open_store(db, write=True).import_records(items, path=str(path)):
         yield encounter.id, added

@@ -5,8 +5,10 @@ SQLAlchemy alone costs about four times a bare `python -c "import click, sqlite3
 log is a SQLite file that already exists at the current schema version, the hand-over path
 appends here, doing exactly what `Store.append` does: `BEGIN IMMEDIATE`, read the head, insert
 the rows built by leaflet.handover.layout, commit. Anything else (a new file, another schema
-version, another database) returns None and the caller uses the SQLAlchemy store, which
-creates, refuses or upgrades as it should. The tests run both writers against the same files.
+version, a file without the log's tables, another database) returns None and the caller uses
+the SQLAlchemy store, which creates, refuses or upgrades as it should. A damaged file (not
+SQLite, truncated, malformed) is refused here, as DamagedLog, and nothing is written to it.
+The tests run both writers against the same files.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from leaflet.handover import layout
-from leaflet.handover.errors import RecordError, StoreError
+from leaflet.handover import layout, location
+from leaflet.handover.errors import DamagedLog, RecordError, StoreError
 from leaflet.handover.model import GENESIS_HASH, Encounter, chain_hash, utc_now_text
 
 BUSY_TIMEOUT_S = 60  # as leaflet.handover.store.BUSY_TIMEOUT_S
@@ -28,8 +30,8 @@ _INSERT_LANGUAGE = (f"INSERT INTO {layout.LANGUAGE_TABLE} ({', '.join(layout.LAN
 
 def append(path: Path, encounter: Encounter) -> str | None:
     """Append `encounter` to the log in `path`; its hash, or None when the store must do it."""
-    if not path.is_file() or path.stat().st_size == 0:
-        return None
+    if not location.check_sqlite_file(path, must_exist=False):
+        return None  # a new or empty file: the store creates the log
     try:
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
@@ -41,18 +43,33 @@ def append(path: Path, encounter: Encounter) -> str | None:
         try:
             digest = _append_locked(con, path, encounter)
         except BaseException:
-            con.execute("ROLLBACK")
+            if con.in_transaction:
+                con.execute("ROLLBACK")
             raise
         if digest is None:
             con.execute("ROLLBACK")
             return None
         con.execute("COMMIT")
         return digest
+    except sqlite3.DatabaseError as error:
+        text = str(error)
+        if any(d in text.lower() for d in _DAMAGE):
+            raise DamagedLog(f"{path} is damaged: {text}",
+                             hint="restore the log from a backup; nothing was written to it"
+                             ) from None
+        hint = "another writer held the log too long; try again" if "locked" in text else None
+        if "unable to open" in text or "readonly" in text:
+            hint = ("the log's file or its folder cannot be written; pass --db with a file "
+                    "in a folder you can write")
+        raise StoreError(f"{path}: {text}", hint=hint) from None
     except sqlite3.Error as error:
-        hint = "another writer held the log too long; try again" if "locked" in str(error) else None
-        raise StoreError(f"{path}: {error}", hint=hint) from None
+        raise StoreError(f"{path}: {error}") from None
     finally:
         con.close()
+
+
+# What SQLite says of a file that is not a whole database (as leaflet.handover.store).
+_DAMAGE = ("file is not a database", "malformed", "file is encrypted", "disk image")
 
 
 def _append_locked(con: sqlite3.Connection, path: Path, encounter: Encounter) -> str | None:

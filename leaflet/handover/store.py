@@ -23,11 +23,13 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 
 from leaflet.errors import UsageError
-from leaflet.handover import layout, schema
-from leaflet.handover.errors import (ChainBroken, ImportRefused, RecordError, SchemaError,
-                                     StoreError, UnknownRecord)
+from leaflet.handover import layout, location, schema
+from leaflet.handover.errors import (ChainBroken, DamagedLog, ForeignDatabase, ImportRefused,
+                                     NoLog, RecordError, SchemaError, StoreError,
+                                     UnknownRecord)
 from leaflet.handover.model import (CHAIN_FIELDS, FIELDS, GENESIS_HASH, Encounter, chain_hash,
                                     utc_now_text)
+from leaflet.textsafety import clip
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +48,16 @@ def engine_for(url: str) -> sa.Engine:
     engine = _ENGINES.get(url)
     if engine is None:
         engine = _ENGINES[url] = _create_engine(url)
+        path = location.sqlite_file(url)
+        if path is not None:
+            location.connected(path)
     return engine
 
 
 def dispose_engines() -> None:
     while _ENGINES:
         _ENGINES.popitem()[1].dispose()
+    location.disconnected()
 
 
 def _create_engine(url: str) -> sa.Engine:
@@ -59,22 +65,22 @@ def _create_engine(url: str) -> sa.Engine:
         parsed = sa.make_url(url)
         if parsed.get_backend_name() == "sqlite":
             engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
-            _sqlite_transactions(engine)
+            _sqlite_transactions(engine, location.sqlite_file(url))
         else:
             engine = sa.create_engine(parsed, pool_pre_ping=True)
     except exc.ArgumentError as error:
-        raise BadDatabaseURL(f"database URL {_safe(url)!r}: {error}",
+        raise BadDatabaseURL(f"database URL {clip(_safe(url))}: {_first_line(error)}",
                              hint="like sqlite:////var/lib/leaflet/log.sqlite3 or "
                                   "postgresql+psycopg://user@host/db") from None
     except exc.NoSuchModuleError as error:
-        raise BadDatabaseURL(f"database URL {_safe(url)!r}: {error}") from None
+        raise BadDatabaseURL(f"database URL {clip(_safe(url))}: {_first_line(error)}") from None
     except ImportError as error:
-        raise StoreError(f"cannot use {_safe(url)}: {error}",
+        raise StoreError(f"cannot use {clip(_safe(url))}: {error}",
                          hint="pip install 'leaflet[postgresql]' for PostgreSQL") from None
     return engine
 
 
-def _sqlite_transactions(engine: sa.Engine) -> None:
+def _sqlite_transactions(engine: sa.Engine, path) -> None:
     # pysqlite starts transactions lazily and never as IMMEDIATE; take over BEGIN ourselves so
     # a writer holds the write lock from the moment it reads the chain head.
     @event.listens_for(engine, "connect")
@@ -82,7 +88,11 @@ def _sqlite_transactions(engine: sa.Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        # WAL (readers never block the desk) is a property of the file, set once when the
+        # file is new; an existing file is left in its mode, so that opening a file that is
+        # not the log (to refuse it) never writes to it.
+        if _new_file(path):
+            cursor.execute("PRAGMA journal_mode = WAL")
         # FULL: in WAL mode a commit reaches the disk before it is reported; evidence must
         # survive a power cut, not only a crashed process.
         cursor.execute("PRAGMA synchronous = FULL")
@@ -94,11 +104,33 @@ def _sqlite_transactions(engine: sa.Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _new_file(path) -> bool:
+    """True for a SQLite file that does not exist or is empty (and for URLs that name no
+    plain file, which were always opened in WAL mode)."""
+    if path is None:
+        return True
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return True
+
+
 def _safe(url: str) -> str:
     try:
         return sa.make_url(url).render_as_string(hide_password=True)
     except exc.ArgumentError:
         return url
+
+
+def display(url: str) -> str:
+    """How messages name the database: a SQLite file by its path, others by their URL
+    without the password."""
+    path = location.sqlite_file(url)
+    return str(path) if path is not None else _safe(url)
+
+
+# What SQLite says of a file that is not a whole database: damage, not an altered chain.
+_DAMAGE = ("file is not a database", "malformed", "file is encrypted", "disk image")
 
 
 @dataclass(frozen=True)
@@ -144,7 +176,8 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
-        self.display_url = _safe(url)
+        self.display_url = display(url)
+        self.file = location.sqlite_file(url)  # a plain SQLite file, or None
         self.engine = engine_for(url)
         self.dialect = self.engine.dialect.name
         self._schema_checked = False
@@ -156,15 +189,22 @@ class Store:
         try:
             with self.engine.connect() as conn:
                 yield conn
-        except exc.OperationalError as error:
-            raise StoreError(f"{self.display_url}: {_first_line(error.orig or error)}",
-                             hint=self._hint(error)) from None
-        except exc.ProgrammingError as error:
-            raise StoreError(f"{self.display_url}: {_first_line(error.orig or error)}",
-                             hint=self._hint(error)) from None
+        except exc.DBAPIError as error:
+            text = _first_line(error.orig or error)
+            if self.dialect == "sqlite" and any(d in text.lower() for d in _DAMAGE):
+                raise DamagedLog(f"{self.display_url} is damaged: {text}",
+                                 hint="restore the log from a backup; nothing was written "
+                                      "to it") from None
+            raise StoreError(f"{self.display_url}: {text}", hint=self._hint(error)) from None
 
     def _hint(self, error: Exception) -> str | None:
         text = str(error).lower()
+        if self.dialect == "sqlite":
+            if "unable to open" in text or "readonly" in text or "read-only" in text:
+                return ("the log's file or its folder cannot be written; pass --db with a "
+                        "file in a folder you can write")
+            if "disk i/o" in text or "full" in text:
+                return "check the disk the log is on (space, errors)"
         if "permission denied" in text or "readonly" in text or "read-only" in text:
             return ("the database refused this role; to create or upgrade the schema run "
                     "`leaflet db upgrade` as the owner (docs/deployment.md)")
@@ -198,16 +238,75 @@ class Store:
         with self._read() as conn:
             return schema.current_version(conn)
 
-    def ensure_schema(self) -> None:
-        """Create the log on first use; refuse a database at another schema version."""
+    def _is_new_file(self) -> bool:
+        """A SQLite file that does not exist yet or is empty: no log, and nothing to open."""
+        if self.file is None:
+            return False
+        try:
+            return self.file.stat().st_size == 0
+        except (FileNotFoundError, NotADirectoryError):
+            return True
+
+    def _log_version(self, conn: sa.Connection, *, reading: bool) -> int:
+        """The schema version of the log in this database; 0 when the database is new or
+        empty. A database that holds other tables is refused: readers find no log in it
+        (NoLog), writers never create one there (ForeignDatabase)."""
+        version = schema.current_version(conn)
+        if version:
+            return version
+        found = schema.tables(conn)
+        own = [name for name in found if name in schema.metadata.tables]
+        if own:
+            raise DamagedLog(f"{self.display_url} holds the log's tables ({', '.join(own)}) "
+                             f"but not {layout.SCHEMA_TABLE}: damaged or tampered with",
+                             hint="restore the log from a backup")
+        if found:
+            listed = _listed(found)
+            if reading:
+                raise NoLog(f"no hand-over log in {self.display_url}: it holds other tables "
+                            f"({listed}), not a hand-over log", hint=NO_LOG_HINT)
+            raise ForeignDatabase(f"{self.display_url} holds other tables ({listed}), not a "
+                                  "hand-over log",
+                                  hint="the log is created only in a new or empty database; "
+                                       "pass --db with the log's database or a new file")
+        return 0
+
+    def require_log(self) -> None:
+        """For readers: the log must exist at this leaflet's schema version. Creates nothing
+        (no file, no folder, no table); NoLog when there is no log."""
         if self._schema_checked:
             return
-        with self._connect() as conn:
-            version = schema.current_version(conn)
-            conn.rollback()
+        if self._is_new_file():
+            raise NoLog(f"no hand-over log at {self.display_url}", hint=NO_LOG_HINT)
+        with self._read() as conn:
+            version = self._log_version(conn, reading=True)
         if version == 0:
+            raise NoLog(f"no hand-over log at {self.display_url}"
+                        + (" (the database is empty)" if self.file is None else ""),
+                        hint=NO_LOG_HINT)
+        self._check_version(version)
+        self._schema_checked = True
+
+    def _prepare_file(self) -> None:
+        """Before the first write to a new SQLite file: its folder exists and can be written."""
+        if self.file is not None and self._is_new_file():
+            location.prepare_folder(self.file)
+
+    def ensure_schema(self) -> None:
+        """For writers: create the log in a new or empty database on first use; refuse a
+        database that holds other tables, and one at another schema version."""
+        if self._schema_checked:
+            return
+        version = 0
+        if not self._is_new_file():
+            with self._connect() as conn:
+                version = self._log_version(conn, reading=False)
+                conn.rollback()
+        if version == 0:
+            self._prepare_file()
             with self._write() as conn:
-                if schema.current_version(conn) == 0:  # another process may have won
+                # Under the chain lock: another process may have created it meanwhile.
+                if self._log_version(conn, reading=False) == 0:
                     for migration in schema.pending(0):
                         schema.apply(conn, migration, utc_now_text())
         else:
@@ -225,9 +324,17 @@ class Store:
                               hint="upgrade leaflet before writing to this database")
 
     def upgrade(self) -> tuple[int, list[int]]:
-        """Apply pending migrations (and restore missing triggers); (from version, applied)."""
+        """Create the log in a new or empty database, or apply pending migrations (and
+        restore missing triggers); (from version, applied)."""
+        before = 0
+        if not self._is_new_file():
+            with self._connect() as conn:
+                before = self._log_version(conn, reading=False)
+                conn.rollback()
+        if before == 0:
+            self._prepare_file()
         with self._write() as conn:
-            before = schema.current_version(conn)
+            before = self._log_version(conn, reading=False)
             if before > layout.SCHEMA_VERSION:
                 self._check_version(before)
             todo = schema.pending(before)
@@ -285,8 +392,8 @@ class Store:
         (record, added) after each commit; a record already present is skipped, so importing
         a file twice adds nothing and an interrupted import can simply be run again.
         """
-        self.ensure_schema()
-        existing = self._existing(e.id for _, e in items)
+        present = self._log_present()
+        existing = self._existing(e.id for _, e in items) if present else {}
         errors: list[RecordError] = []
         seen: dict[str, dict] = {}
         for line, encounter in items:
@@ -298,12 +405,13 @@ class Store:
                                                 "different content", line=line, path=path))
             if (encounter.amends is not None and encounter.amends not in seen
                     and encounter.amends not in existing
-                    and not self._any_exists(encounter.amends)):
+                    and not (present and self._any_exists(encounter.amends))):
                 errors.append(RecordError("amends", f"no record {encounter.amends} in the log "
                                                     "or on an earlier line", line=line, path=path))
             seen.setdefault(encounter.id, record)
         if errors:
             raise ImportRefused(path, errors)
+        self.ensure_schema()  # only now: a refused file creates nothing
         done: set[str] = set()
         for _line, encounter in items:
             if encounter.id in done:
@@ -314,6 +422,16 @@ class Store:
                 if added:
                     self._insert(conn, encounter)
             yield encounter, added
+
+    def _log_present(self) -> bool:
+        """Whether the log exists (at this schema version); creates nothing."""
+        if self._is_new_file():
+            return False
+        with self._read() as conn:
+            version = self._log_version(conn, reading=False)
+        if version:
+            self._check_version(version)
+        return bool(version)
 
     def _any_exists(self, record_id: str) -> bool:
         with self._read() as conn:
@@ -333,13 +451,13 @@ class Store:
     # --- reading -------------------------------------------------------------------------
 
     def count(self) -> int:
-        self.ensure_schema()
+        self.require_log()
         with self._read() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(schema.encounter)
                                 ).scalar_one()
 
     def records(self, where: Filter = Filter()) -> Iterator[StoredRecord]:
-        self.ensure_schema()
+        self.require_log()
         t = schema.encounter
         clauses = []
         if where.start is not None:
@@ -354,17 +472,22 @@ class Store:
     def get(self, id_or_prefix: str) -> tuple[StoredRecord, list[str]]:
         """The record whose id is or starts with `id_or_prefix` (at least 8 characters), and the
         ids of the records that amend it."""
-        self.ensure_schema()
         key = id_or_prefix.strip().lower()
         if len(key) < 8:
-            raise UnknownRecord(f"{id_or_prefix!r}: give at least 8 characters of the id")
+            raise UnknownRecord(f"{clip(id_or_prefix)}: give at least 8 characters of the id")
+        if len(key) > 36 or not all(c in "0123456789abcdef-" for c in key):
+            raise UnknownRecord(f"{clip(id_or_prefix)} is not a record id",
+                                hint="give the id `leaflet handover` printed, or its first "
+                                     "8 or more characters")
+        self.require_log()
         t = schema.encounter
         with self._read() as conn:
             matches = list(self._walk(conn, t.c.id.startswith(key, autoescape=True)))
             if not matches:
-                raise UnknownRecord(f"no record {id_or_prefix} in {self.display_url}")
+                raise UnknownRecord(f"no record {key} in {self.display_url}",
+                                    hint="`leaflet log list` shows the ids")
             if len(matches) > 1:
-                raise UnknownRecord(f"{id_or_prefix} matches {len(matches)} records",
+                raise UnknownRecord(f"{key} matches {len(matches)} records",
                                     hint="give more of the id")
             found = matches[0]
             amended_by = conn.execute(sa.select(t.c.id).where(t.c.amends == found.id)
@@ -394,7 +517,7 @@ class Store:
 
     def verify(self, *, expect_head: str | None = None) -> VerifyResult:
         """Walk the whole chain; raise ChainBroken at the first record that does not hold."""
-        self.ensure_schema()
+        self.require_log()
         expected_seq, prev_hash, seen_head = 1, GENESIS_HASH, expect_head is None
         with self._read() as conn:
             for stored in self._walk(conn, sa.true()):
@@ -462,7 +585,16 @@ def _stored(row, codes: list[str]) -> StoredRecord:
 
 
 def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return clip((str(error).strip().splitlines() or [type(error).__name__])[0], 200).strip("'\"")
+
+
+def _listed(names: list[str], shown: int = 5) -> str:
+    text = ", ".join(clip(n, 40) if len(n) > 38 else n for n in names[:shown])
+    return text + (f", … ({len(names)} in all)" if len(names) > shown else "")
+
+
+NO_LOG_HINT = ("check --db / LEAFLET_DB; `leaflet handover` creates the log with its first "
+               "record, `leaflet db upgrade` an empty one")
 
 
 assert set(CHAIN_FIELDS) == {"seq", "recorded_at", "prev_hash", "hash"}

@@ -45,7 +45,7 @@ id = "2027-03"
 date = 2027-03-01
 
 [build]
-languages = ["en"]
+languages = [{languages}]
 
 [contact_website]
 default = "https://example.org"
@@ -111,11 +111,39 @@ def desk(monkeypatch, tmp_path):
     return isolated_desk(monkeypatch, tmp_path)
 
 
-def make_workspace(folder: Path, pattern: str = r"^[A-Za-z0-9./-]{1,40}$") -> Path:
+WORKSPACE_EDITION = "2027-03"  # [edition] id of MINIMAL_WORKSPACE
+
+
+def make_workspace(folder: Path, pattern: str = r"^[A-Za-z0-9./-]{1,40}$", *,
+                   languages=("en", "ti"), built=None) -> Path:
+    """A workspace configuring `languages`, with the leaflets of `built` ({edition: codes};
+    default: every configured language of the workspace's edition) marked as built."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "leaflet.toml").write_text(MINIMAL_WORKSPACE.format(pattern=pattern),
+    listed = ", ".join(f'"{code}"' for code in languages)
+    (folder / "leaflet.toml").write_text(MINIMAL_WORKSPACE.format(pattern=pattern,
+                                                                  languages=listed),
                                          encoding="utf-8")
+    for edition, codes in (built if built is not None
+                           else {WORKSPACE_EDITION: languages}).items():
+        mark_built(folder, edition, codes)
     return folder
+
+
+def mark_built(workspace: Path, edition: str, codes) -> Path:
+    """Mark the leaflets `codes` of `edition` as built in `workspace`, as `leaflet build`
+    leaves them: an entry in output/<edition>/manifest.json and its (dummy) PDF."""
+    import json
+
+    out = workspace / "output" / edition
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = out / "manifest.json"
+    data = (json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists()
+            else {"edition": edition, "languages": {}})
+    for code in codes:
+        (out / f"{code}.pdf").write_bytes(b"%PDF-1.7\n")
+        data["languages"][code] = {"pdf": f"{code}.pdf"}
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    return manifest
 
 
 # --- running the CLI and looking in the database -----------------------------------------

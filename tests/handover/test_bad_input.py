@@ -64,6 +64,51 @@ BAD = [
      {"leaflet_edition": "2026 12"}, "leaflet_edition"),
     ("an amends that is not an id", {"amends": "yesterday"}, "--amends",
      {"amends": "yesterday"}, "amends"),
+    # One line, nothing invisible: "PZ-5339\n" would be a second unit in every report.
+    ("a unit with a trailing newline", {"unit": "PZ-5339\n"}, "--unit",
+     {"unit": "PZ-5339\n"}, "unit"),
+    ("a unit with a leading space", {"unit": " PZ-5339"}, "--unit",
+     {"unit": " PZ-5339"}, "unit"),
+    ("a unit with a trailing space", {"unit": "PZ-5339 "}, "--unit",
+     {"unit": "PZ-5339 "}, "unit"),
+    ("a unit with a right-to-left override", {"unit": "PZ-\u202e9335"}, "--unit",
+     {"unit": "PZ-\u202e9335"}, "unit"),
+    ("an officer with a line separator", {"officer": "A1234\u2028"}, "--officer",
+     {"officer": "A1234\u2028"}, "officer"),
+    ("an officer with a next-line character", {"officer": "A1\x85234"}, "--officer",
+     {"officer": "A1\x85234"}, "officer"),
+    ("an officer with a zero-width space", {"officer": "A12\u200b34"}, "--officer",
+     {"officer": "A12\u200b34"}, "officer"),
+    ("an edition with a trailing newline", {"edition": "2026-12\n"}, "--edition",
+     {"leaflet_edition": "2026-12\n"}, "leaflet_edition"),
+    ("a case_ref with a tab", {"case_ref": "PV/1\t"}, "--case-ref",
+     {"case_ref": "PV/1\t"}, "case_ref"),
+    ("a note with a line separator", {"leaflet": "refused", "leaflet_language": None,
+                                      "note": "later\u2028today"}, "--note",
+     {"leaflet": "refused", "leaflet_language": None, "leaflet_edition": None,
+      "not_given_note": "later\u2028today"}, "not_given_note"),
+    ("a note with a paragraph separator", {"leaflet": "refused", "leaflet_language": None,
+                                           "note": "later\u2029"}, "--note",
+     {"leaflet": "refused", "leaflet_language": None, "leaflet_edition": None,
+      "not_given_note": "later\u2029"}, "not_given_note"),
+    ("a note with U+0085", {"leaflet": "refused", "leaflet_language": None,
+                            "note": "later\x85today"}, "--note",
+     {"leaflet": "refused", "leaflet_language": None, "leaflet_edition": None,
+      "not_given_note": "later\x85today"}, "not_given_note"),
+    ("a note with a direction override", {"leaflet": "refused", "leaflet_language": None,
+                                          "note": "days: \u202e54\u202c"}, "--note",
+     {"leaflet": "refused", "leaflet_language": None, "leaflet_edition": None,
+      "not_given_note": "days: \u202e54\u202c"}, "not_given_note"),
+    ("a note with a carriage return", {"leaflet": "refused", "leaflet_language": None,
+                                       "note": "later\r"}, "--note",
+     {"leaflet": "refused", "leaflet_language": None, "leaflet_edition": None,
+      "not_given_note": "later\r"}, "not_given_note"),
+    ("a national number with a slash and spaces", {"case_ref": "85 07 30 / 033 28"},
+     "--case-ref", {"case_ref": "85 07 30 / 033 28"}, "case_ref"),
+    ("a national number in Arabic-Indic digits",
+     {"leaflet": "refused", "leaflet_language": None, "note": "٨٥٠٧٣٠٠٣٣٢٨"}, "--note",
+     {"leaflet": "refused", "leaflet_language": None, "leaflet_edition": None,
+      "not_given_note": "٨٥٠٧٣٠٠٣٣٢٨"}, "not_given_note"),
 ]
 
 
@@ -149,3 +194,19 @@ def test_good_values_from_the_issue_are_not_mistaken_for_national_numbers(log):
     for case_ref in ("PV/2026/004512", "BR.12.L3.004512/26", "2026-0012"):
         result = log.handover(case_ref=case_ref)
         assert result.exit_code == 0, f"{case_ref}: {result.output}"
+
+
+def test_a_long_value_is_quoted_cut_short(log):
+    result = log.handover(unit="X" * 10_000)
+    assert result.exit_code == 2
+    error = [line for line in result.output.splitlines() if line.startswith("Error:")][0]
+    assert "--unit" in error and "…" in error and len(error) < 300
+
+
+def test_a_persian_note_keeps_its_zero_width_non_joiner(log):
+    """ZWNJ is spelling inside a Persian word (می‌خواهم), not an invisible trick."""
+    result = log.handover(leaflet="refused", leaflet_language=None, note="نمی‌خواهم")
+    assert result.exit_code == 0, result.output
+    refused = log.handover(leaflet="refused", leaflet_language=None, note="no\u200cthanks")
+    assert refused.exit_code == 2 and "U+200C" in refused.output
+    assert log.count() == 1

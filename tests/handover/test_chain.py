@@ -42,9 +42,23 @@ def test_verify_prints_the_count_and_the_head(log, five):
 
 
 def test_an_empty_log_verifies(log):
+    assert log.run("db", "upgrade").exit_code == 0  # the log, without a record yet
     result = verify(log)
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"ok: 0 records, head {'0' * 64}"
+
+
+def test_verify_of_a_database_without_a_log_creates_nothing(log):
+    result = verify(log)
+    assert result.exit_code == 1, result.output
+    assert "no hand-over log at" in result.output
+    if log.url.startswith("sqlite"):
+        from pathlib import Path
+
+        assert not Path(log.url.removeprefix("sqlite:///")).exists()
+    else:
+        assert log.sql("SELECT count(*) FROM information_schema.tables "
+                       "WHERE table_schema = 'public'")[0][0] == 0
 
 
 def test_the_chain_links_every_record_to_the_one_before(log, five):

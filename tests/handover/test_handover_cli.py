@@ -51,7 +51,8 @@ def test_a_desk_sets_unit_and_officer_once_in_the_environment(log):
 
 
 def test_the_edition_defaults_to_the_workspace_edition(log, tmp_path, monkeypatch):
-    monkeypatch.chdir(make_workspace(tmp_path / "ws"))
+    monkeypatch.chdir(make_workspace(tmp_path / "ws", built={"2027-03": ["en", "ti"],
+                                                             "2026-12": ["ti"]}))
     record_id = log.handover().stdout.strip()
     assert json.loads(log.run("log", "show", record_id).stdout)["leaflet_edition"] == "2027-03"
     record_id = log.handover(edition="2026-12").stdout.strip()

