@@ -38,8 +38,9 @@ DEFAULT_MAX_FOLLOW_UP = 1000
               show_default=True,
               help="Lines of the follow-up list shown by table, html and pdf (0: all). "
                    "json and csv always hold the whole list.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file, atomically (default: stdout).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write to this file, atomically (default: stdout); its folder is created "
+                   "if missing.")
 @db_option
 @click.pass_obj
 def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, output, db):
@@ -55,10 +56,10 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
                 --format html -o q4-2026.html
     """
     import sys
-    from pathlib import Path
 
     from leaflet.errors import UsageError
     from leaflet.files import write_atomic
+    from leaflet.report import options
     from leaflet.report import service as report_service
     from leaflet.workspace import DEFAULT_TIMEZONE
 
@@ -66,6 +67,8 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
         raise click.UsageError("--table chooses the table of --format csv")
     if fmt == "pdf" and output is None and sys.stdout.isatty():
         raise click.UsageError("--format pdf writes binary data: give --output FILE")
+    # Where the report goes is checked before it is computed; never over the log it reads.
+    target = options.output_file(output, "--output", not_into=[_log_file(db)])
     workspace = settings.workspace_or_none()
     if fmt in ("html", "pdf") and workspace is None:
         raise UsageError(f"--format {fmt} renders templates/report.html.j2 of a workspace",
@@ -78,14 +81,29 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
                                         max_violations=limit, timezone_source=source)
     data = report_service.render(result, fmt, table=table,
                                  templates_dir=workspace.templates_dir if workspace else None)
-    if output is None:
+    if target is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        write_atomic(Path(output), data)
+        try:
+            write_atomic(target, data)
+        except OSError as error:
+            raise options.write_error("--output", target, error) from None
         click.echo(f"wrote {output} ({result.encounters} encounters, "
                    f"{result.violations_total} failed duties)", err=True)
+
+
+def _log_file(db):
+    """The SQLite file the report reads (None for other databases or a value that names
+    none); --output may not name it."""
+    from leaflet.handover import location
+
+    try:
+        url = location.resolve(db or None, create_folder=False)
+    except (OSError, ValueError):  # a bad --db is reported by the report itself
+        return None
+    return location.sqlite_file(url)
 
 
 COMMANDS = [report]

@@ -15,11 +15,6 @@ from leaflet.cli.handover_cmd import db_option
 LINES = click.argument("items", nargs=-1, required=True, metavar="LANG=COPIES…")
 
 
-def _edition(settings, edition: str | None) -> str | None:
-    if edition:
-        return edition
-    workspace = settings.workspace_or_none()
-    return workspace.edition_id if workspace else None
 
 
 def _movement_options(function):
@@ -30,7 +25,8 @@ def _movement_options(function):
                             help="When the copies arrived or left, with its UTC offset "
                                  "(default: now).")(function)
     return click.option("--edition", metavar="ID",
-                        help="The edition of the copies (default: the workspace's edition)."
+                        help="The edition of the copies (default: the workspace's edition; "
+                             "in a workspace, one it has built or the current one)."
                         )(function)
 
 
@@ -61,8 +57,8 @@ def receive(settings, unit, edition, occurred_at, note, items, db):
     """
     from leaflet.stock import service
 
-    result = service.receive(db, unit, _edition(settings, edition), items,
-                             occurred_at=occurred_at, note=note)
+    result = service.receive(db, unit, edition, items, occurred_at=occurred_at, note=note,
+                             workspace=settings.workspace_or_none())
     for line in result["lines"]:
         click.echo(f"{result['unit']}  {line['language']:8} {result['edition']}  "
                    f"+{line['copies']}  on hand {line['on_hand']}")
@@ -86,8 +82,8 @@ def transfer(settings, source, dest, edition, occurred_at, note, items, db):
     """
     from leaflet.stock import service
 
-    result = service.transfer(db, source, dest, _edition(settings, edition), items,
-                              occurred_at=occurred_at, note=note)
+    result = service.transfer(db, source, dest, edition, items, occurred_at=occurred_at,
+                              note=note, workspace=settings.workspace_or_none())
     for line in result["lines"]:
         click.echo(f"{result['unit']} → {dest}  {line['language']:8} {result['edition']}  "
                    f"{line['copies']}  on hand {line['on_hand']}")

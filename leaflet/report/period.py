@@ -25,22 +25,19 @@ def zone(name: str, *, where=None):
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
         path, line = where if where else (None, None)
-        raise ConfigError(f"[report] timezone {name!r} is not a known time zone", path=path,
+        from leaflet.textsafety import clip
+
+        raise ConfigError(f"[report] timezone {clip(name)} is not a known time zone", path=path,
                           line=line, hint="use an IANA name like Europe/Brussels (Debian "
                                           "package tzdata)") from None
 
 
 def parse_day(text: str | None, option: str) -> dt.date | None:
-    """A YYYY-MM-DD calendar day from the command line; UsageError naming the option."""
-    if text is None or text == "":
-        return None
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} {text!r} is not a calendar day (YYYY-MM-DD)",
-                         hint="periods are whole days in the report time zone") from None
+    """A YYYY-MM-DD calendar day from the command line (leaflet.report.options.day: exactly
+    that form, from 1900-01-01 to 2999-12-31); UsageError naming the option."""
+    from leaflet.report import options
+
+    return options.day(text, option)
 
 
 def local_midnight_utc(day: dt.date, tz) -> dt.datetime:

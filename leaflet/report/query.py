@@ -275,6 +275,9 @@ def violations(text: str | None, limit: int | None) -> tuple[list[Violation], in
     return found, total, len(lines)
 
 
+MAX_MONTHS = 1200  # --by month: a hundred years of months (each is one branch of a CASE)
+
+
 def _month_groups(conn, span: periods.Period):
     """(group key function, month keys, trim) for --by month, in the report time zone."""
     if span.start is not None and span.end is not None:
@@ -290,6 +293,13 @@ def _month_groups(conn, span: periods.Period):
         trim = True
         if last < first:
             return None, [], False
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    if count > MAX_MONTHS:
+        from leaflet.errors import UsageError
+
+        raise UsageError(f"--by month over {first:%Y-%m} to {last:%Y-%m} would list {count:,} "
+                         f"months; at most {MAX_MONTHS:,}",
+                         hint="give a shorter period with --from and --to")
     months = periods.months(first, last, span.timezone)
     keys = [key for key, _ in months]
 

@@ -22,6 +22,7 @@ from leaflet.errors import BuildError, UsageError
 from leaflet.report import period as periods
 from leaflet.report.model import Report, RuleFigures, Violation
 from leaflet.report.rules import BY_ID, CIRCULAR, PARAGRAPHS, RULES
+from leaflet.textsafety import csv_row
 
 log = logging.getLogger(__name__)
 
@@ -125,30 +126,40 @@ def violation_json(violation: Violation) -> str:
 
 def to_csv(report: Report, table: str = "figures") -> str:
     """One table of the report as CSV (header row first): the figures (totals, then each group),
-    the follow-up list, the language gaps or the editions."""
+    the follow-up list, the language gaps or the editions.
+
+    Every text cell goes through textsafety.csv_cell: one a spreadsheet would evaluate as a
+    formula (starting with = + - @, a tab or a line break, or their full-width forms) or one
+    starting with an apostrophe gets a leading apostrophe, so it is shown as text. Numbers
+    are written as numbers.
+    """
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
+
+    def write(values):
+        writer.writerow(csv_row(values))
+
     if table == "figures":
-        writer.writerow(["group", "encounters", "rule", "paragraph", "applicable", "met",
-                         "refused", "not_met", "rate"])
+        write(["group", "encounters", "rule", "paragraph", "applicable", "met", "refused",
+               "not_met", "rate"])
         rows = [("", report.encounters, report.rules)]
         rows += [(g.key, g.encounters, g.rules) for g in report.groups]
         for key, encounters, rules in rows:
             for r in rules:
-                writer.writerow([key, encounters, r.id, r.paragraph, r.applicable, r.met,
-                                 r.refused, r.not_met, "" if r.rate is None else r.rate])
+                write([key, encounters, r.id, r.paragraph, r.applicable, r.met, r.refused,
+                       r.not_met, "" if r.rate is None else r.rate])
     elif table == "follow-up":
-        writer.writerow(["id", "occurred_at", "service", "unit", "rule", "detail"])
+        write(["id", "occurred_at", "service", "unit", "rule", "detail"])
         for v in report.violations:
-            writer.writerow([v.id, v.occurred_at, v.service, v.unit, v.rule, v.detail])
+            write([v.id, v.occurred_at, v.service, v.unit, v.rule, v.detail])
     elif table == "language-gaps":
-        writer.writerow(["language", "encounters"])
+        write(["language", "encounters"])
         for gap in report.language_gaps:
-            writer.writerow([gap.language, gap.encounters])
+            write([gap.language, gap.encounters])
     elif table == "editions":
-        writer.writerow(["edition", "given"])
+        write(["edition", "given"])
         for edition in report.editions:
-            writer.writerow([edition.edition or "", edition.given])
+            write([edition.edition or "", edition.given])
     else:
         raise UsageError(f"--table {table!r} is not one of {', '.join(CSV_TABLES)}")
     return out.getvalue()

@@ -12,11 +12,13 @@ import contextlib
 import gc
 from pathlib import Path
 
-from leaflet.handover.errors import SchemaError, StoreError
+from leaflet.handover.choices import SERVICES
+from leaflet.handover.errors import StoreError
 from leaflet.report import period as periods
 from leaflet.workspace import DEFAULT_TIMEZONE
 
 FORMATS = ("table", "csv", "json", "html", "pdf")
+BY = ("unit", "service", "language", "month")  # as leaflet.report.query.BY_CHOICES
 
 
 @contextlib.contextmanager
@@ -38,15 +40,14 @@ def bulk():
 
 
 def open_log(db: str | None):
-    """The Store of the log at `db` (None: the default file); StoreError when there is none."""
-    from leaflet.handover import location
+    """The Store of the log at `db` (None: the default file); NoLog when there is none and
+    DamagedLog for a file that is not a whole SQLite database. Creates nothing: no folder, no
+    file, no table (leaflet.report.access)."""
+    from leaflet.report import access
+
+    url = access.reader_url(db)
     from leaflet.handover.store import Store
 
-    url = location.resolve(db)
-    path = location.sqlite_file(url)
-    if path is not None and not path.is_file():
-        raise StoreError(f"no hand-over log at {path}",
-                         hint="record encounters with `leaflet handover`, or pass --db")
     return Store(url)
 
 
@@ -56,7 +57,7 @@ def snapshot(store):
     import sqlalchemy as sa
     from sqlalchemy import exc
 
-    from leaflet.handover import layout, schema
+    from leaflet.report import access
 
     try:
         with store.engine.connect() as conn:
@@ -70,18 +71,7 @@ def snapshot(store):
                     # longer than running them (0.6 s of 1 s on 200,000 records). For this
                     # transaction only.
                     conn.exec_driver_sql("SET LOCAL jit = off")
-                version = schema.current_version(conn)
-                if version == 0:
-                    raise StoreError(f"{store.display_url} holds no hand-over log",
-                                     hint="record encounters with `leaflet handover`, or "
-                                          "pass --db")
-                if version != layout.SCHEMA_VERSION:
-                    newer = version > layout.SCHEMA_VERSION
-                    raise SchemaError(
-                        f"{store.display_url} is at schema version {version}, this leaflet "
-                        f"reads version {layout.SCHEMA_VERSION}",
-                        hint="upgrade leaflet" if newer else
-                        "run `leaflet db upgrade` (after a backup)")
+                access.require_log(conn, store.display_url)
                 yield conn
     except (exc.OperationalError, exc.ProgrammingError) as error:
         message = (str(error.orig or error).strip().splitlines() or ["error"])[0]
@@ -99,15 +89,22 @@ def make_report(db: str | None, *, start: str | None = None, end: str | None = N
     `max_violations` cuts the follow-up list short (its full length stays in
     `violations_total`); `timezone_source` is (path, line) of the setting, for its errors.
     """
-    from leaflet.report import query
+    from leaflet.errors import UsageError
+    from leaflet.report import options
 
+    # Every value first, with the standard library only: a refusal costs no SQLAlchemy import
+    # and opens no database.
     span = periods.period(periods.parse_day(start, "--from"), periods.parse_day(end, "--to"),
                           timezone, where=timezone_source)
-    if by is not None and by not in query.BY_CHOICES:
-        from leaflet.errors import UsageError
-
-        raise UsageError(f"--by {by!r} is not one of {', '.join(query.BY_CHOICES)}")
+    if by is not None and by not in BY:
+        raise UsageError(f"--by {options.clip(by)} is not one of {', '.join(BY)}")
+    unit = options.code(unit, "--unit")
+    if service is not None and service not in SERVICES:
+        raise UsageError(f"--service {options.clip(service)} is not one of "
+                         f"{', '.join(SERVICES)}")
     store = open_log(db)
+    from leaflet.report import query
+
     with bulk(), snapshot(store) as conn:
         return query.build(conn, span, service=service, unit=unit, by=by,
                            max_violations=max_violations, other=lambda: snapshot(store))

@@ -20,69 +20,32 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 
 from leaflet.errors import UsageError
-from leaflet.handover import languages as language_codes
 from leaflet.handover import schema as log_schema
-from leaflet.handover.errors import RecordError
-from leaflet.handover.model import local_now_text, utc_now_text, validate_field
+from leaflet.handover.errors import StoreError
+from leaflet.handover.model import local_now_text, utc_now_text
 from leaflet.handover.store import Store
+from leaflet.report import access, options
 from leaflet.stock import schema
 
 WINDOW_DAYS = 90  # copies used per week are averaged over this many days before `as of`
 REORDER_WEEKS = 4  # reorder when the current edition lasts fewer weeks than this
-MAX_COPIES = 1_000_000
-_LINE = re.compile(r"^\s*([^=\s]+)\s*=\s*([+-]?\d+)\s*$")
 
 
-# --- parsing what the coordinator types --------------------------------------------------
-
-def parse_lines(items: Iterable[str], *, known: Iterable[str] | None = None) -> list[tuple[str, int]]:
-    """`["ro=500", "ti=200"]` as [("ro", 500), ("ti", 200)], codes in canonical form.
-
-    With `known` (the configured languages), a code must be one of them. Raises UsageError
-    naming the bad item.
-    """
-    known_by_key = {k.lower(): k for k in known} if known is not None else None
-    lines: list[tuple[str, int]] = []
-    for item in items:
-        match = _LINE.match(item)
-        if not match:
-            raise UsageError(f"{item!r} is not LANG=COPIES (like ro=500)")
-        code, copies = match[1], int(match[2])
-        try:
-            code = language_codes.normalise(code)
-        except language_codes.LanguageError as exc:
-            raise UsageError(f"{item!r}: {exc}") from None
-        if code == language_codes.UNKNOWN:
-            raise UsageError(f"{item!r}: copies are printed in a known language, not 'und'")
-        if known_by_key is not None:
-            if code.lower() not in known_by_key:
-                raise UsageError(f"{item!r}: {code} is not a language of this edition "
-                                 "(leaflet.toml [build] languages)")
-            code = known_by_key[code.lower()]
-        if not 0 < copies <= MAX_COPIES:
-            raise UsageError(f"{item!r}: copies must be a whole number from 1 to {MAX_COPIES:,}")
-        if any(code == seen for seen, _ in lines):
-            raise UsageError(f"{item!r}: {code} is given twice")
-        lines.append((code, copies))
-    if not lines:
-        raise UsageError("name at least one LANG=COPIES (like ro=500)")
-    return lines
+_OPTION_CHECKS = {"unit": options.code, "leaflet_edition": options.edition,
+                  "not_given_note": options.note, "occurred_at": options.moment}
 
 
 def check_field(field: str, option: str, value):
-    """A value checked as the log checks the same field; UsageError naming the option."""
-    try:
-        return validate_field(field, value)
-    except RecordError as error:
-        raise UsageError(f"{option}: {error.message}", hint=error.hint) from None
+    """A value checked as the log checks the same field, after leaflet.report.options has
+    refused invisible characters and overlong values; UsageError naming the option."""
+    return _OPTION_CHECKS[field](value, option)
 
 
 def _edition(edition: str | None) -> str:
@@ -131,6 +94,18 @@ class Ledger(Store):
     def __init__(self, url: str):
         super().__init__(url)
         self._ledger_checked = False
+
+    @contextlib.contextmanager
+    def _connect(self):
+        """The store's connection; any other error of the database (a damaged page: "database
+        disk image is malformed") is a one-line StoreError too, never a traceback."""
+        try:
+            with super()._connect() as conn:
+                yield conn
+        except sa.exc.DBAPIError as error:
+            lines = str(error.orig or error).strip().splitlines() or ["database error"]
+            raise StoreError(f"{self.display_url}: {lines[0]}",
+                             hint="restore the log from a backup if it is damaged") from None
 
     # --- schema ------------------------------------------------------------------------
 
@@ -219,14 +194,31 @@ class Ledger(Store):
 
     # --- reading ---------------------------------------------------------------------------
 
+    def languages_held(self, edition: str) -> set[str]:
+        """The languages of `edition` that any movement of the ledger names (none when the
+        database holds no ledger yet). Reads only."""
+        m = schema.movement
+        with self._read() as conn:
+            if not schema.present(conn):
+                return set()
+            return set(conn.execute(sa.select(m.c.language).where(m.c.edition == edition)
+                                    .distinct()).scalars())
+
     def status(self, *, until: dt.datetime | None, since: dt.datetime | None,
                current_edition: str, unit: str | None = None) -> list[StatusRow]:
         """Stock per unit × language × edition as of `until` (naive UTC, exclusive; None: now),
-        with copies used in [since, until). Sorted by unit, language, edition."""
-        self.ensure_ledger()
-        query = status_query(until=until, since=since, current_edition=current_edition,
-                             unit=unit)
+        with copies used in [since, until). Sorted by unit, language, edition.
+
+        Reads only: a database without a log is NoLog, and a log without a ledger yet (a desk
+        made it, no stock command ran) gives the copies handed over, with nothing received.
+        """
         with self._read() as conn:
+            access.require_log(conn, self.display_url)
+            version = schema.current_version(conn)
+            if version:
+                schema.check_version(version, self.display_url)
+            query = status_query(until=until, since=since, current_edition=current_edition,
+                                 unit=unit, movements=bool(version))
             rows = conn.execute(query).all()
         weeks = WINDOW_DAYS / 7
         result = []
@@ -318,24 +310,35 @@ def given_counts(*, until: dt.datetime | None, since: dt.datetime | None,
 
 
 def status_query(*, until: dt.datetime | None, since: dt.datetime | None,
-                 current_edition: str, unit: str | None = None):
+                 current_edition: str, unit: str | None = None, movements: bool = True):
     """One SELECT: per unit × language × edition the copies received, transferred in and
     out, given (all up to `until`) and given in [since, until), plus the unit × language's
     copies given in that window over every edition (a window sum). Every unit × language
     seen also gets a row for `current_edition`, so a unit holding only superseded copies of
-    a language it hands out is told to reorder the current one."""
+    a language it hands out is told to reorder the current one. Without `movements` (no
+    ledger tables yet) the movements are an empty set and nothing reads stock_movement."""
     m = schema.movement
     _0 = sa.literal_column("0")
 
     move_where = [] if until is None else [m.c.occurred_utc < until]
     if unit is not None:
         move_where.append(m.c.unit == unit)
-    moves = (sa.select(
-        m.c.unit, m.c.language, m.c.edition,
-        sa.func.sum(sa.case((m.c.kind == "receipt", m.c.copies), else_=_0)).label("received"),
-        sa.func.sum(sa.case((m.c.kind == "transfer_in", m.c.copies), else_=_0)).label("tin"),
-        sa.func.sum(sa.case((m.c.kind == "transfer_out", -m.c.copies), else_=_0)).label("tout"))
-        .where(*move_where).group_by(m.c.unit, m.c.language, m.c.edition).cte("moves"))
+    if movements:
+        moves = (sa.select(
+            m.c.unit, m.c.language, m.c.edition,
+            sa.func.sum(sa.case((m.c.kind == "receipt", m.c.copies), else_=_0)).label("received"),
+            sa.func.sum(sa.case((m.c.kind == "transfer_in", m.c.copies), else_=_0)).label("tin"),
+            sa.func.sum(sa.case((m.c.kind == "transfer_out", -m.c.copies), else_=_0))
+            .label("tout"))
+            .where(*move_where).group_by(m.c.unit, m.c.language, m.c.edition).cte("moves"))
+    else:
+        def text(length):
+            return sa.cast(sa.null(), sa.String(length))
+
+        moves = (sa.select(text(40).label("unit"), text(35).label("language"),
+                           text(64).label("edition"), _0.label("received"), _0.label("tin"),
+                           _0.label("tout"))
+                 .where(sa.false()).cte("moves"))
     given = given_counts(until=until, since=since, unit=unit)
 
     def part(unit_c, language_c, edition_c, **figures):

@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import BuildError, TemplateError
+from leaflet.report import options
 from leaflet.stock.errors import OrderRefused
+from leaflet.textsafety import csv_row
 
 TEMPLATE = "print-order.html.j2"
 CSV_NAME = "print-order.csv"
@@ -94,18 +96,19 @@ def place(workspace, items: list[str], *, allow_draft: bool = False,
           today: dt.date | None = None, progress=None) -> dict[str, Any]:
     """Check, build what is missing, and write the order folder; returns what was written."""
     from leaflet.edition.build import build
-    from leaflet.files import sha256_file, write_atomic
-    from leaflet.stock.ledger import parse_lines
+    from leaflet.stock.lines import parse_lines
 
     lines = parse_lines(items, known=workspace.languages)
     codes = [code for code, _ in lines]
+    today = today or dt.date.today()
+    # Where the order goes is checked first: no check, no build for a place it cannot go.
+    folder = (options.output_folder(output_dir, "--output-dir") if output_dir else
+              options.output_folder(workspace.output_dir / f"order-{today.isoformat()}",
+                                    "the order folder"))
     warnings = gate(workspace, codes, allow_draft=allow_draft, jobs=jobs)
     built = build(workspace, codes, jobs=jobs, print_files=True, progress=progress)
     # The check above already named every unverified contact detail (DATA-UNVERIFIED).
     warnings += [w for w in built.warnings if not w.startswith("contact detail ")]
-    today = today or dt.date.today()
-    folder = Path(output_dir) if output_dir else \
-        workspace.output_dir / f"order-{today.isoformat()}"
     rows = []
     for code, copies in lines:
         entry = built.manifest["languages"].get(code, {})
@@ -125,14 +128,13 @@ def place(workspace, items: list[str], *, allow_draft: bool = False,
                      "bleed_mm": bleed, "pages": entry["pages"], "copies": copies,
                      "review_status": entry.get("review_status", "draft"),
                      "_data": data})
-    for row in rows:
-        write_atomic(folder / row["file"], row.pop("_data"))
-        if sha256_file(folder / row["file"]) != row["sha256"]:
-            raise BuildError("copy does not match its sha256", path=folder / row["file"])
-    write_atomic(folder / CSV_NAME, order_csv(rows))
-    html = order_html(workspace, rows, today)
-    pdf = _render(html, workspace, folder / PDF_NAME)
-    write_atomic(folder / PDF_NAME, pdf)
+    # Everything is made before anything is written: a template or WeasyPrint failing
+    # leaves no folder and no file behind.
+    files = [(row["file"], row.pop("_data"), row["sha256"]) for row in rows]
+    files.append((CSV_NAME, order_csv(rows), None))
+    pdf = _render(order_html(workspace, rows, today), workspace, folder / PDF_NAME)
+    files.append((PDF_NAME, pdf, None))
+    _write_order(folder, files, "--output-dir" if output_dir else "the order folder")
     return {"edition": workspace.edition_id, "date": today.isoformat(),
             "output_dir": str(folder), "csv": str(folder / CSV_NAME),
             "pdf": str(folder / PDF_NAME), "lines": rows,
@@ -140,12 +142,45 @@ def place(workspace, items: list[str], *, allow_draft: bool = False,
             "rendered": built.rendered}
 
 
+def _write_order(folder: Path, files: list[tuple[str, bytes, str | None]], option: str) -> None:
+    """Write each file atomically (a temporary file, then a rename). If one cannot be written,
+    the files and folders this order created are removed again: no half order is left."""
+    from leaflet.files import sha256_file, write_atomic
+
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    created: list[Path] = []
+    try:
+        for name, data, sha256 in files:
+            path = folder / name
+            existed = path.exists()
+            write_atomic(path, data)
+            if not existed:
+                created.append(path)
+            if sha256 is not None and sha256_file(path) != sha256:
+                raise BuildError("copy does not match its sha256", path=path)
+    except OSError as error:
+        for path in created:
+            path.unlink(missing_ok=True)
+        for path in missing:  # deepest first
+            try:
+                path.rmdir()
+            except OSError:
+                break
+        raise options.write_error(option, folder, error) from None
+
+
 def order_csv(rows: list[dict]) -> bytes:
-    """RFC 4180 CSV (CRLF line ends), UTF-8, a header of CSV_COLUMNS."""
+    """RFC 4180 CSV (CRLF line ends), UTF-8, a header of CSV_COLUMNS.
+
+    Text cells go through textsafety.csv_cell: one a spreadsheet would evaluate (starting
+    with = + - @, a tab or a line break, or their full-width forms) or starting with an
+    apostrophe gets a leading apostrophe. Numbers (copies, pages, bleed) stay numbers.
+    """
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buffer)
+    writer.writerow(csv_row(CSV_COLUMNS))
+    for row in rows:
+        writer.writerow(csv_row(row.get(column, "") for column in CSV_COLUMNS))
     return buffer.getvalue().encode("utf-8")
 
 

@@ -2,6 +2,21 @@
 
 Each opens the ledger in the log's database (`--db` / LEAFLET_DB, resolved exactly as the
 hand-over commands resolve it) and returns dicts the CLI prints as a table or JSON.
+
+Every value is checked before the database is opened (leaflet.report.options), so a refused
+command leaves no file, folder or table behind. `status` only reads (leaflet.report.access:
+no log there is NoLog, exit code 1); `receive` and `transfer` may create the log and the
+ledger in a new SQLite file, never in a damaged file or another program's database.
+
+Inside a workspace, copies are counted only as leaflets the workspace has built, by the rule
+the desk's `leaflet handover --leaflet given` follows (leaflet.handover.editions): the edition
+is the current one (`[edition] id`) or one built before (`output/<edition>/manifest.json`),
+and the language is configured (`[build] languages`) and built for that edition (listed in
+that manifest, its PDF present). Copies of anything else could never be handed over, and
+would show stock that does not exist. A transfer may also move copies of a language and
+edition the ledger already holds (boxes received before that edition's files were removed).
+Outside a workspace there is nothing to check against: `--edition` is required and taken as
+given.
 """
 
 from __future__ import annotations
@@ -10,38 +25,140 @@ import datetime as dt
 from typing import Any, Iterable
 
 from leaflet.errors import ConfigError, UsageError
-from leaflet.handover import location
+from leaflet.report import access, options
 from leaflet.workspace import DEFAULT_TIMEZONE
 
 
 def open_ledger(db: str | None):
+    """The ledger for writing (stock receive, transfer)."""
+    url = access.writer_url(db)
     from leaflet.stock.ledger import Ledger
 
-    return Ledger(location.resolve(db))
+    return Ledger(url)
+
+
+def open_for_reading(db: str | None):
+    """The ledger of an existing log, for reading (stock status); NoLog or DamagedLog."""
+    url = access.reader_url(db)
+    from leaflet.stock.ledger import Ledger
+
+    return Ledger(url)
+
+
+# --- which leaflets a workspace has built ----------------------------------------------------
+
+def built_editions(workspace) -> list[str]:
+    """The current edition and every edition built before, current first (what "built"
+    means is the hand-over's rule: leaflet.handover.editions)."""
+    from leaflet.handover import editions
+
+    return [workspace.edition_id] + [e for e in editions.built_editions(workspace)
+                                     if e != workspace.edition_id]
+
+
+def built_languages(workspace, edition: str) -> list[str]:
+    """The configured languages whose leaflet of `edition` is built (leaflet.toml order)."""
+    from leaflet.handover import editions
+
+    return list(editions.built_languages(workspace, edition))
+
+
+def _edition_of(workspace, edition: str | None) -> str:
+    if edition is None:
+        if workspace is None:
+            raise UsageError("--edition is required outside a workspace",
+                             hint="copies are counted per edition; or run inside a "
+                                  "workspace (--workspace DIR)")
+        return workspace.edition_id
+    return edition
+
+
+def _refuse_edition(workspace, edition: str) -> None:
+    known = ", ".join(built_editions(workspace)[:12])
+    raise UsageError(f"--edition {edition} was never built in this workspace (no "
+                     f"output/{edition}/manifest.json)",
+                     hint=f"give the edition printed on the copies; this workspace knows "
+                          f"{known}")
+
+
+def _not_built(workspace, edition: str, codes: list[str], built: list[str]) -> UsageError:
+    have = f"built: {', '.join(built[:12])}" if built else "none is built"
+    return UsageError(f"LANG=COPIES {', '.join(codes)}: no leaflet of edition {edition} in "
+                      f"that language is built in this workspace ({have})",
+                      hint=(f"build it with `leaflet build --lang {codes[0]}`, or check the "
+                            "language" if edition == workspace.edition_id else
+                            "check the language and --edition of the copies"))
+
+
+def _parse(items, workspace, edition: str, *, held=None):
+    """The LANG=COPIES lines. In a workspace each must be a leaflet it has built: the edition
+    is the current one or one built before, the language configured (`[build] languages`)
+    and built for that edition. `held` (transfers): a function giving the languages of the
+    edition the ledger already holds, which are accepted too."""
+    from leaflet.stock.lines import parse_lines
+
+    if workspace is None:
+        return parse_lines(items)
+    lines = parse_lines(items, known=workspace.languages)
+    if edition not in built_editions(workspace):
+        if held is None or not held():
+            _refuse_edition(workspace, edition)
+    built = built_languages(workspace, edition)
+    missing = [code for code, _ in lines if code not in built]
+    if missing and held is not None:
+        ledger = held()
+        missing = [code for code in missing if code not in ledger]
+    if missing:
+        raise _not_built(workspace, edition, missing, built)
+    return lines
 
 
 def receive(db: str | None, unit: str, edition: str | None, items: Iterable[str], *,
-            occurred_at: str | None = None, note: str | None = None) -> dict[str, Any]:
+            occurred_at: str | None = None, note: str | None = None,
+            workspace=None) -> dict[str, Any]:
     """Record copies a unit received (from the print shop); its on-hand after, per language."""
-    from leaflet.stock.ledger import parse_lines
-
-    lines = parse_lines(items)
-    if not edition:
-        raise UsageError("--edition is required outside a workspace")
+    unit = options.code(unit, "--unit")
+    edition = _edition_of(workspace, options.edition(edition))
+    note = options.note(note)
+    occurred_at = options.moment(occurred_at)
+    lines = _parse(items, workspace, edition)
     return open_ledger(db).receive(unit, edition, lines, occurred_at=occurred_at, note=note)
 
 
 def transfer(db: str | None, source: str, dest: str, edition: str | None,
              items: Iterable[str], *, occurred_at: str | None = None,
-             note: str | None = None) -> dict[str, Any]:
+             note: str | None = None, workspace=None) -> dict[str, Any]:
     """Record copies sent from one unit to another; the source's on-hand after."""
-    from leaflet.stock.ledger import parse_lines
+    source = options.code(source, "--from")
+    dest = options.code(dest, "--to")
+    if source == dest:
+        raise UsageError(f"--from and --to are both {source}")
+    edition = _edition_of(workspace, options.edition(edition))
+    note = options.note(note)
+    occurred_at = options.moment(occurred_at)
+    held: set[str] | None = None
 
-    lines = parse_lines(items)
-    if not edition:
-        raise UsageError("--edition is required outside a workspace")
+    def ledger_languages() -> set[str]:
+        nonlocal held
+        if held is None:
+            held = _languages_held(db, edition)
+        return held
+
+    lines = _parse(items, workspace, edition, held=ledger_languages)
     return open_ledger(db).transfer(source, dest, edition, lines, occurred_at=occurred_at,
                                     note=note)
+
+
+def _languages_held(db: str | None, edition: str) -> set[str]:
+    """The languages of `edition` the ledger at `db` names; none when there is no log there
+    (nothing is created to find out)."""
+    from leaflet.handover.errors import NoLog
+
+    try:
+        ledger = open_for_reading(db)
+    except NoLog:
+        return set()
+    return ledger.languages_held(edition)
 
 
 def window(as_of: str | None, timezone: str = DEFAULT_TIMEZONE
@@ -50,19 +167,17 @@ def window(as_of: str | None, timezone: str = DEFAULT_TIMEZONE
     is WINDOW_DAYS before it, both naive UTC as the log stores occurred_utc."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from leaflet.stock.ledger import WINDOW_DAYS
+    from leaflet.textsafety import clip
 
+    day = options.day(as_of, "--as-of")
     try:
         zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"[report] timezone {timezone!r} is not a known time zone") from None
-    if as_of:
-        try:
-            day = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise UsageError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
-    else:
-        day = dt.datetime.now(zone).date()
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ConfigError(f"[report] timezone {clip(timezone)} is not a known time "
+                          "zone") from None
+    day = day or dt.datetime.now(zone).date()
+    from leaflet.stock.ledger import WINDOW_DAYS
+
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone)
     start = dt.datetime.combine(day + dt.timedelta(days=1 - WINDOW_DAYS), dt.time(), zone)
 
@@ -76,15 +191,12 @@ def status(db: str | None, workspace, *, unit: str | None = None,
            as_of: str | None = None) -> dict[str, Any]:
     """What every unit holds per language and edition, how fast it goes, what to reorder and
     what to withdraw, as of the end of `as_of` (default today) in the report time zone."""
+    unit = options.code(unit, "--unit")
+    day, until, since = window(as_of, workspace.timezone)
     from leaflet.stock.ledger import REORDER_WEEKS, WINDOW_DAYS
 
-    if unit is not None:
-        from leaflet.stock.ledger import check_field
-
-        unit = check_field("unit", "--unit", unit)
-    day, until, since = window(as_of, workspace.timezone)
-    rows = open_ledger(db).status(until=until, since=since,
-                                  current_edition=workspace.edition_id, unit=unit)
+    rows = open_for_reading(db).status(until=until, since=since,
+                                       current_edition=workspace.edition_id, unit=unit)
     return {
         "as_of": day.isoformat(),
         "timezone": workspace.timezone,

@@ -61,7 +61,8 @@ def test_a_database_without_a_log_or_at_another_version_is_refused(tmp_path, log
     empty = tmp_path / "empty.sqlite3"
     sqlite3.connect(empty).close()
     result = report(f"sqlite:///{empty}")
-    assert result.exit_code == 1 and "holds no hand-over log" in result.output
+    assert result.exit_code == 1 and f"no hand-over log at {empty}" in result.output
+    assert "empty" in result.output and empty.stat().st_size == 0
 
     path = log_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as con:
@@ -124,5 +125,5 @@ def test_the_options_offer_what_the_core_knows():
     from leaflet.report import query, render, service
 
     assert report_cmd.FORMATS == service.FORMATS
-    assert report_cmd.BY == query.BY_CHOICES
+    assert report_cmd.BY == query.BY_CHOICES == service.BY
     assert report_cmd.CSV_TABLES == render.CSV_TABLES

@@ -71,9 +71,28 @@ class Coordinator:
                 for r in self.status(*args)["rows"]}
 
 
+# The languages the coordinator's workspace builds: stock is counted, and hand-overs are
+# recorded, only as leaflets the workspace has built (docs/stock.md).
+LANGUAGES = ["en", "fr", "ro", "ti"]
+
+
+def built_edition(workspace, edition: str, languages: list[str]) -> None:
+    """Mark the leaflets `languages` of `edition` as built in `workspace`, as `leaflet build`
+    leaves them: listed in output/<edition>/manifest.json, with their (dummy) PDF."""
+    folder = workspace / "output" / edition
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = {"edition": edition, "languages": {}}
+    for code in languages:
+        (folder / f"{code}.pdf").write_bytes(b"%PDF-1.7\n")
+        manifest["languages"][code] = {"pdf": f"{code}.pdf"}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
 @pytest.fixture
 def coordinator(tmp_path, db_url) -> Coordinator:
-    return Coordinator(copy_workspace(tmp_path / "ws", languages=["en", "fr"]), db_url)
+    workspace = copy_workspace(tmp_path / "ws", languages=LANGUAGES)
+    built_edition(workspace, EDITION, LANGUAGES)
+    return Coordinator(workspace, db_url)
 
 
 def subprocess_env(**extra) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import EDITION
+from .conftest import EDITION, built_edition
 
 AS_OF = "2026-03-31"  # the 90-day window is 2026-01-01 to 2026-03-31, Brussels time
 
@@ -56,6 +56,7 @@ def test_receipts_transfers_and_handovers_add_up(coordinator):
 
 def test_status_flags_reorder_negative_and_superseded_stock(coordinator):
     c = coordinator
+    built_edition(c.workspace, "2026-06", ["fr"])  # the superseded edition PZ-8 still holds
     jan = "2026-01-05T09:00:00+01:00"
     c.ok("stock", "receive", "--unit", "PZ-7", "--occurred-at", jan, "en=5")
     c.ok("stock", "receive", "--unit", "PZ-8", "--occurred-at", jan, "fr=10")
@@ -202,7 +203,8 @@ def test_a_coordinator_role_needs_only_the_grants_in_the_stock_guide(postgres_ad
     name, owner_url = _fresh_postgres_database(postgres_admin)
     role = f"coordinator_{name[-8:]}"
     try:
-        ws = copy_workspace(tmp_path / "ws", languages=["en"])
+        ws = copy_workspace(tmp_path / "ws", languages=["en", "ro"])
+        built_edition(ws, EDITION, ["en", "ro"])
         owner = Coordinator(ws, owner_url)
         assert "schema version" in owner.ok("db", "upgrade").stdout
         with postgres_admin.connect() as conn:
@@ -234,3 +236,49 @@ def test_a_coordinator_role_needs_only_the_grants_in_the_stock_guide(postgres_ad
         _drop_postgres_database(postgres_admin, name)
         with postgres_admin.connect() as conn:
             conn.execute(sa.text(f"DROP ROLE IF EXISTS {role}"))
+
+
+def test_status_only_reads_a_log_that_has_no_ledger_yet(coordinator):
+    """A log only desks wrote to: `stock status` shows the copies handed over and creates no
+    ledger table (readers never write; `receive` or `db upgrade` creates the ledger)."""
+    import sqlalchemy as sa
+
+    c = coordinator
+    c.handover("PZ-1", "ro")
+    rows = c.status("--as-of", AS_OF)["rows"]
+    assert [(r["unit"], r["language"], r["edition"], r["given"], r["received"], r["on_hand"])
+            for r in rows] == [("PZ-1", "ro", EDITION, 1, 0, -1)]
+    engine = sa.create_engine(c.url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            tables = set(sa.inspect(conn).get_table_names())
+    finally:
+        engine.dispose()
+    assert "stock_movement" not in tables and "stock_schema" not in tables
+    assert "encounter" in tables
+
+
+def test_copies_are_counted_only_as_leaflets_the_workspace_built(coordinator):
+    """Receipts name a built edition and language; a transfer may also move copies the ledger
+    already holds, after that edition's files were removed."""
+    import shutil
+
+    c = coordinator
+    built_edition(c.workspace, "2026-06", ["fr"])
+    c.ok("stock", "receive", "--unit", "COORD", "--edition", "2026-06", "fr=40")
+    refused = c.run("stock", "receive", "--unit", "COORD", "--edition", "2026-06", "en=5")
+    assert refused.exit_code == 2
+    assert "LANG=COPIES en: no leaflet of edition 2026-06" in refused.output
+    assert "(built: fr)" in refused.output
+
+    shutil.rmtree(c.workspace / "output" / "2026-06")
+    refused = c.run("stock", "receive", "--unit", "COORD", "--edition", "2026-06", "fr=5")
+    assert refused.exit_code == 2
+    assert "--edition 2026-06 was never built in this workspace" in refused.output
+    moved = c.ok("stock", "transfer", "--from", "COORD", "--to", "WRITE-OFF", "--edition",
+                 "2026-06", "fr=40", "--note", "superseded edition")
+    assert "on hand 0" in moved.stdout
+    refused = c.run("stock", "transfer", "--from", "COORD", "--to", "WRITE-OFF", "--edition",
+                    "2026-06", "en=1")
+    assert refused.exit_code == 2 and "LANG=COPIES en" in refused.output
+    assert c.on_hand()[("WRITE-OFF", "fr", "2026-06")] == 40

@@ -106,3 +106,52 @@ def test_a_reviewed_language_is_ordered_into_the_dated_default_folder(ws):
     assert len(lines) == 2 and lines[1].startswith(f"{EDITION},en,en-a5.pdf,")
     assert lines[1].endswith(",250,reviewed")
     assert (folder / "print-order.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_print_order_csv_guards_formula_cells_and_keeps_numbers():
+    """Every text cell a spreadsheet would evaluate gets one leading apostrophe; numbers stay
+    numbers; stripping the apostrophe (csv_uncell) gives the value back. Read back cell by
+    cell with the csv module."""
+    import io
+
+    from leaflet.stock.order import CSV_COLUMNS, order_csv
+    from leaflet.textsafety import csv_uncell
+
+    hostile = {"edition": '=HYPERLINK("http://x","y")', "language": "@SUM(A1)", "file": "+1",
+               "sha256": "-1", "page_size": "\tA5 148x210 mm", "bleed_mm": 3, "pages": 4,
+               "copies": 500, "review_status": "'draft"}
+    plain = {"edition": EDITION, "language": "en", "file": "en-a5.pdf", "sha256": "ab" * 32,
+             "page_size": "A5 148x210 mm", "bleed_mm": 3, "pages": 4, "copies": 250,
+             "review_status": "reviewed"}
+    data = order_csv([hostile, plain])
+    assert b"\r\n" in data  # RFC 4180 line ends, as before
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert rows[0] == list(CSV_COLUMNS) and len(rows) == 3
+    for row, original in zip(rows[1:], (hostile, plain)):
+        cells = dict(zip(rows[0], row))
+        for column in CSV_COLUMNS:
+            value, cell = original[column], cells[column]
+            if isinstance(value, int):
+                assert cell == str(value), column  # a number, no apostrophe
+            elif value[:1] in ("=", "+", "-", "@", "\t", "'"):
+                assert cell == "'" + value, column
+                assert csv_uncell(cell) == value, column
+            else:
+                assert cell == value, column
+    assert rows[1][CSV_COLUMNS.index("edition")] == "'" + hostile["edition"]
+
+
+def test_an_order_that_cannot_be_written_whole_leaves_nothing_behind(tmp_path):
+    """The files an order created are removed again when a later one fails to be written,
+    and so are the folders it created; the failure is one line naming the option."""
+    from leaflet.errors import LeafletError
+    from leaflet.stock.order import _write_order
+
+    folder = tmp_path / "orders" / "2026-12"
+    files = [("en-a5.pdf", b"%PDF-1.7\n", None), ("print-order.csv", b"a,b\r\n", None),
+             ("en-a5.pdf/print-order.pdf", b"%PDF-1.7\n", None)]  # its folder is a file
+    with pytest.raises(LeafletError, match=r"^--output-dir .*cannot write") as refused:
+        _write_order(folder, files, "--output-dir")
+    assert refused.value.exit_code == 1
+    assert not (tmp_path / "orders").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["desk"]  # the autouse fixture's

@@ -1,0 +1,107 @@
+"""How the report and the stock commands reach the log's database without harming it.
+
+Readers (`leaflet report`, `leaflet stock status`) never create anything: a mistyped path, an
+empty file, a SQLite file of another program or an empty PostgreSQL database is "no hand-over
+log at …" (NoLog, exit code 1), and no file, folder or table is left behind. A file that is
+not SQLite or is truncated is DamagedLog (exit code 1) and is not opened further.
+
+Writers (`leaflet stock receive|transfer`) may create the log and the ledger in a new or empty
+SQLite file, as the hand-over commands do, but refuse a damaged file and a SQLite file that
+holds other tables and no log: the ledger's tables are never added to another program's
+database.
+
+A SQLite file is looked at with the standard library, read-only (`mode=ro`), before SQLAlchemy
+opens it: SQLAlchemy's connection switches a database to WAL mode, which would rewrite the
+header of a file that is not a log.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from leaflet.handover import layout, location
+from leaflet.handover.errors import DamagedLog, NoLog, StoreError
+from leaflet.report import options
+
+NO_LOG_HINT = "check --db / LEAFLET_DB; `leaflet handover` creates the log with its first record"
+
+
+def sqlite_tables(path: Path) -> list[str]:
+    """The tables of the SQLite file at `path`, read without writing anything to it."""
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise DamagedLog(f"cannot open {path}: {error}") from None
+    try:
+        return [name for (name,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    except sqlite3.DatabaseError as error:
+        raise DamagedLog(f"{path} is damaged: {error}",
+                         hint="restore the log from a backup, or pass --db with the log's "
+                              "file") from None
+    finally:
+        con.close()
+
+
+def _others(tables: list[str]) -> str:
+    shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+    return f"{len(tables)} other table(s): {shown}"
+
+
+def reader_url(db: str | None) -> str:
+    """The URL of an existing log for a read command; NoLog or DamagedLog otherwise.
+
+    For PostgreSQL (and any URL that is not a plain SQLite file) the database itself is asked
+    later, inside the read transaction (`require_log`).
+    """
+    db = options.database(db)
+    url = location.resolve(db, create_folder=False)
+    path = location.sqlite_file(url)
+    if path is None:
+        return url
+    location.check_sqlite_file(path, must_exist=True)
+    tables = sqlite_tables(path)
+    if layout.SCHEMA_TABLE not in tables:
+        if not tables:
+            raise NoLog(f"no hand-over log at {path} (an empty database)", hint=NO_LOG_HINT)
+        raise NoLog(f"no hand-over log at {path}: it holds {_others(tables)}",
+                    hint="another program's database? pass --db with the log's file")
+    return url
+
+
+def writer_url(db: str | None) -> str:
+    """The URL a stock movement is written to: a new or empty SQLite file (its folder is
+    created), an existing log, or another database; a damaged file and a SQLite file holding
+    other tables are refused and left as they are."""
+    db = options.database(db)
+    url = location.resolve(db, create_folder=False)
+    path = location.sqlite_file(url)
+    if path is None:
+        return url
+    if location.check_sqlite_file(path, must_exist=False):
+        tables = sqlite_tables(path)
+        if tables and layout.SCHEMA_TABLE not in tables:
+            raise StoreError(f"{path} is not a hand-over log: it holds {_others(tables)}; "
+                             "nothing was written to it",
+                             hint="pass --db with the log's file")
+    return location.resolve(db)
+
+
+def require_log(conn, display_url: str) -> int:
+    """The log's schema version on `conn`; NoLog when the database holds no log (an empty
+    PostgreSQL database), SchemaError when it is at another version than this leaflet's."""
+    from leaflet.handover import schema
+    from leaflet.handover.errors import SchemaError
+
+    version = schema.current_version(conn)
+    if version == 0:
+        raise NoLog(f"no hand-over log at {display_url} (the database holds none)",
+                    hint=NO_LOG_HINT)
+    if version != layout.SCHEMA_VERSION:
+        newer = version > layout.SCHEMA_VERSION
+        raise SchemaError(
+            f"{display_url} is at schema version {version}, this leaflet reads version "
+            f"{layout.SCHEMA_VERSION}",
+            hint="upgrade leaflet" if newer else "run `leaflet db upgrade` (after a backup)")
+    return version
