@@ -16,8 +16,7 @@ identifiers and notes, every CSV the tool writes):
   it, so an import of an export gives back the original text. A text that already starts
   with an apostrophe gets one more, so the mapping is one-to-one.
 
-Standard library only (fontTools' script table is imported lazily, for the mixed-script
-check), because the hand-over path imports this module.
+Standard library only, because the hand-over path imports this module.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 GUARD = "'"
 
 # Scripts that mix inside one word in ordinary writing (Japanese, Korean with Hanja).
-_SCRIPT_GROUPS = {"Hira": "Jpan", "Kana": "Jpan", "Hani": "Jpan", "Hang": "Kore"}
+
 _NEUTRAL_SCRIPTS = frozenset({"Zyyy", "Zinh", "Zzzz"})
 
 
@@ -80,11 +79,31 @@ def first_invisible(text: str, script: str | None = None, **kwargs) -> str | Non
     return found[0] if found else None
 
 
-def script_of(ch: str) -> str:
-    """The ISO 15924 script of one character (Unicode's Script property, via fontTools)."""
-    from fontTools import unicodedata as fu
+# First words of Unicode character names that are not a script (ordinal indicators, the
+# micro sign, modifier letters, combining marks, joiners, ...): neutral in a word.
+_NAME_NEUTRAL = frozenset({"FEMININE", "MASCULINE", "MICRO", "MODIFIER", "COMBINING", "ZERO",
+                           "SUPERSCRIPT", "SUBSCRIPT", "VULGAR", "ROMAN", "CIRCLED",
+                           "PARENTHESIZED", "SQUARED", "NEGATIVE", "DOUBLE", "SMALL",
+                           "KANGXI", "CANADIAN"})
+# Scripts that mix inside one word in ordinary writing: Han with kana (Japanese) or with
+# Hangul (Korean Hanja).
+_NAME_GROUPS = {"CJK": "CJK", "IDEOGRAPHIC": "CJK", "HIRAGANA": "CJK", "KATAKANA": "CJK",
+                "HANGUL": "CJK"}
 
-    return fu.script(ch)
+
+def script_of(ch: str) -> str:
+    """The script of one letter, from the first word of its Unicode name (LATIN, CYRILLIC,
+    ARABIC, DEVANAGARI, ...); "Zyyy" for letters that belong to no script.
+
+    Standard library only: the hand-over path loads leaflet.toml, whose values are checked
+    for mixed scripts, and must not import a font library for it.
+    """
+    words = unicodedata.name(ch, "").split()
+    while words and words[0] in ("FULLWIDTH", "HALFWIDTH", "MATHEMATICAL"):
+        words = words[1:]
+    if not words or words[0] in _NAME_NEUTRAL:
+        return "Zyyy"
+    return _NAME_GROUPS.get(words[0], words[0])
 
 
 def mixed_script_words(text: str) -> list[tuple[str, list[str]]]:
@@ -97,9 +116,9 @@ def mixed_script_words(text: str) -> list[tuple[str, list[str]]]:
             scripts = []
             for ch in word:
                 script = script_of(ch)
-                if script in _NEUTRAL_SCRIPTS:
+                if script in _NEUTRAL_SCRIPTS or ch in JOINERS:
                     continue
-                group = _SCRIPT_GROUPS.get(script, script)
+                group = script
                 if group not in scripts:
                     scripts.append(group)
             if len(scripts) > 1:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, copy_workspace
+from conftest import copy_workspace
 from leaflet.files import sha256_file
 
 PERIOD = "You get a reflection period"

@@ -46,8 +46,8 @@ class LeafletGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
-                SystemExit, KeyboardInterrupt):
-            raise
+                SystemExit, KeyboardInterrupt, BrokenPipeError):
+            raise  # click ends a broken pipe (`leaflet log list | head`) quietly
         except LeafletError as exc:
             self._show_traceback()
             raise LeafletClickError(exc) from None

@@ -291,7 +291,6 @@ def face_cmap(path: Path, index: int = 0) -> set[int]:
     """
     import array
     import hashlib
-    import os
 
     st = path.stat()
     key = hashlib.sha256(f"{path}\0{index}\0{st.st_size}\0{st.st_mtime_ns}".encode()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_workspace
+from conftest import copy_workspace
 from hostile.harness import assert_refused, run_cli, snapshot
 
 FR = "translations/fr/LC_MESSAGES/leaflet.po"
