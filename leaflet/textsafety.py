@@ -134,6 +134,18 @@ def mixed_script_words(text: str) -> list[tuple[str, list[str]]]:
     return found
 
 
+def plain_text_problem(text: str) -> tuple[str, int, str] | None:
+    """(message, line, hint) when a text file starts with a BOM or holds a NUL byte (which
+    some parsers drop silently); None when it has neither."""
+    if text.startswith("\ufeff"):
+        return ("the file starts with a byte-order mark (BOM)", 1,
+                "save it as UTF-8 without BOM (Poedit and most editors can)")
+    if "\x00" in text:
+        return ("the file holds a NUL byte", text[:text.index("\x00")].count("\n") + 1,
+                "remove it; the file is plain text")
+    return None
+
+
 def clip(value, limit: int = 60) -> str:
     """A value as an error message may quote it: repr, cut to `limit` characters."""
     text = repr(value)

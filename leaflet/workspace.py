@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leaflet.errors import ConfigError
-from leaflet.textsafety import clip, describe, first_invisible
+from leaflet.textsafety import clip, describe, first_invisible, plain_text_problem
 
 WORKSPACE_FILE = "leaflet.toml"
 DEFAULT_CASE_REF_PATTERN = r"^[A-Za-z0-9./-]{1,40}$"
@@ -158,13 +158,9 @@ def load_workspace(root: str | os.PathLike | None = None) -> Workspace:
                           hint="save the file as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    if text.startswith("\ufeff"):
-        raise ConfigError("the file starts with a byte-order mark (BOM)", path=path, line=1,
-                          hint="save it as UTF-8 without BOM")
-    if "\x00" in text:
-        raise ConfigError("the file holds a NUL byte", path=path,
-                          line=text[:text.index("\x00")].count("\n") + 1,
-                          hint="remove it; leaflet.toml is plain text")
+    problem = plain_text_problem(text)
+    if problem:
+        raise ConfigError(problem[0], path=path, line=problem[1], hint=problem[2])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -17,6 +17,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from leaflet.errors import CatalogError
+from leaflet.textsafety import plain_text_problem
 
 DOMAIN = "leaflet"
 POT_NAME = "messages.pot"
@@ -45,13 +46,9 @@ def _lexical_check(path: Path) -> None:
     except OSError as exc:
         raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", path=path) \
             from None
-    if text.startswith("\ufeff"):
-        raise CatalogError("the file starts with a byte-order mark (BOM)", path=path, line=1,
-                           hint="save it as UTF-8 without BOM (Poedit does)")
-    if "\x00" in text:
-        raise CatalogError("the file holds a NUL byte", path=path,
-                           line=text[:text.index("\x00")].count("\n") + 1,
-                           hint="remove it; a catalogue is plain text")
+    problem = plain_text_problem(text)
+    if problem:
+        raise CatalogError(problem[0], path=path, line=problem[1], hint=problem[2])
     for number, line in enumerate(text.split("\n"), 1):
         line = line.removesuffix("\r")  # CRLF files are fine
         if "\r" in line or any(ch in line for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
