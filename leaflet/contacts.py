@@ -82,9 +82,8 @@ def e164(text: str) -> str:
     import phonenumbers
 
     number = parse_phone(text)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if not text.startswith("+") and not digits.startswith("0"):
-        return phonenumbers.national_significant_number(number)  # a short number: 112
+    if not phonenumbers.is_valid_number(number):  # parse_phone let it through as short: 112
+        return phonenumbers.national_significant_number(number)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

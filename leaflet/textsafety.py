@@ -31,22 +31,30 @@ JOINER_SCRIPTS = frozenset({
     "Mlym", "Sinh", "Tibt", "Mymr", "Khmr",
 })
 JOINERS = frozenset({"\u200c", "\u200d"})
+# The same scripts by the first word of their letters' Unicode names (script_of), for text
+# whose script is not known in advance (a note typed at the desk).
+JOINER_SCRIPT_NAMES = frozenset({
+    "ARABIC", "SYRIAC", "MONGOLIAN", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA",
+    "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "TIBETAN", "MYANMAR", "KHMER",
+})
 # Characters that start a formula in a spreadsheet (OWASP), with their full-width forms,
 # which some spreadsheets' input methods turn into the ASCII ones.
 FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 GUARD = "'"
 
-# Scripts that mix inside one word in ordinary writing (Japanese, Korean with Hanja).
-
-_NEUTRAL_SCRIPTS = frozenset({"Zyyy", "Zinh", "Zzzz"})
+# Unicode gives control characters no name; these are the ones a paste or a shell brings.
+_CONTROL_NAMES = {"\x00": "NULL", "\t": "CHARACTER TABULATION", "\n": "LINE FEED",
+                  "\v": "LINE TABULATION", "\f": "FORM FEED", "\r": "CARRIAGE RETURN",
+                  "\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}
 
 
 def describe(ch: str) -> str:
-    """`U+202E RIGHT-TO-LEFT OVERRIDE`: how a message names an invisible character."""
+    """`U+000A LINE FEED`, `U+202E RIGHT-TO-LEFT OVERRIDE`: an invisible character named."""
     name = unicodedata.name(ch, "")
     if not name:
-        name = {"Cc": "control character", "Cs": "surrogate", "Co": "private-use character",
-                "Cn": "unassigned character"}.get(unicodedata.category(ch), "unnamed character")
+        name = _CONTROL_NAMES.get(ch) or {
+            "Cc": "control character", "Cs": "surrogate", "Co": "private-use character",
+            "Cn": "unassigned character"}.get(unicodedata.category(ch), "unnamed character")
     return f"U+{ord(ch):04X} {name}"
 
 
@@ -63,15 +71,28 @@ def is_invisible(ch: str, script: str | None = None, *, allow_tab: bool = False)
 
 
 def invisible_chars(text: str, script: str | None = None, *, allow_newline: bool = False,
-                    allow_tab: bool = False) -> list[str]:
-    """The distinct invisible characters of `text`, in order of first appearance."""
+                    allow_tab: bool = False, joiners_in_words: bool = False) -> list[str]:
+    """The distinct invisible characters of `text`, in order of first appearance.
+
+    With `joiners_in_words` (text of no known script), a ZWNJ/ZWJ between two letters of a
+    script that spells with it (JOINER_SCRIPT_NAMES: a Persian or Indic word) is not one.
+    """
     seen: list[str] = []
-    for ch in text:
+    for index, ch in enumerate(text):
         if ch == "\n" and allow_newline:
+            continue
+        if joiners_in_words and ch in JOINERS and _joiner_in_word(text, index):
             continue
         if ch not in seen and is_invisible(ch, script, allow_tab=allow_tab):
             seen.append(ch)
     return seen
+
+
+def _joiner_in_word(text: str, index: int) -> bool:
+    """ZWNJ/ZWJ at `index` sits between two letters of a script that spells with it."""
+    if index == 0 or index + 1 >= len(text):
+        return False
+    return all(script_of(text[i]) in JOINER_SCRIPT_NAMES for i in (index - 1, index + 1))
 
 
 def first_invisible(text: str, script: str | None = None, **kwargs) -> str | None:
@@ -79,6 +100,7 @@ def first_invisible(text: str, script: str | None = None, **kwargs) -> str | Non
     return found[0] if found else None
 
 
+NO_SCRIPT = "Zyyy"  # ISO 15924's code for "common"
 # First words of Unicode character names that are not a script (ordinal indicators, the
 # micro sign, modifier letters, combining marks, joiners, ...): neutral in a word.
 _NAME_NEUTRAL = frozenset({"FEMININE", "MASCULINE", "MICRO", "MODIFIER", "COMBINING", "ZERO",
@@ -93,7 +115,7 @@ _NAME_GROUPS = {"CJK": "CJK", "IDEOGRAPHIC": "CJK", "HIRAGANA": "CJK", "KATAKANA
 
 def script_of(ch: str) -> str:
     """The script of one letter, from the first word of its Unicode name (LATIN, CYRILLIC,
-    ARABIC, DEVANAGARI, ...); "Zyyy" for letters that belong to no script.
+    ARABIC, DEVANAGARI, ...); NO_SCRIPT for letters that belong to no script.
 
     Standard library only: the hand-over path loads leaflet.toml, whose values are checked
     for mixed scripts, and must not import a font library for it.
@@ -102,7 +124,7 @@ def script_of(ch: str) -> str:
     while words and words[0] in ("FULLWIDTH", "HALFWIDTH", "MATHEMATICAL"):
         words = words[1:]
     if not words or words[0] in _NAME_NEUTRAL:
-        return "Zyyy"
+        return NO_SCRIPT
     return _NAME_GROUPS.get(words[0], words[0])
 
 
@@ -116,11 +138,8 @@ def mixed_script_words(text: str) -> list[tuple[str, list[str]]]:
             scripts = []
             for ch in word:
                 script = script_of(ch)
-                if script in _NEUTRAL_SCRIPTS or ch in JOINERS:
-                    continue
-                group = script
-                if group not in scripts:
-                    scripts.append(group)
+                if script != NO_SCRIPT and ch not in JOINERS and script not in scripts:
+                    scripts.append(script)
             if len(scripts) > 1:
                 found.append(("".join(word), scripts))
         word.clear()

@@ -155,13 +155,12 @@ def _language(raw: str, workspace) -> str:
     """
     from leaflet.errors import UsageError
     from leaflet.handover.languages import TAG, LanguageError, normalise
-    from leaflet.handover.model import describe, invisible_in
-    from leaflet.textsafety import clip
+    from leaflet.textsafety import clip, describe, invisible_chars
 
     if len(raw) > LANGUAGE_MAX:
         raise UsageError(f"--person-language: {clip(raw)} is {len(raw):,} characters long; "
                          f"a language name or code has at most {LANGUAGE_MAX}")
-    found = invisible_in(raw, joiners_in_words=True)
+    found = invisible_chars(raw, joiners_in_words=True)
     if found:
         raise UsageError(f"--person-language: {clip(raw)} holds an invisible character "
                          f"({describe(found[0])})",

@@ -309,7 +309,6 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
                          refused=refused)
     ours: dict[str, dict] = {}
     failures = []
-    todo = []
     if pending:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
         base_url = str(workspace.templates_dir) + os.sep

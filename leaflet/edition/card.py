@@ -134,23 +134,11 @@ def _capitalised(text: str) -> str:
 
 # --- checks ---------------------------------------------------------------------------------
 
-_CMAPS: dict[str, set[int]] = {}
-
-
 def _cmap(family: str) -> set[int]:
-    if family not in _CMAPS:
-        from fontTools.ttLib import TTFont
+    """The code points of a family's regular and bold faces (the check's cached cmaps)."""
+    from leaflet.edition.checks import family_cmap
 
-        from leaflet.edition import scripts
-
-        covered: set[int] = set()
-        for bold in (False, True):
-            path, index = scripts.font_face(family, bold)
-            font = TTFont(str(path), fontNumber=index, lazy=True)
-            covered |= set(font.getBestCmap() or {})
-            font.close()
-        _CMAPS[family] = covered
-    return _CMAPS[family]
+    return family_cmap(family)
 
 
 def missing_glyphs(text: str, families) -> list[str]:

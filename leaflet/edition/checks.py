@@ -327,13 +327,16 @@ def _cache_dir() -> Path:
 _CMAPS: dict[str, set[int]] = {}
 
 
+def family_cmap(family: str) -> set[int]:
+    """`_cmap(family)`, kept for the life of the process."""
+    if family not in _CMAPS:
+        _CMAPS[family] = _cmap(family)
+    return _CMAPS[family]
+
+
 def check_glyphs(po, path, lang, shown_data: list[str]):
     """Every character of the translations and of the data shown is in the font stack."""
-    stack = []
-    for family in lang.families:
-        if family not in _CMAPS:
-            _CMAPS[family] = _cmap(family)
-        stack.append(_CMAPS[family])
+    stack = [family_cmap(family) for family in lang.families]
 
     def missing(text):
         return sorted({ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0]

@@ -47,10 +47,8 @@ def render_document(html: str, base_url: str):
 
 def render_pdf(html: str, base_url: str) -> tuple[bytes, int, list[str]]:
     """PDF bytes, page count and WeasyPrint's warnings for one HTML document."""
-    import weasyprint
-
     with collected_warnings() as warnings:
-        document = weasyprint.HTML(string=html, base_url=base_url).render()
+        document = render_document(html, base_url)
         return document.write_pdf(), len(document.pages), warnings
 
 

@@ -19,6 +19,24 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("leaflet", appauthor=False)) / DEFAULT_FILE
 
 
+def checked_db(db: str | None, option: str = "--db") -> str | None:
+    """The `--db` / LEAFLET_DB value, refused (UsageError naming the option) when it holds
+    an invisible character: a path or URL with a line break names another file than the
+    one the desk sees. The value is not echoed: a URL may carry a password."""
+    if not db:
+        return None
+    from leaflet.textsafety import describe, invisible_chars
+
+    found = invisible_chars(db)
+    if found:
+        from leaflet.errors import UsageError
+
+        raise UsageError(f"{option} (or LEAFLET_DB) holds an invisible character "
+                         f"({describe(found[0])}) at position {db.index(found[0]) + 1}",
+                         hint="type the database path or URL again on one line")
+    return db
+
+
 def resolve(db: str | None, *, create_folder: bool = True) -> str:
     """The SQLAlchemy URL for the `--db` value: None → the default file; a plain path → SQLite.
 

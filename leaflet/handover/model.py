@@ -28,8 +28,7 @@ from typing import Any, Callable, Mapping
 
 from leaflet.handover import languages
 from leaflet import workspace
-from leaflet.textsafety import JOINERS, clip, invisible_chars
-from leaflet.textsafety import describe as _describe_named
+from leaflet.textsafety import clip, describe, invisible_chars
 from leaflet.handover.choices import (ASSESSMENTS, CENTRE_ACTIONS, CENTRES, LEAFLET_OUTCOMES,
                                       NOT_GIVEN_REASONS, RESIDENCE_STATUSES, SERVICES)
 from leaflet.handover.errors import RecordError
@@ -61,12 +60,6 @@ EDITION_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # as [edition]
 NATIONAL_NUMBER_DIGITS = 11
 NATIONAL_NUMBER_GAP = 3
 LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
-# Scripts whose spelling writes ZWNJ/ZWJ inside words (textsafety.JOINER_SCRIPTS), by the
-# first word of their characters' Unicode names: a note in Persian may hold a ZWNJ.
-_JOINER_SCRIPT_NAMES = frozenset({
-    "ARABIC", "SYRIAC", "MONGOLIAN", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA",
-    "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "TIBETAN", "MYANMAR", "KHMER",
-})
 # A clock a few minutes fast must not refuse a record made "now"; a date years ahead is a typo.
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 # The duty to hand over the leaflet dates from the instructions of 13 January 1997; an
@@ -206,25 +199,6 @@ def _national_check(digits: str) -> bool:
     return check in (97 - int(body) % 97, 97 - int("2" + body) % 97)
 
 
-def _joiner_in_word(text: str, index: int) -> bool:
-    """ZWNJ/ZWJ at `index` sits between two characters of a script that spells with it."""
-    if index == 0 or index + 1 >= len(text):
-        return False
-    return all(unicodedata.name(text[i], "").split(" ")[0] in _JOINER_SCRIPT_NAMES
-               for i in (index - 1, index + 1))
-
-
-def invisible_in(text: str, *, joiners_in_words: bool = False) -> list[str]:
-    """The invisible characters of `text` (textsafety.invisible_chars: control and format
-    characters, line and paragraph separators, U+0085, unassigned and private-use code
-    points); with `joiners_in_words`, a ZWNJ/ZWJ inside a word of a script that spells
-    with it (Persian, the Indic scripts, …) is not one."""
-    found = invisible_chars(text)
-    if joiners_in_words and any(ch in JOINERS for ch in found):
-        kept = "".join(ch for i, ch in enumerate(text)
-                       if ch not in JOINERS or not _joiner_in_word(text, i))
-        found = invisible_chars(kept)
-    return found
 
 
 # --- the checks: one function per field, then the rules that tie fields together ---------
@@ -242,17 +216,6 @@ class _Context:
         raise RecordError(field, message, line=self.line, hint=hint)
 
 
-# Unicode gives control characters no name; these are the ones a paste or a shell brings.
-_CONTROL_NAMES = {"\x00": "NULL", "\t": "CHARACTER TABULATION", "\n": "LINE FEED",
-                  "\v": "LINE TABULATION", "\f": "FORM FEED", "\r": "CARRIAGE RETURN",
-                  "\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}
-
-
-def describe(ch: str) -> str:
-    """`U+000A LINE FEED`, `U+202E RIGHT-TO-LEFT OVERRIDE`: an invisible character named."""
-    if unicodedata.name(ch, None) is None and unicodedata.category(ch) == "Cc":
-        return f"U+{ord(ch):04X} {_CONTROL_NAMES.get(ch, 'control character')}"
-    return _describe_named(ch)
 
 
 TYPE_AGAIN = "type it again on one line, without control, line-separator or direction characters"
@@ -263,7 +226,7 @@ def _one_line(ctx: _Context, field: str, value: str, *, joiners_in_words: bool =
     """Refuse what would split a value in a table or make two values that look the same
     differ: invisible characters (a trailing newline, U+2028, U+202E …) and, with `edges`,
     whitespace at either end."""
-    found = invisible_in(value, joiners_in_words=joiners_in_words)
+    found = invisible_chars(value, joiners_in_words=joiners_in_words)
     if found:
         ch = found[0]
         if ch in LINE_BREAKS:

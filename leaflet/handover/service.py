@@ -47,7 +47,7 @@ def record(db: str | None, values: Mapping[str, Any], *,
         from leaflet.handover import editions
 
         editions.check_given(workspace, encounter.leaflet_language, encounter.leaflet_edition)
-    url = location.resolve(checked_db(db), create_folder=False)
+    url = location.resolve(location.checked_db(db), create_folder=False)
     path = location.sqlite_file(url)
     if path is not None:
         from leaflet.handover import sqlite_fast
@@ -56,18 +56,6 @@ def record(db: str | None, values: Mapping[str, Any], *,
             return encounter.id
     open_store(url, write=True).append(encounter)
     return encounter.id
-
-
-def checked_db(db: str | None) -> str | None:
-    """The `--db` value, refused (naming --db) when it holds an invisible character: a path
-    or URL with a line break would name another file than the one the desk sees."""
-    if db:
-        found = invisible_chars(db)
-        if found:
-            raise UsageError(f"--db {clip(db)} holds an invisible character "
-                             f"({describe(found[0])})",
-                             hint="type the path or URL again, on one line")
-    return db
 
 
 def open_store(db: str | None, *, write: bool = False):
@@ -80,7 +68,7 @@ def open_store(db: str | None, *, write: bool = False):
     """
     from leaflet.handover.store import Store
 
-    url = location.resolve(checked_db(db), create_folder=False)
+    url = location.resolve(location.checked_db(db), create_folder=False)
     path = location.sqlite_file(url)
     if path is not None:
         location.check_sqlite_file(path, must_exist=not write)
@@ -221,7 +209,7 @@ def export_target(output: str, db: str | None) -> Path:
         path = path.resolve()
     except (OSError, RuntimeError) as exc:
         raise UsageError(f"{option} {clip(output)}: {getattr(exc, 'strerror', None) or exc}")
-    url = location.resolve(checked_db(db), create_folder=False)
+    url = location.resolve(location.checked_db(db), create_folder=False)
     log_file = location.sqlite_file(url)
     if log_file is not None:
         taken = {log_file.resolve()} | {log_file.resolve().with_name(log_file.name + tail)

@@ -122,15 +122,11 @@ def moment(value: str | None, option: str = "--occurred-at") -> str | None:
 
 
 def database(value: str | None, option: str = "--db") -> str | None:
-    """A --db / LEAFLET_DB value: a path or URL on one line, without invisible characters."""
-    if value is None or value == "":
-        return None
-    found = invisible_chars(value)
-    if found:  # not echoed: a URL may carry a password
-        raise UsageError(f"{option} (or LEAFLET_DB) holds an invisible character "
-                         f"({describe(found[0])}) at position {value.index(found[0]) + 1}",
-                         hint="type the database path or URL again on one line")
-    return value
+    """A --db / LEAFLET_DB value: a path or URL on one line, without invisible characters
+    (the hand-over's check, leaflet.handover.location.checked_db)."""
+    from leaflet.handover.location import checked_db
+
+    return checked_db(value or None, option)
 
 
 # --- where output goes --------------------------------------------------------------------
