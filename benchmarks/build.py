@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,8 +105,11 @@ def naive_jobs(ws: Path, out: Path) -> Path:
     workspace = load_workspace(ws)
     jobs = build.prepare(workspace, build.plan(workspace, force=True)[0])
     out.mkdir(parents=True, exist_ok=True)
-    spec = [{"html": j.html, "base_url": str(workspace.templates_dir) + os.sep,
-             "dest": str(out / f"{j.lang.code}.pdf")} for j in jobs]
+    # The anchor renders what the build renders: each language's leaflet and wallet card.
+    spec = [{"html": html, "base_url": str(workspace.templates_dir) + os.sep,
+             "dest": str(out / name)}
+            for j in jobs for html, name in ((j.html, f"{j.lang.code}.pdf"),
+                                             (j.card_html, f"card-{j.lang.code}.pdf"))]
     path = out / "jobs.json"
     path.write_text(json.dumps(spec))
     return path
@@ -120,10 +124,12 @@ def main() -> None:
         tmp = Path(tmp)
         ws = copy_workspace(tmp / "ws", args.lang.split(",") if args.lang else None)
         jobs_file = naive_jobs(ws, tmp / "naive")  # also fills the font-subset cache once
-        languages = len(json.loads(jobs_file.read_text()))
+        languages = len(json.loads(jobs_file.read_text())) // 2
+        edition = tomllib.loads((ws / "leaflet.toml").read_text(encoding="utf-8"))[
+            "edition"]["id"]
         cold, naive, peaks = [], [], []
         for _ in range(args.rounds):
-            shutil.rmtree(ws / "output" / "2026-12", ignore_errors=True)
+            shutil.rmtree(ws / "output" / edition, ignore_errors=True)
             shutil.rmtree(ws / "output" / ".fonts", ignore_errors=True)
             elapsed, peak = run([*LEAFLET, "-w", str(ws), "build"], cwd=ROOT)
             cold.append(elapsed)
@@ -142,7 +148,7 @@ def main() -> None:
             subprocess.run([weasyprint_cli, "-u", base_url, str(path), dest], check=True,
                            capture_output=True)
         per_process = time.perf_counter() - start
-        manifest = json.loads((ws / "output" / "2026-12" / "manifest.json").read_text())
+        manifest = json.loads((ws / "output" / edition / "manifest.json").read_text())
         largest = max(manifest["languages"].items(), key=lambda item: item[1]["bytes"])
 
     cold_s, naive_s = statistics.median(cold), statistics.median(naive)

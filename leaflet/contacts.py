@@ -107,8 +107,18 @@ def check_email(text: str) -> None:
 def problems(workspace) -> list[Problem]:
     """Every contact detail of leaflet.toml that is not valid for its kind."""
     from leaflet.textsafety import clip
+    from leaflet.workspace import PRINTED_PHONES
 
     found = []
+    for org_id, keys in PRINTED_PHONES.items():  # what every leaflet and card prints
+        org = workspace.organisations.get(org_id)
+        for key in keys:
+            if org is None or key not in org.details:
+                found.append(Problem(f"organisations.{org_id}" if org else "organisations",
+                                     None if org is None else "name", f"{org_id}.{key}",
+                                     f"{org_id}.{key} is missing: every leaflet prints it "
+                                     f"(add [organisations.{org_id}] {key} with its source "
+                                     "and verified_on)"))
     for org in workspace.organisations.values():
         table = f"organisations.{org.id}"
         numbers: dict[str, str] = {}

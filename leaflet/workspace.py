@@ -25,6 +25,16 @@ DEFAULT_TIMEZONE = "Europe/Brussels"
 _EDITION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # The organisations the leaflet and the hand-over log name; leaflet.toml must define each.
 REQUIRED_ORGANISATIONS = ("helpline", "pag-asa", "payoke", "surya", "foreigners-dept")
+# The phone numbers every leaflet and wallet card prints: a build or check needs each of
+# them in leaflet.toml (leaflet/contacts.py reports a missing one); the desk does not.
+PRINTED_PHONES = {"helpline": ("phone", "phone_international"), "emergency": ("phone",),
+                   "police": ("phone",), "guardianship": ("phone",), "pag-asa": ("phone",),
+                   "payoke": ("phone",), "surya": ("phone",)}
+KINDS = ("helpline", "centre", "authority", "emergency")
+# A language's leaflet text size in pt ([languages.X] text_size): every size of the leaflet
+# scales with it; below 10 pt its smallest body text would fall under 9 pt.
+DEFAULT_TEXT_SIZE = 12
+TEXT_SIZES = (10, 14)
 CENTRES = ("pag-asa", "payoke", "surya")
 # The circular this tool serves is of 13 January 1997: no edition or check is older.
 EARLIEST_DATE = dt.date(1997, 1, 13)
@@ -53,7 +63,7 @@ class Detail:
 class Organisation:
     id: str
     name: str
-    kind: str  # helpline | centre | authority
+    kind: str  # helpline | centre | authority | emergency
     city: str | None
     details: dict[str, Detail]
 
@@ -348,9 +358,18 @@ class _Parser:
                 self.fail(f"[languages.{clip(code)}] is not a BCP 47 code as [build] languages "
                           "writes it", f"languages.{code}", hint="like fr, zh-Hans or pt-BR")
             for key, value in settings[code].items():
-                if key not in ("font", "script"):
+                if key not in ("font", "script", "text_size"):
                     self.fail(f"[languages.{code}] has the unknown setting '{key}'",
-                              f"languages.{code}", key, hint="only font and script are read")
+                              f"languages.{code}", key,
+                              hint="only font, script and text_size are read")
+                if key == "text_size":
+                    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                            or not TEXT_SIZES[0] <= value <= TEXT_SIZES[1]:
+                        self.fail(f"[languages.{code}] text_size must be a number of points "
+                                  f"from {TEXT_SIZES[0]:g} to {TEXT_SIZES[1]:g}",
+                                  f"languages.{code}", key,
+                                  hint="like 11.5 (the default is 12)")
+                    continue
                 if not isinstance(value, str) or not value.strip():
                     self.fail(f"[languages.{code}] {key} must be a non-empty string",
                               f"languages.{code}", key)
@@ -423,8 +442,8 @@ class _Parser:
             self.fail(f"[{table}] must be a table", "organisations", org_id)
         name = self.string(spec, table, "name")
         kind = self.string(spec, table, "kind")
-        if kind not in ("helpline", "centre", "authority"):
-            self.fail(f"[{table}] kind must be helpline, centre or authority", table, "kind")
+        if kind not in KINDS:
+            self.fail(f"[{table}] kind must be one of {', '.join(KINDS)}", table, "kind")
         details = {key: self.detail(table, key, value)
                    for key, value in spec.items() if key not in ("name", "kind", "city")}
         return Organisation(org_id, name, kind, self.string(spec, table, "city", required=False),

@@ -15,6 +15,17 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _edition() -> tuple[str, str]:
+    import tomllib
+
+    data = tomllib.loads((ROOT / "leaflet.toml").read_text(encoding="utf-8"))["edition"]
+    return data["id"], data["date"].isoformat()
+
+
+# The [edition] of the project's leaflet.toml, which every workspace copy carries.
+EDITION, EDITION_DATE = _edition()
+
+
 def copy_workspace(dest: Path, languages: list[str] | None = None) -> Path:
     """A copy of the project's workspace (leaflet.toml, templates, translations) at `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
@@ -90,7 +101,7 @@ def built(tmp_path_factory):
     assert result.exit_code == 0, result.output
     import json
 
-    manifest = json.loads((ws / "output" / "2026-12" / "manifest.json").read_text())
+    manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
     return ws, manifest
 
 

@@ -117,13 +117,13 @@ def contains_headline(pdf: Path, headline: str, html: str, base_url: str, tmp: P
     return False
 
 
-def visual_phone_numbers(path: Path, page: int = 0) -> list[str]:
+def visual_phone_numbers(path: Path, page: int = 0, min_digits: int = 8) -> list[str]:
     """Phone-like numbers as a reader sees them on `page`: digits read left to right by
     their position on the page, not in the order a text extractor returns them (which, in
     a right-to-left line, may be the reverse of what is printed).
 
     A number is a run of digit groups on one line (2 to 4 digits each, the first one
-    possibly with "+"), at least 8 digits in all.
+    possibly with "+"), at least `min_digits` digits in all (3 finds 112 and 101 too).
     """
     import pypdfium2 as pdfium
 
@@ -148,7 +148,7 @@ def visual_phone_numbers(path: Path, page: int = 0) -> list[str]:
     group_re = re.compile(r"\+?\d{2,4}")
 
     def close(run):
-        if sum(len(g.lstrip("+")) for g in run) >= 8:
+        if sum(len(g.lstrip("+")) for g in run) >= min_digits:
             numbers.append(" ".join(run))
 
     for line in lines:
@@ -176,3 +176,50 @@ def visual_phone_numbers(path: Path, page: int = 0) -> list[str]:
             run.append(group)
         close(run)
     return numbers
+
+
+def page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def body_metrics(path: Path, top_mm: float, bottom_mm: float) -> list[dict]:
+    """Per page, from the PDF as printed: how far down the body text reaches, and its
+    smallest font size.
+
+    The body is every character inside the page's content area (between the top and bottom
+    margins, in mm): the running footer below it is small print, not body. `fill` is the
+    distance from the top of the content area to the lowest body glyph, over the area's
+    height; `min_pt` the smallest font size of a body glyph, in points.
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    mm = 72 / 25.4
+    found = []
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for page in document:
+            height = page.get_height()
+            area_top, area_bottom = height - top_mm * mm, bottom_mm * mm
+            textpage = page.get_textpage()
+            lowest, sizes = area_top, []
+            for index in range(textpage.count_chars()):
+                if not textpage.get_text_range(index, 1).strip():
+                    continue
+                _left, bottom, _right, top = textpage.get_charbox(index)
+                if bottom < area_bottom - 1 or top > area_top + 1:
+                    continue  # the footer's small print, or a mark outside the page box
+                lowest = min(lowest, bottom)
+                # pdfium gives the size in the PDF's user units: WeasyPrint writes CSS px.
+                sizes.append(raw.FPDFText_GetFontSize(textpage.raw, index) * 0.75)
+            found.append({"fill": (area_top - lowest) / (area_top - area_bottom),
+                          "min_pt": min(sizes) if sizes else None})
+    finally:
+        document.close()
+    return found

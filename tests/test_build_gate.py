@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import copy_workspace
+from conftest import EDITION, copy_workspace
 from leaflet.files import sha256_file
 
 PERIOD = "You get a reflection period"
@@ -94,7 +94,7 @@ def test_two_builds_at_once_keep_the_manifest_true(tmp_path):
     """Ten rounds of two builds of different languages started together: after each, the
     manifest names both languages and every sha256 in it is the file's on disk."""
     ws = copy_workspace(tmp_path / "ws", languages=["en", "fr", "nl"])
-    out = ws / "output" / "2026-12"
+    out = ws / "output" / EDITION
     for round_ in range(10):
         first, second = _build(ws, "en"), _build(ws, "fr" if round_ % 2 else "nl")
         for proc in (first, second):

@@ -8,7 +8,7 @@ import shutil
 import polib
 import pytest
 
-from conftest import ROOT, configured_languages, copy_workspace, invoke
+from conftest import EDITION, ROOT, configured_languages, copy_workspace, invoke
 from pdfutil import contains_text, pdf_fonts, pdf_text, poppler_text, squash
 
 LANGUAGES = configured_languages()
@@ -28,7 +28,7 @@ def carded(built, tmp_path_factory):
 
 
 def card_pdf(ws, suffix=""):
-    return ws / "output" / "2026-12" / f"language-card{suffix}.pdf"
+    return ws / "output" / EDITION / f"language-card{suffix}.pdf"
 
 
 def language(code):

@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import ROOT, copy_workspace, invoke
+from conftest import EDITION, ROOT, copy_workspace, invoke
 
 BAD = sorted((ROOT / "tests" / "fixtures" / "bad-po").glob("*.po"))
 
@@ -163,4 +163,4 @@ def test_release_build_names_the_languages_failing_check(tmp_path):
     result = invoke(ws, "build", "--release", "--allow-unverified")
     assert result.exit_code == 1
     assert "languages failing `leaflet check`: fr" in result.output
-    assert not (ws / "output" / "2026-12").exists()
+    assert not (ws / "output" / EDITION).exists()

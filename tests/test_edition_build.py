@@ -8,7 +8,7 @@ import re
 import polib
 import pytest
 
-from conftest import ROOT, cli_imports, configured_languages, copy_workspace, invoke
+from conftest import EDITION, EDITION_DATE, ROOT, cli_imports, configured_languages, copy_workspace, invoke
 from pdfutil import (contains_headline, contains_text, pdf_fonts, qr_payloads,
                      visual_phone_numbers)
 
@@ -29,7 +29,7 @@ def locale_of(code: str) -> str:
 
 def test_build_writes_every_language_and_a_manifest(built):
     ws, manifest = built
-    assert manifest["edition"] == "2026-12" and manifest["date"] == "2026-12-01"
+    assert manifest["edition"] == EDITION and manifest["date"] == EDITION_DATE
     assert sorted(manifest["languages"]) == sorted(LANGUAGES)
     for code, entry in manifest["languages"].items():
         pdf = ws / "output" / manifest["edition"] / entry["pdf"]
@@ -37,7 +37,10 @@ def test_build_writes_every_language_and_a_manifest(built):
         assert entry["bytes"] == pdf.stat().st_size
         assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]) and re.fullmatch(
             r"[0-9a-f]{64}", entry["inputs"])
-        assert entry["pages"] == 4, f"{code}: {entry['pages']} pages"
+        assert entry["pages"] == 8, f"{code}: {entry['pages']} pages"
+        card = ws / "output" / manifest["edition"] / entry["card"]["pdf"]
+        assert card.name == f"card-{code}.pdf" and card.is_file(), code
+        assert entry["card"]["pages"] == 2 and entry["card"]["bytes"] == card.stat().st_size
         assert entry["review_status"] in ("draft", "reviewed")
 
 
@@ -54,7 +57,7 @@ def leaflet_html(ws, code: str) -> tuple[str, str]:
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_pdf_holds_translated_headline_and_helpline_number(built, code, tmp_path):
     ws, manifest = built
-    pdf = ws / "output" / "2026-12" / f"{code}.pdf"
+    pdf = ws / "output" / EDITION / f"{code}.pdf"
     headline = translated(ws, locale_of(code), HEADLINE)
     assert headline and (code == "en" or headline != HEADLINE), "no English fallback"
     assert contains_headline(pdf, headline, *leaflet_html(ws, code), tmp_path), \
@@ -66,7 +69,7 @@ def test_pdf_holds_translated_headline_and_helpline_number(built, code, tmp_path
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_font_is_embedded_and_is_the_registry_face(built, code):
     ws, manifest = built
-    fonts = pdf_fonts(ws / "output" / "2026-12" / f"{code}.pdf")
+    fonts = pdf_fonts(ws / "output" / EDITION / f"{code}.pdf")
     assert fonts, code
     assert all(fonts.values()), f"{code}: not embedded: {[n for n, e in fonts.items() if not e]}"
     families = [f.replace(" ", "-") for f in manifest["languages"][code]["fonts"]]
@@ -80,14 +83,14 @@ def test_every_font_is_embedded_and_is_the_registry_face(built, code):
                                           ("th", "Noto-Sans-Thai")])
 def test_scripts_use_their_noto_face(built, code, family):
     ws, _ = built
-    names = pdf_fonts(ws / "output" / "2026-12" / f"{code}.pdf")
+    names = pdf_fonts(ws / "output" / EDITION / f"{code}.pdf")
     assert any(name.startswith(family) for name in names), names
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_qr_codes_decode_to_their_configured_payloads(built, code):
     ws, manifest = built
-    found = qr_payloads(ws / "output" / "2026-12" / f"{code}.pdf", dpi=150)
+    found = qr_payloads(ws / "output" / EDITION / f"{code}.pdf", dpi=150)
     expected = manifest["languages"][code]["qr"]
     assert sorted(found) == sorted(expected.values())
     assert expected["helpline"] == "tel:+3278055800"
@@ -100,7 +103,7 @@ def test_the_qr_code_dials_the_number_printed_beside_it(built, code):
     import phonenumbers
 
     ws, _ = built
-    pdf = ws / "output" / "2026-12" / f"{code}.pdf"
+    pdf = ws / "output" / EDITION / f"{code}.pdf"
     dialled = [p for p in qr_payloads(pdf, dpi=150) if p.startswith("tel:")]
     assert len(dialled) == 1, dialled
     number = phonenumbers.parse(dialled[0].removeprefix("tel:"), None)
@@ -137,7 +140,7 @@ def test_website_follows_the_language_with_a_documented_fallback(built):
 
 def test_build_is_reproducible_and_incremental(tmp_path):
     ws = copy_workspace(tmp_path / "ws")
-    out = ws / "output" / "2026-12"
+    out = ws / "output" / EDITION
     first = invoke(ws, "build", "--force")
     assert first.exit_code == 0, first.output
     sums = json.loads((out / "manifest.json").read_text())["languages"]
@@ -167,7 +170,7 @@ def test_build_is_reproducible_and_incremental(tmp_path):
 def test_each_page_prints_edition_date_and_input_reference(built):
     ws, manifest = built
     entry = manifest["languages"]["en"]
-    pdf = ws / "output" / "2026-12" / "en.pdf"
+    pdf = ws / "output" / EDITION / "en.pdf"
     assert contains_text(pdf, f"Edition of December 1, 2026 · ref. {entry['inputs'][:8]}")
     from pdfutil import pdf_text
 
@@ -178,7 +181,7 @@ def test_each_page_prints_edition_date_and_input_reference(built):
 def test_draft_languages_say_so_in_their_language_and_in_english(built):
     ws, manifest = built
     assert manifest["languages"]["fr"]["review_status"] == "draft"
-    pdf = ws / "output" / "2026-12" / "fr.pdf"
+    pdf = ws / "output" / EDITION / "fr.pdf"
     assert contains_text(pdf, "Draft translation, not yet reviewed.")
     assert contains_text(pdf, translated(ws, "fr", "Draft translation, not yet reviewed."))
 
@@ -187,7 +190,7 @@ def test_release_build_refuses_drafts_and_unverified_details(workspace):
     result = invoke(workspace, "build", "--release", "--lang", "en", "--lang", "fr")
     assert result.exit_code == 1
     assert "release refused: draft translations: en, fr" in result.output
-    assert not (workspace / "output" / "2026-12").exists()
+    assert not (workspace / "output" / EDITION).exists()
 
     po_path = workspace / "translations" / "en" / "LC_MESSAGES" / "leaflet.po"
     po = polib.pofile(str(po_path))
@@ -197,12 +200,12 @@ def test_release_build_refuses_drafts_and_unverified_details(workspace):
     result = invoke(workspace, "build", "--release", "--lang", "en")
     assert result.exit_code == 1
     assert "leaflet.toml" in result.output and "pag-asa.phone" in result.output
-    assert not (workspace / "output" / "2026-12").exists()
+    assert not (workspace / "output" / EDITION).exists()
     result = invoke(workspace, "build", "--release", "--allow-unverified", "--lang", "en")
     assert result.exit_code == 0, result.output
-    manifest = json.loads((workspace / "output" / "2026-12" / "manifest.json").read_text())
+    manifest = json.loads((workspace / "output" / EDITION / "manifest.json").read_text())
     assert manifest["languages"]["en"]["review_status"] == "reviewed"
-    assert not contains_text(workspace / "output" / "2026-12" / "en.pdf", "not yet reviewed")
+    assert not contains_text(workspace / "output" / EDITION / "en.pdf", "not yet reviewed")
 
 
 def test_help_does_not_import_weasyprint(tmp_path):

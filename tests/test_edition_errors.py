@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import copy_workspace, invoke
+from conftest import EDITION, EDITION_DATE, copy_workspace, invoke
 
 
 def assert_one_line_error(result, *fragments, code=None):
@@ -32,7 +32,7 @@ def only_the_others_built(ws, refused="fr", built=("en",)):
     assert all(f"{code}.pdf" in names for code in built), names
     import json
 
-    manifest = json.loads((ws / "output" / "2026-12" / "manifest.json").read_text())
+    manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
     assert refused not in manifest["languages"] and set(built) <= set(manifest["languages"])
 
 
@@ -93,14 +93,28 @@ def test_unknown_language_on_the_command_line(ws):
 
 
 @pytest.mark.parametrize("old, new, fragments", [
-    ('id = "2026-12"\n', "", ["leaflet.toml:", "missing the field 'id'"]),
-    ("date = 2026-12-01", 'date = "1 December 2026"', ["leaflet.toml:", "not a valid date"]),
-    ("date = 2026-12-01", "date = 2026-13-01", ["leaflet.toml:", "not valid TOML"]),
+    (f'id = "{EDITION}"\n', "", ["leaflet.toml:", "missing the field 'id'"]),
+    (f"date = {EDITION_DATE}", 'date = "1 December 2026"', ["leaflet.toml:", "not a valid date"]),
+    (f"date = {EDITION_DATE}", "date = 2026-13-01", ["leaflet.toml:", "not valid TOML"]),
     ('phone = { value = "078 055 800"', 'phone = { valeur = "078 055 800"',
      ["leaflet.toml:", "needs a non-empty 'value'"]),
     ('verified_on = 2026-11-28 }\nphone_international',
      'verified_on = "28/11/2026" }\nphone_international', ["leaflet.toml:", "not a valid date"]),
 ])
+@pytest.mark.parametrize("setting", ["text_size = 30", 'text_size = "11"', "text_size = true",
+                                     "text_size = 9.5"])
+def test_a_text_size_out_of_range_is_refused(ws, setting):
+    """Below 10 pt the leaflet's smallest body text would fall under 9 pt."""
+    path = ws / "leaflet.toml"
+    text = path.read_text()
+    path.write_text(text + f"\n[languages.fr]\n{setting}\n")
+    result = invoke(ws, "build")
+    line = assert_one_line_error(result, "leaflet.toml:", "[languages.fr] text_size must be a "
+                                 "number of points from 10 to 14", code=1)
+    assert re.search(r"leaflet\.toml:\d+:", line), line
+    assert pdfs_and_temps(ws) == []
+
+
 def test_leaflet_toml_with_a_missing_field_or_bad_date(ws, old, new, fragments):
     path = ws / "leaflet.toml"
     text = path.read_text()

@@ -10,7 +10,7 @@ import subprocess
 import polib
 import pytest
 
-from conftest import ROOT, configured_languages, copy_workspace, invoke
+from conftest import EDITION, ROOT, configured_languages, copy_workspace, invoke
 from pdfutil import pdf_fonts
 
 MM = 72 / 25.4
@@ -77,7 +77,7 @@ def content_edges(pdf, origin: str):
 @pytest.mark.parametrize("code", RTL + ["en"])
 def test_headline_is_aligned_to_the_reading_side(built, code):
     ws, _ = built
-    pdf = ws / "output" / "2026-12" / f"{code}.pdf"
+    pdf = ws / "output" / EDITION / f"{code}.pdf"
     leftmost, rightmost = headline_extent(pdf)
     left, right = content_edges(pdf, "trim")
     if code in RTL:
@@ -115,7 +115,7 @@ def test_a_35th_language_in_a_new_script_needs_no_python_change(tmp_path):
     assert checked.exit_code == 0, checked.output
     built = invoke(ws, "build", "--lang", "ta")
     assert built.exit_code == 0, built.output
-    fonts = pdf_fonts(ws / "output" / "2026-12" / "ta.pdf")
+    fonts = pdf_fonts(ws / "output" / EDITION / "ta.pdf")
     assert any(name.startswith("Noto-Sans-Tamil") for name in fonts), fonts
     assert all(fonts.values())
 
@@ -135,4 +135,4 @@ def test_a_language_no_installed_font_covers_is_refused_clearly(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "no installed Noto font covers language 'ka'" in done.stderr
     assert "fonts-noto" in done.stderr
-    assert not (ws / "output" / "2026-12").exists()
+    assert not (ws / "output" / EDITION).exists()

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import ROOT, cli_imports, copy_workspace, invoke
+from conftest import EDITION, ROOT, cli_imports, copy_workspace, invoke
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -33,7 +33,7 @@ def workspace():
 
 def fake_build(ws, codes):
     """Mark `codes` of a copied workspace as built: a manifest entry and a (dummy) PDF."""
-    out = ws / "output" / "2026-12"
+    out = ws / "output" / EDITION
     out.mkdir(parents=True, exist_ok=True)
     for code in codes:
         (out / f"{code}.pdf").write_bytes(b"%PDF-1.7\n")
@@ -148,7 +148,7 @@ def test_built_means_configured_and_its_pdf_present(tmp_path):
     assert rows[0]["configured"] and not rows[0]["built"]  # nothing built yet
     fake_build(ws, ["ti"])
     assert json.loads(invoke(ws, "pick", "ti", "--json").output)[0]["built"]
-    (ws / "output" / "2026-12" / "ti.pdf").unlink()
+    (ws / "output" / EDITION / "ti.pdf").unlink()
     assert not json.loads(invoke(ws, "pick", "ti", "--json").output)[0]["built"]
 
 

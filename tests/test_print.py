@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import copy_workspace, invoke
+from conftest import EDITION, copy_workspace, invoke
 
 MM = 72 / 25.4
 
@@ -17,7 +17,7 @@ def printed(tmp_path_factory):
     ws = copy_workspace(tmp_path_factory.mktemp("print") / "ws", languages=["en", "ar"])
     result = invoke(ws, "build", "--print")
     assert result.exit_code == 0, result.output
-    out = ws / "output" / "2026-12"
+    out = ws / "output" / EDITION
     return out, json.loads((out / "manifest.json").read_text())
 
 

@@ -39,7 +39,14 @@ from leaflet.errors import BuildError, LeafletError
 from leaflet.files import sha256_file, write_atomic
 
 MANIFEST = "manifest.json"
-LEAFLET_FILES = "leaflet.*"  # the templates/ files a leaflet is made from
+# The templates/ files a language's leaflet and wallet card are made from.
+LEAFLET_FILES = ("leaflet.*", "wallet-card.*")
+CARD_TEMPLATE = "wallet-card.html.j2"
+
+
+def card_name(code: str) -> str:
+    """The wallet card's file name in the edition's folder."""
+    return f"card-{code}.pdf"
 
 
 @dataclass
@@ -52,6 +59,7 @@ class Job:
     review_status: str
     catalogue: Path
     dest: Path
+    card_html: str = ""
 
 
 @dataclass
@@ -99,15 +107,17 @@ def printed_data(workspace, code: str) -> dict:
             for org in workspace.organisations.values()},
         "website": workspace.website.for_language(code),
         "settings": workspace.language_settings.get(code, {}),
+        "procedure": [render.PROCEDURE_NUMBERS, render.PROCEDURE_NAMES],
     }
 
 
 def input_hash(workspace, lang: scripts.Language, catalogue: Path) -> str:
     """sha256 over every input of one language's PDF, in a fixed order."""
     parts = [("leaflet", leaflet.__version__), ("weasyprint", metadata.version("weasyprint"))]
-    # The leaflet's own template files only (leaflet.html.j2, leaflet.css): editing the
-    # language card or a report template must not reprint every leaflet.
-    for path in sorted(p for p in workspace.templates_dir.glob(LEAFLET_FILES) if p.is_file()):
+    # The leaflet's and wallet card's own template files only: editing the language card
+    # or a report template must not reprint every leaflet.
+    for path in sorted(p for pattern in LEAFLET_FILES
+                       for p in workspace.templates_dir.glob(pattern) if p.is_file()):
         parts.append((f"templates/{path.relative_to(workspace.templates_dir).as_posix()}",
                       sha256_file(path)))
     parts.append(("catalogue", sha256_file(catalogue)))
@@ -138,7 +148,10 @@ def _up_to_date(entry: dict | None, inputs: str, output_dir: Path,
                 print_files: bool = False) -> bool:
     if not entry or entry.get("inputs") != inputs:
         return False
-    files = [entry] + (list(entry.get("print", {}).values()) if print_files else [])
+    if not entry.get("card"):
+        return False
+    files = [entry, entry["card"]] + (list(entry.get("print", {}).values())
+                                      if print_files else [])
     if print_files and not entry.get("print"):
         return False
     return all((output_dir / f.get("pdf", "")).is_file()
@@ -251,32 +264,47 @@ def _prepare_one(workspace, env, item: Pending) -> Job:
     lang, translations = item.lang, item.translations
     ctx = render.context(workspace, lang, translations, item.inputs)
     html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
+    card = render.render_html(env, CARD_TEMPLATE, ctx, translations)
     if scripts.subset_ahead_families(lang):
-        # Second pass: the same HTML, plus @font-face rules for subsets of its text.
-        rules, names = subset.font_faces(lang, html, workspace.font_cache_dir)
+        # Second pass: the same HTML, plus @font-face rules for subsets of its text (the
+        # card's sentences are the leaflet's, so one subset serves both).
+        rules, names = subset.font_faces(lang, html + card, workspace.font_cache_dir)
         ctx["font_faces"] = Markup(rules)
         ctx["lang"] = dataclasses.replace(
             lang, families=tuple(names.get(f, f) for f in lang.families))
         html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
+        card = render.render_html(env, CARD_TEMPLATE, ctx, translations)
     return Job(lang, item.inputs, html, translations.review_status,
-               item.translations.path, item.dest)
+               item.translations.path, item.dest, card)
 
 
 def _render_job(html: str, base_url: str, dest: str, print_rtl: bool | None = None,
-                layout_of: tuple[str, str] | None = None) -> dict:
-    """Render one PDF (and its print files when `print_rtl` is not None), in a worker.
+                layout_of: tuple[str, str] | None = None, card_html: str = "") -> dict:
+    """Render one language's leaflet and wallet card (and their print files when
+    `print_rtl` is not None), in a worker.
 
-    Layout findings (`layout_of`) stop the language before any file is written.
+    Layout findings (`layout_of`) of either stop the language before any file is written:
+    both are laid out first, then both written.
     """
     from leaflet.edition import pdf, printing
 
+    dest = Path(dest)
+    card_dest = dest.with_name(card_name(dest.stem))
     try:
-        outcome = pdf.write_pdf(html, base_url, Path(dest), layout_of=layout_of)
-        if "findings" in outcome:
-            return outcome
+        leaflet_doc = pdf.lay_out(html, base_url, layout_of=layout_of)
+        card_doc = pdf.lay_out(card_html, base_url, layout_of=layout_of, fill=False)
+        findings = leaflet_doc.get("findings", []) + card_doc.get("findings", [])
+        if findings:
+            return {"findings": findings}
+        outcome = pdf.write_laid_out(leaflet_doc, dest)
+        card = pdf.write_laid_out(card_doc, card_dest)
+        outcome["warnings"] += card["warnings"]
+        outcome["card"] = {"pdf": card_dest.name, "sha256": card["sha256"],
+                           "pages": card["pages"], "bytes": card["bytes"]}
         if print_rtl is not None:
-            outcome["print"] = printing.write_print_files(html, base_url, Path(dest),
-                                                          print_rtl)
+            outcome["print"] = printing.write_print_files(html, base_url, dest, print_rtl)
+            outcome["print"]["cards"] = printing.write_card_sheet(card_html, base_url, dest,
+                                                                  print_rtl)
         return outcome
     except LeafletError as exc:  # sent back as data: exceptions with context don't pickle
         return {"error": str(exc)}
@@ -325,7 +353,7 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
             def args(job):
                 rtl = job.lang.direction == "rtl" if print_files else None
                 return (job.html, base_url, str(job.dest), rtl,
-                        (workspace.display_path(job.catalogue), job.lang.code))
+                        (workspace.display_path(job.catalogue), job.lang.code), job.card_html)
 
             if pool is None:
                 _warm_up()
@@ -350,6 +378,7 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
                 "review_status": job.review_status, "script": job.lang.script,
                 "direction": job.lang.direction, "fonts": list(job.lang.families),
                 "qr": render.qr_payloads(workspace, job.lang.code),
+                "card": outcome["card"],
             }
             if "print" in outcome:
                 ours[job.lang.code]["print"] = outcome["print"]

@@ -43,7 +43,9 @@ CHECK_IDS = {
     "LENGTH": "msgstr is far longer than its msgid could need",
     "DATA-INVALID": "a contact detail is not valid for its kind (phone, e-mail, website)",
     "GLYPHS": "a character the PDF prints is missing from the language's fonts",
-    "LAYOUT": "the rendered leaflet does not keep its pages or overflows one",
+    "LAYOUT": "the rendered leaflet does not keep its pages, overflows one, or prints body "
+              "text under 9 pt",
+    "FILL": "a page of the rendered leaflet is less than 60 % full (warning)",
     "DATA-UNVERIFIED": "a contact detail has no verified-on date",
     "DATA-STALE": "a contact detail was verified more than 12 months ago",
 }
@@ -391,25 +393,69 @@ def check_contact_data(workspace):
                       subject=problem.name)
 
 
-def layout_findings(pages, expected_sections: list[str], path: str, code: str):
-    """Overflow and page-count findings from WeasyPrint's laid-out pages.
+MIN_FILL = 0.60  # every page's text reaches at least this share of its height
+MIN_BODY_PT = 9.0  # body text (inside a page's section) is never smaller
 
-    Each `<section class="page" id=...>` of the template must fill exactly one page. A
-    section found on two pages overflowed its page; a box wider than the page's content
-    area overflowed sideways (a long unbreakable word, a URL).
+
+def page_metrics(pages, expected_sections: list[str]) -> dict[str, dict]:
+    """Per section of the template: pages it lies on, how full its page is, its smallest text.
+
+    `fill` is the height from the top of the page's content area to the bottom of the
+    section's last box, over the content area's height. `min_pt` is the smallest font size
+    of any text inside the section (the footer's small print lies outside sections).
     """
-    px_to_mm = 25.4 / 96
-    seen: dict[str, list[tuple[int, float]]] = {}
+    seen: dict[str, dict] = {}
     for number, page in enumerate(pages, 1):
         page_box = page._page_box
-        top, left = page_box.content_box_y(), page_box.content_box_x()
-        right = left + page_box.width
+        top, area = page_box.content_box_y(), page_box.height
         for box in page_box.descendants():
             element = getattr(box, "element", None)
             ident = element.get("id") if element is not None else None
             if ident in expected_sections and "page" in (element.get("class") or "").split():
                 height = box.margin_height() if box.height != "auto" else 0
-                seen.setdefault(ident, []).append((number, box.position_y - top + height))
+                entry = seen.setdefault(ident, {"pages": [], "fill": 0.0, "spill": 0.0,
+                                                "min_pt": None})
+                entry["pages"].append(number)
+                if len(entry["pages"]) == 1:
+                    entry["fill"] = (box.position_y - top + height) / area
+                else:
+                    entry["spill"] += box.position_y - top + height
+                sizes = list(_text_sizes(box))
+                if sizes:
+                    low = min(sizes)
+                    entry["min_pt"] = low if entry["min_pt"] is None else min(low, entry["min_pt"])
+    return seen
+
+
+def _text_sizes(box, small_print: bool = False):
+    """Font sizes (pt) of the text in `box`, leaving out small print (class "small")."""
+    element = getattr(box, "element", None)
+    if element is not None and getattr(box, "element_tag", None) and \
+            "small" in (element.get("class") or "").split():
+        small_print = True
+    if type(box).__name__ == "TextBox":
+        if not small_print and (box.text or "").strip():
+            yield box.style["font_size"] * 0.75
+        return
+    for child in getattr(box, "children", ()):
+        yield from _text_sizes(child, small_print)
+
+
+def layout_findings(pages, expected_sections: list[str], path: str, code: str, *,
+                    fill: bool = True):
+    """Overflow, page-count, fill and text-size findings from WeasyPrint's laid-out pages.
+
+    Each `<section class="page" id=...>` of the template must fill exactly one page. A
+    section found on two pages overflowed its page; a box wider than the page's content
+    area overflowed sideways (a long unbreakable word, a URL). A page whose text stops
+    before MIN_FILL of its height is a warning (FILL); text under MIN_BODY_PT an error.
+    """
+    px_to_mm = 25.4 / 96
+    for number, page in enumerate(pages, 1):
+        page_box = page._page_box
+        left = page_box.content_box_x()
+        right = left + page_box.width
+        for box in page_box.descendants():
             if getattr(box, "width", None) not in (None, "auto") and box.position_x is not None:
                 excess = box.position_x + box.margin_width() - right
                 if excess > 1 and type(box).__name__ == "TextBox":
@@ -417,14 +463,24 @@ def layout_findings(pages, expected_sections: list[str], path: str, code: str):
                     yield Finding("LAYOUT", ERROR, path, None,
                                   f"{code}: page {number}: {text[:30]!r} runs "
                                   f"{excess * px_to_mm:.1f} mm past the right margin")
+    metrics = page_metrics(pages, expected_sections)
     for section in expected_sections:
-        places = seen.get(section, [])
-        if len(places) > 1:
-            spill = sum(height for _, height in places[1:])
+        entry = metrics.get(section)
+        if entry is None:
+            continue
+        if len(entry["pages"]) > 1:
             yield Finding("LAYOUT", ERROR, path, None,
                           f"{code}: section '{section}' overflows its page by "
-                          f"{spill * px_to_mm:.0f} mm (onto page {places[1][0]}): shorten "
-                          "the translation")
+                          f"{entry['spill'] * px_to_mm:.0f} mm (onto page {entry['pages'][1]}): "
+                          "shorten the translation")
+        elif fill and entry["fill"] < MIN_FILL:
+            yield Finding("FILL", WARNING, path, None,
+                          f"{code}: page {entry['pages'][0]} ('{section}') is only "
+                          f"{entry['fill']:.0%} full (at least {MIN_FILL:.0%} expected)")
+        if entry["min_pt"] is not None and entry["min_pt"] < MIN_BODY_PT - 0.01:
+            yield Finding("LAYOUT", ERROR, path, None,
+                          f"{code}: section '{section}' prints text at {entry['min_pt']:.1f} pt, "
+                          f"under the {MIN_BODY_PT:g} pt body text minimum")
     if len(pages) != len(expected_sections):
         yield Finding("LAYOUT", ERROR, path, None,
                       f"{code}: {len(pages)} pages rendered, the template has "
@@ -467,18 +523,28 @@ def shown_data(workspace, lang) -> list[str]:
 
     values = [workspace.website.for_language(lang.code),
               format_date(workspace.edition_date, "long", locale=lang.locale), "0123456789"]
+    from leaflet.edition.render import PROCEDURE_NAMES
+
     for org in workspace.organisations.values():
-        if org.kind in ("centre", "helpline"):
+        if org.kind in ("centre", "helpline", "emergency") or org.id == "guardianship":
             values += [org.name, org.city or ""] + [d.value for d in org.details.values()]
-    return values
+    return values + list(PROCEDURE_NAMES.values())
 
 
-def _layout_job(code: str, html: str, base_url: str, path: str) -> list[dict]:
-    """Render one language (no PDF written) and return its layout findings as dicts."""
+def _layout_job(code: str, html: str, base_url: str, path: str, card_html: str = ""
+                ) -> list[dict]:
+    """Lay out one language's leaflet and wallet card (no PDF written); return the layout
+    findings as dicts."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html, base_url=base_url).render()
-    return [f.as_dict() for f in layout_findings(document.pages, sections_of(html), path, code)]
+    found = []
+    for source, fill in ((html, True), (card_html, False)):
+        if not source:
+            continue
+        document = weasyprint.HTML(string=source, base_url=base_url).render()
+        found += [f.as_dict() for f in layout_findings(document.pages, sections_of(source),
+                                                       path, code, fill=fill)]
+    return found
 
 
 def run_checks(workspace, codes=None, *, layout: bool = True, release: bool = False,
@@ -516,8 +582,8 @@ def run_checks(workspace, codes=None, *, layout: bool = True, release: bool = Fa
         prepared = build.prepare(workspace, pending)
         base_url = str(workspace.templates_dir) + os.sep
         workers = max(1, min(jobs or os.cpu_count() or 1, len(prepared)))
-        args = [(job.lang.code, job.html, base_url, workspace.display_path(job.catalogue))
-                for job in prepared]
+        args = [(job.lang.code, job.html, base_url, workspace.display_path(job.catalogue),
+                 job.card_html) for job in prepared]
         if workers == 1:
             results = [_layout_job(*a) for a in args]
         else:

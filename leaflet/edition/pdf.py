@@ -52,26 +52,37 @@ def render_pdf(html: str, base_url: str) -> tuple[bytes, int, list[str]]:
         return document.write_pdf(), len(document.pages), warnings
 
 
-def write_pdf(html: str, base_url: str, dest: Path, *, layout_of: tuple[str, str] | None = None
-              ) -> dict:
-    """Render `html` to `dest`; return sha256, pages, bytes and WeasyPrint's warnings.
+def lay_out(html: str, base_url: str, *, layout_of: tuple[str, str] | None = None,
+            fill: bool = True, stylesheets=()) -> dict:
+    """Lay `html` out once; with `layout_of` = (catalogue path as shown, language code),
+    check the laid-out pages as `leaflet check` checks them (LAYOUT; FILL when `fill`).
 
-    With `layout_of` = (catalogue path as shown, language code), the laid-out pages are
-    checked as `leaflet check` checks them (LAYOUT) before anything is written: the build
-    pays for one layout, not two. Layout errors come back as `{"findings": [...]}` and no
-    file is written.
+    Returns {"document", "warnings"} or, on layout errors, {"findings": [...]}: the build
+    pays for one layout, not two, and writes nothing for a language that does not fit.
     """
     from leaflet.edition.checks import ERROR, layout_findings, sections_of
 
+    import weasyprint
+
     try:
         with collected_warnings() as warnings:
-            document = render_document(html, base_url)
+            document = weasyprint.HTML(string=html, base_url=base_url).render(
+                stylesheets=list(stylesheets))
             if layout_of is not None:
                 findings = [f for f in layout_findings(document.pages, sections_of(html),
-                                                       *layout_of) if f.severity == ERROR]
+                                                       *layout_of, fill=fill)
+                            if f.severity == ERROR]
                 if findings:
                     return {"findings": [str(f) for f in findings]}
-            data, pages = document.write_pdf(), len(document.pages)
+    except Exception as exc:
+        raise BuildError(f"rendering failed: {exc}") from exc
+    return {"document": document, "warnings": warnings}
+
+
+def write_laid_out(laid_out: dict, dest: Path) -> dict:
+    """Write a laid-out document to `dest`; return sha256, pages, bytes, warnings."""
+    try:
+        data = laid_out["document"].write_pdf()
     except Exception as exc:
         raise BuildError(f"rendering failed: {exc}", path=dest) from exc
     try:
@@ -79,5 +90,16 @@ def write_pdf(html: str, base_url: str, dest: Path, *, layout_of: tuple[str, str
     except OSError as exc:
         raise BuildError(f"cannot write the PDF: {exc.strerror or exc}", path=dest,
                          hint="check that output/ is writable") from None
-    return {"sha256": hashlib.sha256(data).hexdigest(), "pages": pages, "bytes": len(data),
-            "warnings": warnings}
+    return {"sha256": hashlib.sha256(data).hexdigest(),
+            "pages": len(laid_out["document"].pages), "bytes": len(data),
+            "warnings": list(laid_out["warnings"])}
+
+
+def write_pdf(html: str, base_url: str, dest: Path, *, layout_of: tuple[str, str] | None = None
+              ) -> dict:
+    """Render `html` to `dest`; return sha256, pages, bytes and WeasyPrint's warnings
+    (or `{"findings": [...]}` and no file, see lay_out)."""
+    laid_out = lay_out(html, base_url, layout_of=layout_of)
+    if "findings" in laid_out:
+        return laid_out
+    return write_laid_out(laid_out, dest)

@@ -105,3 +105,141 @@ def write_print_files(html: str, base_url: str, a5_pdf: Path, rtl: bool) -> dict
                          "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
     entries["booklet"]["blank_pages"] = blanks
     return entries
+
+
+# --- the wallet card's print sheet ---------------------------------------------------------
+
+MM = 72 / 25.4
+A4_PORTRAIT = (A4_LANDSCAPE[1], A4_LANDSCAPE[0])
+CARD_MM = (85.6, 54.0)  # ID-1, a bank card (ISO/IEC 7810)
+CARD_BLEED_MM = 2.0
+CARD_COLUMNS, CARD_ROWS = 2, 5
+CARD_GAP_MM = (10.0, 4.0)  # between columns, between rows: two bleeds never overlap a trim
+MARK_OFFSET_MM, MARK_LENGTH_MM = 2.5, 3.0  # crop marks start beyond the bleed
+
+
+def card_slots() -> list[tuple[float, float]]:
+    """Lower-left corners (pt) of the 10 card trims on the A4 sheet, row by row from the top.
+
+    The grid is centred on the sheet, so the back side lands behind the front side when
+    the sheet is printed duplex (either edge), and every card's back is its own front's.
+    """
+    width, height = CARD_MM[0] * MM, CARD_MM[1] * MM
+    gap_x, gap_y = CARD_GAP_MM[0] * MM, CARD_GAP_MM[1] * MM
+    grid_w = CARD_COLUMNS * width + (CARD_COLUMNS - 1) * gap_x
+    grid_h = CARD_ROWS * height + (CARD_ROWS - 1) * gap_y
+    x0 = (A4_PORTRAIT[0] - grid_w) / 2
+    top = (A4_PORTRAIT[1] + grid_h) / 2
+    return [(x0 + col * (width + gap_x), top - (row + 1) * height - row * gap_y)
+            for row in range(CARD_ROWS) for col in range(CARD_COLUMNS)]
+
+
+def _crop_marks(slots) -> bytes:
+    """Thin registration-black lines on the sheet's margins, in line with every trim edge."""
+    width, height = CARD_MM[0] * MM, CARD_MM[1] * MM
+    off, length = MARK_OFFSET_MM * MM, MARK_LENGTH_MM * MM
+    xs = sorted({round(x, 3) for x, _ in slots} | {round(x + width, 3) for x, _ in slots})
+    ys = sorted({round(y, 3) for _, y in slots} | {round(y + height, 3) for _, y in slots})
+    left, right = min(xs), max(xs)
+    bottom, top = min(ys), max(ys)
+    lines = []
+    for x in xs:  # vertical cuts: marks above and below the grid
+        lines.append((x, top + off, x, top + off + length))
+        lines.append((x, bottom - off, x, bottom - off - length))
+    for y in ys:  # horizontal cuts: marks left and right of the grid
+        lines.append((left - off, y, left - off - length, y))
+        lines.append((right + off, y, right + off + length, y))
+    ops = ["q 0.25 w 0 0 0 1 K"]
+    ops += [f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l S" for a, b, c, d in lines]
+    ops.append("Q")
+    return "\n".join(ops).encode() + b"\n"
+
+
+def impose_cards(card_pdf: bytes) -> bytes:
+    """An A4 sheet of 10 wallet cards per side from a 2-page card PDF rendered with bleed.
+
+    Page 1 of the sheet carries 10 fronts, page 2 the 10 backs. Each card keeps its bleed
+    (the front's blue runs 2 mm past the trim); crop marks mark every cut. The sheet's own
+    TrimBox and BleedBox are the A4 page; each card's trim and bleed rectangle on the sheet
+    is recorded in the page's /PieceInfo (PDF 1.3 page-piece dictionary, `/Leaflet`).
+    """
+    from pypdf import PdfWriter, Transformation
+    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject,
+                               FloatObject, NameObject, RectangleObject, TextStringObject)
+
+    source = PdfWriter(clone_from=io.BytesIO(card_pdf))
+    if len(source.pages) != 2:
+        raise ValueError(f"a wallet card has 2 pages, not {len(source.pages)}")
+    boxes = []
+    for page in source.pages:  # clip each side to its bleed box: no marks of its own leak
+        bleed = [float(v) for v in page.get("/BleedBox", page.mediabox)]
+        trim = [float(v) for v in page.get("/TrimBox", page.mediabox)]
+        clip = DecodedStreamObject()
+        clip.set_data(f"q {bleed[0]:.4f} {bleed[1]:.4f} {bleed[2] - bleed[0]:.4f} "
+                      f"{bleed[3] - bleed[1]:.4f} re W n\n".encode()
+                      + page._get_contents_as_bytes() + b"\nQ\n")
+        page.replace_contents(clip)
+        boxes.append((trim, bleed))
+    slots = card_slots()
+    writer = PdfWriter()
+    sheet_w, sheet_h = A4_PORTRAIT
+    bleed_pt = CARD_BLEED_MM * MM
+    for side, page in enumerate(source.pages):
+        trim, _bleed = boxes[side]
+        sheet = writer.add_blank_page(width=sheet_w, height=sheet_h)
+        cards = ArrayObject()
+        for x, y in slots:
+            sheet.merge_transformed_page(page, Transformation().translate(x - trim[0],
+                                                                          y - trim[1]))
+            w, h = trim[2] - trim[0], trim[3] - trim[1]
+            cards.append(DictionaryObject({
+                NameObject("/TrimBox"): RectangleObject([x, y, x + w, y + h]),
+                NameObject("/BleedBox"): RectangleObject(
+                    [x - bleed_pt, y - bleed_pt, x + w + bleed_pt, y + h + bleed_pt]),
+            }))
+        marks = DecodedStreamObject()
+        marks.set_data(_crop_marks(slots))
+        contents = sheet.get_contents()
+        combined = DecodedStreamObject()
+        combined.set_data((contents.get_data() if contents is not None else b"")
+                          + b"\n" + marks.get_data())
+        sheet.replace_contents(combined)
+        sheet[NameObject("/TrimBox")] = RectangleObject([0, 0, sheet_w, sheet_h])
+        sheet[NameObject("/BleedBox")] = RectangleObject([0, 0, sheet_w, sheet_h])
+        sheet[NameObject("/PieceInfo")] = DictionaryObject({
+            NameObject("/Leaflet"): DictionaryObject({
+                NameObject("/LastModified"): TextStringObject("D:19970113000000Z"),
+                NameObject("/Private"): DictionaryObject({
+                    NameObject("/Side"): NameObject("/Front" if side == 0 else "/Back"),
+                    NameObject("/Cards"): cards,
+                    NameObject("/CardBleed"): FloatObject(bleed_pt),
+                }),
+            }),
+        })
+    title = (source.metadata or {}).get("/Title", "wallet card")
+    writer.add_metadata({"/Title": title, "/Producer": "leaflet (pypdf imposition)"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def card_bleed_pdf(card_html: str, base_url: str) -> bytes:
+    """The wallet card rendered with its bleed, for the print sheet."""
+    import weasyprint
+
+    bleed = weasyprint.CSS(string=f"@page {{ bleed: {CARD_BLEED_MM}mm; }}")
+    return weasyprint.HTML(string=card_html, base_url=base_url).write_pdf(stylesheets=[bleed])
+
+
+def write_card_sheet(card_html: str, base_url: str, a5_pdf: Path, rtl: bool) -> dict:
+    """Write `print/<lang>-cards-a4.pdf` (10 wallet cards per side); its manifest entry."""
+    import hashlib
+
+    from leaflet.files import write_atomic
+
+    del rtl  # a card is not bound: its two sides are the same in either direction
+    dest = a5_pdf.parent / "print" / f"{a5_pdf.stem}-cards-a4.pdf"
+    content = impose_cards(card_bleed_pdf(card_html, base_url))
+    write_atomic(dest, content)
+    return {"pdf": f"print/{dest.name}", "sha256": hashlib.sha256(content).hexdigest(),
+            "bytes": len(content), "cards": CARD_COLUMNS * CARD_ROWS}

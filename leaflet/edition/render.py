@@ -15,11 +15,18 @@ from pathlib import Path
 from markupsafe import Markup
 
 from leaflet.errors import TemplateError
+from leaflet.workspace import DEFAULT_TEXT_SIZE
 
 LEAFLET_TEMPLATE = "leaflet.html.j2"
 # Figures of the procedure as the centres publish it (../shared/facts/SUPPORT-CENTRES.md);
 # kept out of the sentences so every language writes them in its own digits.
-PROCEDURE_NUMBERS = {"reflection_days": 45, "registration_months": 3}
+PROCEDURE_NUMBERS = {"reflection_days": 45, "minor_reflection_months": 3,
+                     "registration_months": 3, "card_months": 6}
+# The official names of the residence documents, printed as they are (in French, as the
+# documents themselves read) so that the person can match a paper to its stage.
+PROCEDURE_NAMES = {"reflection_document": "annexe 15",
+                   "registration_document": "attestation d'immatriculation",
+                   "residence_card": "carte A / A-kaart"}
 DRAFT_ENGLISH = "Draft translation, not yet reviewed."
 
 
@@ -36,6 +43,7 @@ def environment(templates_dir: Path):
     )
     env.policies["ext.i18n.trimmed"] = True
     env.globals["ltr"] = ltr
+    env.globals["official"] = official
     return env
 
 
@@ -53,6 +61,11 @@ def ltr(value) -> Markup:
     if _PHONE_LIKE.match(text):
         text = text.replace(" ", "\u00a0")
     return Markup('<bdi dir="ltr">{}</bdi>').format(text)
+
+
+def official(name: str) -> Markup:
+    """An official name (of a document) as it is printed on it, in any language's text."""
+    return Markup('<bdi dir="ltr" class="official">{}</bdi>').format(name)
 
 
 @functools.cache
@@ -121,11 +134,17 @@ def context(workspace, lang, translations, input_hash: str) -> dict:
         },
         "helpline": {"phone": helpline.value("phone"),
                      "phone_international": helpline.value("phone_international")},
+        "emergency": {"phone": orgs["emergency"].value("phone")},
+        "police": {"phone": orgs["police"].value("phone")},
+        "guardianship": {"phone": orgs["guardianship"].value("phone")},
+        "procedure": PROCEDURE_NAMES,
         "centres": centres,
         "website": {"url": payloads["website"], "display": _display_url(payloads["website"])},
         "numbers": {k: format_decimal(v, locale=lang.locale) for k, v in PROCEDURE_NUMBERS.items()},
         "qr": {name: qr_svg(payload) for name, payload in payloads.items()},
         "font_faces": Markup(""),
+        "text_size": workspace.language_settings.get(lang.code, {}).get(
+            "text_size", DEFAULT_TEXT_SIZE),
     }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_workspace
+from conftest import EDITION, copy_workspace
 from hostile.harness import assert_refused, run_cli, snapshot
 
 FR = "translations/fr/LC_MESSAGES/leaflet.po"
@@ -81,7 +81,7 @@ def output_is_a_file(ws: Path):
 
 def edition_folder_is_a_file(ws: Path):
     (ws / "output").mkdir()
-    (ws / "output" / "2026-12").write_text("not a folder\n")
+    (ws / "output" / EDITION).write_text("not a folder\n")
 
 
 def nothing(ws: Path):
@@ -234,7 +234,7 @@ CASES = [
      BUILD_FR, 1, TOML_LINE, "NUL byte"),
     ("toml-huge-value", toml_sub('name = "Payoke"', 'name = "' + "Payoke " * 1500 + '"'),
      BUILD_FR, 1, TOML_LINE, "characters long"),
-    ("toml-huge-edition-id", toml_sub('id = "2026-12"', 'id = "' + "x" * 10000 + '"'),
+    ("toml-huge-edition-id", toml_sub(f'id = "{EDITION}"', 'id = "' + "x" * 10000 + '"'),
      BUILD_FR, 1, TOML_LINE, "edition"),
     # -- leaflet.toml: dates, codes, settings ---------------------------------------------------
     ("edition-in-3000", toml_sub("date = 2026-12-01", "date = 3000-12-01"), BUILD_FR, 1,
@@ -305,7 +305,7 @@ def test_hostile_edition_input(case, pristine, tmp_path):
     else:
         assert_refused(outcome, code, where, message=says, before=before, after=snapshot(ws))
     if "card" not in args:  # the card case built fr on purpose, before breaking it
-        assert not (ws / "output" / "2026-12" / "fr.pdf").exists()
+        assert not (ws / "output" / EDITION / "fr.pdf").exists()
     assert not list(ws.rglob("*.tmp"))
     # Resource bound: a 100 KB msgstr is refused in about the time of an ordinary check.
     assert elapsed < 30, f"{name} took {elapsed:.1f} s"

@@ -25,7 +25,7 @@ from .harness import assert_refused, run_cli, snapshot
 LONG = "A" * 10_000
 
 
-EDITION = "2026-12"  # [edition] id of the project's leaflet.toml, which the workspace copies
+from conftest import EDITION  # [edition] id of the project's leaflet.toml
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import copy_workspace, isolated_desk
 
 PYTHON = sys.executable
-EDITION = "2026-12"  # the edition of the project's leaflet.toml, which tests copy
+from conftest import EDITION  # the edition of the project's leaflet.toml, which tests copy
 
 
 @pytest.fixture(autouse=True)

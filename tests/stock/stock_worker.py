@@ -1,5 +1,5 @@
 """A busy desk that also ships boxes, for the concurrency test:
-`python stock_worker.py URL HANDOVERS TRANSFER_EVERY`.
+`python stock_worker.py URL HANDOVERS TRANSFER_EVERY EDITION`.
 
 Runs `leaflet handover` HANDOVERS times for unit PZ-1 in Romanian (the CLI's own entry point:
 on SQLite the desk's stdlib appender, on PostgreSQL the store), and after every
@@ -11,7 +11,7 @@ import sys
 
 from leaflet.cli import cli
 
-EDITION = "2026-12"
+EDITION = sys.argv[4] if len(sys.argv) > 4 else "2026-12"
 
 
 def main(url: str, handovers: int, every: int) -> None:

@@ -20,7 +20,8 @@ def test_eight_desks_take_copies_from_one_unit_without_losing_one(coordinator, t
     c = coordinator
     c.ok("stock", "receive", "--unit", "PZ-1", f"ro={RECEIVED}")
     started = time.monotonic()
-    desks = [subprocess.Popen([PYTHON, str(WORKER), c.url, str(HANDOVERS), str(TRANSFER_EVERY)],
+    desks = [subprocess.Popen([PYTHON, str(WORKER), c.url, str(HANDOVERS), str(TRANSFER_EVERY),
+                               EDITION],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               cwd=tmp_path, env=subprocess_env())
              for _ in range(DESKS)]

@@ -71,7 +71,7 @@ def test_the_order_folder_holds_csv_pdf_and_the_files_it_names(ws, tmp_path):
     result = invoke(ws, "stock", "order", "en=500", "fr=200", "--allow-draft",
                     "--output-dir", str(out))
     assert result.exit_code == 0, result.output
-    assert "700 copies of edition 2026-12" in result.stdout
+    assert f"700 copies of edition {EDITION}" in result.stdout
     manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
 
     with (out / "print-order.csv").open(newline="", encoding="utf-8") as fh:
@@ -84,12 +84,12 @@ def test_the_order_folder_holds_csv_pdf_and_the_files_it_names(ws, tmp_path):
         assert hashlib.sha256(data).hexdigest() == row["sha256"]
         assert row["sha256"] == manifest["languages"][row["language"]]["print"]["a5"]["sha256"]
         assert data == (ws / "output" / EDITION / "print" / row["file"]).read_bytes()
-        assert (row["page_size"], row["bleed_mm"], row["pages"]) == ("A5 148x210 mm", "3", "4")
+        assert (row["page_size"], row["bleed_mm"], row["pages"]) == ("A5 148x210 mm", "3", "8")
 
     pdf = out / "print-order.pdf"
     text = " ".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
     text = " ".join(text.split())
-    for expected in ("Print order", "edition 2026-12", "English (en)", "French (fr) DRAFT",
+    for expected in ("Print order", f"edition {EDITION}", "English (en)", "French (fr) DRAFT",
                      "en-a5.pdf", "A5 148x210 mm, 3 mm bleed", "500", "700",
                      rows[0]["sha256"], rows[1]["sha256"],
                      "Draft translations ordered knowingly: fr"):
