@@ -130,12 +130,17 @@ def visual_phone_numbers(path: Path, page: int = 0, min_digits: int = 8) -> list
     document = pdfium.PdfDocument(str(path))
     try:
         textpage = document[page].get_textpage()
-        chars = []
+        chars, spaces = [], []
         for index in range(textpage.count_chars()):
             ch = textpage.get_text_range(index, 1)
-            left, bottom, right, top = textpage.get_charbox(index)
+            try:
+                left, bottom, right, top = textpage.get_charbox(index)
+            except pdfium.PdfiumError:  # a generated line break has no box
+                continue
             if ch.strip() and right > left:
                 chars.append(((bottom + top) / 2, left, right, top - bottom, ch))
+            elif ch in " \u00a0\u202f":  # a space the PDF draws: where it sits, a group ends
+                spaces.append((bottom, (left + right) / 2))
     finally:
         document.close()
     lines: list[list[tuple]] = []
@@ -153,10 +158,18 @@ def visual_phone_numbers(path: Path, page: int = 0, min_digits: int = 8) -> list
 
     for line in lines:
         line.sort(key=lambda c: c[1])
+        low = min(c[0] - c[3] / 2 for c in line) - 1
+        high = max(c[0] + c[3] / 2 for c in line) + 1
+        gaps = [x for y, x in spaces if low <= y <= high]
         run: list[str] = []
-        group, last = "", None
+        group, last, last_right = "", None, None
         for _, left, right, height, ch in line:
-            gap = last is not None and left - last > height * 0.2
+            # A space drawn between two digits ends a group. Without one, the geometry:
+            # digits have one advance (tabular figures) and a space adds a third of an em;
+            # centre to centre, not edge to edge, as a "1" is a narrow glyph in a wide slot.
+            centre = (left + right) / 2
+            gap = last is not None and (centre - last > height * 1.0
+                                        or any(last_right <= x <= left for x in gaps))
             if ch.isdigit() or (ch == "+" and not group):
                 if gap and group:
                     if group_re.fullmatch(group) and not (run and group.startswith("+")):
@@ -171,7 +184,7 @@ def visual_phone_numbers(path: Path, page: int = 0, min_digits: int = 8) -> list
                     run.append(group)
                 close(run)
                 run, group = [], ""
-            last = right
+            last, last_right = centre, right
         if group_re.fullmatch(group) and not (run and group.startswith("+")):
             run.append(group)
         close(run)

@@ -92,15 +92,6 @@ def test_unknown_language_on_the_command_line(ws):
     assert pdfs_and_temps(ws) == []
 
 
-@pytest.mark.parametrize("old, new, fragments", [
-    (f'id = "{EDITION}"\n', "", ["leaflet.toml:", "missing the field 'id'"]),
-    (f"date = {EDITION_DATE}", 'date = "1 December 2026"', ["leaflet.toml:", "not a valid date"]),
-    (f"date = {EDITION_DATE}", "date = 2026-13-01", ["leaflet.toml:", "not valid TOML"]),
-    ('phone = { value = "078 055 800"', 'phone = { valeur = "078 055 800"',
-     ["leaflet.toml:", "needs a non-empty 'value'"]),
-    ('verified_on = 2026-11-28 }\nphone_international',
-     'verified_on = "28/11/2026" }\nphone_international', ["leaflet.toml:", "not a valid date"]),
-])
 @pytest.mark.parametrize("setting", ["text_size = 30", 'text_size = "11"', "text_size = true",
                                      "text_size = 9.5"])
 def test_a_text_size_out_of_range_is_refused(ws, setting):
@@ -115,6 +106,15 @@ def test_a_text_size_out_of_range_is_refused(ws, setting):
     assert pdfs_and_temps(ws) == []
 
 
+@pytest.mark.parametrize("old, new, fragments", [
+    (f'id = "{EDITION}"\n', "", ["leaflet.toml:", "missing the field 'id'"]),
+    (f"date = {EDITION_DATE}", 'date = "1 December 2026"', ["leaflet.toml:", "not a valid date"]),
+    (f"date = {EDITION_DATE}", "date = 2026-13-01", ["leaflet.toml:", "not valid TOML"]),
+    ('phone = { value = "078 055 800"', 'phone = { valeur = "078 055 800"',
+     ["leaflet.toml:", "needs a non-empty 'value'"]),
+    ('verified_on = 2026-11-28 }\nphone_international',
+     'verified_on = "28/11/2026" }\nphone_international', ["leaflet.toml:", "not a valid date"]),
+])
 def test_leaflet_toml_with_a_missing_field_or_bad_date(ws, old, new, fragments):
     path = ws / "leaflet.toml"
     text = path.read_text()

@@ -1,5 +1,6 @@
 """Make docs/samples/: a PNG of the front page for each script family, from built PDFs,
-and one of the language card's first page (the card is written first, as `leaflet card`).
+one of the language card's first page (the card is written first, as `leaflet card`), and
+the front of the Arabic wallet card.
 
 Run after `leaflet build`:  .venv/bin/python docs/samples/make.py
 Each image is page 1 at 110 dpi, reduced to a 64-colour palette to stay under 150 KB.
@@ -50,8 +51,10 @@ def main() -> None:
     from leaflet.edition.card import build_card
 
     samples[HERE / "language-card.png"] = build_card(load_workspace(ROOT)).path
+    wallet = out / manifest["languages"]["ar"]["card"]["pdf"]
+    samples[HERE / "wallet-card-ar.png"] = wallet
     for dest, pdf in samples.items():
-        size = render_front(pdf, dest)
+        size = render_front(pdf, dest, dpi=300 if pdf == wallet else 110)
         if size > LIMIT:
             raise SystemExit(f"{dest}: {size} bytes, over {LIMIT}")
         print(f"{dest.relative_to(ROOT)}  {size // 1024} KB")
