@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from conftest import EDITION, copy_workspace
 from leaflet.files import sha256_file
 
-PERIOD = "You get a reflection period"
+PERIOD = "<strong>Reflection period"
 
 # Pieces a translator, a tool or an attacker may put into a msgstr.
 TOKENS = ["%(days)s", "%(days)d", "%(dayz)s", "%s", "%", "%%", "{{ 7*7 }}", "{x}", "<strong>",

@@ -277,3 +277,22 @@ def test_the_card_print_sheet_holds_ten_cards_with_their_boxes(tmp_path):
                             or bleed[3] <= trim[1] + 0.01 or trim[3] <= bleed[1] + 0.01
         # Ten cards that dial the helpline, rasterised from the sheet.
         assert qr_payloads(sheet, dpi=300).count("tel:+3278055800") == 10
+
+
+def test_catalog_update_keeps_one_obsolete_entry_per_message(tmp_path):
+    """Updating twice after a msgid left the template must not duplicate its `#~` entry:
+    msgfmt (and Poedit, Weblate) refuse a catalogue with two definitions of a message."""
+    ws = copy_workspace(tmp_path / "ws", languages=["fr"])
+    template = ws / "templates" / "leaflet.html.j2"
+    text = template.read_text(encoding="utf-8")
+    assert "{% trans %}Medical help.{% endtrans %}" in text
+    template.write_text(text.replace("{% trans %}Medical help.{% endtrans %}", ""),
+                        encoding="utf-8")
+    for _ in range(3):
+        assert invoke(ws, "catalog", "extract").exit_code == 0
+        assert invoke(ws, "catalog", "update").exit_code == 0
+    po = ws / "translations" / "fr" / "LC_MESSAGES" / "leaflet.po"
+    assert po.read_text(encoding="utf-8").count('#~ msgid "Medical help."') == 1
+    check = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(po)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr

@@ -129,7 +129,7 @@ def test_leaflet_toml_with_a_missing_field_or_bad_date(ws, old, new, fragments):
 def test_a_failed_render_leaves_no_partial_pdf(ws, monkeypatch):
     from leaflet.edition import pdf
 
-    def broken(html, base_url):
+    def broken(html, base_url, stylesheets=()):
         raise RuntimeError("the renderer crashed")
 
     monkeypatch.setattr(pdf, "render_document", broken)

@@ -65,13 +65,13 @@ def test_backgrounds_run_into_the_bleed(printed):
 def test_every_print_file_passes_qpdf_check(printed):
     out, manifest = printed
     files = sorted((out / "print").glob("*.pdf"))
-    assert len(files) == 6
+    assert len(files) == 8  # per language: A5, booklet, PDF/A, wallet card sheet
     for path in files:
         done = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
         assert done.returncode == 0, (path.name, done.stdout, done.stderr)
     for code in ("en", "ar"):
         entries = manifest["languages"][code]["print"]
-        assert set(entries) == {"a5", "booklet", "pdfa"}
+        assert set(entries) == {"a5", "booklet", "pdfa", "cards"}
 
 
 def test_pdfa_variant_declares_pdfa_2b_with_an_output_intent(printed):
@@ -133,9 +133,12 @@ def test_a_page_count_not_a_multiple_of_four_gets_blank_pages(tmp_path):
 
 def test_right_to_left_booklets_bind_on_the_other_edge(printed, tmp_path):
     out, _ = printed
-    ltr, rtl = (side_texts(out / "print" / f"{c}-a4-booklet.pdf", 0) for c in ("en", "ar"))
-    assert "078 055 800" in ltr[1] and "078 055 800" not in ltr[0]  # front cover right
-    assert "078 055 800" in rtl[0] and "078 055 800" not in rtl[1]  # front cover left
+    ltr, rtl = (tuple(t.replace("\u00a0", " ") for t in side_texts(
+        out / "print" / f"{c}-a4-booklet.pdf", 0)) for c in ("en", "ar"))
+    # The outer side carries the back page (8) and the front cover (1): the cover's
+    # "From a foreign phone" number is only on page 1.
+    assert "+32 78 055 800" in ltr[1] and "+32 78 055 800" not in ltr[0]  # cover right
+    assert "+32 78 055 800" in rtl[0] and "+32 78 055 800" not in rtl[1]  # cover left
 
 
 def test_print_files_are_rebuilt_only_when_missing_or_changed(printed):

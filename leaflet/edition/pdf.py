@@ -38,11 +38,12 @@ def collected_warnings():
         logger.removeHandler(collect)
 
 
-def render_document(html: str, base_url: str):
+def render_document(html: str, base_url: str, stylesheets=()):
     """WeasyPrint's laid-out document for `html` (pages, then write_pdf)."""
     import weasyprint
 
-    return weasyprint.HTML(string=html, base_url=base_url).render()
+    return weasyprint.HTML(string=html, base_url=base_url).render(
+        stylesheets=list(stylesheets))
 
 
 def render_pdf(html: str, base_url: str) -> tuple[bytes, int, list[str]]:
@@ -62,12 +63,9 @@ def lay_out(html: str, base_url: str, *, layout_of: tuple[str, str] | None = Non
     """
     from leaflet.edition.checks import ERROR, layout_findings, sections_of
 
-    import weasyprint
-
     try:
         with collected_warnings() as warnings:
-            document = weasyprint.HTML(string=html, base_url=base_url).render(
-                stylesheets=list(stylesheets))
+            document = render_document(html, base_url, stylesheets)
             if layout_of is not None:
                 findings = [f for f in layout_findings(document.pages, sections_of(html),
                                                        *layout_of, fill=fill)

@@ -37,21 +37,28 @@ def booklet_order(pages: int, rtl: bool = False) -> list[tuple[int, int]]:
     return [(right, left) for left, right in sides] if rtl else sides
 
 
+def _clip_to(page, box: str) -> list[float]:
+    """Clip `page`'s content to its `box` (/TrimBox, /BleedBox); return the box."""
+    from pypdf.generic import DecodedStreamObject
+
+    rect = [float(v) for v in page.get(box, page.mediabox)]
+    clip = DecodedStreamObject()
+    clip.set_data(f"q {rect[0]:.4f} {rect[1]:.4f} {rect[2] - rect[0]:.4f} "
+                  f"{rect[3] - rect[1]:.4f} re W n\n".encode()
+                  + page._get_contents_as_bytes() + b"\nQ\n")
+    page.replace_contents(clip)
+    return rect
+
+
 def impose_booklet(a5_pdf: bytes, rtl: bool = False) -> tuple[bytes, int]:
     """The A4 booklet imposition of an A5 PDF, and the number of blank pages added."""
     from pypdf import PdfWriter, Transformation
-    from pypdf.generic import DecodedStreamObject, NameObject, RectangleObject
+    from pypdf.generic import NameObject, RectangleObject
 
     source = PdfWriter(clone_from=io.BytesIO(a5_pdf))
     trims = []
     for page in source.pages:  # clip every page to its trim box: no bleed or marks leak
-        trim = [float(v) for v in page.get("/TrimBox", page.mediabox)]
-        clip = DecodedStreamObject()
-        clip.set_data(f"q {trim[0]:.4f} {trim[1]:.4f} {trim[2] - trim[0]:.4f} "
-                      f"{trim[3] - trim[1]:.4f} re W n\n".encode()
-                      + page._get_contents_as_bytes() + b"\nQ\n")
-        page.replace_contents(clip)
-        trims.append(trim)
+        trims.append(_clip_to(page, "/TrimBox"))
     writer = PdfWriter()
     sheet_w, sheet_h = A4_LANDSCAPE
     blanks = 0
@@ -172,14 +179,8 @@ def impose_cards(card_pdf: bytes) -> bytes:
         raise ValueError(f"a wallet card has 2 pages, not {len(source.pages)}")
     boxes = []
     for page in source.pages:  # clip each side to its bleed box: no marks of its own leak
-        bleed = [float(v) for v in page.get("/BleedBox", page.mediabox)]
-        trim = [float(v) for v in page.get("/TrimBox", page.mediabox)]
-        clip = DecodedStreamObject()
-        clip.set_data(f"q {bleed[0]:.4f} {bleed[1]:.4f} {bleed[2] - bleed[0]:.4f} "
-                      f"{bleed[3] - bleed[1]:.4f} re W n\n".encode()
-                      + page._get_contents_as_bytes() + b"\nQ\n")
-        page.replace_contents(clip)
-        boxes.append((trim, bleed))
+        bleed = _clip_to(page, "/BleedBox")
+        boxes.append(([float(v) for v in page.get("/TrimBox", page.mediabox)], bleed))
     slots = card_slots()
     writer = PdfWriter()
     sheet_w, sheet_h = A4_PORTRAIT

@@ -135,14 +135,18 @@ def update(workspace) -> dict[str, dict]:
                         entry.msgstr_plural = {i: "" for i in range(_nplurals(po))}
                     counts["added"] += 1
             merged.append(entry)
+        gone = set()  # one obsolete entry per message: msgfmt refuses duplicates
         for key, entry in old.items():
             if key not in wanted and entry.msgid not in (e.previous_msgid for e in merged):
                 entry.obsolete = True
                 merged.append(entry)
+                gone.add(key)
                 counts["obsolete"] += 1
         for entry in po:
-            if entry.obsolete and (entry.msgctxt, entry.msgid) not in wanted:
+            key = (entry.msgctxt, entry.msgid)
+            if entry.obsolete and key not in wanted and key not in gone:
                 merged.append(entry)
+                gone.add(key)
         merged_files.append((path, merged.__unicode__().encode("utf-8") + b"\n"))
         results[path.parent.parent.name] = counts
     for path, data in merged_files:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EDITION, copy_workspace
+from conftest import EDITION, EDITION_DATE, copy_workspace
 from hostile.harness import assert_refused, run_cli, snapshot
 
 FR = "translations/fr/LC_MESSAGES/leaflet.po"
@@ -97,7 +97,7 @@ def built_then(mutation):
     return mutate
 
 
-PERIOD = "You get a reflection period"
+PERIOD = "<strong>Reflection period"
 MEDICAL = "Medical help."
 BUILD_FR = ("build", "--lang", "fr")
 PRINT_FR = ("build", "--print", "--lang", "fr")
@@ -237,9 +237,9 @@ CASES = [
     ("toml-huge-edition-id", toml_sub(f'id = "{EDITION}"', 'id = "' + "x" * 10000 + '"'),
      BUILD_FR, 1, TOML_LINE, "edition"),
     # -- leaflet.toml: dates, codes, settings ---------------------------------------------------
-    ("edition-in-3000", toml_sub("date = 2026-12-01", "date = 3000-12-01"), BUILD_FR, 1,
+    ("edition-in-3000", toml_sub(f"date = {EDITION_DATE}", "date = 3000-12-01"), BUILD_FR, 1,
      TOML_LINE, "days ahead"),
-    ("edition-before-1997", toml_sub("date = 2026-12-01", "date = 1990-12-01"), BUILD_FR, 1,
+    ("edition-before-1997", toml_sub(f"date = {EDITION_DATE}", "date = 1990-12-01"), BUILD_FR, 1,
      TOML_LINE, "1997"),
     ("verified-on-future", toml_sub("verified_on = 2026-11-28", "verified_on = 2999-11-28"),
      BUILD_FR, 1, TOML_LINE, "in the future"),
@@ -272,7 +272,7 @@ CASES = [
     ("jobs-zero", nothing, ("build", "--jobs", "0"), 2, "--jobs", None),
     ("check-format", nothing, ("check", "--format", "xml"), 2, "--format", None),
     ("output-is-a-file", output_is_a_file, BUILD_FR, 1, r"output", "writ|folder|director"),
-    ("edition-folder-is-a-file", edition_folder_is_a_file, BUILD_FR, 1, r"output/2026-12",
+    ("edition-folder-is-a-file", edition_folder_is_a_file, BUILD_FR, 1, rf"output/{EDITION}",
      None),
     ("catalog-update-one-broken", po_bytes(lambda b: b"\xef\xbb\xbf" + b), ("catalog", "update"),
      1, r"leaflet\.po:1: ", "BOM"),
