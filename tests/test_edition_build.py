@@ -199,7 +199,7 @@ def test_release_build_refuses_drafts_and_unverified_details(workspace):
     po.save()
     result = invoke(workspace, "build", "--release", "--lang", "en")
     assert result.exit_code == 1
-    assert "leaflet.toml" in result.output and "pag-asa.phone" in result.output
+    assert "leaflet.toml" in result.output and "pag-asa.address" in result.output
     assert not (workspace / "output" / EDITION).exists()
     result = invoke(workspace, "build", "--release", "--allow-unverified", "--lang", "en")
     assert result.exit_code == 0, result.output

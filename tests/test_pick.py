@@ -38,7 +38,7 @@ def fake_build(ws, codes):
     for code in codes:
         (out / f"{code}.pdf").write_bytes(b"%PDF-1.7\n")
     (out / "manifest.json").write_text(json.dumps(
-        {"edition": "2026-12", "languages": {c: {"pdf": f"{c}.pdf"} for c in codes}}))
+        {"edition": EDITION, "languages": {c: {"pdf": f"{c}.pdf"} for c in codes}}))
 
 
 # The first result the officer must see, for what they type. Expected codes are this
