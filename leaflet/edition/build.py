@@ -6,7 +6,7 @@ WeasyPrint versions). A language whose input hash and PDF match the manifest is 
 The build is the gate: every language to render first passes the catalogue and data
 checks `leaflet check` runs (checks.check_language: header, completeness, placeholders,
 markup, contact data typed into a translation, invisible characters, length, glyphs), and
-its layout is checked on the very pages that become the PDF (pdf.write_pdf). A language
+its layout is checked on the very pages that become the PDF (pdf.lay_out). A language
 with an error gets no PDF and no print file, its findings are reported with file:line, and
 the other languages still build; the build then fails. Invalid contact data stops every
 language, since every leaflet prints it.
@@ -172,7 +172,7 @@ def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
     """Refuse a release of draft languages, languages failing `check`, unverified data."""
     from leaflet.edition.checks import DATA_CHECKS, ERROR, run_checks
 
-    # No layout here: the build checks the layout of the pages it writes (pdf.write_pdf).
+    # No layout here: the build checks the layout of the pages it writes (pdf.lay_out).
     findings = [f for f in run_checks(workspace, codes, release=True, layout=False,
                                       allow_unverified=allow_unverified) if f.severity == ERROR]
     general = [f for f in findings if f.lang is None and f.check not in DATA_CHECKS]

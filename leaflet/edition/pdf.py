@@ -92,12 +92,3 @@ def write_laid_out(laid_out: dict, dest: Path) -> dict:
             "pages": len(laid_out["document"].pages), "bytes": len(data),
             "warnings": list(laid_out["warnings"])}
 
-
-def write_pdf(html: str, base_url: str, dest: Path, *, layout_of: tuple[str, str] | None = None
-              ) -> dict:
-    """Render `html` to `dest`; return sha256, pages, bytes and WeasyPrint's warnings
-    (or `{"findings": [...]}` and no file, see lay_out)."""
-    laid_out = lay_out(html, base_url, layout_of=layout_of)
-    if "findings" in laid_out:
-        return laid_out
-    return write_laid_out(laid_out, dest)
