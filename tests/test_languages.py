@@ -32,10 +32,17 @@ def test_thirty_four_languages_in_nine_scripts():
     assert all(row["translated_percent"] == 100.0 for row in rows.values())
 
 
-HEADLINE_PX = 23 * 4 / 3  # templates/leaflet.css: .front .headline { font-size: 23pt }
+def headline_px(code: str) -> float:
+    """templates/leaflet.css: .front .headline { font-size: 1.92rem }, where the rem is the
+    language's text_size in leaflet.toml (12 pt unless set); the PDF draws in CSS px."""
+    import tomllib
+
+    data = tomllib.loads((ROOT / "leaflet.toml").read_text(encoding="utf-8"))
+    size = data.get("languages", {}).get(code, {}).get("text_size", 12)
+    return 1.92 * size * 4 / 3
 
 
-def headline_extent(pdf) -> tuple[float, float]:
+def headline_extent(pdf, code: str) -> tuple[float, float]:
     """Leftmost and rightmost x of the headline's characters on page 1 (pdfium, in pt).
 
     The headline is found by its font size. pdfium works in PDF user space, where the
@@ -48,7 +55,7 @@ def headline_extent(pdf) -> tuple[float, float]:
     try:
         text = document[0].get_textpage()
         boxes = [text.get_charbox(i) for i in range(text.count_chars())
-                 if abs(raw.FPDFText_GetFontSize(text.raw, i) - HEADLINE_PX) < 0.5]
+                 if abs(raw.FPDFText_GetFontSize(text.raw, i) - headline_px(code)) < 0.5]
     finally:
         document.close()
     boxes = [(left, right) for left, _, right, _ in boxes if right > left]
@@ -78,7 +85,7 @@ def content_edges(pdf, origin: str):
 def test_headline_is_aligned_to_the_reading_side(built, code):
     ws, _ = built
     pdf = ws / "output" / EDITION / f"{code}.pdf"
-    leftmost, rightmost = headline_extent(pdf)
+    leftmost, rightmost = headline_extent(pdf, code)
     left, right = content_edges(pdf, "trim")
     if code in RTL:
         assert abs(rightmost - right) < 2, (rightmost, right)
@@ -105,9 +112,10 @@ def test_a_35th_language_in_a_new_script_needs_no_python_change(tmp_path):
     path = ws / "translations" / "ta" / "LC_MESSAGES" / "leaflet.po"
     po = polib.pofile(str(path))
     for entry in po:
-        # A stand-in text in Tamil script that keeps every placeholder of the English.
-        placeholders = " ".join(re.findall(r"%\(\w+\)s", entry.msgid))
-        entry.msgstr = TAMIL.get(entry.msgid, f"தமிழ் உரை {placeholders}".strip())
+        # A stand-in text in Tamil script that keeps every tag and placeholder of the English.
+        entry.msgstr = TAMIL.get(entry.msgid) or "".join(
+            part if re.fullmatch(r"<[^>]*>|%\(\w+\)s|\s*", part) else "தமிழ் உரை"
+            for part in re.split(r"(<[^>]*>|%\(\w+\)s)", entry.msgid))
     po.save()
     rows = {r["code"]: r for r in json.loads(invoke(ws, "languages", "--json").stdout)}
     assert rows["ta"]["script"] == "Taml" and rows["ta"]["fonts"][0] == "Noto Sans Tamil"

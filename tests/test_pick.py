@@ -99,7 +99,7 @@ def test_pick_json_lists_code_autonym_name_built_and_score(tmp_path):
     assert {"code", "autonym", "english_name", "built", "score"} <= set(first)
     assert (first["code"], first["autonym"], first["english_name"], first["built"]) == \
         ("ti", "ትግርኛ", "Tigrinya", True)
-    assert first["score"] == 100 and first["pdf"] == "output/2026-12/ti.pdf"
+    assert first["score"] == 100 and first["pdf"] == f"output/{EDITION}/ti.pdf"
     assert first["names"] == {"en": "Tigrinya", "fr": "tigrigna", "nl": "Tigrinya",
                               "de": "Tigrinya"}
     assert all(0 < r["score"] <= 100 for r in rows)

@@ -199,7 +199,7 @@ CASES = [
      r"ro is not a language of this edition"),
     ("receive-language-never-built", [*W, "stock", "receive", "--unit", "COORD", "de=5",
                                       "--db", "{missing}"], 2, r"LANG=COPIES de",
-     r"no leaflet of edition 2026-12 in that language is built"),
+     rf"no leaflet of edition {EDITION} in that language is built"),
     ("receive-edition-not-in-workspace", [*W, "stock", "receive", "--unit", "COORD",
                                           "--edition", "2062-12", "fr=5", "--db", "{missing}"],
      2, r"--edition 2062-12", r"never built in this workspace"),
