@@ -58,7 +58,7 @@ def cli_imports(tmp_path: Path, *args: str, env: dict | None = None,
     """(modules imported, stdout, stderr) of `leaflet ARGS` run in a new interpreter.
 
     The set holds every module name and every top-level package name, so both
-    `"weasyprint" in modules` and `"leaflet.handover.cldr" in modules` ask the right thing.
+    `"weasyprint" in modules` and `"leaflet.languages.cldr" in modules` ask the right thing.
     """
     import json
     import sys

@@ -56,7 +56,8 @@ def _set_msgstr(ws: Path, text: str) -> None:
                                  HealthCheck.too_slow])
 @given(msgstr=MSGSTRS)
 def test_any_msgstr_is_printed_or_is_a_finding_never_an_exception(gate_workspace, msgstr):
-    from leaflet.edition import build, catalog, checks, scripts
+    from leaflet.edition import build, catalog, checks
+    from leaflet.languages import scripts
     from leaflet.errors import LeafletError
 
     ws, workspace = gate_workspace

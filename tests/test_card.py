@@ -32,7 +32,7 @@ def card_pdf(ws, suffix=""):
 
 
 def language(code):
-    from leaflet.edition.scripts import language as lang
+    from leaflet.languages.scripts import language as lang
     from leaflet.workspace import load_workspace
 
     workspace = load_workspace(ROOT)

@@ -112,7 +112,8 @@ def test_script_in_a_translation_never_reaches_the_html_unescaped(tmp_path):
     # The build refuses the catalogue (MARKUP) before rendering it ...
     assert build.plan(workspace, ["fr"], force=True)[0] == []
     # ... and were it rendered, the escaping layer would still keep the tag inert.
-    from leaflet.edition import catalog, scripts
+    from leaflet.edition import catalog
+    from leaflet.languages import scripts
 
     path = catalog.catalog_path(workspace.translations_dir, "fr")
     pending = build.Pending(scripts.language("fr"), catalog.load_translations(path), "0" * 64,

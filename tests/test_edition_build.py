@@ -23,7 +23,7 @@ def translated(ws, locale: str, msgid: str) -> str:
 
 
 def locale_of(code: str) -> str:
-    from leaflet.edition.scripts import gettext_name
+    from leaflet.languages.scripts import gettext_name
 
     return gettext_name(code)
 

@@ -83,7 +83,7 @@ def test_the_table_is_as_big_as_promised():
 
 @pytest.mark.parametrize("query, code", FIRST, ids=[q for q, _ in FIRST])
 def test_first_result(query, code):
-    from leaflet.handover.pick import pick
+    from leaflet.languages.pick import pick
 
     rows = pick(query, workspace())
     assert rows[0]["code"] == code, [(r["code"], r["score"], r["match"]) for r in rows[:4]]
@@ -168,7 +168,7 @@ def test_officer_language_names_the_languages_in_it():
 # --- the language knowledge -------------------------------------------------------------
 
 def test_cldr_knows_autonym_names_script_direction_and_territories():
-    from leaflet.handover import cldr
+    from leaflet.languages import cldr
 
     index = cldr.index()
     ti = index.language("ti")
@@ -186,7 +186,7 @@ def test_cldr_knows_autonym_names_script_direction_and_territories():
 def test_the_index_is_cached_per_babel_version(index_cache, monkeypatch):
     import babel
 
-    from leaflet.handover import cldr
+    from leaflet.languages import cldr
 
     path = cldr.cache_path()
     assert path.parent == index_cache and f"babel{babel.__version__}" in path.name
@@ -203,7 +203,7 @@ def test_the_index_is_cached_per_babel_version(index_cache, monkeypatch):
 
 
 def test_a_broken_cache_file_is_rebuilt(tmp_path, monkeypatch):
-    from leaflet.handover import cldr
+    from leaflet.languages import cldr
 
     monkeypatch.setenv("LEAFLET_CACHE_DIR", str(tmp_path))
     path = cldr.cache_path()
@@ -219,7 +219,7 @@ def test_a_broken_cache_file_is_rebuilt(tmp_path, monkeypatch):
 
 
 def test_normalise_folds_case_accents_and_punctuation():
-    from leaflet.handover.cldr import normalise
+    from leaflet.languages.cldr import normalise
 
     assert normalise("Érythrée") == "erythree"
     assert normalise("  Tiếng  Việt ") == "tieng viet"
@@ -235,7 +235,7 @@ def test_normalise_folds_case_accents_and_punctuation():
     ("Chinese", "zh-Hans"), ("Perzisch", "fa"), ("Thailand", "th"), ("Pakistan", "ur"),
 ])
 def test_resolve_language(query, code):
-    from leaflet.handover.pick import resolve_language
+    from leaflet.languages.pick import resolve_language
 
     assert resolve_language(query, workspace()) == code
 
@@ -244,7 +244,7 @@ def test_resolve_language(query, code):
                                           ("Belgium", {"nl", "fr", "en"})])
 def test_resolve_language_refuses_an_ambiguous_answer_with_the_candidates(query, among):
     from leaflet.errors import ExitCode, UsageError
-    from leaflet.handover.pick import LanguageChoiceError, resolve_language
+    from leaflet.languages.pick import LanguageChoiceError, resolve_language
 
     with pytest.raises(LanguageChoiceError) as caught:
         resolve_language(query, workspace())
@@ -257,7 +257,7 @@ def test_resolve_language_refuses_an_ambiguous_answer_with_the_candidates(query,
 
 
 def test_resolve_language_refuses_what_matches_nothing():
-    from leaflet.handover.pick import LanguageChoiceError, resolve_language
+    from leaflet.languages.pick import LanguageChoiceError, resolve_language
 
     with pytest.raises(LanguageChoiceError, match="no language matches 'xqzvkw'"):
         resolve_language("xqzvkw", workspace())
@@ -270,7 +270,7 @@ def test_resolve_language_refuses_what_matches_nothing():
 
 
 def test_resolve_language_works_without_a_workspace():
-    from leaflet.handover.pick import resolve_language
+    from leaflet.languages.pick import resolve_language
 
     assert resolve_language("Chinese") == "zh"
     assert resolve_language("tigrinia") == "ti"
@@ -284,12 +284,12 @@ def loaded_modules(tmp_path, *args, env=None):
 
 def test_pick_imports_no_weasyprint(tmp_path):
     modules = loaded_modules(tmp_path, "pick", "tigrinya")
-    assert "rapidfuzz" in modules and "leaflet.handover.cldr" in modules
+    assert "rapidfuzz" in modules and "leaflet.languages.cldr" in modules
     assert not modules & {"weasyprint", "fontTools", "jinja2", "polib", "sqlalchemy"}
 
 
 def test_other_commands_do_not_load_the_language_index(tmp_path):
     for args in (["--help"], ["pick", "--help"], ["card", "--help"], ["--version"]):
         modules = loaded_modules(tmp_path, *args)
-        assert not modules & {"leaflet.handover.cldr", "leaflet.handover.pick", "rapidfuzz", "babel",
+        assert not modules & {"leaflet.languages.cldr", "leaflet.languages.pick", "rapidfuzz", "babel",
                               "platformdirs"}, args

@@ -154,7 +154,7 @@ def _language(raw: str, workspace) -> str:
     for names, listing the candidates.
     """
     from leaflet.errors import UsageError
-    from leaflet.handover.languages import TAG, LanguageError, normalise
+    from leaflet.languages.tags import TAG, LanguageError, normalise
     from leaflet.textsafety import clip, describe, invisible_chars
 
     if len(raw) > LANGUAGE_MAX:
@@ -170,7 +170,7 @@ def _language(raw: str, workspace) -> str:
         return normalise(raw)
     except LanguageError as error:
         code_error = error
-    from leaflet.handover.pick import LanguageChoiceError, resolve_language
+    from leaflet.languages.pick import LanguageChoiceError, resolve_language
 
     try:
         return resolve_language(raw, workspace)
@@ -182,7 +182,7 @@ def _language(raw: str, workspace) -> str:
 
 def _split_languages(raw: str) -> list[str]:
     """Several answers: comma-separated, or space-separated when each one is a code."""
-    from leaflet.handover.languages import TAG
+    from leaflet.languages.tags import TAG
 
     if "," in raw:
         return [part.strip() for part in raw.split(",") if part.strip()]

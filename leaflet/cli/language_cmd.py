@@ -50,7 +50,7 @@ def pick(settings, query, as_json, limit, officer):
     Example:  leaflet pick tigrinia
     Example:  leaflet pick Érythrée --json
     """
-    from leaflet.handover.pick import pick as run_pick
+    from leaflet.languages.pick import pick as run_pick
 
     rows = run_pick(" ".join(query), settings.workspace(), limit=limit, officer=officer)
     if as_json:

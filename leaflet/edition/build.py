@@ -34,7 +34,8 @@ from pathlib import Path
 import leaflet
 from markupsafe import Markup
 
-from leaflet.edition import catalog, render, scripts, subset
+from leaflet.edition import catalog, render, subset
+from leaflet.languages import scripts
 from leaflet.errors import BuildError, LeafletError
 from leaflet.files import sha256_file, write_atomic
 

@@ -218,7 +218,8 @@ def layout_findings(pages) -> list[str]:
 # --- building -------------------------------------------------------------------------------
 
 def card_items(workspace, data: dict, codes: list[str]) -> list[Item]:
-    from leaflet.edition import catalog, checks, scripts
+    from leaflet.edition import catalog, checks
+    from leaflet.languages import scripts
 
     items = []
     refused = []
@@ -285,7 +286,8 @@ def render_card_html(workspace, items: list[Item], data: dict, officer: str) -> 
     """The card's HTML, with @font-face rules for subsets of huge (CJK) faces."""
     from markupsafe import Markup
 
-    from leaflet.edition import render, scripts, subset
+    from leaflet.edition import render, subset
+    from leaflet.languages import scripts
 
     env = render.environment(workspace.templates_dir)
     ctx = context(workspace, data, items, officer)
@@ -305,7 +307,7 @@ def render_card_html(workspace, items: list[Item], data: dict, officer: str) -> 
 
 def built_codes(workspace) -> list[str]:
     """Configured languages whose leaflet PDF is built, in leaflet.toml order."""
-    from leaflet.handover.pick import built_languages
+    from leaflet.languages.pick import built_languages
 
     return list(built_languages(workspace))
 

@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from leaflet import textsafety
-from leaflet.edition import catalog, scripts
+from leaflet.edition import catalog
+from leaflet.languages import scripts
 from leaflet.errors import CatalogError
 
 ERROR, WARNING = "error", "warning"

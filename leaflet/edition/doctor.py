@@ -13,7 +13,7 @@ def _finding(name, ok, detail, fix, required=True):
 
 def diagnose(workspace=None) -> list[dict]:
     """A list of findings: name, ok, required, detail, fix (plain data, printed by the CLI)."""
-    from leaflet.edition import scripts
+    from leaflet.languages import scripts
 
     findings = []
     for module, package in (("weasyprint", "weasyprint"), ("polib", "polib"),

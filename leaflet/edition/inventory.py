@@ -6,7 +6,8 @@ and the built PDF, from the catalogues, the script registry and the edition's ma
 
 from __future__ import annotations
 
-from leaflet.edition import build, catalog, scripts
+from leaflet.edition import build, catalog
+from leaflet.languages import scripts
 
 
 def language_rows(workspace) -> list[dict]:

@@ -91,7 +91,7 @@ def font_faces(lang, html: str, cache_dir: Path) -> tuple[str, dict[str, str]]:
     The subsets are declared as "<family> Subset" (a system family of the same name
     would win over an @font-face one); returns the rules and {family: subset family}.
     """
-    from leaflet.edition import scripts
+    from leaflet.languages import scripts
 
     rules, names = [], {}
     chars = None

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from leaflet.edition import catalog, scripts
+from leaflet.edition import catalog
+from leaflet.languages import scripts
 from leaflet.errors import CatalogError
 from leaflet.files import write_atomic
 

@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from leaflet.handover import languages
+from leaflet.languages import tags as languages
 from leaflet import workspace
 from leaflet.textsafety import clip, describe, invisible_chars
 from leaflet.handover.choices import (ASSESSMENTS, CENTRE_ACTIONS, CENTRES, LEAFLET_OUTCOMES,

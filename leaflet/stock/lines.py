@@ -11,7 +11,7 @@ import re
 from typing import Iterable
 
 from leaflet.errors import UsageError
-from leaflet.handover import languages as language_codes
+from leaflet.languages import tags as language_codes
 from leaflet.textsafety import clip, describe, invisible_chars
 
 MAX_COPIES = 1_000_000

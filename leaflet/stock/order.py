@@ -42,7 +42,7 @@ def gate(workspace, codes: list[str], *, allow_draft: bool = False,
     check's warnings for the ordered languages. Raises OrderRefused naming every language."""
     from leaflet.edition import catalog
     from leaflet.edition.checks import ERROR, run_checks
-    from leaflet.edition.scripts import languages_for
+    from leaflet.languages.scripts import languages_for
     from leaflet.errors import CatalogError
 
     drafts = []
@@ -188,7 +188,8 @@ def order_html(workspace, rows: list[dict], today: dt.date) -> str:
     """The order as HTML, from templates/print-order.html.j2."""
     import jinja2
 
-    from leaflet.edition import render, scripts
+    from leaflet.edition import render
+    from leaflet.languages import scripts
 
     names = {lang.code: lang.english_name
              for lang in scripts.languages_for(workspace, [row["language"] for row in rows])}

@@ -27,8 +27,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from leaflet.handover import cldr
 from leaflet.errors import LeafletError, UsageError
+from leaflet.languages import cldr
 from leaflet.textsafety import clip
 
 CUTOFF = 75.0  # fuzzy similarity below which a name does not match at all

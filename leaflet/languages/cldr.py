@@ -26,11 +26,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from leaflet.handover.languages import TAG
+from leaflet.languages.tags import TAG
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 1  # bump when the layout of the pickled index changes
+INDEX_FORMAT = 2  # bump when the layout of the pickled index changes
 EXTRA_NAMES_PATH = Path(__file__).with_name("language-names.toml")
 OFFICER_LANGUAGES = ("en", "fr", "nl", "de")
 # Scripts written right to left, for languages Babel has no locale data for.
