@@ -124,10 +124,10 @@ def cli(ctx, workspace_dir):
 
 def _register() -> None:
     from leaflet.cli import (catalog_cmd, edition_cmd, handover_cmd, language_cmd,
-                             report_cmd, stock_cmd)
+                             report_cmd, serve_cmd, stock_cmd)
 
     for module in (edition_cmd, catalog_cmd, handover_cmd, language_cmd, stock_cmd,
-                   report_cmd):
+                   report_cmd, serve_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

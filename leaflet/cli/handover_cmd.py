@@ -68,7 +68,6 @@ def _record_error(error) -> click.UsageError:
     return click.UsageError(f"{option}: {error.message}{hint}")
 
 
-LANGUAGE_MAX = 80  # a language name, code or country as typed; longer is a paste error
 
 
 @click.command()
@@ -143,41 +142,21 @@ def handover(settings, db, **values):
     except RecordError as error:
         raise _record_error(error) from None
     click.echo(record_id)
+    # The duties of the circular for this encounter (as the station's receipt shows them),
+    # on stderr: stdout stays the record id alone, for scripts.
+    from leaflet.report.checklist import checklist, lines
+
+    click.echo("Duties of the circular for this encounter:", err=True)
+    for line in lines(checklist(db, record_id, workspace)):
+        click.echo("  " + line, err=True)
 
 
 def _language(raw: str, workspace) -> str:
-    """A code as given, or the code a language name or country resolves to.
+    """A code as given, or the code a language name or country resolves to (the station's
+    desk form resolves its answers with the same function)."""
+    from leaflet.languages.tags import person_language
 
-    Codes take the cheap path (no CLDR search index is loaded); anything else goes through
-    the `leaflet pick` matcher (which also knows ISO 639-3 codes such as `tir`). An unknown
-    code, or an ambiguous or unknown name, is a usage error (exit 2) naming the option and,
-    for names, listing the candidates.
-    """
-    from leaflet.errors import UsageError
-    from leaflet.languages.tags import TAG, LanguageError, normalise
-    from leaflet.textsafety import clip, describe, invisible_chars
-
-    if len(raw) > LANGUAGE_MAX:
-        raise UsageError(f"--person-language: {clip(raw)} is {len(raw):,} characters long; "
-                         f"a language name or code has at most {LANGUAGE_MAX}")
-    found = invisible_chars(raw, joiners_in_words=True)
-    if found:
-        raise UsageError(f"--person-language: {clip(raw)} holds an invisible character "
-                         f"({describe(found[0])})",
-                         hint="type the language again, on one line")
-    code_error = None
-    try:
-        return normalise(raw)
-    except LanguageError as error:
-        code_error = error
-    from leaflet.languages.pick import LanguageChoiceError, resolve_language
-
-    try:
-        return resolve_language(raw, workspace)
-    except LanguageChoiceError as error:
-        if TAG.match(raw.strip()):  # it looks like a code: say what is wrong with it
-            raise UsageError(f"--person-language: {code_error}") from None
-        raise UsageError(f"--person-language: {error.message}", hint=error.hint) from None
+    return person_language(raw, workspace, "--person-language")
 
 
 def _split_languages(raw: str) -> list[str]:

@@ -1,0 +1,466 @@
+"""The station's web application (Flask; `leaflet serve` runs it under waitress).
+
+Two sides, one app:
+- the kiosk (`/kiosk/…`, no login, read-only): the person finds their language and reads the
+  leaflet in it; it links to no desk page and stores nothing;
+- the desk (`/desk/…`, login required): the officer records the hand-over through the same
+  core function as `leaflet handover` (leaflet.handover.service.record), and gets a receipt
+  with the duties of the circular for this encounter (leaflet.report.checklist).
+
+Security, for pages used at a police station: sessions in signed cookies (HttpOnly,
+SameSite=Strict), a CSRF token in every form, checked on every POST before anything else;
+the account is looked up on every desk request (a disabled account is logged out at once);
+a Content-Security-Policy that allows nothing but this origin and no inline script;
+X-Frame-Options DENY; static files from a fixed list only, and path parameters checked
+against the built languages (anything else is a 404, never a path).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hmac
+import secrets
+import threading
+from pathlib import Path
+from typing import Any
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'")
+STATIC = {  # name -> (folder under templates/, content type)
+    "station.css": ("station", "text/css"),
+    "leaflet-screen.css": ("station", "text/css"),
+    "kiosk.js": ("station", "text/javascript"),
+    "desk.js": ("station", "text/javascript"),
+    "leaflet.css": ("", "text/css"),
+}
+SESSION_HOURS = 10  # one shift
+LOW_STOCK_FLAGS = ("reorder", "negative")
+FORM_FIELDS = ("service", "assessment", "residence_status", "person_languages", "leaflet",
+               "leaflet_language", "not_given_reason", "not_given_note", "centre_action",
+               "centre", "foreigners_dept_informed", "case_ref", "amends")
+
+
+def create_app(workspace, db: str | None, *, testing: bool = False):
+    """The WSGI app for `workspace` (leaflet.toml), recording into the log at `db`."""
+    import flask
+
+    from leaflet.edition import render
+    from leaflet.station.accounts import Accounts
+    from leaflet.workspace import DEFAULT_TEXT_SIZE
+    from leaflet.station.kiosk import CROCKFORD, Kiosk
+
+    accounts = Accounts(db, create=True)
+    app = flask.Flask(__name__, static_folder=None, template_folder=None)
+    app.config.update(
+        SECRET_KEY=accounts.secret_key(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_NAME="leaflet_desk",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
+        MAX_CONTENT_LENGTH=64 * 1024,
+        TESTING=testing,
+    )
+    kiosk = Kiosk(workspace, app.config["SECRET_KEY"])
+    local = threading.local()
+
+    def env():
+        # One environment per thread: gettext callables are installed on an environment,
+        # so two threads rendering two languages must not share one.
+        if not hasattr(local, "env"):
+            local.env = render.environment(workspace.templates_dir)
+            local.env.install_null_translations(newstyle=True)
+        return local.env
+
+    state = {"workspace": workspace, "db": db, "accounts": accounts, "kiosk": kiosk,
+             "env": env}
+    app.extensions["leaflet"] = state
+
+    def page(template: str, status: int = 200, **ctx):
+        ctx.setdefault("csrf", csrf_token())
+        ctx.setdefault("account", flask.g.get("account"))
+        html = env().get_template(f"station/{template}").render(ctx)
+        return flask.Response(html, status=status, mimetype="text/html")
+
+    def csrf_token() -> str:
+        token = flask.session.get("csrf")
+        if token is None:
+            token = flask.session["csrf"] = secrets.token_urlsafe(32)
+        return token
+
+    @app.before_request
+    def check_csrf():
+        if flask.request.method == "POST":
+            sent = flask.request.form.get("csrf", "")
+            known = flask.session.get("csrf", "")
+            if not known or not hmac.compare_digest(sent.encode(), known.encode()):
+                flask.abort(400, "the form has expired or did not come from this station; "
+                                 "open the page again")
+
+    @app.after_request
+    def headers(response):
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        if flask.request.path.startswith("/desk"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(400)
+    @app.errorhandler(403)
+    @app.errorhandler(404)
+    @app.errorhandler(405)
+    @app.errorhandler(413)
+    def error_page(error):
+        return page("error.html.j2", status=error.code, code=error.code,
+                    message=error.description if error.code == 400 else error.name)
+
+    # --- static files and fonts --------------------------------------------------------------
+
+    @app.get("/static/<name>")
+    def static_file(name):
+        if name not in STATIC:
+            flask.abort(404)
+        folder, mimetype = STATIC[name]
+        path = Path(workspace.templates_dir) / folder / name
+        response = flask.send_file(path, mimetype=mimetype, max_age=3600)
+        return response
+
+    @app.get("/kiosk/font/<name>.otf")
+    def font(name):
+        data = kiosk.font(name)
+        if data is None:
+            flask.abort(404)
+        response = flask.Response(data, mimetype="font/otf")
+        response.headers["Cache-Control"] = "public, max-age=86400, immutable"
+        return response
+
+    # --- the kiosk ---------------------------------------------------------------------------
+
+    @app.get("/")
+    def root():
+        return flask.redirect("/kiosk/")
+
+    @app.get("/welcome")
+    def welcome():
+        """The neutral page the quick exit leads to: nothing on it says what was read."""
+        return page("welcome.html.j2")
+
+    @app.get("/kiosk/")
+    def kiosk_index():
+        query = flask.request.args.get("q", "")[:80].strip()
+        results, error = None, None
+        if query:
+            results, error = search(query)
+        return page("kiosk-index.html.j2", regions=kiosk.regions(), query=query,
+                    results=results, error=error)
+
+    def search(query: str):
+        from leaflet.errors import LeafletError
+        from leaflet.languages.pick import pick
+        from leaflet.textsafety import invisible_chars
+
+        if invisible_chars(query, joiners_in_words=True):
+            return [], "Type the name again: it holds an invisible character."
+        try:
+            return pick(query, workspace, limit=6), None
+        except LeafletError as error:
+            return [], error.message
+
+    @app.get("/kiosk/fonts.css")
+    def index_fonts():
+        rows = kiosk.languages()
+        families, text = [], ""
+        for row in rows:
+            lang = _language(workspace, row.code)
+            families += [f for f in lang.families if f not in families]
+            text += row.autonym + " " + row.english_name + " "
+        css = kiosk.font_css("index", families, text + INDEX_TEXT)
+        css += "".join(lang_rule(_language(workspace, row.code)) for row in rows)
+        return flask.Response(css, mimetype="text/css")
+
+    def lang_rule(lang) -> str:
+        return f":lang({lang.code}) {{ font-family: {lang.css_font_stack}; }}\n"
+
+    def built_or_404(code):
+        row = kiosk.language(code)
+        if row is None:
+            flask.abort(404)
+        return row
+
+    @app.get("/kiosk/<code>/")
+    def kiosk_leaflet(code):
+        row = built_or_404(code)
+        html = kiosk.page(env, row.code, {"row": row})
+        return flask.Response(html, mimetype="text/html")
+
+    @app.get("/kiosk/<code>/fonts.css")
+    def leaflet_fonts(code):
+        row = built_or_404(code)
+        lang = _language(workspace, row.code)
+        html = kiosk.page(env, row.code, {"row": row})
+        # every character a code can have, so that tomorrow's code shows too
+        officer = kiosk.officer_screen(env, row.code, {"row": row, "code": CROCKFORD})
+        css = kiosk.font_css(row.code, list(lang.families), html + officer + INDEX_TEXT)
+        css += lang_rule(lang)
+        # The language's text size (leaflet.toml), from the screen's 18 px for 12 pt.
+        size = workspace.language_settings.get(lang.code, {}).get("text_size", DEFAULT_TEXT_SIZE)
+        css += f"html {{ font-size: {18 * size / 12:.2f}px; }}\n"
+        return flask.Response(css, mimetype="text/css")
+
+    @app.get("/kiosk/<code>/officer")
+    def kiosk_officer(code):
+        row = built_or_404(code)
+        html = kiosk.officer_screen(env, row.code, {"row": row, "code": kiosk.code(row.code)})
+        response = flask.Response(html, mimetype="text/html")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.get("/pdf/<code>/<kind>.pdf")
+    def pdf(code, kind):
+        row = built_or_404(code)
+        path = {"leaflet": workspace.root / row.pdf, "card": row.card}.get(kind)
+        if path is None or not Path(path).is_file():
+            flask.abort(404)
+        return flask.send_file(path, mimetype="application/pdf", max_age=600,
+                               download_name=f"{kind}-{row.code}.pdf")
+
+    # --- the desk: logging in ------------------------------------------------------------------
+
+    def login_required(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            name = flask.session.get("account")
+            account = accounts.active(name) if name else None
+            if account is None:
+                flask.session.pop("account", None)
+                return flask.redirect(flask.url_for("login", next=flask.request.path))
+            flask.g.account = account
+            return view(*args, **kwargs)
+        return wrapped
+
+    @app.route("/desk/login", methods=["GET", "POST"])
+    def login():
+        from leaflet.station.accounts import LoginRefused
+
+        error = None
+        if flask.request.method == "POST":
+            name = flask.request.form.get("name", "").strip()
+            password = flask.request.form.get("password", "")
+            try:
+                account = accounts.authenticate(name, password)
+            except LoginRefused as refusal:
+                error = refusal.message
+            else:
+                csrf = secrets.token_urlsafe(32)
+                flask.session.clear()  # a new session: no fixation of a pre-login one
+                flask.session.permanent = True
+                flask.session.update(account=account.name, csrf=csrf)
+                target = flask.request.args.get("next", "")
+                if not (target.startswith("/desk/") and "//" not in target):
+                    target = "/desk/"
+                return flask.redirect(target)
+        return page("login.html.j2", status=401 if error else 200, error=error)
+
+    @app.post("/desk/logout")
+    def logout():
+        flask.session.clear()
+        return flask.redirect("/desk/login")
+
+    # --- the desk: the hand-over form -----------------------------------------------------------
+
+    @app.get("/desk/")
+    @login_required
+    def desk_form():
+        values: dict[str, Any] = {"service": "police", "centre_action": None}
+        notice = None
+        code = flask.request.args.get("code", "").strip()
+        if code:
+            language = kiosk.language_of_code(code)
+            if language is None:
+                notice = (f"No language has the kiosk code {code[:12]!r} today. Ask the "
+                          "person to show the screen again, or choose the language below.")
+            else:
+                values.update(person_languages=language, leaflet="given",
+                              leaflet_language=language)
+        return form_page(values, {}, notice=notice, kiosk_code=code)
+
+    @app.get("/desk/correct/<record_id>")
+    @login_required
+    def correct(record_id):
+        from leaflet.errors import LeafletError
+        from leaflet.handover import service
+
+        try:
+            record = service.show(db, record_id)
+        except LeafletError:
+            flask.abort(404)
+        values = {f: record.get(f) for f in FORM_FIELDS}
+        values["person_languages"] = ", ".join(record.get("person_languages") or [])
+        values["amends"] = record["id"]
+        return form_page(values, {}, notice=f"Correction of record {record['id']}: the "
+                         "record stays in the log; this one names it and replaces it in "
+                         "reports.")
+
+    def form_page(values, errors, status=200, notice=None, kiosk_code=""):
+        from leaflet.handover import choices
+
+        return page("desk-form.html.j2", status=status, values=values, errors=errors,
+                    notice=notice, kiosk_code=kiosk_code, choices=choices,
+                    languages=kiosk.languages(), edition=workspace.edition_id)
+
+    @app.post("/desk/")
+    @login_required
+    def record():
+        from leaflet.errors import UsageError
+        from leaflet.handover import service
+        from leaflet.handover.errors import RecordError
+        from leaflet.handover.model import questions
+        from leaflet.languages.tags import person_language
+
+        form = flask.request.form
+        values = answers(form)
+        errors: dict[str, str] = {}
+        raw_languages = values.get("person_languages") or ""
+        codes = []
+        for part in [p.strip() for p in raw_languages.split(",") if p.strip()]:
+            try:
+                codes.append(person_language(part, workspace, "Languages the person reads"))
+            except UsageError as error:
+                errors["person_languages"] = str(error)
+                break
+        values["person_languages"] = codes or None
+        applicable(values)
+        account = flask.g.account
+        values.update(unit=account.unit, officer=account.name)
+        if values.get("leaflet") == "given":
+            values["leaflet_edition"] = workspace.edition_id
+        if not errors:
+            for field in questions(values):
+                errors[field] = "Answer this question."
+        if not errors:
+            try:
+                record_id = service.record(db, values, case_ref_pattern=
+                                           workspace.case_ref_pattern, workspace=workspace)
+            except RecordError as error:
+                errors[error.field if error.field in FORM_FIELDS else "form"] = (
+                    error.message + (f" ({error.hint})" if error.hint else ""))
+            except UsageError as error:
+                errors["form"] = str(error)
+            else:
+                return flask.redirect(flask.url_for("receipt", record_id=record_id), 303)
+        values["person_languages"] = raw_languages
+        return form_page(values, errors, status=422)
+
+    def answers(form) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for field in FORM_FIELDS:
+            raw = form.get(field, "")
+            values[field] = raw.strip() if raw.strip() else None
+        informed = values.get("foreigners_dept_informed")
+        values["foreigners_dept_informed"] = {"yes": True, "no": False}.get(informed)
+        return values
+
+    def applicable(values: dict[str, Any]) -> None:
+        """Drop the answers to questions that do not apply (a hidden field keeps its value)."""
+        if values.get("leaflet") != "given":
+            values["leaflet_language"] = None
+        if values.get("leaflet") != "not_given":
+            values["not_given_reason"] = None
+        if values.get("leaflet") == "given":
+            values["not_given_note"] = None
+        if values.get("centre_action") in (None, "none"):
+            values["centre"] = None
+        if not (values.get("assessment") == "victim"
+                and values.get("residence_status") in ("illegal", "provisional")):
+            values["foreigners_dept_informed"] = None
+
+    # --- the desk: receipt and the day's list ----------------------------------------------------
+
+    @app.get("/desk/receipt/<record_id>")
+    @login_required
+    def receipt(record_id):
+        from leaflet.errors import LeafletError
+        from leaflet.handover import service
+        from leaflet.report.checklist import checklist
+
+        try:
+            record = service.show(db, record_id)
+        except LeafletError:
+            flask.abort(404)
+        if record["unit"] != flask.g.account.unit:
+            flask.abort(404)
+        duties = checklist(db, record["id"], workspace)
+        row = kiosk.language(record.get("leaflet_language") or "")
+        return page("receipt.html.j2", record=record, duties=duties, row=row,
+                    stock=stock_warning(record))
+
+    def stock_warning(record) -> str | None:
+        from leaflet.errors import LeafletError
+        from leaflet.stock import service as stock
+
+        language = record.get("leaflet_language")
+        if record.get("leaflet") != "given" or not language:
+            return None
+        try:
+            rows = stock.status(db, workspace, unit=record["unit"])["rows"]
+        except LeafletError as error:
+            return f"Stock unknown: {error.message}"
+        mine = [r for r in rows if r["language"] == language
+                and r["edition"] == workspace.edition_id]
+        if not mine:
+            return (f"No stock of the {language} leaflet (edition {workspace.edition_id}) is "
+                    f"recorded for unit {record['unit']}: record what you receive with "
+                    "`leaflet stock receive`.")
+        row = mine[0]
+        if row.get("negative"):
+            return (f"Stock of the {language} leaflet is negative for unit {record['unit']} "
+                    f"({row['on_hand']} copies): record the copies received.")
+        if row.get("reorder"):
+            return (f"Stock of the {language} leaflet is low for unit {record['unit']} "
+                    f"({row['on_hand']} copies left): reorder.")
+        return None
+
+    @app.get("/desk/today")
+    @login_required
+    def today():
+        from leaflet.errors import LeafletError
+        from leaflet.handover import service
+
+        day = kiosk.today().isoformat()
+        where = service.period(day, day, workspace.timezone, flask.g.account.unit)
+        try:
+            rows = list(service.records(db, where))
+        except LeafletError:
+            rows = []
+        return page("today.html.j2", rows=rows, day=day)
+
+    return app
+
+
+INDEX_TEXT = ("Choose your language Choisissez votre langue Kies uw taal Wählen Sie Ihre "
+              "Sprache Search a language, a country or a code 0123456789")
+
+
+_LANGUAGES: dict[tuple[int, str], Any] = {}
+
+
+def _language(workspace, code: str):
+    """The scripts.Language of a configured `code` (fonts are looked up once)."""
+    from leaflet.languages import scripts
+
+    key = (id(workspace), code)
+    if key not in _LANGUAGES:
+        _LANGUAGES[key] = scripts.languages_for(workspace, [code])[0]
+    return _LANGUAGES[key]
+
+
+def serve(app, host: str, port: int, *, threads: int = 8) -> None:
+    """Serve `app` with waitress until interrupted."""
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=threads, ident="leaflet",
+                   clear_untrusted_proxy_headers=True)
