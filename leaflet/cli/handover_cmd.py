@@ -138,16 +138,17 @@ def handover(settings, db, **values):
     pattern = workspace.case_ref_pattern if workspace else DEFAULT_CASE_REF_PATTERN
     try:
         # With a workspace, a leaflet given must be one it built (docs/log-format.md).
-        record_id = service.record(db, values, case_ref_pattern=pattern, workspace=workspace)
+        encounter = service.record_encounter(db, values, case_ref_pattern=pattern,
+                                             workspace=workspace)
     except RecordError as error:
         raise _record_error(error) from None
-    click.echo(record_id)
+    click.echo(encounter.id)
     # The duties of the circular for this encounter (as the station's receipt shows them),
     # on stderr: stdout stays the record id alone, for scripts.
     from leaflet.report.checklist import checklist, lines
 
     click.echo("Duties of the circular for this encounter:", err=True)
-    for line in lines(checklist(db, record_id, workspace)):
+    for line in lines(checklist(encounter.to_dict(), workspace)):
         click.echo("  " + line, err=True)
 
 

@@ -39,6 +39,13 @@ def record(db: str | None, values: Mapping[str, Any], *,
     `values` holds the format's fields; `id` and `occurred_at` default to a new UUID and now.
     With a `workspace`, a leaflet given must be one it built (leaflet.handover.editions).
     """
+    return record_encounter(db, values, case_ref_pattern=case_ref_pattern,
+                            workspace=workspace).id
+
+
+def record_encounter(db: str | None, values: Mapping[str, Any], *,
+                     case_ref_pattern: str = DEFAULT_CASE_REF_PATTERN, workspace=None):
+    """`record`, returning the validated Encounter as it was appended (for its duties)."""
     values = dict(values)
     values["id"] = values.get("id") or new_id()
     values["occurred_at"] = values.get("occurred_at") or local_now_text()
@@ -53,9 +60,9 @@ def record(db: str | None, values: Mapping[str, Any], *,
         from leaflet.handover import sqlite_fast
 
         if sqlite_fast.append(path, encounter) is not None:
-            return encounter.id
+            return encounter
     open_store(url, write=True).append(encounter)
-    return encounter.id
+    return encounter
 
 
 def open_store(db: str | None, *, write: bool = False):

@@ -1,16 +1,19 @@
-"""The duties of one encounter, right after it is recorded: what the receipt and
+"""The duties of one encounter, right after it is recorded: what the station's receipt and
 `leaflet handover` print.
 
-Each rule of leaflet.report.rules is judged on the record by the report's own SQL outcome
-(leaflet.report.query.outcome), so the receipt and the auditor's report can never disagree on
-what a duty means. A duty that applies and is not met comes with what to do, and the contact
-detail the officer needs comes from leaflet.toml (the Foreigners Department's phone, the
-support centres' phones), never from a sentence written here.
+`leaflet handover` appends to an existing SQLite log with the standard library alone (the
+desk's fast path), so the duties of the record just written are judged here in Python, on
+its values, by JUDGES: one small function per rule of leaflet.report.rules. The auditor's
+report judges the same rules in SQL; tests/station/test_checklist.py runs both over every
+combination of the record's closed vocabularies and requires the same outcome, so the receipt
+and the report cannot disagree on what a duty means. A duty that applies and is not met comes
+with what to do, and the phone the officer needs comes from leaflet.toml (the Foreigners
+Department, the support centres), never from a sentence written here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Mapping
 
 # What the officer still has to do when a duty is not met (or, for a refusal, what is left).
 TODO = {
@@ -32,26 +35,63 @@ CONTACTS = {
 STATUS = {1: "met", 2: "refused", 3: "to do"}
 
 
-def checklist(db: str | None, record_id: str, workspace=None) -> list[dict[str, Any]]:
-    """The duties that apply to record `record_id`, each {rule, duty, paragraph, status
-    ("met", "refused" or "to do"), todo, contacts: [{name, phone}]} in the order of RULES."""
-    import sqlalchemy as sa
+Values = Mapping[str, Any]
 
-    from leaflet.handover import schema, service
-    from leaflet.report.query import outcome
+
+def _may_be_victim(v: Values) -> bool:
+    return v.get("assessment") in ("victim", "uncertain")
+
+
+def _given(v: Values) -> bool:
+    return v.get("leaflet") == "given"
+
+
+def _language_understood(v: Values) -> bool:
+    return v.get("leaflet_language") in (v.get("person_languages") or ())
+
+
+def _victim(v: Values) -> bool:
+    return v.get("assessment") == "victim"
+
+
+# rule id -> (applies, met, refused or None), as leaflet.report.rules defines them in SQL
+JUDGES: dict[str, tuple[Callable, Callable, Callable | None]] = {
+    "LEAFLET-GIVEN": (_may_be_victim, _given, lambda v: v.get("leaflet") == "refused"),
+    "LEAFLET-LANGUAGE": (lambda v: _may_be_victim(v) and _given(v), _language_understood,
+                         None),
+    "CENTRE-INTAKE": (_victim, lambda v: v.get("centre_action") == "intake", None),
+    "FOREIGNERS-DEPT": (lambda v: _victim(v) and v.get("residence_status") in
+                        ("illegal", "provisional"),
+                        lambda v: v.get("foreigners_dept_informed") is True, None),
+    "CENTRE-CONTACT": (lambda v: v.get("assessment") == "uncertain",
+                       lambda v: v.get("centre_action") in ("intake", "contact_arranged",
+                                                            "contact_declined"), None),
+    "NO-CENTRE-FOR-IMPLICATED": (lambda v: v.get("assessment") == "implicated",
+                                 lambda v: v.get("centre_action") == "none", None),
+}
+
+
+def outcome(rule_id: str, values: Values) -> int:
+    """0 does not apply, 1 met, 2 refused, 3 not met (leaflet.report.query's codes)."""
+    applies, met, refused = JUDGES[rule_id]
+    if not applies(values):
+        return 0
+    if met(values):
+        return 1
+    if refused is not None and refused(values):
+        return 2
+    return 3
+
+
+def checklist(values: Values, workspace=None) -> list[dict[str, Any]]:
+    """The duties that apply to an encounter (its record's values), each {rule, duty,
+    paragraph, status ("met", "refused" or "to do"), todo, contacts: [{name, phone}]}, in
+    the order of the rules."""
     from leaflet.report.rules import RULES
 
-    store = service.open_store(db)
-    store.require_log()
-    stored, _ = store.get(record_id)
-    t = schema.encounter
-    statement = sa.select(*(outcome(rule, t.c).label(f"o{i}") for i, rule in enumerate(RULES))
-                          ).where(t.c.id == stored.id)
-    with store._read() as conn:
-        row = conn.execute(statement).one()
     duties = []
-    for i, rule in enumerate(RULES):
-        result = row[i]
+    for rule in RULES:
+        result = outcome(rule.id, values)
         if not result:
             continue
         status = STATUS[result]

@@ -10,14 +10,14 @@ refused", the follow-up list's condition.
 The predicates build SQLAlchemy expressions, so the same definition counts in SQL (the
 aggregates) and selects rows (the follow-up list) on SQLite and PostgreSQL alike. None of
 them can evaluate to NULL: a NULL `foreigners_dept_informed` (not stated) is "not informed".
+SQLAlchemy is imported by the predicates themselves, so that the rules' texts can be read on
+the desk's path (leaflet.report.checklist) without it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable
-
-import sqlalchemy as sa
 
 # The circular (../shared/seed/circular-1997-excerpt.txt): section 5, "Organising contact with
 # victim support centres", and its closing paragraph, verbatim.
@@ -67,6 +67,8 @@ class Rule:
 
     def fails(self, c) -> Any:
         """Applies, and neither met nor refused: an encounter to follow up."""
+        import sqlalchemy as sa
+
         failing = sa.and_(self.applies(c), sa.not_(self.met(c)))
         if self.refused is not None:
             failing = sa.and_(failing, sa.not_(self.refused(c)))
@@ -89,11 +91,15 @@ def leaflet_refused(c):
 
 
 def given_to_possible_victim(c):
+    import sqlalchemy as sa
+
     return sa.and_(may_be_victim(c), leaflet_given(c))
 
 
 def in_a_language_understood(c):
     """The leaflet's language is one of the person's languages (codes compared as stored)."""
+    import sqlalchemy as sa
+
     from leaflet.handover.schema import encounter_language
 
     # An alias of its own, so the subquery never correlates with a language table in the
@@ -112,6 +118,8 @@ def intake_arranged(c):
 
 
 def victim_without_legal_residence(c):
+    import sqlalchemy as sa
+
     return sa.and_(victim(c), c.residence_status.in_(("illegal", "provisional")))
 
 

@@ -21,7 +21,6 @@ import datetime as dt
 import functools
 import hmac
 import secrets
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -63,24 +62,21 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
         TESTING=testing,
     )
     kiosk = Kiosk(workspace, app.config["SECRET_KEY"])
-    local = threading.local()
-
-    def env():
-        # One environment per thread: gettext callables are installed on an environment,
-        # so two threads rendering two languages must not share one.
-        if not hasattr(local, "env"):
-            local.env = render.environment(workspace.templates_dir)
-            local.env.install_null_translations(newstyle=True)
-        return local.env
-
-    state = {"workspace": workspace, "db": db, "accounts": accounts, "kiosk": kiosk,
-             "env": env}
-    app.extensions["leaflet"] = state
+    # The station's own pages have no sentence to translate: one environment with null
+    # translations serves every thread (the kiosk renders the person's language in its own,
+    # under its lock).
+    plain = render.environment(workspace.templates_dir)
+    plain.install_null_translations(newstyle=True)
+    app.extensions["leaflet"] = {"workspace": workspace, "db": db, "accounts": accounts,
+                                 "kiosk": kiosk}
 
     def page(template: str, status: int = 200, **ctx):
-        ctx.setdefault("csrf", csrf_token())
+        """A station page; desk pages get the CSRF token (and so a session), kiosk pages
+        never: the kiosk sets no cookie."""
+        if flask.request.path.startswith("/desk"):
+            ctx.setdefault("csrf", csrf_token())
         ctx.setdefault("account", flask.g.get("account"))
-        html = env().get_template(f"station/{template}").render(ctx)
+        html = plain.get_template(f"station/{template}").render(ctx)
         return flask.Response(html, status=status, mimetype="text/html")
 
     def csrf_token() -> str:
@@ -152,9 +148,12 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
     @app.get("/kiosk/")
     def kiosk_index():
         query = flask.request.args.get("q", "")[:80].strip()
-        results, error = None, None
-        if query:
-            results, error = search(query)
+        if not query:  # the first page, the same for everyone: rendered once per edition
+            html = kiosk.cached(("index",), lambda: plain.get_template(
+                "station/kiosk-index.html.j2").render(regions=kiosk.regions(), query="",
+                                                      results=None, error=None))
+            return flask.Response(html, mimetype="text/html")
+        results, error = search(query)
         return page("kiosk-index.html.j2", regions=kiosk.regions(), query=query,
                     results=results, error=error)
 
@@ -172,15 +171,16 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
 
     @app.get("/kiosk/fonts.css")
     def index_fonts():
-        rows = kiosk.languages()
-        families, text = [], ""
-        for row in rows:
-            lang = _language(workspace, row.code)
-            families += [f for f in lang.families if f not in families]
-            text += row.autonym + " " + row.english_name + " "
-        css = kiosk.font_css("index", families, text + INDEX_TEXT)
-        css += "".join(lang_rule(_language(workspace, row.code)) for row in rows)
-        return flask.Response(css, mimetype="text/css")
+        def make():
+            rows = kiosk.languages()
+            families, text = [], ""
+            for row in rows:
+                lang = _language(workspace, row.code)
+                families += [f for f in lang.families if f not in families]
+                text += row.autonym + " " + row.english_name + " "
+            css = kiosk.font_css("index", families, lambda: text + INDEX_TEXT)
+            return css + "".join(lang_rule(_language(workspace, row.code)) for row in rows)
+        return flask.Response(kiosk.cached(("index.css",), make), mimetype="text/css")
 
     def lang_rule(lang) -> str:
         return f":lang({lang.code}) {{ font-family: {lang.css_font_stack}; }}\n"
@@ -194,27 +194,31 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
     @app.get("/kiosk/<code>/")
     def kiosk_leaflet(code):
         row = built_or_404(code)
-        html = kiosk.page(env, row.code, {"row": row})
+        html = kiosk.page(row.code, {"row": row})
         return flask.Response(html, mimetype="text/html")
 
     @app.get("/kiosk/<code>/fonts.css")
     def leaflet_fonts(code):
         row = built_or_404(code)
-        lang = _language(workspace, row.code)
-        html = kiosk.page(env, row.code, {"row": row})
-        # every character a code can have, so that tomorrow's code shows too
-        officer = kiosk.officer_screen(env, row.code, {"row": row, "code": CROCKFORD})
-        css = kiosk.font_css(row.code, list(lang.families), html + officer + INDEX_TEXT)
-        css += lang_rule(lang)
-        # The language's text size (leaflet.toml), from the screen's 18 px for 12 pt.
-        size = workspace.language_settings.get(lang.code, {}).get("text_size", DEFAULT_TEXT_SIZE)
-        css += f"html {{ font-size: {18 * size / 12:.2f}px; }}\n"
-        return flask.Response(css, mimetype="text/css")
+        def make():
+            lang = _language(workspace, row.code)
+            # The page, and the officer screen with every character a code can have (so
+            # that tomorrow's code shows too).
+            css = kiosk.font_css(row.code, list(lang.families), lambda: (
+                kiosk.page(row.code, {"row": row}) + INDEX_TEXT
+                + kiosk.officer_screen(row.code, {"row": row, "code": CROCKFORD})))
+            css += lang_rule(lang)
+            # The language's text size (leaflet.toml), from the screen's 18 px for 12 pt.
+            size = workspace.language_settings.get(lang.code, {}).get("text_size",
+                                                                      DEFAULT_TEXT_SIZE)
+            return css + f"html {{ font-size: {18 * size / 12:.2f}px; }}\n"
+        return flask.Response(kiosk.cached(("fonts.css", row.code), make),
+                              mimetype="text/css")
 
     @app.get("/kiosk/<code>/officer")
     def kiosk_officer(code):
         row = built_or_404(code)
-        html = kiosk.officer_screen(env, row.code, {"row": row, "code": kiosk.code(row.code)})
+        html = kiosk.officer_screen(row.code, {"row": row, "code": kiosk.code(row.code)})
         response = flask.Response(html, mimetype="text/html")
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -225,8 +229,12 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
         path = {"leaflet": workspace.root / row.pdf, "card": row.card}.get(kind)
         if path is None or not Path(path).is_file():
             flask.abort(404)
-        return flask.send_file(path, mimetype="application/pdf", max_age=600,
-                               download_name=f"{kind}-{row.code}.pdf")
+        # The built file, read once per edition (a few tens of KB per language).
+        data = kiosk.cached(("pdf", row.code, kind), Path(path).read_bytes)
+        response = flask.Response(data, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="{kind}-{row.code}.pdf"'
+        response.headers["Cache-Control"] = "public, max-age=600"
+        return response
 
     # --- the desk: logging in ------------------------------------------------------------------
 
@@ -393,7 +401,7 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
             flask.abort(404)
         if record["unit"] != flask.g.account.unit:
             flask.abort(404)
-        duties = checklist(db, record["id"], workspace)
+        duties = checklist(record, workspace)
         row = kiosk.language(record.get("leaflet_language") or "")
         return page("receipt.html.j2", record=record, duties=duties, row=row,
                     stock=stock_warning(record))

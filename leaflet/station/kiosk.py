@@ -55,51 +55,79 @@ def normalise_code(text: str) -> str:
 
 
 class Kiosk:
-    """The kiosk's view of one workspace; renders and caches pages and fonts per edition."""
+    """The kiosk's view of one workspace; renders and caches pages and fonts per edition.
+
+    Everything is cached against the current edition's manifest (its size and mtime, one
+    stat per request): a rebuild that changes it makes the kiosk read the languages, render
+    the pages and cut the fonts again; nothing else is read from disk on a request.
+    """
 
     def __init__(self, workspace, secret: str):
+        from leaflet.handover import editions
+
         self.workspace = workspace
         self.secret = secret
-        self._lock = threading.Lock()
-        self._pages: dict[tuple[str, str], str] = {}
+        self._lock = threading.RLock()  # guards the caches and the translated environment
+        self._manifest_path = editions.output_dir(workspace, workspace.edition_id) / \
+            editions.MANIFEST
+        self._stamp: tuple | None = None
+        self._manifest: dict = {}
+        self._languages: list[KioskLanguage] = []
+        self._regions: list[tuple[str, list[KioskLanguage]]] = []
+        self._cache: dict[tuple, object] = {}  # pages, screens, fonts.css, per edition
         self._fonts: dict[str, bytes] = {}
-        self._font_css: dict[tuple, str] = {}
-        self._languages: tuple[tuple, list[KioskLanguage]] | None = None
+        self._env = None
 
     # --- the languages -----------------------------------------------------------------------
 
-    def manifest(self) -> dict:
-        from leaflet.handover import editions
+    def _refresh(self) -> None:
+        """Read the manifest, languages and regions again when the manifest changed."""
+        try:
+            stat = self._manifest_path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None
+        if stamp == self._stamp and self._stamp is not None:
+            return
+        with self._lock:
+            if stamp == self._stamp and self._stamp is not None:
+                return
+            from leaflet.edition import card
+            from leaflet.handover import editions
+            from leaflet.languages import scripts
+            from leaflet.languages.pick import built_languages
 
-        return editions.read_manifest(self.workspace, self.workspace.edition_id) or {}
+            manifest = editions.read_manifest(self.workspace, self.workspace.edition_id) or {}
+            built = built_languages(self.workspace)
+            entries = manifest.get("languages", {})
+            data = card.load_card_data(self.workspace)
+            out = self.workspace.output_dir
+            rows = []
+            for lang in scripts.languages_for(self.workspace, list(built)):
+                card_pdf = (entries.get(lang.code, {}).get("card") or {}).get("pdf")
+                rows.append(KioskLanguage(
+                    code=lang.code, autonym=card._capitalised(lang.autonym),
+                    english_name=lang.english_name, direction=lang.direction,
+                    script=lang.script, region=card.region_of(lang.code, data),
+                    pdf=built[lang.code],
+                    card=str(out / card_pdf) if card_pdf and (out / card_pdf).is_file()
+                    else None))
+            names = data["regions"]["names"]["en"]
+            self._regions = [(names[region], [r for r in rows if r.region == region])
+                             for region in data["regions"]["order"]
+                             if any(r.region == region for r in rows)]
+            self._manifest, self._languages = manifest, rows
+            self._cache.clear()
+            self._stamp = stamp
+
+    def manifest(self) -> dict:
+        self._refresh()
+        return self._manifest
 
     def languages(self) -> list[KioskLanguage]:
         """The built languages of the current edition, in leaflet.toml order."""
-        from leaflet.languages.pick import built_languages
-
-        built = built_languages(self.workspace)
-        manifest = self.manifest().get("languages", {})
-        key = tuple((code, manifest.get(code, {}).get("inputs")) for code in built)
-        with self._lock:
-            if self._languages is not None and self._languages[0] == key:
-                return self._languages[1]
-        from leaflet.edition import card
-        from leaflet.languages import scripts
-
-        data = card.load_card_data(self.workspace)
-        rows = []
-        for lang in scripts.languages_for(self.workspace, list(built)):
-            entry = manifest.get(lang.code, {})
-            card_pdf = (entry.get("card") or {}).get("pdf")
-            out = self.workspace.output_dir
-            rows.append(KioskLanguage(
-                code=lang.code, autonym=card._capitalised(lang.autonym),
-                english_name=lang.english_name, direction=lang.direction, script=lang.script,
-                region=card.region_of(lang.code, data), pdf=built[lang.code],
-                card=str(out / card_pdf) if card_pdf and (out / card_pdf).is_file() else None))
-        with self._lock:
-            self._languages = (key, rows)
-        return rows
+        self._refresh()
+        return self._languages
 
     def language(self, code: str) -> KioskLanguage | None:
         """The built language `code` exactly as configured, or None (a 404, never a path)."""
@@ -109,13 +137,19 @@ class Kiosk:
 
     def regions(self) -> list[tuple[str, list[KioskLanguage]]]:
         """(region name, languages) in the language card's region order, empty ones left out."""
-        from leaflet.edition import card
+        self._refresh()
+        return self._regions
 
-        data = card.load_card_data(self.workspace)
-        names = data["regions"]["names"]["en"]
-        rows = self.languages()
-        return [(names[region], [r for r in rows if r.region == region])
-                for region in data["regions"]["order"] if any(r.region == region for r in rows)]
+    def cached(self, key: tuple, make):
+        """`make()` once per edition (and key); the kiosk's pages, screens and CSS."""
+        self._refresh()
+        value = self._cache.get(key)
+        if value is None:
+            with self._lock:
+                value = self._cache.get(key)
+                if value is None:
+                    value = self._cache[key] = make()
+        return value
 
     # --- the code for the officer ------------------------------------------------------------
 
@@ -140,56 +174,60 @@ class Kiosk:
                 return found[0]
         return None
 
-    # --- the leaflet page ---------------------------------------------------------------------
+    # --- pages in the person's language (called under the lock, through cached()) ------------
 
-    def page(self, env_factory, code: str, extra: dict) -> str:
-        """The leaflet of `code` as a web page (cached per edition inputs)."""
+    def _translated(self, code: str):
         from leaflet.edition import catalog, render
         from leaflet.languages import scripts
 
-        entry = self.manifest().get("languages", {}).get(code, {})
-        inputs = entry.get("inputs") or ""
-        key = (code, inputs)
-        with self._lock:
-            if key in self._pages:
-                return self._pages[key]
-            lang = scripts.languages_for(self.workspace, [code])[0]
-            path = catalog.catalog_path(self.workspace.translations_dir, lang.locale)
-            translations = catalog.load_translations(path)
+        if self._env is None:
+            self._env = render.environment(self.workspace.templates_dir)
+        lang = scripts.languages_for(self.workspace, [code])[0]
+        path = catalog.catalog_path(self.workspace.translations_dir, lang.locale)
+        return lang, self._cache_translations(code, path)
+
+    def _cache_translations(self, code, path):
+        from leaflet.edition import catalog
+
+        key = ("translations", code)
+        if key not in self._cache:
+            self._cache[key] = catalog.load_translations(path)
+        return self._cache[key]
+
+    def page(self, code: str, extra: dict) -> str:
+        """The leaflet of `code` as a web page."""
+        def make():
+            from leaflet.edition import render
+
+            lang, translations = self._translated(code)
+            inputs = self._manifest.get("languages", {}).get(code, {}).get("inputs") or ""
             ctx = render.context(self.workspace, lang, translations, inputs or "0" * 8)
             ctx.update(extra)
             ctx["font_css"] = f"/kiosk/{code}/fonts.css"
-            html = render.render_html(env_factory(), "station/kiosk-leaflet.html.j2", ctx,
+            return render.render_html(self._env, "station/kiosk-leaflet.html.j2", ctx,
                                       translations)
-            self._pages[key] = html
-            return html
+        return self.cached(("page", code), make)
 
-    def officer_screen(self, env_factory, code: str, extra: dict) -> str:
-        from leaflet.edition import catalog, render
-        from leaflet.languages import scripts
+    def officer_screen(self, code: str, extra: dict) -> str:
+        """The "show this to the officer" screen of `code` with `extra["code"]`."""
+        def make():
+            from leaflet.edition import render
 
-        with self._lock:
-            lang = scripts.languages_for(self.workspace, [code])[0]
-            path = catalog.catalog_path(self.workspace.translations_dir, lang.locale)
-            translations = catalog.load_translations(path)
-            ctx = {"lang": lang, **extra}
-            return render.render_html(env_factory(), "station/kiosk-officer.html.j2", ctx,
-                                      translations)
+            lang, translations = self._translated(code)
+            return render.render_html(self._env, "station/kiosk-officer.html.j2",
+                                      {"lang": lang, **extra}, translations)
+        return self.cached(("officer", code, extra["code"]), make)
 
     # --- fonts ---------------------------------------------------------------------------------
 
-    def font_css(self, key: str, families: list[str], text: str) -> str:
+    def font_css(self, key: str, families: list[str], text) -> str:
         """@font-face rules for `families` (regular and bold), each cut to the characters of
-        `text`; the font files are kept for `font()`."""
-        from leaflet.edition import subset
-        from leaflet.languages import scripts
+        `text()`; the font files are kept for `font()`. Once per edition and key."""
+        def make():
+            from leaflet.edition import subset
+            from leaflet.languages import scripts
 
-        chars = subset.printed_chars(text)
-        cache_key = (key, tuple(families), hashlib.sha256("".join(sorted(chars)).encode()
-                                                          ).hexdigest())
-        with self._lock:
-            if cache_key in self._font_css:
-                return self._font_css[cache_key]
+            chars = subset.printed_chars(text())
             rules = []
             for family in families:
                 seen = set()
@@ -204,10 +242,8 @@ class Kiosk:
                     rules.append(f'@font-face {{ font-family: "{family}"; font-weight: '
                                  f'{"bold" if bold else "normal"}; font-display: block; '
                                  f'src: url("/kiosk/font/{name}.otf") format("opentype"); }}')
-            css = "\n".join(rules) + "\n"
-            self._font_css[cache_key] = css
-            return css
+            return "\n".join(rules) + "\n"
+        return self.cached(("fonts", key, tuple(families)), make)
 
     def font(self, name: str) -> bytes | None:
-        with self._lock:
-            return self._fonts.get(name)
+        return self._fonts.get(name)
