@@ -47,7 +47,11 @@ def _shown(host: str) -> str:
 
 @serve.group()
 def user():
-    """Desk accounts: add, disable, list."""
+    """Desk accounts: add, disable, list.
+
+    \b
+    Example:  leaflet serve user add A1234 --unit PZ-5339
+    """
 
 
 @user.command("add")
@@ -87,7 +91,11 @@ def user_disable(name, db):
 @user.command("list")
 @db_option
 def user_list(db):
-    """List the desk accounts (name, unit, disabled, locked)."""
+    """List the desk accounts (name, unit, disabled, locked).
+
+    \b
+    Example:  leaflet serve user list --db /var/lib/leaflet/log.sqlite3
+    """
     from leaflet.station.accounts import Accounts
 
     for row in Accounts(db).list():

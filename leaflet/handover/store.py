@@ -257,6 +257,11 @@ class Store:
         found = schema.tables(conn)
         own = [name for name in found if name in schema.metadata.tables]
         if own:
+            # Another writer may have committed the new log between the two looks (the
+            # first record of several desks at once): look at the version again.
+            version = schema.current_version(conn)
+            if version:
+                return version
             raise DamagedLog(f"{self.display_url} holds the log's tables ({', '.join(own)}) "
                              f"but not {layout.SCHEMA_TABLE}: damaged or tampered with",
                              hint="restore the log from a backup")

@@ -91,11 +91,19 @@ class Accounts:
 
     def __init__(self, db: str | None, *, create: bool = False):
         from leaflet.handover import service
+        from leaflet.handover.errors import NoLog
 
-        if create:
-            service.upgrade(db)  # the log first: it is created only in an empty database
         store = service.open_store(db, write=create)
-        store.require_log()
+        try:
+            store.require_log()
+        except NoLog:
+            if not create:
+                raise
+            # The log first: it is created only in a new or empty database. An existing log
+            # is left as it is (a zone's recorder role may not run DDL).
+            service.upgrade(db)
+            store = service.open_store(db, write=True)
+            store.require_log()
         self.engine = store.engine
         self.display_url = store.display_url
         self.metadata, self.account, self.secret = _tables()

@@ -425,11 +425,15 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
                     "`leaflet stock receive`.")
         row = mine[0]
         if row.get("negative"):
-            return (f"Stock of the {language} leaflet is negative for unit {record['unit']} "
-                    f"({row['on_hand']} copies): record the copies received.")
+            missing = -row["on_hand"]
+            return (f"Stock of the {language} leaflet is negative for unit {record['unit']}: "
+                    f"{missing} {'copy' if missing == 1 else 'copies'} more handed over than "
+                    "recorded as received. Record the copies received with "
+                    "`leaflet stock receive`.")
         if row.get("reorder"):
             return (f"Stock of the {language} leaflet is low for unit {record['unit']} "
-                    f"({row['on_hand']} copies left): reorder.")
+                    f"({row['on_hand']} {'copy' if row['on_hand'] == 1 else 'copies'} "
+                    "left): reorder.")
         return None
 
     @app.get("/desk/today")
