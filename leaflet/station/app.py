@@ -296,9 +296,9 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
                               leaflet_language=language)
         return form_page(values, {}, notice=notice, kiosk_code=code)
 
-    @app.get("/desk/correct/<record_id>")
-    @login_required
-    def correct(record_id):
+    def own_record(record_id: str) -> dict:
+        """A record of the logged-in account's unit, or a 404 (another unit's records are
+        not shown at this desk)."""
         from leaflet.errors import LeafletError
         from leaflet.handover import service
 
@@ -306,6 +306,14 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
             record = service.show(db, record_id)
         except LeafletError:
             flask.abort(404)
+        if record["unit"] != flask.g.account.unit:
+            flask.abort(404)
+        return record
+
+    @app.get("/desk/correct/<record_id>")
+    @login_required
+    def correct(record_id):
+        record = own_record(record_id)
         values = {f: record.get(f) for f in FORM_FIELDS}
         values["person_languages"] = ", ".join(record.get("person_languages") or [])
         values["amends"] = record["id"]
@@ -331,6 +339,8 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
 
         form = flask.request.form
         values = answers(form)
+        if values.get("amends"):
+            own_record(values["amends"])  # a correction of this unit's record only
         errors: dict[str, str] = {}
         raw_languages = values.get("person_languages") or ""
         codes = []
@@ -391,16 +401,9 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
     @app.get("/desk/receipt/<record_id>")
     @login_required
     def receipt(record_id):
-        from leaflet.errors import LeafletError
-        from leaflet.handover import service
         from leaflet.report.checklist import checklist
 
-        try:
-            record = service.show(db, record_id)
-        except LeafletError:
-            flask.abort(404)
-        if record["unit"] != flask.g.account.unit:
-            flask.abort(404)
+        record = own_record(record_id)
         duties = checklist(record, workspace)
         row = kiosk.language(record.get("leaflet_language") or "")
         return page("receipt.html.j2", record=record, duties=duties, row=row,

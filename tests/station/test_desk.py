@@ -251,6 +251,7 @@ def test_the_days_list_shows_this_units_hand_overs(sqlite_station):
     assert a[:8] in page and b[:8] not in page
     # and another unit's receipt is not shown
     assert mine.get(f"/desk/receipt/{b}").status_code == 404
+    assert mine.get(f"/desk/correct/{b}").status_code == 404
 
 
 def test_a_disabled_account_is_logged_out_at_its_next_request(sqlite_station, station_ws):
