@@ -316,6 +316,8 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
         record = own_record(record_id)
         values = {f: record.get(f) for f in FORM_FIELDS}
         values["person_languages"] = ", ".join(record.get("person_languages") or [])
+        values["foreigners_dept_informed"] = {True: "yes", False: "no"}.get(
+            record.get("foreigners_dept_informed"))
         values["amends"] = record["id"]
         return form_page(values, {}, notice=f"Correction of record {record['id']}: the "
                          "record stays in the log; this one names it and replaces it in "
@@ -339,8 +341,8 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
 
         form = flask.request.form
         values = answers(form)
-        if values.get("amends"):
-            own_record(values["amends"])  # a correction of this unit's record only
+        # A correction: of this unit's record only, and of the edition it handed over.
+        corrected = own_record(values["amends"]) if values.get("amends") else {}
         errors: dict[str, str] = {}
         raw_languages = values.get("person_languages") or ""
         codes = []
@@ -355,7 +357,7 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
         account = flask.g.account
         values.update(unit=account.unit, officer=account.name)
         if values.get("leaflet") == "given":
-            values["leaflet_edition"] = workspace.edition_id
+            values["leaflet_edition"] = corrected.get("leaflet_edition") or workspace.edition_id
         if not errors:
             for field in questions(values):
                 errors[field] = "Answer this question."

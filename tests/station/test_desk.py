@@ -226,6 +226,7 @@ def test_a_correction_is_an_amendment(sqlite_station):
     form = client.get(f"/desk/correct/{first}")
     assert form.status_code == 200 and f'name="amends" value="{first}"' in form.get_data(
         as_text=True)
+    assert 'name="foreigners_dept_informed" value="no" checked' in form.get_data(as_text=True)
     token = csrf_of(form)
     response = client.post("/desk/", data={**VICTIM_ILLEGAL, "foreigners_dept_informed":
                                            "yes", "amends": first, "csrf": token})
