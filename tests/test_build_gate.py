@@ -92,11 +92,11 @@ def _build(ws: Path, code: str) -> subprocess.Popen:
 
 
 def test_two_builds_at_once_keep_the_manifest_true(tmp_path):
-    """Ten rounds of two builds of different languages started together: after each, the
+    """Six rounds of two builds of different languages started together: after each, the
     manifest names both languages and every sha256 in it is the file's on disk."""
     ws = copy_workspace(tmp_path / "ws", languages=["en", "fr", "nl"])
     out = ws / "output" / EDITION
-    for round_ in range(10):
+    for round_ in range(6):
         first, second = _build(ws, "en"), _build(ws, "fr" if round_ % 2 else "nl")
         for proc in (first, second):
             _, err = proc.communicate(timeout=300)
