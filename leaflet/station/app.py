@@ -175,11 +175,11 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
             rows = kiosk.languages()
             families, text = [], ""
             for row in rows:
-                lang = _language(workspace, row.code)
+                lang = kiosk.script_language(row.code)
                 families += [f for f in lang.families if f not in families]
                 text += row.autonym + " " + row.english_name + " "
             css = kiosk.font_css("index", families, lambda: text + INDEX_TEXT)
-            return css + "".join(lang_rule(_language(workspace, row.code)) for row in rows)
+            return css + "".join(lang_rule(kiosk.script_language(row.code)) for row in rows)
         return flask.Response(kiosk.cached(("index.css",), make), mimetype="text/css")
 
     def lang_rule(lang) -> str:
@@ -201,7 +201,7 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
     def leaflet_fonts(code):
         row = built_or_404(code)
         def make():
-            lang = _language(workspace, row.code)
+            lang = kiosk.script_language(row.code)
             # The page, and the officer screen with every character a code can have (so
             # that tomorrow's code shows too).
             css = kiosk.font_css(row.code, list(lang.families), lambda: (
@@ -460,19 +460,6 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
 
 INDEX_TEXT = ("Choose your language Choisissez votre langue Kies uw taal Wählen Sie Ihre "
               "Sprache Search a language, a country or a code 0123456789")
-
-
-_LANGUAGES: dict[tuple[int, str], Any] = {}
-
-
-def _language(workspace, code: str):
-    """The scripts.Language of a configured `code` (fonts are looked up once)."""
-    from leaflet.languages import scripts
-
-    key = (id(workspace), code)
-    if key not in _LANGUAGES:
-        _LANGUAGES[key] = scripts.languages_for(workspace, [code])[0]
-    return _LANGUAGES[key]
 
 
 def serve(app, host: str, port: int, *, threads: int = 8) -> None:

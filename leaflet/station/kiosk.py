@@ -73,6 +73,7 @@ class Kiosk:
         self._stamp: tuple | None = None
         self._manifest: dict = {}
         self._languages: list[KioskLanguage] = []
+        self._scripts: dict[str, object] = {}  # code -> scripts.Language of the built ones
         self._regions: list[tuple[str, list[KioskLanguage]]] = []
         self._cache: dict[tuple, object] = {}  # pages, screens, fonts.css, per edition
         self._fonts: dict[str, bytes] = {}
@@ -103,7 +104,8 @@ class Kiosk:
             data = card.load_card_data(self.workspace)
             out = self.workspace.output_dir
             rows = []
-            for lang in scripts.languages_for(self.workspace, list(built)):
+            langs = scripts.languages_for(self.workspace, list(built))
+            for lang in langs:
                 card_pdf = (entries.get(lang.code, {}).get("card") or {}).get("pdf")
                 rows.append(KioskLanguage(
                     code=lang.code, autonym=card._capitalised(lang.autonym),
@@ -117,12 +119,9 @@ class Kiosk:
                              for region in data["regions"]["order"]
                              if any(r.region == region for r in rows)]
             self._manifest, self._languages = manifest, rows
+            self._scripts = {lang.code: lang for lang in langs}
             self._cache.clear()
             self._stamp = stamp
-
-    def manifest(self) -> dict:
-        self._refresh()
-        return self._manifest
 
     def languages(self) -> list[KioskLanguage]:
         """The built languages of the current edition, in leaflet.toml order."""
@@ -134,6 +133,11 @@ class Kiosk:
         if not isinstance(code, str) or len(code) > 20:
             return None
         return next((row for row in self.languages() if row.code == code), None)
+
+    def script_language(self, code: str):
+        """The scripts.Language (script, direction, fonts) of the built language `code`."""
+        self._refresh()
+        return self._scripts[code]
 
     def regions(self) -> list[tuple[str, list[KioskLanguage]]]:
         """(region name, languages) in the language card's region order, empty ones left out."""
@@ -177,22 +181,18 @@ class Kiosk:
     # --- pages in the person's language (called under the lock, through cached()) ------------
 
     def _translated(self, code: str):
+        """The Language and the catalogue of `code` (read once per edition), and the
+        kiosk's own environment, for the person's-language pages."""
         from leaflet.edition import catalog, render
-        from leaflet.languages import scripts
 
         if self._env is None:
             self._env = render.environment(self.workspace.templates_dir)
-        lang = scripts.languages_for(self.workspace, [code])[0]
-        path = catalog.catalog_path(self.workspace.translations_dir, lang.locale)
-        return lang, self._cache_translations(code, path)
-
-    def _cache_translations(self, code, path):
-        from leaflet.edition import catalog
-
+        lang = self._scripts[code]
         key = ("translations", code)
         if key not in self._cache:
+            path = catalog.catalog_path(self.workspace.translations_dir, lang.locale)
             self._cache[key] = catalog.load_translations(path)
-        return self._cache[key]
+        return lang, self._cache[key]
 
     def page(self, code: str, extra: dict) -> str:
         """The leaflet of `code` as a web page."""
