@@ -385,18 +385,16 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
         return values
 
     def applicable(values: dict[str, Any]) -> None:
-        """Drop the answers to questions that do not apply (a hidden field keeps its value)."""
-        if values.get("leaflet") != "given":
-            values["leaflet_language"] = None
-        if values.get("leaflet") != "not_given":
-            values["not_given_reason"] = None
+        """Drop the answers to questions that do not apply (a hidden field keeps its value).
+        A question applies when the hand-over's own rule (model.questions) would ask it."""
+        from leaflet.handover.model import questions
+
+        for field in ("leaflet_language", "not_given_reason", "centre",
+                      "foreigners_dept_informed"):
+            if field not in questions({**values, field: None}):
+                values[field] = None
         if values.get("leaflet") == "given":
             values["not_given_note"] = None
-        if values.get("centre_action") in (None, "none"):
-            values["centre"] = None
-        if not (values.get("assessment") == "victim"
-                and values.get("residence_status") in ("illegal", "provisional")):
-            values["foreigners_dept_informed"] = None
 
     # --- the desk: receipt and the day's list ----------------------------------------------------
 
