@@ -302,11 +302,7 @@ class Store:
         database that holds other tables, and one at another schema version."""
         if self._schema_checked:
             return
-        version = 0
-        if not self._is_new_file():
-            with self._connect() as conn:
-                version = self._log_version(conn, reading=False)
-                conn.rollback()
+        version = self._writer_version()
         if version == 0:
             self._prepare_file()
             with self._write() as conn:
@@ -317,6 +313,16 @@ class Store:
         else:
             self._check_version(version)
         self._schema_checked = True
+
+    def _writer_version(self) -> int:
+        """A writer's first look, without the chain lock: the log's schema version, 0 for a
+        new or empty database (ForeignDatabase, DamagedLog as `_log_version`)."""
+        if self._is_new_file():
+            return 0
+        with self._connect() as conn:
+            version = self._log_version(conn, reading=False)
+            conn.rollback()
+        return version
 
     def _check_version(self, version: int) -> None:
         if version < layout.SCHEMA_VERSION:
@@ -331,12 +337,7 @@ class Store:
     def upgrade(self) -> tuple[int, list[int]]:
         """Create the log in a new or empty database, or apply pending migrations (and
         restore missing triggers); (from version, applied)."""
-        before = 0
-        if not self._is_new_file():
-            with self._connect() as conn:
-                before = self._log_version(conn, reading=False)
-                conn.rollback()
-        if before == 0:
+        if self._writer_version() == 0:
             self._prepare_file()
         with self._write() as conn:
             before = self._log_version(conn, reading=False)
