@@ -2,13 +2,36 @@
 
 The PDF is rendered in memory and written through a temporary file and a rename, so a
 failed render never leaves a partial PDF where a good one is expected.
+
+Leaflets and wallet cards are tagged PDFs (WeasyPrint's PDF/UA-1 variant: document
+language, title, a structure tree of headings, paragraphs, lists and figures in reading
+order, figures' alternative text from the SVG <title>). Two corrections make the text a
+reader extracts (copy-paste, a screen reader, search) the text we wrote
+(docs/accessibility.md has the measurements behind them):
+
+- Every text span in a left-to-right run carries its logical text as /ActualText. A glyph
+  maps to one Unicode string whatever its context, and shaped scripts draw glyphs out of
+  logical order (Devanagari and Bengali pre-base vowels, Thai, Ethiopic): extractors
+  that read the glyphs get the vowel before its consonant; with /ActualText both poppler
+  and pdfium give the logical text.
+- Right-to-left spans get no /ActualText: pdfium and poppler both treat text as visual and
+  reverse it, so a logical /ActualText comes out backwards. Instead, a glyph standing for
+  several right-to-left letters (the lam-alef ligature) maps to them in visual order in
+  the ToUnicode table, so that the extractors' own reversal restores the logical order;
+  and the space and punctuation glyphs of a font that draws right-to-left text map to
+  themselves followed by a RIGHT-TO-LEFT MARK. poppler reverses every run of characters
+  that are not strongly right-to-left inside a right-to-left line, so ". " came out as
+  " ."; the mark (invisible, ignored by screen readers) keeps such runs one character long.
+  What is still not exact (Persian's ZWNJ, Urdu's Nastaliq) is in docs/accessibility.md.
 """
 
 from __future__ import annotations
 
-import hashlib
 import contextlib
+import hashlib
 import logging
+import re
+import unicodedata
 from pathlib import Path
 
 from leaflet.errors import BuildError
@@ -36,6 +59,70 @@ def collected_warnings():
         yield collect.messages
     finally:
         logger.removeHandler(collect)
+
+
+# Tagged, with the document's language and title (WeasyPrint's PDF/UA-1 variant).
+ACCESSIBLE_VARIANT = "pdf/ua-1"
+RLM = "\u200f"
+_RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]{2,}")
+_INSTALLED = False
+
+
+def _right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+def install_text_fixes() -> None:
+    """Wrap two WeasyPrint steps (once per process) with the corrections described above.
+
+    The wrappers call WeasyPrint's own functions and only add to what they produce:
+    the marked-content property list of a text span, and the glyph-to-text table of a
+    font before it is written. tests/test_accessible_pdf.py proves the result per language.
+    """
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    import pydyf
+    import weasyprint.pdf
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import stream as pdf_stream
+
+    marked, begin = pdf_stream.Stream.marked, pydyf.Stream.begin_marked_content
+
+    @contextlib.contextmanager
+    def marked_with_text(self, box, tag):
+        self._leaflet_box = box
+        try:
+            with marked(self, box, tag):
+                yield
+        finally:
+            self._leaflet_box = None
+
+    def begin_with_text(self, tag, property_list=None):
+        box = getattr(self, "_leaflet_box", None)
+        self._leaflet_box = None
+        if (property_list is not None and isinstance(box, boxes.TextBox)
+                and box.text.strip() and not _right_to_left(box.text)):
+            property_list["ActualText"] = pydyf.String(unicodedata.normalize("NFC", box.text))
+        return begin(self, tag, property_list)
+
+    build_fonts = weasyprint.pdf.build_fonts_dictionary
+
+    def build_fonts_visual(pdf, fonts, *args, **kwargs):
+        for font in fonts.values():
+            if not any(_right_to_left(text or "") for text in font.to_unicode.values()):
+                continue  # a font that draws no right-to-left text keeps its table
+            for glyph, text in list(font.to_unicode.items()):
+                if _RTL_LETTERS.fullmatch(text or ""):
+                    font.to_unicode[glyph] = text[::-1]
+                elif text and all(unicodedata.category(ch)[0] in "PZ" for ch in text):
+                    font.to_unicode[glyph] = text + RLM
+        return build_fonts(pdf, fonts, *args, **kwargs)
+
+    pdf_stream.Stream.marked = marked_with_text
+    pydyf.Stream.begin_marked_content = begin_with_text
+    weasyprint.pdf.build_fonts_dictionary = build_fonts_visual
+    _INSTALLED = True
 
 
 def render_document(html: str, base_url: str, stylesheets=()):
@@ -79,8 +166,9 @@ def lay_out(html: str, base_url: str, *, layout_of: tuple[str, str] | None = Non
 
 def write_laid_out(laid_out: dict, dest: Path) -> dict:
     """Write a laid-out document to `dest`; return sha256, pages, bytes, warnings."""
+    install_text_fixes()
     try:
-        data = laid_out["document"].write_pdf()
+        data = laid_out["document"].write_pdf(pdf_variant=ACCESSIBLE_VARIANT)
     except Exception as exc:
         raise BuildError(f"rendering failed: {exc}", path=dest) from exc
     try:
