@@ -44,6 +44,7 @@ def environment(templates_dir: Path):
     env.policies["ext.i18n.trimmed"] = True
     env.globals["ltr"] = ltr
     env.globals["official"] = official
+    env.globals["titled"] = titled
     return env
 
 
@@ -59,7 +60,8 @@ def ltr(value) -> Markup:
     """
     text = str(value)
     if _PHONE_LIKE.match(text):
-        text = text.replace(" ", "\u00a0")
+        # class "tel": the audio reads it digit by digit (edition/audio.py)
+        return Markup('<bdi dir="ltr" class="tel">{}</bdi>').format(text.replace(" ", "\u00a0"))
     return Markup('<bdi dir="ltr">{}</bdi>').format(text)
 
 
@@ -86,6 +88,16 @@ def qr_svg(payload: str) -> Markup:
     return Markup(svg)
 
 
+def titled(svg: Markup, title: str) -> Markup:
+    """An inline SVG with its alternative text: a <title> (the tagged PDF's /Alt, read by
+    screen readers in the HTML pages too) and role="img"."""
+    head, sep, rest = str(svg).partition(">")
+    if not sep or not head.startswith("<svg"):
+        raise ValueError("not an inline SVG")
+    return Markup('{} role="img">{}{}').format(
+        Markup(head), Markup("<title>{}</title>").format(str(title).strip()), Markup(rest))
+
+
 def qr_payloads(workspace, code: str) -> dict[str, str]:
     """What each QR code of a language's leaflet encodes: the tests decode against this."""
     from leaflet.contacts import tel_uri
@@ -93,10 +105,18 @@ def qr_payloads(workspace, code: str) -> dict[str, str]:
     # Parsed with libphonenumber, never taken from the text: `078 O55 8OO` is refused
     # (leaflet/contacts.py), not encoded as another number.
     international = workspace.organisations["helpline"].value("phone_international")
-    return {
+    payloads = {
         "helpline": tel_uri(international),
         "website": workspace.website.for_language(code),
     }
+    if workspace.site_base_url:
+        payloads["site"] = site_page_url(workspace, code)
+    return payloads
+
+
+def site_page_url(workspace, code: str) -> str:
+    """The address of a language's page on the published site ([site] base_url)."""
+    return f"{workspace.site_base_url.rstrip('/')}/{code}/"
 
 
 def _display_url(url: str) -> str:
@@ -140,6 +160,8 @@ def context(workspace, lang, translations, input_hash: str) -> dict:
         "procedure": PROCEDURE_NAMES,
         "centres": centres,
         "website": {"url": payloads["website"], "display": _display_url(payloads["website"])},
+        "site_page": ({"url": payloads["site"], "display": _display_url(payloads["site"])}
+                      if "site" in payloads else None),
         "numbers": {k: format_decimal(v, locale=lang.locale) for k, v in PROCEDURE_NUMBERS.items()},
         "qr": {name: qr_svg(payload) for name, payload in payloads.items()},
         "font_faces": Markup(""),
