@@ -90,6 +90,15 @@ class Website:
 
 
 @dataclass(frozen=True)
+class Recording:
+    """A person's reading of one language's leaflet, placed in audio/ (leaflet.toml)."""
+
+    file: str
+    speaker: str
+    recorded_on: dt.date
+
+
+@dataclass(frozen=True)
 class Workspace:
     root: Path
     path: Path  # leaflet.toml
@@ -102,6 +111,17 @@ class Workspace:
     timezone: str = DEFAULT_TIMEZONE
     case_ref_pattern: str = DEFAULT_CASE_REF_PATTERN
     text: str = field(default="", repr=False)
+    # [site]: base_url (the edition's static site, when published: the printed leaflet
+    # then carries a QR code to its language's page) and quick_exit_url.
+    site_base_url: str | None = None
+    site_quick_exit: str | None = None
+    # [audio.CODE]: a human recording placed in audio/, which wins over synthesis.
+    recordings: dict[str, "Recording"] = field(default_factory=dict)
+
+    @property
+    def audio_dir(self) -> Path:
+        """Human recordings of the leaflet (audio/<lang>.opus|ogg|mp3), per leaflet.toml."""
+        return self.root / "audio"
 
     @property
     def templates_dir(self) -> Path:
@@ -403,11 +423,49 @@ class _Parser:
             self.fail(f"[report] timezone {clip(timezone)} is not an IANA time zone", "report",
                       "timezone", hint='like "Europe/Brussels"')
 
+        site = data.get("site", {})
+        if not isinstance(site, dict):
+            self.fail("[site] must be a table", "site")
+        for key in site:
+            if key not in ("base_url", "quick_exit_url"):
+                self.fail(f"[site] has the unknown setting '{key}'", "site", key,
+                          hint="only base_url and quick_exit_url are read")
+        for key in ("base_url", "quick_exit_url"):
+            value = site.get(key)
+            if value is not None and (not isinstance(value, str)
+                                      or not re.fullmatch(r"https://[^\s\"'<>]+", value)):
+                self.fail(f"[site] {key} must be an https:// address", "site", key,
+                          hint='like "https://leaflet.example.be/2027-01/"')
+        recordings = {}
+        audio = data.get("audio", {})
+        if not isinstance(audio, dict) or not all(isinstance(v, dict) for v in audio.values()):
+            self.fail("[audio.CODE] entries must be tables", "audio")
+        for code, spec in audio.items():
+            table = f"audio.{code}"
+            if code not in languages:
+                self.fail(f"[{table}] is not a language of [build] languages", table)
+            for key in spec:
+                if key not in ("file", "speaker", "recorded_on"):
+                    self.fail(f"[{table}] has the unknown setting '{key}'", table, key,
+                              hint="only file, speaker and recorded_on are read")
+            file = self.string(spec, table, "file")
+            if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._-]*\.(opus|ogg|mp3)", file):
+                self.fail(f"[{table}] file must be a file name in audio/ ending in .opus, "
+                          ".ogg or .mp3", table, "file", hint=f'like "{code}.opus"')
+            speaker = self.string(spec, table, "speaker")
+            if "recorded_on" not in spec:
+                self.fail(f"[{table}] is missing the field 'recorded_on'", table)
+            recorded_on = self.date(spec["recorded_on"], table, "recorded_on",
+                                    allow_empty=False, latest=today, what="in the future")
+            recordings[code] = Recording(file, speaker, recorded_on)
+
         return Workspace(
             root=self.path.parent, path=self.path, edition_id=edition_id,
             edition_date=edition_date, languages=tuple(languages), language_settings=settings,
             organisations=organisations, website=self.website(self.table(data, "contact_website")),
             timezone=timezone, case_ref_pattern=pattern, text=self.text,
+            site_base_url=site.get("base_url"), site_quick_exit=site.get("quick_exit_url"),
+            recordings=recordings,
         )
 
     def detail(self, table: str, key: str, spec) -> Detail:

@@ -22,15 +22,21 @@ import click
 @click.option("--print", "print_files", is_flag=True,
               help="Also write print files under output/<edition>/print/: A5 with bleed "
                    "and crop marks, A4 booklet imposition, PDF/A-2b.")
+@click.option("--site", is_flag=True,
+              help="Also write the edition's static site under output/<edition>/site/: "
+                   "every language as a web page with its easy-read page, PDF, wallet card "
+                   "and audio (a recording from audio/, else espeak-ng).")
 @click.pass_obj
-def build(settings, langs, jobs, force, release, allow_unverified, print_files):
+def build(settings, langs, jobs, force, release, allow_unverified, print_files, site):
     """Render the leaflet PDFs into output/<edition>/ and write its manifest.json.
 
     A language whose inputs (templates, catalogue, data, fonts, versions) did not change
     since the last build is skipped.
 
     \b
+    \b
     Example:  leaflet build --lang ar --lang zh-Hans --jobs 2
+              leaflet build --site
     """
     from leaflet.edition.build import LanguagesRefused, build as run_build
 
@@ -42,7 +48,8 @@ def build(settings, langs, jobs, force, release, allow_unverified, print_files):
         try:
             result = run_build(workspace, langs or None, jobs=jobs, force=force,
                                release=release, allow_unverified=allow_unverified,
-                               print_files=print_files, progress=lambda code: bar.update(1))
+                               print_files=print_files, site=site,
+                               progress=lambda code: bar.update(1))
         except LanguagesRefused as exc:
             refused, result = exc, exc.result
         bar.update(len(result.skipped))
@@ -60,8 +67,26 @@ def build(settings, langs, jobs, force, release, allow_unverified, print_files):
         entry = result.manifest["languages"][code]
         click.echo(f"  {code:8} {entry['pages']} pages  {entry['bytes'] // 1024:4} KB  "
                    f"{entry['review_status']}")
+    if result.site is not None:
+        _site_summary(workspace, result)
     if refused is not None:
         raise refused
+
+
+def _site_summary(workspace, result) -> None:
+    """The site's folder and size, and which languages have which audio (none: why)."""
+    report = result.site
+    kinds = report["audio"]
+    click.echo(f"site: {workspace.display_path(report['dir'])}/index.html, "
+               f"{len(report['languages'])} languages, {report['bytes'] / 1e6:.1f} MB")
+    for kind, label in (("recording", "recorded audio"), ("synthetic", "synthetic voice")):
+        codes = [c for c, k in kinds.items() if k == kind]
+        if codes:
+            click.echo(f"  {label}: {', '.join(codes)}")
+    missing = [c for c, k in kinds.items() if k == "none"]
+    if missing:
+        click.echo(f"  no audio (no espeak-ng voice, no recording in audio/): "
+                   f"{', '.join(missing)}")
 
 
 @click.command()
@@ -140,7 +165,10 @@ def doctor(settings, fmt):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_obj
 def languages(settings, as_json):
-    """List every configured language: names, script, direction, progress, PDF.
+    """List every configured language: names, script, direction, progress, PDF, audio.
+
+    The audio column says what `leaflet build --site` reads the leaflet with: a recording
+    placed in audio/, espeak-ng's synthetic voice, or none (no voice for the language).
 
     \b
     Example:  leaflet languages --json
@@ -151,10 +179,11 @@ def languages(settings, as_json):
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    header = ("code", "English name", "autonym", "script", "dir", "done", "review", "PDF")
+    header = ("code", "English name", "autonym", "script", "dir", "done", "review", "PDF",
+              "audio")
     table = [header] + [(r["code"], r["english_name"], r["autonym"], r["script"],
                          r["direction"], f"{r['translated_percent']:.0f}%", r["review_status"],
-                         r["pdf"] or "—") for r in rows]
+                         r["pdf"] or "—", r["audio"]) for r in rows]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
     for row in table:
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())

@@ -71,6 +71,7 @@ class BuildResult:
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     refused: dict[str, list[str]] = field(default_factory=dict)  # code -> findings
+    site: dict | None = None  # with --site: dir, languages, audio kinds, bytes
 
 
 class LanguagesRefused(BuildError):
@@ -107,6 +108,7 @@ def printed_data(workspace, code: str) -> dict:
                       for k, d in sorted(org.details.items())}]
             for org in workspace.organisations.values()},
         "website": workspace.website.for_language(code),
+        "site": workspace.site_base_url,
         "settings": workspace.language_settings.get(code, {}),
         "procedure": [render.PROCEDURE_NUMBERS, render.PROCEDURE_NAMES],
     }
@@ -322,10 +324,11 @@ def _warm_up() -> None:
 
 def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False,
           release: bool = False, allow_unverified: bool = False, print_files: bool = False,
-          progress=None) -> BuildResult:
+          site: bool = False, progress=None) -> BuildResult:
     """Build the leaflets of `codes` (default: every configured language).
 
-    With `print_files`, also the print shop's files (see printing.py). `progress(code)` is
+    With `print_files`, also the print shop's files (see printing.py); with `site`, the
+    audio of every built language and the static site (audio.py, site.py). `progress(code)` is
     called after each language is rendered. Returns a BuildResult; raises LeafletError
     naming the file on bad input or a failed render.
     """
@@ -381,6 +384,9 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
                 "qr": render.qr_payloads(workspace, job.lang.code),
                 "card": outcome["card"],
             }
+            kept = previous.get("languages", {}).get(job.lang.code, {}).get("audio")
+            if kept:  # audio.make() decides whether it still holds
+                ours[job.lang.code]["audio"] = kept
             if "print" in outcome:
                 ours[job.lang.code]["print"] = outcome["print"]
                 blanks = outcome["print"]["booklet"]["blank_pages"]
@@ -390,11 +396,56 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
                                            "page(s)")
     result.manifest = _merge_manifest(workspace, ours, previous)
     result.rendered.sort()
+    if site and not failures:
+        prepared = {job.lang.code: job.html for job in (todo if pending else [])}
+        result.site = build_site_and_audio(workspace, result.manifest, prepared, jobs)
+        result.manifest = result.site.pop("manifest")
     if failures:
         raise BuildError("; ".join(failures))
     if refused:
         raise LanguagesRefused(refused, result)
     return result
+
+
+def print_html(workspace, code: str, inputs: str) -> str:
+    """The leaflet's print HTML of a built language (its text, as the PDF has it)."""
+    lang = scripts.languages_for(workspace, [code])[0]
+    translations = catalog.load_translations(
+        catalog.catalog_path(workspace.translations_dir, lang.locale))
+    env = render.environment(workspace.templates_dir)
+    ctx = render.context(workspace, lang, translations, inputs)
+    return render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
+
+
+def build_site_and_audio(workspace, manifest: dict, htmls: dict[str, str],
+                         jobs: int | None = None) -> dict:
+    """The audio of every built language (incremental), then the static site.
+
+    Synthesis runs espeak-ng and opusenc as child processes, `jobs` at a time; each
+    language's audio entry is merged into the manifest. Returns site.build_site()'s report
+    plus the manifest.
+    """
+    from leaflet.edition import audio, site
+
+    entries = manifest.get("languages", {})
+    codes = [code for code in workspace.languages if code in entries]
+    htmls = dict(htmls)
+    for code in codes:
+        if code not in htmls:
+            htmls[code] = print_html(workspace, code, entries[code].get("inputs") or "")
+
+    def one(code):
+        return code, audio.make(workspace, code, htmls[code], entries[code].get("audio"))
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(codes)))
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        made = dict(pool.map(one, codes))
+    ours = {code: {**entries[code], "audio": made[code]} for code in codes
+            if entries[code].get("audio") != made[code]}
+    manifest = _merge_manifest(workspace, ours, manifest) if ours else manifest
+    report = site.build_site(workspace, manifest, htmls)
+    report["manifest"] = manifest
+    return report
 
 
 def _merge_manifest(workspace, ours: dict[str, dict], previous: dict) -> dict:

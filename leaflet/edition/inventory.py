@@ -11,6 +11,8 @@ from leaflet.languages import scripts
 
 
 def language_rows(workspace) -> list[dict]:
+    from leaflet.edition import audio
+
     manifest = build.read_manifest(workspace.output_dir).get("languages", {})
     rows = []
     for code in workspace.languages:
@@ -30,5 +32,8 @@ def language_rows(workspace) -> list[dict]:
             "script": lang.script, "direction": lang.direction, "fonts": list(lang.families),
             "translated_percent": percent, "review_status": status,
             "pdf": workspace.display_path(pdf) if pdf and pdf.is_file() else None,
+            # what `build --site` gives it: a recording, a synthetic voice, or none
+            "audio": {"recording": "recording", "synthetic": "synthetic voice",
+                      "none": "none"}[audio.plan_for(workspace, code).kind],
         })
     return rows

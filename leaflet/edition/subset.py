@@ -109,3 +109,26 @@ def font_faces(lang, html: str, cache_dir: Path) -> tuple[str, dict[str, str]]:
                          f'font-weight: {"bold" if bold else "normal"}; '
                          f'src: url("{target.as_uri()}"); }}')
     return "\n".join(rules), names
+
+
+def web_font_faces(families, chars: set[str], url) -> tuple[str, dict[str, bytes]]:
+    """@font-face rules for a web page (the kiosk, the static site): each of `families`,
+    regular and bold, cut to `chars`; the files are named by their content's hash and
+    `url(name)` is the address the page loads one from. Returns (rules, {name: bytes})."""
+    from leaflet.languages import scripts
+
+    rules, files = [], {}
+    for family in families:
+        seen = set()
+        for bold in (False, True):
+            path, index = scripts.font_face(family, bold)
+            if (path, index) in seen:  # no bold face: the browser emboldens
+                continue
+            seen.add((path, index))
+            data = subset_font(path, index, chars)
+            name = hashlib.sha256(data).hexdigest()[:32]
+            files[name] = data
+            rules.append(f'@font-face {{ font-family: "{family}"; font-weight: '
+                         f'{"bold" if bold else "normal"}; font-display: block; '
+                         f'src: url("{url(name)}") format("opentype"); }}')
+    return "\n".join(rules) + "\n", files

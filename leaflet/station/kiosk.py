@@ -225,24 +225,11 @@ class Kiosk:
         `text()`; the font files are kept for `font()`. Once per edition and key."""
         def make():
             from leaflet.edition import subset
-            from leaflet.languages import scripts
 
-            chars = subset.printed_chars(text())
-            rules = []
-            for family in families:
-                seen = set()
-                for bold in (False, True):
-                    path, index = scripts.font_face(family, bold)
-                    if (path, index) in seen:  # no bold face: the browser emboldens
-                        continue
-                    seen.add((path, index))
-                    data = subset.subset_font(path, index, chars)
-                    name = hashlib.sha256(data).hexdigest()[:32]
-                    self._fonts[name] = data
-                    rules.append(f'@font-face {{ font-family: "{family}"; font-weight: '
-                                 f'{"bold" if bold else "normal"}; font-display: block; '
-                                 f'src: url("/kiosk/font/{name}.otf") format("opentype"); }}')
-            return "\n".join(rules) + "\n"
+            rules, files = subset.web_font_faces(families, subset.printed_chars(text()),
+                                                 lambda name: f"/kiosk/font/{name}.otf")
+            self._fonts.update(files)
+            return rules
         return self.cached(("fonts", key, tuple(families)), make)
 
     def font(self, name: str) -> bytes | None:

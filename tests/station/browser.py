@@ -101,9 +101,10 @@ class Server:
         self.stop()
 
 
-def chromium(profile: Path):
+def chromium(profile: Path, javascript: bool = True):
     """A Selenium session in Debian's headless Chromium, with a new empty profile at
-    `profile`, the console ("browser") and network ("performance") logs on."""
+    `profile`, the console ("browser") and network ("performance") logs on; with
+    `javascript=False` the pages' own scripts do not run (WebDriver's still do)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -121,6 +122,9 @@ def chromium(profile: Path):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    if not javascript:
+        options.add_experimental_option(
+            "prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     driver.set_window_size(WIDTH, HEIGHT)
     driver.set_page_load_timeout(30)

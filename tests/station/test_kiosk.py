@@ -80,7 +80,7 @@ def test_the_leaflet_page_is_the_leaflet_in_the_persons_language(sqlite_station,
     arabic = app.test_client().get("/kiosk/ar/").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in arabic
     assert translated(station_ws, "ar", HEADLINE) in arabic
-    assert '<bdi dir="ltr">' + numbers["helpline"].replace(" ", "\u00a0") in arabic
+    assert '<bdi dir="ltr" class="tel">' + numbers["helpline"].replace(" ", "\u00a0") in arabic
 
 
 def test_the_page_serves_the_fonts_of_its_script_from_the_station(sqlite_station):

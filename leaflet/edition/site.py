@@ -1,0 +1,143 @@
+"""The edition as a static web site: `leaflet build --site` writes output/<edition>/site/.
+
+- `index.html`: every built language as its autonym, by region (the kiosk's grid), plain
+  links that work without JavaScript;
+- `<lang>/index.html`: the easy-read page, the audio (edition/audio.py), the PDF and the
+  wallet card to download, then the whole leaflet as HTML (the same template, catalogue and
+  data as the PDF);
+- `static/` (the kiosk's style sheets, the quick exit's script), `fonts/` (web fonts cut to
+  the characters of each page, named by content), `exit.html` (the quick exit's neutral
+  page unless `[site] quick_exit_url` names another one).
+
+Every address is relative, so the site opens from the file system and from any static
+host; it sets no cookie, loads nothing from another origin and tracks nothing. The site is
+written into a temporary folder beside the old one and swapped in when complete.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from markupsafe import Markup
+
+from leaflet.edition import audio as audio_mod
+from leaflet.errors import BuildError
+
+SITE_DIR = "site"
+STATIC = (("leaflet.css", "leaflet.css"), ("station/station.css", "station.css"),
+          ("station/leaflet-screen.css", "leaflet-screen.css"), ("site/site.css", "site.css"),
+          ("site/site.js", "site.js"))
+EXIT_PAGE = "exit.html"
+
+
+def _lang_rule(lang) -> str:
+    return f":lang({lang.code}) {{ font-family: {lang.css_font_stack}; }}\n"
+
+
+def build_site(workspace, manifest: dict, htmls: dict[str, str], progress=None) -> dict:
+    """Write output/<edition>/site/ for every language of `manifest` (built PDFs).
+
+    `htmls` holds the print HTML of each language (for its audio script); a language
+    missing from it is rendered here. Returns {"dir", "languages", "audio", "bytes"}.
+    """
+    from leaflet.edition import card, catalog, render, subset
+    from leaflet.languages import scripts
+    from leaflet.workspace import DEFAULT_TEXT_SIZE
+
+    out = workspace.output_dir
+    entries = manifest.get("languages", {})
+    codes = [code for code in workspace.languages if code in entries]
+    if not codes:
+        raise BuildError("no built language to put on the site", path=out,
+                         hint="run `leaflet build` first")
+    langs = {lang.code: lang for lang in scripts.languages_for(workspace, codes)}
+    env = render.environment(workspace.templates_dir)
+    quick_exit_abs = workspace.site_quick_exit
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=out))
+    try:
+        (tmp / "static").mkdir()
+        (tmp / "fonts").mkdir()
+        for source, name in STATIC:
+            shutil.copyfile(workspace.templates_dir / source, tmp / "static" / name)
+        shutil.copyfile(workspace.templates_dir / "site" / EXIT_PAGE, tmp / EXIT_PAGE)
+        fonts: dict[str, bytes] = {}
+        audio_report = {}
+        for code in codes:
+            lang, entry = langs[code], entries[code]
+            folder = tmp / code
+            folder.mkdir()
+            translations = catalog.load_translations(
+                catalog.catalog_path(workspace.translations_dir, lang.locale))
+            ctx = render.context(workspace, lang, translations, entry.get("inputs") or "0" * 8)
+            html = htmls.get(code) or render.render_html(env, render.LEAFLET_TEMPLATE, ctx,
+                                                          translations)
+            shutil.copyfile(out / entry["pdf"], folder / entry["pdf"])
+            shutil.copyfile(out / entry["card"]["pdf"], folder / entry["card"]["pdf"])
+            sound = entry.get("audio") or {"kind": "none"}
+            site_audio = None
+            if sound.get("file"):
+                shutil.copyfile(out / audio_mod.AUDIO_DIR / sound["file"], folder / sound["file"])
+                site_audio = {"file": sound["file"], "synthetic": sound["kind"] == "synthetic"}
+            audio_report[code] = sound["kind"]
+            ctx["site"] = {"pdf": entry["pdf"], "card": entry["card"]["pdf"],
+                           "audio": site_audio,
+                           "quick_exit": quick_exit_abs or f"../{EXIT_PAGE}"}
+            page = render.render_html(env, "site/language.html.j2", ctx, translations)
+            rules, files = subset.web_font_faces(
+                lang.families, subset.printed_chars(page), lambda n: f"../fonts/{n}.otf")
+            fonts.update(files)
+            size = workspace.language_settings.get(code, {}).get("text_size",
+                                                                 DEFAULT_TEXT_SIZE)
+            (folder / "fonts.css").write_text(
+                rules + _lang_rule(lang) + f"html {{ font-size: {18 * size / 12:.2f}px; }}\n",
+                encoding="utf-8")
+            (folder / "index.html").write_text(page, encoding="utf-8")
+            if progress:
+                progress(code)
+        index = _index(workspace, env, [langs[c] for c in codes], quick_exit_abs or EXIT_PAGE)
+        families = list(dict.fromkeys(["Noto Sans"] + [f for c in codes
+                                                        for f in langs[c].families]))
+        rules, files = subset.web_font_faces(families, subset.printed_chars(index),
+                                             lambda n: f"fonts/{n}.otf")
+        fonts.update(files)
+        (tmp / "fonts.css").write_text(
+            rules + "".join(_lang_rule(langs[c]) for c in codes), encoding="utf-8")
+        (tmp / "index.html").write_text(index, encoding="utf-8")
+        for name, data in fonts.items():
+            (tmp / "fonts" / f"{name}.otf").write_bytes(data)
+        _swap(tmp, out / SITE_DIR)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    dest = out / SITE_DIR
+    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
+    return {"dir": dest, "languages": codes, "audio": audio_report, "bytes": size}
+
+
+def _index(workspace, env, langs, quick_exit: str) -> str:
+    from leaflet.edition import card
+
+    data = card.load_card_data(workspace)
+    rows = [{"code": lang.code, "autonym": card._capitalised(lang.autonym),
+             "english_name": lang.english_name, "direction": lang.direction,
+             "region": card.region_of(lang.code, data)} for lang in langs]
+    names = data["regions"]["names"]["en"]
+    regions = [(names[region], [r for r in rows if r["region"] == region])
+               for region in data["regions"]["order"]
+               if any(r["region"] == region for r in rows)]
+    return env.get_template("site/index.html.j2").render(
+        regions=regions, quick_exit=Markup.escape(quick_exit), edition=workspace.edition_id)
+
+
+def _swap(new: Path, dest: Path) -> None:
+    """Put the finished site in place: the old one is moved aside, then removed."""
+    old = None
+    if dest.exists():
+        old = dest.with_name(f".{dest.name}-old-{new.name}")
+        dest.rename(old)
+    new.rename(dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

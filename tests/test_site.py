@@ -1,0 +1,260 @@
+"""`leaflet build --site`: the static site, its audio, and what a browser sees of it.
+
+- Audio: for every language with an espeak-ng voice the file exists, is not silent (sox
+  `stat` RMS above a floor), lasts 0.5-2x the text's length read at 130 words (300
+  characters for Chinese) a minute, and its script reads the helpline digit by digit, twice;
+  a recording placed in audio/ is used instead of synthesis; a language without a voice is
+  reported (manifest, `leaflet languages`, build summary), never faked.
+- The site: axe-core in headless Chromium finds no serious or critical violation on the
+  index and on the pages of en, ar, ti, zh-Hans, hi, with JavaScript on and off; no request
+  leaves the page's own origin; it opens from the file system too.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import EDITION, copy_workspace, invoke
+from station import browser
+
+PAGES = ["en", "ar", "ti", "zh-Hans", "hi"]
+NO_VOICE = {"ti", "so", "pcm", "fil", "ps"}  # espeak-ng 1.51 has no voice for these
+RMS_FLOOR = 0.02
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    ws, _ = built
+    result = invoke(ws, "build", "--site")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
+    return ws, manifest, result.output
+
+
+def _sox_stat(path: Path, tmp_path: Path) -> dict[str, float]:
+    """sox `stat` of an Opus file (decoded with opusdec: sox reads no Opus)."""
+    wav = tmp_path / (path.stem + ".wav")
+    subprocess.run(["opusdec", "--quiet", "--rate", "16000", str(path), str(wav)], check=True)
+    done = subprocess.run(["sox", str(wav), "-n", "stat"], capture_output=True, text=True)
+    stats = {}
+    for line in done.stderr.splitlines():
+        name, _, value = line.partition(":")
+        try:
+            stats[name.strip()] = float(value.strip())
+        except ValueError:
+            pass
+    return stats
+
+
+def _expected_seconds(text: str, code: str) -> float:
+    """The text's length read at 130 words a minute; for the scripts written without
+    spaces between words (Chinese, and Thai, which has no word count without a
+    dictionary), at 300 characters a minute."""
+    if code in ("zh-Hans", "th"):
+        return len(re.sub(r"\s", "", text)) / 300 * 60
+    return len(text.split()) / 130 * 60
+
+
+def test_every_language_with_a_voice_has_audio_that_speaks(site, tmp_path):
+    from leaflet.edition import audio
+
+    ws, manifest, _ = site
+    voiced = [c for c in manifest["languages"] if c not in NO_VOICE]
+    assert len(voiced) == 29
+    out = ws / "output" / EDITION
+    helpline = "0 7 8 0 5 5 8 0 0"
+    for code in voiced:
+        entry = manifest["languages"][code]["audio"]
+        assert entry["kind"] == "synthetic" and entry["voice"] == audio.VOICES[code], code
+        path = out / "audio" / entry["file"]
+        assert path.is_file() and (out / "site" / code / entry["file"]).read_bytes() == \
+            path.read_bytes()
+        stats = _sox_stat(path, tmp_path)
+        assert stats["RMS     amplitude"] > RMS_FLOOR, f"{code}: silent ({stats})"
+        text = (out / "audio" / entry["text"]).read_text(encoding="utf-8")
+        ratio = stats["Length (seconds)"] / _expected_seconds(text, code)
+        assert 0.5 <= ratio <= 2, f"{code}: {stats['Length (seconds)']:.0f} s is {ratio:.2f}x"
+        assert text.count(f"{helpline} {helpline}") >= 3, code  # read twice, each time
+        ssml = (out / "audio" / entry["script"]).read_text(encoding="utf-8")
+        assert '<prosody rate="x-slow">0 7 8 <break' in ssml
+
+
+def test_languages_without_a_voice_are_reported_not_faked(site):
+    ws, manifest, output = site
+    for code in NO_VOICE:
+        entry = manifest["languages"][code]["audio"]
+        assert entry["kind"] == "none" and "no voice" in entry["reason"]
+        page = (ws / "output" / EDITION / "site" / code / "index.html").read_text()
+        assert "<audio" not in page and "No audio in this language yet." in page
+        assert not list((ws / "output" / EDITION / "site" / code).glob("*.opus"))
+    summary = next(line for line in output.splitlines() if line.strip().startswith("no audio"))
+    assert sorted(summary.split(":", 1)[1].replace(" ", "").split(",")) == sorted(NO_VOICE)
+    listed = json.loads(invoke(ws, "languages", "--json").output)
+    audio = {row["code"]: row["audio"] for row in listed}
+    assert {c for c, kind in audio.items() if kind == "none"} == NO_VOICE
+    assert audio["fr"] == "synthetic voice"
+
+
+def test_audio_is_incremental_and_reproducible(site):
+    ws, manifest, _ = site
+    out = ws / "output" / EDITION / "audio"
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.opus")}
+    result = invoke(ws, "build", "--site")
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.opus")} == before
+    # Removed and made again: the same bytes (the Ogg serial comes from the inputs' hash).
+    sha = manifest["languages"]["sw"]["audio"]["sha256"]
+    (out / "sw.opus").unlink()
+    result = invoke(ws, "build", "--site")
+    assert result.exit_code == 0, result.output
+    again = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
+    assert again["languages"]["sw"]["audio"]["sha256"] == sha
+
+
+def test_a_placed_recording_wins_over_synthesis(tmp_path):
+    ws = copy_workspace(tmp_path / "ws", languages=["en", "ti"])
+    (ws / "audio").mkdir()
+    for code in ("en", "ti"):
+        subprocess.run(["sox", "-n", "-r", "16000", str(ws / "audio" / f"{code}.ogg"),
+                        "synth", "3", "sine", "440"], check=True)
+    with open(ws / "leaflet.toml", "a", encoding="utf-8") as toml:
+        toml.write('\n[audio.en]\nfile = "en.ogg"\nspeaker = "A. Reader"\n'
+                   'recorded_on = 2026-11-30\n\n[audio.ti]\nfile = "ti.ogg"\n'
+                   'speaker = "B. Reader"\nrecorded_on = 2026-11-30\n')
+    result = invoke(ws, "build", "--site")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
+    for code, speaker in (("en", "A. Reader"), ("ti", "B. Reader")):
+        entry = manifest["languages"][code]["audio"]
+        assert entry == {**entry, "kind": "recording", "file": f"{code}.ogg",
+                         "speaker": speaker, "recorded_on": "2026-11-30"}
+        served = ws / "output" / EDITION / "site" / code / f"{code}.ogg"
+        assert served.read_bytes() == (ws / "audio" / f"{code}.ogg").read_bytes()
+        page = (ws / "output" / EDITION / "site" / code / "index.html").read_text()
+        assert f'src="{code}.ogg"' in page and "Synthetic voice" not in page
+    assert not (ws / "output" / EDITION / "audio" / "en.ssml").exists()
+    assert "recorded audio: en, ti" in result.output
+
+
+def test_a_bad_audio_setting_is_one_line_naming_the_file(workspace):
+    with open(workspace / "leaflet.toml", "a", encoding="utf-8") as toml:
+        toml.write('\n[audio.en]\nfile = "../etc/passwd"\nspeaker = "X"\nrecorded_on = 2026-11-30\n')
+    result = invoke(workspace, "build", "--site")
+    assert result.exit_code == 1
+    assert "leaflet.toml:" in result.output and "[audio.en] file must be a file name" \
+        in result.output
+    assert "Traceback" not in result.output
+
+
+def test_base_url_puts_a_qr_code_to_the_language_page_on_the_leaflet(tmp_path):
+    ws = copy_workspace(tmp_path / "ws", languages=["en"])
+    text = (ws / "leaflet.toml").read_text(encoding="utf-8")
+    (ws / "leaflet.toml").write_text(
+        text + '\n[site]\nbase_url = "https://leaflet.example.be/2027-01"\n', encoding="utf-8")
+    result = invoke(ws, "build")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
+    assert manifest["languages"]["en"]["qr"]["site"] == "https://leaflet.example.be/2027-01/en/"
+    import zxingcpp
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(ws / "output" / EDITION / "en.pdf"))
+    back = pdf[len(pdf) - 1].render(scale=4).to_pil()
+    texts = {r.text for r in zxingcpp.read_barcodes(back)}
+    assert "https://leaflet.example.be/2027-01/en/" in texts
+
+
+# --- in a browser --------------------------------------------------------------------------------
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def static_host(site):
+    ws, _, _ = site
+    handler = functools.partial(_Quiet, directory=str(ws / "output" / EDITION / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    session = browser.chromium(tmp_path_factory.mktemp("chromium") / "profile")
+    yield session
+    session.quit()
+
+
+@pytest.fixture(scope="module")
+def driver_without_js(tmp_path_factory):
+    session = browser.chromium(tmp_path_factory.mktemp("chromium-nojs") / "profile",
+                               javascript=False)
+    yield session
+    session.quit()
+
+
+SITE_PAGES = ["index.html"] + [f"{code}/index.html" for code in PAGES]
+
+
+def _dom(driver) -> str:
+    return driver.execute_script("return document.documentElement.outerHTML")
+
+
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_site_pages_accessible_and_on_their_own_origin(driver, driver_without_js, static_host,
+                                                       page):
+    driver.get_log("performance")
+    driver.get(f"{static_host}/{page}")
+    browser.wait_for_fonts(driver)
+    sent = browser.requests_sent(driver.get_log("performance"))
+    assert sent and not browser.foreign(sent, static_host), browser.foreign(sent, static_host)
+    assert not browser.severe(driver.get_log("browser"))
+    assert not driver.get_cookies()
+    with_js = _dom(driver)
+    grave = browser.grave(browser.axe(driver))
+    assert not grave, f"axe-core on {page}:\n" + browser.describe(grave)
+    if page != "index.html":
+        assert driver.find_elements("css selector", "section.easy-read svg title")
+        assert driver.find_elements("css selector", "ul.downloads a[href$='.pdf']")
+    # Without JavaScript the page is the same document (the script only adds the Escape
+    # key to the quick exit), so what axe-core judged above is what that reader gets, and
+    # it too stays on the page's own origin.
+    driver_without_js.get_log("performance")
+    driver_without_js.get(f"{static_host}/{page}")
+    sent = browser.requests_sent(driver_without_js.get_log("performance"))
+    assert sent and not browser.foreign(sent, static_host)
+    assert _dom(driver_without_js) == with_js
+
+
+def test_without_javascript_the_links_and_the_quick_exit_work(driver_without_js, static_host):
+    d = driver_without_js
+    d.get(f"{static_host}/index.html")
+    d.find_element("css selector", "a.language[href='ti/index.html']").click()
+    assert d.current_url == f"{static_host}/ti/index.html"
+    assert d.find_element("css selector", "h1.headline").text
+    d.find_element("css selector", "a.quick-exit").click()
+    assert d.current_url == f"{static_host}/exit.html"
+    assert "trafficking" not in d.page_source
+
+
+def test_site_opens_from_the_file_system(driver, site):
+    ws, _, _ = site
+    root = ws / "output" / EDITION / "site"
+    driver.get((root / "index.html").as_uri())
+    links = driver.find_elements("css selector", "a.language")
+    assert len(links) == 34
+    links[0].click()
+    assert driver.current_url == (root / "en" / "index.html").as_uri()
+    assert driver.find_element("css selector", "h1.headline").text
