@@ -9,6 +9,9 @@ Prints:
 - the build's peak RSS, summed over the process tree (goal <= 400 MB).
 A second anchor is printed for context: the `weasyprint` command run once per language
 (a new interpreter each time), as a shell loop over the HTML files would do it.
+With --site (default on): the cold `leaflet build --site` (PDFs, then the audio of every
+language with a voice, then the static site) against the cold PDF build alone, in the same
+round (ratio), the no-op `build --site`, and the site's total size.
 
 Each timing is the median of --rounds runs, build and anchor alternating, so that a noisy
 neighbour on a shared machine hits both. Usage: .venv/bin/python benchmarks/build.py
@@ -119,6 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--lang", help="comma-separated codes (default: all configured)")
+    parser.add_argument("--no-site", action="store_true", help="skip the --site measurement")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -136,6 +140,19 @@ def main() -> None:
             peaks.append(peak)
             naive.append(run([sys.executable, "-c", NAIVE, str(jobs_file)], cwd=ROOT)[0])
         noop = [run([*LEAFLET, "-w", str(ws), "build"], cwd=ROOT)[0] for _ in range(args.rounds)]
+        site_rounds = []
+        if not args.no_site:
+            for _ in range(args.rounds):
+                shutil.rmtree(ws / "output" / edition, ignore_errors=True)
+                pdf_only = run([*LEAFLET, "-w", str(ws), "build"], cwd=ROOT)[0]
+                shutil.rmtree(ws / "output" / edition, ignore_errors=True)
+                with_site, site_peak = run([*LEAFLET, "-w", str(ws), "build", "--site"],
+                                           cwd=ROOT)
+                site_rounds.append((with_site / pdf_only, with_site, pdf_only, site_peak))
+            site_noop = run([*LEAFLET, "-w", str(ws), "build", "--site"], cwd=ROOT)[0]
+            site_dir = ws / "output" / edition / "site"
+            site_bytes = sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file())
+            audio_bytes = sum(p.stat().st_size for p in site_dir.rglob("*.opus"))
         spec = json.loads(jobs_file.read_text())
         html_files = []
         for job in spec:
@@ -162,6 +179,14 @@ def main() -> None:
     print(f"largest PDF:          {largest[0]} {largest[1]['bytes'] / 1024:.1f} KB "
           f"(goal <= 120 KB)")
     print(f"peak RSS of build:    {max(peaks) / 2**20:.0f} MB   (goal <= 400 MB)")
+    if site_rounds:
+        ratio = statistics.median(r[0] for r in site_rounds)
+        print(f"cold build --site:    {statistics.median(r[1] for r in site_rounds):.2f} s "
+              f"vs PDF build {statistics.median(r[2] for r in site_rounds):.2f} s in the "
+              f"same rounds: ratio {ratio:.2f} (PDFs + audio + site / PDFs)")
+        print(f"no-op build --site:   {site_noop:.2f} s")
+        print(f"site size:            {site_bytes / 1e6:.1f} MB, of which audio "
+              f"{audio_bytes / 1e6:.1f} MB; peak RSS {max(r[3] for r in site_rounds) / 2**20:.0f} MB")
 
 
 if __name__ == "__main__":
