@@ -83,10 +83,17 @@ def _site_summary(workspace, result) -> None:
         codes = [c for c, k in kinds.items() if k == kind]
         if codes:
             click.echo(f"  {label}: {', '.join(codes)}")
-    missing = [c for c, k in kinds.items() if k == "none"]
-    if missing:
-        click.echo(f"  no audio (no espeak-ng voice, no recording in audio/): "
-                   f"{', '.join(missing)}")
+    reasons: dict[str, list[str]] = {}
+    for code, kind in kinds.items():
+        if kind == "none":
+            entry = result.manifest["languages"][code].get("audio") or {}
+            reasons.setdefault(entry.get("reason", "no voice"), []).append(code)
+    for reason, codes in reasons.items():
+        if "not installed" in reason:
+            click.echo(f"warning: no audio for {', '.join(codes)}: {reason}", err=True)
+        else:
+            click.echo(f"  no audio (no espeak-ng voice, no recording in audio/): "
+                       f"{', '.join(codes)}")
 
 
 @click.command()

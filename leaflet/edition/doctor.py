@@ -31,7 +31,10 @@ def diagnose(workspace=None) -> list[dict]:
                                  f"apt-get install {package}"))
     for tool, package, required in (("fc-match", "fontconfig", True),
                                     ("fc-list", "fontconfig", True),
-                                    ("pdftoppm", "poppler-utils", False)):
+                                    ("pdftoppm", "poppler-utils", False),
+                                    # the audio of `leaflet build --site`
+                                    ("espeak-ng", "espeak-ng", False),
+                                    ("opusenc", "opus-tools", False)):
         path = shutil.which(tool)
         findings.append(_finding(f"tool:{tool}", path, path or "not on PATH",
                                  f"apt-get install {package}", required))
