@@ -443,7 +443,7 @@ def build_site_and_audio(workspace, manifest: dict, htmls: dict[str, str],
     ours = {code: {**entries[code], "audio": made[code]} for code in codes
             if entries[code].get("audio") != made[code]}
     manifest = _merge_manifest(workspace, ours, manifest) if ours else manifest
-    report = site.build_site(workspace, manifest, htmls)
+    report = site.build_site(workspace, manifest)
     report["manifest"] = manifest
     return report
 

@@ -36,15 +36,13 @@ def _lang_rule(lang) -> str:
     return f":lang({lang.code}) {{ font-family: {lang.css_font_stack}; }}\n"
 
 
-def build_site(workspace, manifest: dict, htmls: dict[str, str], progress=None) -> dict:
-    """Write output/<edition>/site/ for every language of `manifest` (built PDFs).
+def build_site(workspace, manifest: dict, progress=None) -> dict:
+    """Write output/<edition>/site/ for every language of `manifest` (built PDFs, and the
+    audio audio.make() recorded in it). Returns {"dir", "languages", "audio", "bytes"}."""
+    from filelock import FileLock, Timeout
 
-    `htmls` holds the print HTML of each language (for its audio script); a language
-    missing from it is rendered here. Returns {"dir", "languages", "audio", "bytes"}.
-    """
-    from leaflet.edition import card, catalog, render, subset
+    from leaflet.edition import render
     from leaflet.languages import scripts
-    from leaflet.workspace import DEFAULT_TEXT_SIZE
 
     out = workspace.output_dir
     entries = manifest.get("languages", {})
@@ -54,8 +52,21 @@ def build_site(workspace, manifest: dict, htmls: dict[str, str], progress=None) 
                          hint="run `leaflet build` first")
     langs = {lang.code: lang for lang in scripts.languages_for(workspace, codes)}
     env = render.environment(workspace.templates_dir)
-    quick_exit_abs = workspace.site_quick_exit
     out.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out / ".site.lock"), timeout=300)
+    try:
+        with lock:
+            return _write(workspace, out, codes, langs, entries, env, progress)
+    except Timeout:
+        raise BuildError("another build held the site for 5 minutes", path=out / SITE_DIR,
+                         hint="wait for it to finish, then build again") from None
+
+
+def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
+    from leaflet.edition import catalog, render, subset
+    from leaflet.workspace import DEFAULT_TEXT_SIZE
+
+    quick_exit_abs = workspace.site_quick_exit
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=out))
     try:
         (tmp / "static").mkdir()
@@ -72,8 +83,6 @@ def build_site(workspace, manifest: dict, htmls: dict[str, str], progress=None) 
             translations = catalog.load_translations(
                 catalog.catalog_path(workspace.translations_dir, lang.locale))
             ctx = render.context(workspace, lang, translations, entry.get("inputs") or "0" * 8)
-            html = htmls.get(code) or render.render_html(env, render.LEAFLET_TEMPLATE, ctx,
-                                                          translations)
             shutil.copyfile(out / entry["pdf"], folder / entry["pdf"])
             shutil.copyfile(out / entry["card"]["pdf"], folder / entry["card"]["pdf"])
             sound = entry.get("audio") or {"kind": "none"}
