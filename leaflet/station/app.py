@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "font-src 'self'; media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'")
 STATIC = {  # name -> (folder under templates/, content type)
     "station.css": ("station", "text/css"),
@@ -235,6 +235,15 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
         response.headers["Content-Disposition"] = f'inline; filename="{kind}-{row.code}.pdf"'
         response.headers["Cache-Control"] = "public, max-age=600"
         return response
+
+    @app.get("/kiosk/<code>/audio")
+    def kiosk_audio(code):
+        """The leaflet read aloud, when `leaflet build --site` made it (ranges for seeking)."""
+        row = built_or_404(code)
+        if not row.audio:
+            flask.abort(404)
+        mimetype = "audio/mpeg" if row.audio.endswith(".mp3") else "audio/ogg"
+        return flask.send_file(row.audio, mimetype=mimetype, conditional=True, max_age=600)
 
     # --- the desk: logging in ------------------------------------------------------------------
 

@@ -38,6 +38,8 @@ class KioskLanguage:
     region: str
     pdf: str  # relative to the workspace
     card: str | None
+    audio: str | None = None  # the leaflet read aloud (`leaflet build --site`), a path
+    audio_synthetic: bool = False
 
 
 def kiosk_code(secret: str, language: str, day: dt.date) -> str:
@@ -107,13 +109,17 @@ class Kiosk:
             langs = scripts.languages_for(self.workspace, list(built))
             for lang in langs:
                 card_pdf = (entries.get(lang.code, {}).get("card") or {}).get("pdf")
+                sound = entries.get(lang.code, {}).get("audio") or {}
+                sound_path = out / "audio" / sound["file"] if sound.get("file") else None
                 rows.append(KioskLanguage(
                     code=lang.code, autonym=card._capitalised(lang.autonym),
                     english_name=lang.english_name, direction=lang.direction,
                     script=lang.script, region=card.region_of(lang.code, data),
                     pdf=built[lang.code],
                     card=str(out / card_pdf) if card_pdf and (out / card_pdf).is_file()
-                    else None))
+                    else None,
+                    audio=str(sound_path) if sound_path and sound_path.is_file() else None,
+                    audio_synthetic=sound.get("kind") == "synthetic"))
             names = data["regions"]["names"]["en"]
             self._regions = [(names[region], [r for r in rows if r.region == region])
                              for region in data["regions"]["order"]

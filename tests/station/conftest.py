@@ -16,7 +16,7 @@ OFFICER, UNIT, PASSWORD = "A1234", "PZ-5339", "correct horse battery staple"
 @pytest.fixture(scope="session")
 def station_ws(tmp_path_factory):
     ws = copy_workspace(tmp_path_factory.mktemp("station") / "ws", languages=LANGUAGES)
-    result = invoke(ws, "build")
+    result = invoke(ws, "build", "--site")  # with the audio the kiosk plays
     assert result.exit_code == 0, result.output
     return ws
 

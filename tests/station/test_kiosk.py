@@ -83,6 +83,28 @@ def test_the_leaflet_page_is_the_leaflet_in_the_persons_language(sqlite_station,
     assert '<bdi dir="ltr" class="tel">' + numbers["helpline"].replace(" ", "\u00a0") in arabic
 
 
+def test_the_kiosk_shows_the_easy_read_page_first_and_plays_the_audio(sqlite_station,
+                                                                     station_ws):
+    app, _ = sqlite_station
+    client = app.test_client()
+    html = client.get("/kiosk/ar/").get_data(as_text=True)
+    easy = html.index('id="easy-read"')
+    assert easy < html.index('class="headline"') and easy < html.index('id="listen-title"')
+    assert translated(station_ws, "ar", "Help is free.") in html
+    assert html.count('role="img" class="pictogram"><title>') == 4
+    assert '<audio controls preload="none" src="/kiosk/ar/audio">' in html
+    assert translated(station_ws, "ar", "Synthetic voice") in html
+    whole = client.get("/kiosk/ar/audio")
+    assert whole.status_code == 200 and whole.mimetype == "audio/ogg"
+    assert whole.data[:4] == b"OggS" and b"OpusHead" in whole.data[:64]
+    part = client.get("/kiosk/ar/audio", headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.data) == 100
+    assert "media-src 'self'" in whole.headers["Content-Security-Policy"]
+    # Tigrinya has no voice: no player, and no audio to fetch.
+    assert "<audio" not in client.get("/kiosk/ti/").get_data(as_text=True)
+    assert client.get("/kiosk/ti/audio").status_code == 404
+
+
 def test_the_page_serves_the_fonts_of_its_script_from_the_station(sqlite_station):
     """A station PC without Noto Sans Ethiopic still shows Tigrinya: the font comes from
     the station, cut to the page's characters."""
