@@ -264,3 +264,25 @@ def test_site_opens_from_the_file_system(driver, site):
     links[0].click()
     assert driver.current_url == (root / "en" / "index.html").as_uri()
     assert driver.find_element("css selector", "h1.headline").text
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_no_page_is_wider_than_a_phone(driver, site, width):
+    """Every language's page fits a phone's width (no sideways scrolling): long words break,
+    addresses wrap, phone numbers stay whole."""
+    ws, manifest, _ = site
+    root = ws / "output" / EDITION / "site"
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        wide = []
+        for page in ["index.html"] + [f"{code}/index.html" for code in manifest["languages"]]:
+            driver.get((root / page).as_uri())
+            client, scroll = driver.execute_script(
+                "return [document.documentElement.clientWidth,"
+                " document.documentElement.scrollWidth]")
+            if scroll > client:
+                wide.append(f"{page}: {scroll} px")
+        assert not wide, wide
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
