@@ -5,7 +5,8 @@ side in one run.
 For each language given, every sentence of the catalogue that the PDF prints (no
 placeholder, no markup) is looked for in the text pdfium (pypdfium2) and poppler
 (pdftotext) extract, after NFC, bidi marks removed and whitespace made single. Prints the
-count found exactly, fixed and anchor. Usage:
+count found exactly, fixed and anchor (tests/pdfutil.py's extractors and normalisation, as
+tests/test_accessible_pdf.py uses them). Usage:
     .venv/bin/python benchmarks/extraction.py [--lang ar,fa,ps,ur,hi,bn,ne,th,am]
 """
 
@@ -17,11 +18,11 @@ import re
 import subprocess
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # pdfutil: the tests' extractors and normalisation
 
 ANCHOR = r"""
 import sys, weasyprint
@@ -30,29 +31,10 @@ html = Path(sys.argv[1]).read_text(encoding="utf-8")
 Path(sys.argv[2]).write_bytes(weasyprint.HTML(string=html, base_url=sys.argv[3]).write_pdf(
     pdf_variant="pdf/ua-1"))
 """
-_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_NO_SPACE = re.compile(r"[\u0e00-\u0e7f\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
-
-
-def normalise(text: str) -> str:
-    text = _BIDI.sub("", unicodedata.normalize("NFC", text))
-    text = re.sub(r"(?<=\S)[ \t]*[\r\n]+[ \t]*(?=\S)",
-                  lambda m: "" if _NO_SPACE.match(text[m.start() - 1])
-                  and _NO_SPACE.match(text[m.end()]) else " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def extract(path: Path) -> dict[str, str]:
-    import pypdfium2 as pdfium
+    from pdfutil import logical, pdf_text, poppler_text  # tests/pdfutil.py
 
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        pdfium_text = "\n".join(p.get_textpage().get_text_range() for p in pdf)
-    finally:
-        pdf.close()
-    poppler = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                             capture_output=True, text=True).stdout
-    return {"pdfium": normalise(pdfium_text), "poppler": normalise(poppler)}
+    return {"pdfium": logical(pdf_text(path)), "poppler": logical(poppler_text(path))}
 
 
 def main() -> None:
@@ -61,6 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     from leaflet.edition import build, catalog, pdf
     from leaflet.workspace import load_workspace
+    from pdfutil import logical
 
     ws = load_workspace(ROOT)
     codes = args.lang.split(",")
@@ -78,11 +61,11 @@ def main() -> None:
                            check=True)
             texts = {"fixed": extract(fixed), "anchor": extract(anchor)}
             po = catalog.read_po(job.catalogue)
-            sentences = [normalise(e.msgstr) for e in po if e.msgstr and not e.obsolete
+            sentences = [logical(e.msgstr) for e in po if e.msgstr and not e.obsolete
                          and "%(" not in e.msgid and "<" not in e.msgid]
             body = job.html.split("<body", 1)[1]
             body = re.sub(r"(?s)<svg.*?</svg>", " ", body)
-            shown = normalise(html_lib.unescape(re.sub(r"<[^>]*>", " ", body)))
+            shown = logical(html_lib.unescape(re.sub(r"<[^>]*>", " ", body)))
             printed = [s for s in sentences if s in shown]
             count = {(k, e): sum(s in texts[k][e] for s in printed)
                      for k in texts for e in ("pdfium", "poppler")}

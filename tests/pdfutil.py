@@ -22,6 +22,22 @@ def squash(text: str) -> str:
     return _LAM_ALEF.sub(lambda m: "".join(sorted(m.group(0))), text)
 
 
+# Scripts written without spaces between words: a line break there is no space.
+_NO_SPACE = re.compile(r"[\u0e00-\u0e7f\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+def logical(text: str) -> str:
+    """Extracted text as it should equal the catalogue's: NFC; bidi controls (which poppler
+    adds around right-to-left lines, and the PDFs after right-to-left spaces) removed; a
+    line break between two characters of a script without spaces dropped; whitespace single.
+    Unlike squash(), nothing else is forgiven (tests/test_accessible_pdf.py)."""
+    text = _BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", text))
+    text = re.sub(r"(?<=\S)[ \t]*[\r\n]+[ \t]*(?=\S)",
+                  lambda m: "" if _NO_SPACE.match(text[m.start() - 1])
+                  and _NO_SPACE.match(text[m.end()]) else " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def pdf_text(path: Path) -> str:
     """The text of every page, extracted with pdfium (robust for complex scripts)."""
     import pypdfium2 as pdfium

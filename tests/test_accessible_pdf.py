@@ -9,20 +9,15 @@ alternative text (pikepdf).
 
 from __future__ import annotations
 
-import re
 import subprocess
-import unicodedata
 
 import pytest
 
 from conftest import EDITION, configured_languages
+from pdfutil import logical, pdf_text, poppler_text
 
 HEADLINE = "You may be a victim of human trafficking. You are not alone."
 FREE = "Specialised support centres help you. Their help is free and confidential."
-# Scripts written without spaces between words: a line break there is no space.
-_NO_SPACE = re.compile(r"[\u0e00-\u0e7f\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
-_BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
 # Where the extracted text is still not the logical text (docs/accessibility.md): Urdu's
 # Nastaliq face draws words as cascades of contextual glyphs that neither extractor puts
 # back in order; Persian's ZWNJ (inside words such as "می‌کنند") has no glyph, so no
@@ -31,32 +26,7 @@ NOT_YET = {("ur", "pdfium"): "Nastaliq glyph order", ("ur", "poppler"): "Nastali
            ("fa", "pdfium"): "ZWNJ has no glyph", ("fa", "poppler"): "ZWNJ has no glyph"}
 
 
-def _normalise(text: str) -> str:
-    """NFC; bidi marks (which poppler adds around right-to-left lines) removed; a line
-    break between two characters of a script without spaces dropped; whitespace single."""
-    text = _BIDI_MARKS.sub("", unicodedata.normalize("NFC", text))
-    text = re.sub(r"(?<=\S)[ \t]*[\r\n]+[ \t]*(?=\S)",
-                  lambda m: "" if _NO_SPACE.match(text[m.start() - 1])
-                  and _NO_SPACE.match(text[m.end()]) else " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _pdfium(path) -> str:
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
-    finally:
-        pdf.close()
-
-
-def _poppler(path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
-
-
-EXTRACTORS = {"pdfium": _pdfium, "poppler": _poppler}
+EXTRACTORS = {"pdfium": pdf_text, "poppler": poppler_text}
 
 
 def _cases():
@@ -84,9 +54,9 @@ def test_extracted_text_is_the_logical_text(built, catalogues, code, extractor):
     ws_path, manifest = built
     translations, ws = catalogues
     pdf = ws_path / "output" / EDITION / manifest["languages"][code]["pdf"]
-    text = _normalise(EXTRACTORS[extractor](pdf))
+    text = logical(EXTRACTORS[extractor](pdf))
     for msgid in (HEADLINE, FREE):
-        wanted = _normalise(translations[code].gettext(msgid))
+        wanted = logical(translations[code].gettext(msgid))
         assert wanted in text, f"{code} ({extractor}): {wanted!r} not in the extracted text"
     number = ws.organisations["helpline"].value("phone")
     assert number in text.replace("\u00a0", " ")
@@ -110,10 +80,10 @@ def test_without_the_fix_bengali_comes_out_wrong(catalogues, tmp_path):
     subprocess.run([sys.executable, "-c", script, str(tmp_path / "in.html"),
                     str(tmp_path / "plain.pdf"), str(tmp_path / "fixed.pdf"),
                     str(tmp_path) + "/"], check=True)
-    wanted = _normalise(headline)
+    wanted = logical(headline)
     for extract in EXTRACTORS.values():
-        assert wanted not in _normalise(extract(tmp_path / "plain.pdf"))
-        assert wanted in _normalise(extract(tmp_path / "fixed.pdf"))
+        assert wanted not in logical(extract(tmp_path / "plain.pdf"))
+        assert wanted in logical(extract(tmp_path / "fixed.pdf"))
 
 
 def _struct_elements(pdf):

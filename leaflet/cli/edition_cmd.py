@@ -34,7 +34,6 @@ def build(settings, langs, jobs, force, release, allow_unverified, print_files, 
     since the last build is skipped.
 
     \b
-    \b
     Example:  leaflet build --lang ar --lang zh-Hans --jobs 2
               leaflet build --site
     """

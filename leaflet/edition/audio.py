@@ -130,10 +130,8 @@ class _Blocks(html.parser.HTMLParser):
         classes = (attrs.get("class") or "").split()
         if tag in SKIP:
             self._skip += 1
-        elif tag == "div" and "footer" in classes:
-            self._footer += 1
-        elif self._footer and tag == "div":
-            self._footer += 1
+        elif tag == "div" and (self._footer or "footer" in classes):
+            self._footer += 1  # the running footer, and any div inside it
         if tag in BLOCKS and not self._skip and not self._footer:
             if self._depth == 0:
                 self.blocks.append([])

@@ -407,12 +407,10 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
     return result
 
 
-def print_html(workspace, code: str, inputs: str) -> str:
+def print_html(workspace, env, lang: scripts.Language, inputs: str) -> str:
     """The leaflet's print HTML of a built language (its text, as the PDF has it)."""
-    lang = scripts.languages_for(workspace, [code])[0]
     translations = catalog.load_translations(
         catalog.catalog_path(workspace.translations_dir, lang.locale))
-    env = render.environment(workspace.templates_dir)
     ctx = render.context(workspace, lang, translations, inputs)
     return render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
 
@@ -430,9 +428,12 @@ def build_site_and_audio(workspace, manifest: dict, htmls: dict[str, str],
     entries = manifest.get("languages", {})
     codes = [code for code in workspace.languages if code in entries]
     htmls = dict(htmls)
-    for code in codes:
-        if code not in htmls:
-            htmls[code] = print_html(workspace, code, entries[code].get("inputs") or "")
+    missing = [code for code in codes if code not in htmls]
+    if missing:  # languages skipped by this build: their HTML, in one Jinja environment
+        env = render.environment(workspace.templates_dir)
+        for lang in scripts.languages_for(workspace, missing):
+            htmls[lang.code] = print_html(workspace, env, lang,
+                                          entries[lang.code].get("inputs") or "")
 
     def one(code):
         return code, audio.make(workspace, code, htmls[code], entries[code].get("audio"))

@@ -20,8 +20,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from markupsafe import Markup
-
 from leaflet.edition import audio as audio_mod
 from leaflet.errors import BuildError
 
@@ -89,7 +87,7 @@ def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
             site_audio = None
             if sound.get("file"):
                 shutil.copyfile(out / audio_mod.AUDIO_DIR / sound["file"], folder / sound["file"])
-                site_audio = {"file": sound["file"], "synthetic": sound["kind"] == "synthetic"}
+                site_audio = {"src": sound["file"], "synthetic": sound["kind"] == "synthetic"}
             audio_report[code] = sound["kind"]
             ctx["site"] = {"pdf": entry["pdf"], "card": entry["card"]["pdf"],
                            "audio": site_audio,
@@ -138,7 +136,7 @@ def _index(workspace, env, langs, quick_exit: str) -> str:
                for region in data["regions"]["order"]
                if any(r["region"] == region for r in rows)]
     return env.get_template("site/index.html.j2").render(
-        regions=regions, quick_exit=Markup.escape(quick_exit), edition=workspace.edition_id)
+        regions=regions, quick_exit=quick_exit, edition=workspace.edition_id)
 
 
 def _swap(new: Path, dest: Path) -> None:
