@@ -88,6 +88,14 @@ def invoke(workspace: Path, *args: str):
                               catch_exceptions=False)
 
 
+def mark_reviewed(workspace: Path, code: str, reviewer: str = "A. Reviewer, Test Centre",
+                  date: str = "2026-11-20") -> None:
+    """Review `code` the only way that counts: `leaflet catalog review` (check must pass)."""
+    result = invoke(workspace, "catalog", "review", code, "--reviewer", reviewer,
+                    "--date", date)
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture
 def workspace(tmp_path) -> Path:
     return copy_workspace(tmp_path / "ws")

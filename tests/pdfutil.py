@@ -38,13 +38,15 @@ def logical(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def pdf_text(path: Path) -> str:
-    """The text of every page, extracted with pdfium (robust for complex scripts)."""
+def pdf_text(path: Path, pages: list[int] | None = None) -> str:
+    """The text of every page (or of `pages`, from 0), extracted with pdfium (robust for
+    complex scripts)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+        return "\n".join(page.get_textpage().get_text_range()
+                         for number, page in enumerate(pdf) if pages is None or number in pages)
     finally:
         pdf.close()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import EDITION, ROOT, copy_workspace, invoke
+from conftest import EDITION, ROOT, copy_workspace, invoke, mark_reviewed
 
 BAD = sorted((ROOT / "tests" / "fixtures" / "bad-po").glob("*.po"))
 
@@ -156,10 +156,11 @@ def test_catalog_update_marks_exactly_the_changed_entries_fuzzy(tmp_path):
 def test_release_build_names_the_languages_failing_check(tmp_path):
     ws = copy_workspace(tmp_path / "ws", languages=["fr"])
     po_path = ws / "translations" / "fr" / "LC_MESSAGES" / "leaflet.po"
-    shutil.copy(ROOT / "tests/fixtures/bad-po/dropped-placeholder.po", po_path)
-    po = polib.pofile(str(po_path))  # reviewed, so that only the check can refuse it
-    po.metadata.update({"X-Review-Status": "reviewed", "X-Reviewed-By": "A. Reviewer",
-                        "X-Reviewed-On": "2026-11-20"})
+    mark_reviewed(ws, "fr")  # reviewed, then broken: the check refuses it before anything
+    bad = polib.pofile(str(ROOT / "tests/fixtures/bad-po/dropped-placeholder.po"))
+    po = polib.pofile(str(po_path))
+    po.find("From a foreign phone: %(number)s").msgstr = bad.find(
+        "From a foreign phone: %(number)s").msgstr
     po.save()
     result = invoke(ws, "build", "--release", "--allow-unverified")
     assert result.exit_code == 1

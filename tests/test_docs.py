@@ -26,3 +26,14 @@ def test_every_command_is_in_the_readme_and_has_an_example():
     for path, command in all_commands():
         assert f"leaflet {path}" in readme, f"`leaflet {path}` is not in README.md"
         assert "Example:" in (command.help or ""), f"`leaflet {path}` help has no example"
+
+
+def test_every_language_rule_of_the_term_check_is_explained():
+    import tomllib
+
+    rules = tomllib.loads((ROOT / "leaflet" / "languages" / "terms.toml").read_text("utf-8"))
+    doc = (ROOT / "docs" / "translating.md").read_text(encoding="utf-8")
+    table = doc[doc.index("## The term base"):doc.index("## Review: from draft")]
+    for locale, rule in rules["languages"].items():
+        assert locale.replace("_", "-") in table, locale
+        assert rule["why"] in table, locale

@@ -9,7 +9,8 @@ import re
 import polib
 import pytest
 
-from conftest import EDITION, EDITION_DATE, ROOT, cli_imports, configured_languages, copy_workspace, invoke
+from conftest import (EDITION, EDITION_DATE, ROOT, cli_imports, configured_languages,
+                      copy_workspace, invoke, mark_reviewed)
 from pdfutil import (contains_headline, contains_text, pdf_fonts, qr_payloads,
                      visual_phone_numbers)
 
@@ -200,11 +201,7 @@ def test_release_build_refuses_drafts_and_unverified_details(workspace):
     assert "release refused: draft translations: en, fr" in result.output
     assert not (workspace / "output" / EDITION).exists()
 
-    po_path = workspace / "translations" / "en" / "LC_MESSAGES" / "leaflet.po"
-    po = polib.pofile(str(po_path))
-    po.metadata.update({"X-Review-Status": "reviewed", "X-Reviewed-By": "A. Reviewer",
-                        "X-Reviewed-On": "2026-11-20"})
-    po.save()
+    mark_reviewed(workspace, "en")
     result = invoke(workspace, "build", "--release", "--lang", "en")
     assert result.exit_code == 1
     assert "leaflet.toml" in result.output and "pag-asa.address" in result.output

@@ -34,7 +34,7 @@ from pathlib import Path
 import leaflet
 from markupsafe import Markup
 
-from leaflet.edition import catalog, render, subset
+from leaflet.edition import catalog, render, subset, terms
 from leaflet.languages import scripts
 from leaflet.errors import BuildError, LeafletError
 from leaflet.files import sha256_file, write_atomic
@@ -124,6 +124,10 @@ def input_hash(workspace, lang: scripts.Language, catalogue: Path) -> str:
         parts.append((f"templates/{path.relative_to(workspace.templates_dir).as_posix()}",
                       sha256_file(path)))
     parts.append(("catalogue", sha256_file(catalogue)))
+    # The term base: the TERMS check reads it, and a review's fingerprint covers it.
+    for name, path in (("terms", terms.path_beside(catalogue)),
+                       ("terms-en", terms.master_path(workspace.translations_dir))):
+        parts.append((name, sha256_file(path) if path.is_file() else ""))
     parts.append(("data", hashlib.sha256(json.dumps(
         printed_data(workspace, lang.code), sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()))
@@ -212,7 +216,7 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
     previous = read_manifest(output_dir)
     pot_path = workspace.translations_dir / catalog.POT_NAME
     pot = catalog.read_po(pot_path) if pot_path.is_file() else None
-    pending, skipped, drafts = [], [], []
+    pending, skipped, drafts, changed = [], [], [], []
     refused: dict[str, list[str]] = {}
     for lang in langs:
         catalogue = catalog.catalog_path(workspace.translations_dir, lang.locale)
@@ -220,8 +224,8 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
         if inputs and not force and _up_to_date(previous.get("languages", {}).get(lang.code),
                                                 inputs, output_dir, print_files):
             skipped.append(lang.code)
-            if release and catalog.review_status(catalog.read_po(catalogue)) != "reviewed":
-                drafts.append(lang.code)
+            if release:
+                _unreviewed(workspace, lang.code, catalog.read_po(catalogue), drafts, changed)
             continue
         findings = check_language(workspace, lang, pot)
         errors = [str(f) for f in findings if f.severity == ERROR]
@@ -230,14 +234,30 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
             refused[lang.code] = errors
             continue
         translations = catalog.load_translations(catalogue)
-        if translations.review_status != "reviewed":
-            drafts.append(lang.code)
+        if release and translations.review_status != "reviewed":
+            _unreviewed(workspace, lang.code, catalog.read_po(catalogue), drafts, changed)
         pending.append(Pending(lang, translations, inputs, output_dir / f"{lang.code}.pdf"))
-    if release and drafts:
-        raise BuildError("release refused: draft translations: " + ", ".join(drafts),
+    if release and (drafts or changed):
+        parts = []
+        if drafts:
+            parts.append("draft translations: " + ", ".join(drafts))
+        parts += [f"{code} changed since review: {what}" for code, what in changed]
+        raise BuildError("release refused: " + "; ".join(parts),
                          path=workspace.translations_dir,
-                         hint="a qualified translator reviews them (docs/translating.md)")
+                         hint="a qualified translator reviews them and runs `leaflet catalog "
+                              "review`, see docs/translating.md")
     return pending, skipped, warnings, previous, refused
+
+
+def _unreviewed(workspace, code: str, po, drafts: list, changed: list) -> None:
+    """Sort a language that is not reviewed into drafts, or changed (naming the entries)."""
+    from leaflet.edition import review
+
+    found = review.state(po)
+    if found.status == review.CHANGED:
+        changed.append((code, found.describe(workspace.display_path(Path(po.fpath)))))
+    elif found.status != review.REVIEWED:
+        drafts.append(code)
 
 
 def prepare(workspace, pending: list[Pending], refused: dict | None = None) -> list[Job]:

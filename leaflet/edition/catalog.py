@@ -80,8 +80,11 @@ def read_po(path: Path):
 
 
 def review_status(po) -> str:
-    """`reviewed` only when the header says so; anything else counts as a draft."""
-    return "reviewed" if po.metadata.get(REVIEW_HEADER, "").strip() == "reviewed" else "draft"
+    """"reviewed" only when the header says so with a fingerprint that matches the text
+    (leaflet/edition/review.py); otherwise "changed since review" or "draft"."""
+    from leaflet.edition import review
+
+    return review.status(po)
 
 
 def sanitize(text: str) -> Markup:

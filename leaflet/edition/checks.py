@@ -32,7 +32,8 @@ CHECK_IDS = {
     "PO-CHARSET": "the catalogue is not declared as UTF-8",
     "PO-PLURAL-FORMS": "Plural-Forms disagrees with CLDR's plural rules for the language",
     "PO-LANGUAGE": "the Language header does not name the catalogue's language",
-    "PO-REVIEW": "the review status header is missing or incomplete",
+    "PO-REVIEW": "the review status header is missing or incomplete, or the text changed "
+                 "since the review (warning)",
     "UNTRANSLATED": "an entry has no translation",
     "FUZZY": "an entry is marked fuzzy (needs review)",
     "STALE": "the catalogue does not match translations/messages.pot",
@@ -42,6 +43,7 @@ CHECK_IDS = {
     "INVISIBLE": "msgstr holds a direction, format or control character (U+202E, U+200B, ...)",
     "MIXED-SCRIPT": "a word of msgstr mixes letters of two scripts (a Cyrillic а in Latin)",
     "LENGTH": "msgstr is far longer than its msgid could need",
+    "TERMS": "msgstr does not use the language's agreed term (translations/<locale>/terms.tbx)",
     "DATA-INVALID": "a contact detail is not valid for its kind (phone, e-mail, website)",
     "GLYPHS": "a character the PDF prints is missing from the language's fonts",
     "LAYOUT": "the rendered leaflet does not keep its pages, overflows one, or prints body "
@@ -248,6 +250,17 @@ def check_header(po, path, lang, real_path=None):
         if not who or not when:
             yield Finding("PO-REVIEW", ERROR, path, line,
                           "reviewed needs X-Reviewed-By (name) and X-Reviewed-On (YYYY-MM-DD)")
+            return
+        from leaflet.edition import review
+
+        found = review.state(po)
+        if found.note:
+            yield Finding("PO-REVIEW", WARNING, path, line, found.note)
+        elif found.status == review.CHANGED:
+            yield Finding("PO-REVIEW", WARNING, path, line,
+                          f"changed since the review of {when} by {who}, so printed as a "
+                          f"draft: {found.describe(path)}; the reviewer checks these and runs "
+                          "`leaflet catalog review`")
 
 
 def check_stale(po, path, pot):
@@ -273,6 +286,23 @@ def _header_line(path, field: str) -> int | None:
     except (OSError, UnicodeDecodeError):
         pass
     return None
+
+
+def check_terms(workspace, po, path, lang):
+    """TERMS: every entry whose English holds a key term uses the language's agreed term."""
+    from leaflet.edition import terms
+
+    if lang.locale == "en" or not terms.master_path(workspace.translations_dir).is_file():
+        return
+    try:
+        base = terms.load(workspace.translations_dir, lang.locale)
+    except CatalogError as exc:
+        yield Finding("TERMS", ERROR, workspace.display_path(Path(exc.path)) if exc.path
+                      else path, exc.line, exc.message)
+        return
+    yield from terms.findings(po, path, base, lang,
+                              lambda severity, line, message: Finding("TERMS", severity, path,
+                                                                      line, message))
 
 
 # --- print checks ---------------------------------------------------------------------------
@@ -494,10 +524,13 @@ def sections_of(html: str) -> list[str]:
     return re.findall(r'<section class="page[^"]*" id="([\w-]+)"', html)
 
 
-def check_language(workspace, lang, pot) -> list[Finding]:
-    """Catalogue and glyph findings for one language (no rendering)."""
-    path = catalog.catalog_path(workspace.translations_dir, lang.locale)
-    shown = workspace.display_path(path)
+def check_language(workspace, lang, pot, path: Path | None = None) -> list[Finding]:
+    """Catalogue and glyph findings for one language (no rendering).
+
+    `path` checks another file as if it were the language's catalogue (an import's result
+    before it replaces the catalogue); findings still name the catalogue."""
+    shown = workspace.display_path(catalog.catalog_path(workspace.translations_dir, lang.locale))
+    path = path or catalog.catalog_path(workspace.translations_dir, lang.locale)
     try:
         po = catalog.read_po(path)
     except CatalogError as exc:
@@ -514,6 +547,7 @@ def check_language(workspace, lang, pot) -> list[Finding]:
             findings.extend(check(entry, shown, lang))
     if pot is not None:
         findings.extend(check_stale(po, shown, pot))
+    findings.extend(check_terms(workspace, po, shown, lang))
     findings.extend(check_glyphs(po, shown, lang, shown_data(workspace, lang)))
     return [replace(f, lang=lang.code) for f in findings]
 
@@ -550,8 +584,16 @@ def _layout_job(code: str, html: str, base_url: str, path: str, card_html: str =
 
 def run_checks(workspace, codes=None, *, layout: bool = True, release: bool = False,
                allow_unverified: bool = False, today: dt.date | None = None,
-               jobs: int | None = None) -> list[Finding]:
-    """Every finding for `codes` (default: all configured languages), errors and warnings."""
+               jobs: int | None = None, overrides: dict | None = None) -> list[Finding]:
+    """Every finding for `codes` (default: all configured languages), errors and warnings.
+
+    `overrides` maps a language code to a file checked in place of its catalogue."""
+    overrides = overrides or {}
+
+    def catalogue_of(lang):
+        return overrides.get(lang.code) or catalog.catalog_path(workspace.translations_dir,
+                                                                 lang.locale)
+
     import concurrent.futures
     import multiprocessing
     import os
@@ -570,21 +612,21 @@ def run_checks(workspace, codes=None, *, layout: bool = True, release: bool = Fa
     findings.extend(check_contact_data(workspace))
     renderable = []
     for lang in langs:
-        found = check_language(workspace, lang, pot)
+        found = check_language(workspace, lang, pot, overrides.get(lang.code))
         findings.extend(found)
         if layout and not any(f.severity == ERROR for f in found):
             renderable.append(lang)
     if renderable:
-        pending = [build.Pending(lang, catalog.load_translations(
-            catalog.catalog_path(workspace.translations_dir, lang.locale)),
-            build.input_hash(workspace, lang, catalog.catalog_path(
-                workspace.translations_dir, lang.locale)), workspace.output_dir / "unused")
-            for lang in renderable]
+        pending = [build.Pending(lang, catalog.load_translations(catalogue_of(lang)),
+                                 build.input_hash(workspace, lang, catalogue_of(lang)),
+                                 workspace.output_dir / "unused")
+                   for lang in renderable]
         prepared = build.prepare(workspace, pending)
         base_url = str(workspace.templates_dir) + os.sep
         workers = max(1, min(jobs or os.cpu_count() or 1, len(prepared)))
-        args = [(job.lang.code, job.html, base_url, workspace.display_path(job.catalogue),
-                 job.card_html) for job in prepared]
+        args = [(job.lang.code, job.html, base_url, workspace.display_path(
+            catalog.catalog_path(workspace.translations_dir, job.lang.locale)), job.card_html)
+            for job in prepared]
         if workers == 1:
             results = [_layout_job(*a) for a in args]
         else:

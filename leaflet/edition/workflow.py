@@ -74,6 +74,11 @@ def init(workspace, code: str) -> Path:
     po.wrapwidth = 76
     dest.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(dest, po.__unicode__().encode("utf-8") + b"\n")
+    from leaflet.edition import terms
+
+    if terms.master_path(workspace.translations_dir).is_file() and not terms.path_for(
+            workspace.translations_dir, str(loc)).exists():
+        terms.write(workspace.translations_dir, str(loc), {})  # the English terms, to agree
     return dest
 
 

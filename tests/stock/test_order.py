@@ -12,19 +12,9 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, copy_workspace, invoke
+from conftest import ROOT, copy_workspace, invoke, mark_reviewed
 
 from .conftest import EDITION
-
-
-def mark_reviewed(ws, code: str) -> None:
-    import polib
-
-    path = ws / "translations" / code / "LC_MESSAGES" / "leaflet.po"
-    po = polib.pofile(str(path))
-    po.metadata.update({"X-Review-Status": "reviewed", "X-Reviewed-By": "A. Reviewer",
-                        "X-Reviewed-On": "2026-11-20"})
-    po.save()
 
 
 @pytest.fixture(scope="module")

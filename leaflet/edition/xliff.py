@@ -1,0 +1,258 @@
+"""Exchange with CAT tools (Trados, memoQ, Phrase): XLIFF 1.2 out, and back in.
+
+Export is translate-toolkit's po2xliff converter, unit by unit, into an XLIFF 1.2 skeleton
+(the toolkit writes 1.1 by default; it reads both). The catalogue's header is not exported:
+it holds the review record, which a CAT tool must not touch. Each trans-unit's id is the
+entry's number, as on the proof (`leaflet catalog proof`), so a reviewer's note "entry 41"
+means the same unit in both.
+
+Import reads the XLIFF with the toolkit and applies only the targets to the catalogue: the
+catalogue is the source of truth, so its header, comments, references and order stay as
+they are, and a file whose targets are all unchanged leaves it byte-identical. It refuses,
+with one line naming the file and line and writing nothing:
+  - a file that is not XML, not XLIFF 1.x, or has no target-language;
+  - a file for another language (target-language, or `original` naming another catalogue);
+  - a unit whose source (the English) differs from the catalogue's msgid, or that the
+    catalogue does not have: a CAT tool must never change the English;
+  - a result on which `leaflet check` finds an error the catalogue does not already have
+    (a broken %(name)s placeholder, a tag, a contact detail typed in, an overflowing page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from leaflet.errors import CatalogError
+
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+# States a CAT tool sets on a target it wants looked at again (XLIFF 1.2, 2.12 "state").
+NEEDS_WORK = {"new", "needs-translation", "needs-adaptation", "needs-l10n",
+              "needs-review-translation", "needs-review-adaptation", "needs-review-l10n"}
+DONE = {"translated", "final", "signed-off"}
+
+
+def _skeleton(original: str, target: str) -> bytes:
+    from xml.sax.saxutils import quoteattr
+
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" xmlns="{XLIFF_NS}">'
+            f'<file original={quoteattr(original)} source-language="en" '
+            f'target-language={quoteattr(target)} datatype="po"><body/></file></xliff>'
+            ).encode("utf-8")
+
+
+def live_entries(po) -> list:
+    """The entries a reviewer sees, numbered from 1 in catalogue order."""
+    return [e for e in po if not e.obsolete and e.msgid != ""]
+
+
+def export(workspace, code: str, dest: Path | None = None) -> Path:
+    """Write the XLIFF 1.2 of `code`'s catalogue; return its path."""
+    from lxml import etree
+    from translate.convert import po2xliff
+    from translate.storage import po as tkpo, poxliff
+
+    from leaflet.edition import catalog
+    from leaflet.files import write_atomic
+    from leaflet.languages import scripts
+
+    lang = scripts.languages_for(workspace, [code])[0]
+    path = catalog.catalog_path(workspace.translations_dir, lang.locale)
+    catalog.read_po(path)  # refuses a broken catalogue with its line, as everywhere else
+    original = workspace.display_path(path)
+    store = tkpo.pofile(BytesIO(path.read_bytes()))
+    out = poxliff.PoXliffFile(BytesIO(_skeleton(original, lang.code)))
+    converter = po2xliff.po2xliff()
+    number = 0
+    for unit in store.units:
+        if unit.isheader() or unit.isblank() or unit.isobsolete():
+            continue
+        number += 1
+        converter.convertunit(out, unit, original).xmlelement.set("id", str(number))
+    etree.cleanup_namespaces(out.document)
+    dest = dest or workspace.output_dir / "review" / f"{lang.code}.xlf"
+    write_atomic(dest, bytes(out))
+    return dest
+
+
+@dataclass
+class ImportResult:
+    lang: str
+    path: Path
+    changed: list  # msgids whose translation (or fuzzy flag) changed
+    missing: int  # catalogue entries the file did not carry (left as they were)
+    remaining: list  # errors the catalogue had already, still there
+
+
+class ImportRefused(CatalogError):
+    def __init__(self, message, *, path=None, line=None, hint=None, findings=()):
+        super().__init__(message, path=path, line=line, hint=hint)
+        self.findings = list(findings)
+
+
+def _language_of(workspace, target: str, source: Path):
+    """The configured language the file's target-language names (a region variant of a
+    language configured without one, such as fr-BE for fr, counts as that language)."""
+    from babel import Locale, UnknownLocaleError
+
+    from leaflet.languages import scripts
+
+    try:
+        wanted = Locale.parse(target, sep="-")
+    except (ValueError, UnknownLocaleError):
+        raise ImportRefused(f"target-language {target!r} is not a language code", path=source,
+                            hint="export the file again with `leaflet catalog export`") from None
+    for code in workspace.languages:
+        have = scripts.parse_locale(code, source="leaflet.toml")
+        same = (have.language == wanted.language
+                and (have.script or _likely_script(have)) == (wanted.script
+                                                              or _likely_script(wanted))
+                and (have.territory is None or have.territory == wanted.territory))
+        if same:
+            return scripts.languages_for(workspace, [code])[0]
+    raise ImportRefused(f"target-language {target!r} is not a language of this edition",
+                        path=source, hint="see `leaflet languages`")
+
+
+def _likely_script(locale) -> str | None:
+    from babel.core import get_global
+
+    tag = "_".join(p for p in (locale.language, locale.territory) if p)
+    likely = get_global("likely_subtags").get(tag) or get_global("likely_subtags").get(
+        locale.language, "")
+    parts = likely.split("_")
+    return parts[1] if len(parts) > 2 else None
+
+
+def import_file(workspace, source: Path, expect: str | None = None) -> ImportResult:
+    """Apply the targets of an XLIFF file to its language's catalogue (see module doc)."""
+    from lxml import etree
+    from translate.storage import poxliff
+
+    from leaflet.edition import catalog, checks
+    from leaflet.files import write_atomic
+
+    source = Path(source)
+    shown = str(source)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise ImportRefused(f"cannot read the file: {exc.strerror or exc}", path=shown) \
+            from None
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        raise ImportRefused(f"not valid XML: {exc.msg}", path=shown, line=exc.lineno,
+                            hint="the file is damaged: export it again from the CAT tool") \
+            from None
+    if etree.QName(root).localname != "xliff" or not str(root.get("version", "")).startswith("1."):
+        raise ImportRefused("not an XLIFF 1.x file", path=shown, line=root.sourceline,
+                            hint="export XLIFF 1.2 from the CAT tool")
+    files = [f for f in root if etree.QName(f).localname == "file"]
+    if len(files) != 1:
+        raise ImportRefused(f"{len(files)} <file> elements, expected one", path=shown,
+                            hint="import one language's file at a time")
+    target = files[0].get("target-language")
+    if not target:
+        raise ImportRefused("no target-language on <file>", path=shown,
+                            line=files[0].sourceline,
+                            hint="export the file again with `leaflet catalog export`")
+    if (files[0].get("source-language") or "en").split("-")[0].lower() != "en":
+        raise ImportRefused(f"source-language is {files[0].get('source-language')!r}, the "
+                            "catalogue's source is English", path=shown, line=files[0].sourceline)
+    lang = _language_of(workspace, target, shown)
+    if expect:
+        from leaflet.languages import scripts
+
+        wanted = scripts.languages_for(workspace, [expect])[0]
+        if wanted.code != lang.code:
+            raise ImportRefused(f"this file is for {lang.code} (target-language {target!r}), "
+                                f"not {wanted.code}", path=shown, line=files[0].sourceline)
+    path = catalog.catalog_path(workspace.translations_dir, lang.locale)
+    original = files[0].get("original")
+    own = workspace.display_path(path)
+    if original and Path(original).as_posix() != own and "/LC_MESSAGES/" in original \
+            and Path(original).parent.parent.name != lang.locale:
+        raise ImportRefused(f"the file says it is {original}, but its target-language is "
+                            f"{target!r} ({own})", path=shown, line=files[0].sourceline,
+                            hint="the file was edited for another language")
+    before = path.read_bytes()
+    po = catalog.read_po(path)
+    store = poxliff.PoXliffFile.parsestring(data)
+    entries = {(e.msgctxt or None, e.msgid): e for e in live_entries(po)}
+    seen, changed = set(), []
+    for unit in store.units:
+        if unit.isheader():
+            continue
+        line = unit.xmlelement.sourceline
+        ident = unit.xmlelement.get("id", "?")
+        if unit.hasplural():
+            raise ImportRefused(f"unit {ident} has plural forms, which import does not take",
+                                path=shown, line=line)
+        key = (unit.getcontext() or None, unit.source)
+        entry = entries.get(key)
+        if entry is None:
+            raise ImportRefused(f"unit {ident}: its source {unit.source[:50]!r} is not a msgid "
+                                f"of {own}", path=shown, line=line,
+                                hint="a CAT tool must not change the English; export again "
+                                     "with `leaflet catalog export` and translate that file")
+        if key in seen:
+            raise ImportRefused(f"unit {ident}: the source {unit.source[:50]!r} appears twice",
+                                path=shown, line=line)
+        seen.add(key)
+        text = unit.target or ""
+        fuzzy = _fuzzy_after(unit, entry, text)
+        if text != entry.msgstr or fuzzy != bool(entry.fuzzy):
+            entry.msgstr = text
+            if fuzzy and "fuzzy" not in entry.flags:
+                entry.flags.append("fuzzy")
+            elif not fuzzy and "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+                entry.previous_msgid = None
+                entry.previous_msgctxt = None
+            changed.append(entry.msgid)
+    missing = len(entries) - len(seen)
+    if not changed:
+        return ImportResult(lang.code, path, [], missing, [])
+    new = po.__unicode__().encode("utf-8") + b"\n"
+    temp = path.with_name(f".{path.name}.import")
+    try:
+        write_atomic(temp, new)
+        now = [f for f in checks.run_checks(workspace, [lang.code]) if f.lang == lang.code
+               and f.severity == checks.ERROR]
+        after = [f for f in checks.run_checks(workspace, [lang.code],
+                                              overrides={lang.code: temp})
+                 if f.lang == lang.code and f.severity == checks.ERROR]
+        known = {(f.check, f.message) for f in now}
+        fresh = [f for f in after if (f.check, f.message) not in known]
+        if fresh:
+            raise ImportRefused(f"import refused, nothing written: `leaflet check` fails on "
+                                f"the result: {fresh[0]}", path=shown, findings=fresh,
+                                hint="fix the target in the CAT tool and export again")
+        if path.read_bytes() != before:
+            raise ImportRefused("the catalogue changed during the import; nothing written",
+                                path=own, hint="import the file again")
+        write_atomic(path, new)
+    finally:
+        temp.unlink(missing_ok=True)
+    return ImportResult(lang.code, path, changed, missing, after)
+
+
+def _fuzzy_after(unit, entry, text: str) -> bool:
+    """Whether the entry is fuzzy after import: approved units are not; a target the CAT
+    tool marks as needing work is; a changed target marked translated is not; otherwise the
+    entry keeps its flag."""
+    state = None
+    node = unit.getlanguageNode(lang=None, index=1)
+    if node is not None:
+        state = node.get("state")
+    if not text:
+        return False
+    if unit.xmlelement.get("approved") == "yes":
+        return False
+    if state in NEEDS_WORK:
+        return True
+    if text != entry.msgstr and state in DONE:
+        return False
+    return bool(entry.fuzzy)
