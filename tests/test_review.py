@@ -166,23 +166,23 @@ def test_a_changed_term_base_undoes_the_review(fr_ws):
 
 # --- XLIFF ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("code", configured_languages())
-def test_xliff_round_trip_without_edits_is_byte_identical(tmp_path, code):
-    ws = copy_workspace(tmp_path / "ws", languages=[code])
-    locale = code.replace("-", "_")
-    before = catalogue(ws, locale).read_bytes()
-    exported = invoke(ws, "catalog", "export", code, "--format", "xliff")
-    assert exported.exit_code == 0, exported.output
-    xlf = ws / "output" / EDITION / "review" / f"{code}.xlf"
-    root = xlf.read_text(encoding="utf-8")
-    assert 'xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"' in root
-    assert f'target-language="{code}"' in root
-    assert root.count("<trans-unit ") == len(live(catalogue(ws, locale)))
-    assert "X-Review-Status" not in root  # the header stays behind
-    imported = invoke(ws, "catalog", "import", str(xlf))
-    assert imported.exit_code == 0, imported.output
-    assert "no change" in imported.output
-    assert catalogue(ws, locale).read_bytes() == before
+def test_xliff_round_trip_without_edits_is_byte_identical_in_every_language(tmp_path):
+    ws = copy_workspace(tmp_path / "ws")
+    for code in configured_languages():
+        locale = code.replace("-", "_")
+        before = catalogue(ws, locale).read_bytes()
+        exported = invoke(ws, "catalog", "export", code, "--format", "xliff")
+        assert exported.exit_code == 0, exported.output
+        xlf = ws / "output" / EDITION / "review" / f"{code}.xlf"
+        root = xlf.read_text(encoding="utf-8")
+        assert 'xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"' in root
+        assert f'target-language="{code}"' in root
+        assert root.count("<trans-unit ") == len(live(catalogue(ws, locale)))
+        assert "X-Review-Status" not in root  # the header stays behind
+        imported = invoke(ws, "catalog", "import", str(xlf))
+        assert imported.exit_code == 0, imported.output
+        assert "no change" in imported.output, code
+        assert catalogue(ws, locale).read_bytes() == before, code
 
 
 def exported(ws, code="fr"):
