@@ -155,6 +155,8 @@ def _no_constant(word: str):
 
 def _check(data: dict, number: int, name: str, case_ref_pattern: str,
            records: list[tuple[int, Encounter]], errors: list[RecordError]) -> None:
+    if "log_event" in data and set(data) <= {"log_event", *CHAIN_FIELDS}:
+        return  # the exporting log's own record (upgrade, erasure): not an encounter
     try:
         records.append((number, validate(data, case_ref_pattern=case_ref_pattern,
                                           line=number)))

@@ -11,11 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from leaflet.handover.model import FIELDS, Encounter
+from leaflet.storage import chain
 
-SCHEMA_VERSION = 1  # the version this code writes; leaflet.handover.schema.MIGRATIONS has them all
+SCHEMA_VERSION = 2  # the version this code writes; leaflet.storage.migrations has them all
 SCHEMA_TABLE = "leaflet_schema"
 LOG_TABLE = "encounter"
 LANGUAGE_TABLE = "encounter_language"
+SECRET_TABLE = "encounter_secret"
+EVENT_TABLE = "log_event"
+# The fields that may be erased after the retention period (they could lead back to a
+# person); the chain commits to them through salted commitments (leaflet.storage.chain).
+ERASABLE = ("case_ref", "not_given_note")
+SECRET_COLUMNS = ("seq", "case_ref_salt", "case_ref_commit", "not_given_note_salt",
+                  "not_given_note_commit", "v1_digest")
 
 # `person_languages` lives in LANGUAGE_TABLE, one row per code, so that SQL can count them.
 RECORD_COLUMNS = tuple(f for f in FIELDS if f != "person_languages")
@@ -39,3 +47,33 @@ def log_row(encounter: Encounter, *, seq: int, recorded_at: str, prev_hash: str,
 def language_rows(encounter: Encounter, seq: int) -> list[dict[str, Any]]:
     return [{"seq": seq, "position": i, "code": code}
             for i, code in enumerate(encounter.person_languages, start=1)]
+
+
+def secret_row(record: dict[str, Any], seq: int,
+               salts: dict[str, str | None] | None = None) -> dict[str, Any] | None:
+    """The SECRET_TABLE row of a record that holds an erasable value: a salt and commitment
+    per value (`salts` keeps a copy's salts, as a sync does); None when it holds none."""
+    if all(record.get(name) is None for name in ERASABLE):
+        return None
+    row: dict[str, Any] = {"seq": seq, "v1_digest": None}
+    for name in ERASABLE:
+        value = record.get(name)
+        salt = (salts or {}).get(name) or (chain.new_salt() if value is not None else None)
+        row[f"{name}_salt"] = salt if value is not None else None
+        row[f"{name}_commit"] = chain.commit(salt, value) if value is not None else None
+    return row
+
+
+def document(record: dict[str, Any], commits: dict[str, str | None]) -> dict[str, Any]:
+    """What a schema-2 record's hash covers: the record with each erasable value replaced
+    by its commitment (null stays null)."""
+    data = dict(record)
+    for name in ERASABLE:
+        data[name] = commits.get(name)
+    return data
+
+
+def record_hash(prev_hash: str, record: dict[str, Any], secret: dict[str, Any] | None,
+                recorded_at: str) -> str:
+    commits = {name: (secret or {}).get(f"{name}_commit") for name in ERASABLE}
+    return chain.chain_hash(prev_hash, document(record, commits), recorded_at)

@@ -18,8 +18,6 @@ Standard library only: this module is on the hand-over path, which must start fa
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 import unicodedata
 import uuid
@@ -27,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from leaflet.languages import tags as languages
+from leaflet.storage import chain
 from leaflet import workspace
 from leaflet.textsafety import clip, describe, invisible_chars
 from leaflet.handover.choices import (ASSESSMENTS, CENTRE_ACTIONS, CENTRES, LEAFLET_OUTCOMES,
@@ -46,8 +45,13 @@ FIELDS = (
 # Stored beside each record by the database that holds it; exports may carry them
 # (`--with-chain`), imports ignore them because the receiving database builds its own chain.
 CHAIN_FIELDS = ("seq", "recorded_at", "prev_hash", "hash")
+# What `log export --with-chain` adds to check a hash elsewhere: the commitments the hash
+# covers, the salts of values still in clear, and chain_format 1 for a record made under
+# schema version 1 (its hash covers the values in clear). Imports ignore them too.
+PROOF_FIELDS = ("commitments", "salts", "chain_format")
 
-GENESIS_HASH = "0" * 64  # the prev_hash of the first record of a log
+GENESIS_HASH = chain.GENESIS_HASH  # the prev_hash of the first record of a log
+canonical_json = chain.canonical_json
 NOTE_MAX = 200
 # Unit and officer codes, edition ids. Always used with fullmatch: `$` would also match
 # before a trailing newline, and "PZ-5339\n" would pass as a second unit in every report.
@@ -103,25 +107,11 @@ class Encounter:
                 .astimezone(dt.timezone.utc).replace(tzinfo=None))
 
 
-def canonical_json(data: Mapping[str, Any]) -> bytes:
-    """The canonical bytes of a record: keys sorted, no spaces, UTF-8.
-
-    For the values a record holds (strings, booleans, null, lists of strings) this is the
-    JSON Canonicalization Scheme of RFC 8785, so anyone can recompute a hash without this code.
-    """
-    return json.dumps(data, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
-
-
 def chain_hash(prev_hash: str, record: Mapping[str, Any], recorded_at: str) -> str:
-    """sha256(prev_hash || canonical JSON of the record with its recorded_at), hex.
-
-    `prev_hash` enters as its 64 hex characters. recorded_at is hashed with the record so the
-    time the database received it cannot be changed unseen either.
-    """
-    document = dict(record)
-    document["recorded_at"] = recorded_at
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical_json(document)).hexdigest()
+    """The hash of a record made under schema version 1: sha256(prev_hash || canonical JSON
+    of the record, its values in clear, with its recorded_at). Version 2 hashes the
+    commitments of the erasable values instead (leaflet.handover.layout.record_hash)."""
+    return chain.chain_hash(prev_hash, record, recorded_at)
 
 
 def utc_now_text() -> str:
@@ -480,7 +470,8 @@ def validate(data: Mapping[str, Any], *, case_ref_pattern: str = DEFAULT_CASE_RE
     """
     ctx = _Context(case_ref_pattern, line, now)
     if strict_fields:
-        unknown = [k for k in data if k not in FIELDS and k not in CHAIN_FIELDS]
+        unknown = [k for k in data if k not in FIELDS and k not in CHAIN_FIELDS
+                   and k not in PROOF_FIELDS]
         if unknown:
             ctx.fail(unknown[0], "is not a field of the log format",
                      hint="the log holds no personal data; see docs/log-format.md")

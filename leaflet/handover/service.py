@@ -197,9 +197,43 @@ def export(db: str | None, out: IO[str], *, fmt: str = "jsonl", with_chain: bool
     store = open_store(db)
     store.require_log()  # before the first line is written: no half output for a missing log
     rows = (s.to_dict(with_chain=with_chain) for s in store.records(where or Filter()))
+    if fmt == "jsonl" and with_chain:
+        rows = _with_proof(store, where)
     if fmt == "jsonl":
         return interchange.write_jsonl(rows, out)
     return interchange.write_csv(rows, out, with_chain=with_chain)
+
+
+def _with_proof(store, where) -> Iterator[dict[str, Any]]:
+    """A JSON Lines export that a reader can check alone (docs/log-format.md): each record
+    with its commitments and salts, and, for a whole log, the log's own records in their
+    place in the chain, so every link is there."""
+    from leaflet.handover.store import Filter
+    from leaflet.storage import migrations
+
+    events = store.events()
+    upgrade = next((e for e in events if e["kind"] == migrations.V1_UPGRADE_KIND), None)
+    boundary = upgrade["details"]["v1_last_seq"] if upgrade else 0
+    whole = where is None or where == Filter()
+    pending = iter(events if whole else [])
+    event = next(pending, None)
+    for stored in store.records(where or Filter()):
+        while event is not None and event["seq"] < stored.seq:
+            yield _event_line(event)
+            event = next(pending, None)
+        yield stored.to_dict(with_chain=True, proof=True,
+                             chain_format=1 if stored.seq <= boundary else 2)
+    while event is not None:
+        yield _event_line(event)
+        event = next(pending, None)
+
+
+def _event_line(event: dict) -> dict[str, Any]:
+    from leaflet.storage import migrations
+
+    return {"log_event": migrations.event_document(event), "seq": event["seq"],
+            "recorded_at": event["recorded_at"], "prev_hash": event["prev_hash"],
+            "hash": event["hash"]}
 
 
 def export_target(output: str, db: str | None) -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from leaflet.handover import layout, location
 from leaflet.handover.errors import DamagedLog, RecordError, StoreError
-from leaflet.handover.model import GENESIS_HASH, Encounter, chain_hash, utc_now_text
+from leaflet.handover.model import GENESIS_HASH, Encounter, utc_now_text
 
 BUSY_TIMEOUT_S = 60  # as leaflet.handover.store.BUSY_TIMEOUT_S
 
@@ -26,6 +26,11 @@ _INSERT_LOG = (f"INSERT INTO {layout.LOG_TABLE} ({', '.join(layout.LOG_COLUMNS)}
                f"VALUES ({', '.join(':' + c for c in layout.LOG_COLUMNS)})")
 _INSERT_LANGUAGE = (f"INSERT INTO {layout.LANGUAGE_TABLE} ({', '.join(layout.LANGUAGE_COLUMNS)}) "
                     f"VALUES ({', '.join(':' + c for c in layout.LANGUAGE_COLUMNS)})")
+_INSERT_SECRET = (f"INSERT INTO {layout.SECRET_TABLE} ({', '.join(layout.SECRET_COLUMNS)}) "
+                  f"VALUES ({', '.join(':' + c for c in layout.SECRET_COLUMNS)})")
+# The head of the log's chain: its encounters and its own records share one numbering.
+_HEAD = (f"SELECT seq, hash FROM (SELECT seq, hash FROM {layout.LOG_TABLE} "
+         f"UNION ALL SELECT seq, hash FROM {layout.EVENT_TABLE}) ORDER BY seq DESC LIMIT 1")
 
 
 def append(path: Path, encounter: Encounter) -> str | None:
@@ -84,11 +89,12 @@ def _append_locked(con: sqlite3.Connection, path: Path, encounter: Encounter) ->
                           hint="a correction names the id of the record it corrects")
     if _exists(con, encounter.id):
         raise RecordError("id", f"{encounter.id} is already in the log")
-    head = con.execute(f"SELECT seq, hash FROM {layout.LOG_TABLE} "
-                       "ORDER BY seq DESC LIMIT 1").fetchone()
+    head = con.execute(_HEAD).fetchone()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     recorded_at = utc_now_text()
-    digest = chain_hash(prev_hash, encounter.to_dict(), recorded_at)
+    record = encounter.to_dict()
+    secret = layout.secret_row(record, seq)
+    digest = layout.record_hash(prev_hash, record, secret, recorded_at)
     row = layout.log_row(encounter, seq=seq, recorded_at=recorded_at, prev_hash=prev_hash,
                          hash=digest)
     row["occurred_utc"] = row["occurred_utc"].strftime(layout.SQLITE_DATETIME_FORMAT)
@@ -96,6 +102,8 @@ def _append_locked(con: sqlite3.Connection, path: Path, encounter: Encounter) ->
         row["foreigners_dept_informed"] = int(row["foreigners_dept_informed"])
     con.execute(_INSERT_LOG, row)
     con.executemany(_INSERT_LANGUAGE, layout.language_rows(encounter, seq))
+    if secret is not None:
+        con.execute(_INSERT_SECRET, secret)
     return digest
 
 

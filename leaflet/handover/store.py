@@ -29,105 +29,16 @@ from leaflet.handover.errors import (ChainBroken, DamagedLog, ForeignDatabase, I
                                      UnknownRecord)
 from leaflet.handover.model import (CHAIN_FIELDS, FIELDS, GENESIS_HASH, Encounter, chain_hash,
                                     utc_now_text)
+from leaflet.storage import appendonly, chain, migrations, tables
+from leaflet.storage.engine import (BUSY_TIMEOUT_S, BadDatabaseURL, _first_line,  # noqa: F401
+                                    _safe, display, dispose_engines, engine_for)
 from leaflet.textsafety import clip
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_S = 60  # a desk waits this long for other writers before giving up
-# The advisory lock key that serialises the chain head on PostgreSQL (any fixed bigint).
-CHAIN_LOCK_KEY = 0x6C6561666C6574  # "leaflet"
-_ENGINES: dict[str, sa.Engine] = {}
-
-
-class BadDatabaseURL(UsageError):
-    """`--db` / LEAFLET_DB is not a database URL SQLAlchemy can use."""
-
-
-def engine_for(url: str) -> sa.Engine:
-    """One engine per URL and process: a loop of in-process invocations reuses its pool."""
-    engine = _ENGINES.get(url)
-    if engine is None:
-        engine = _ENGINES[url] = _create_engine(url)
-        path = location.sqlite_file(url)
-        if path is not None:
-            location.connected(path)
-    return engine
-
-
-def dispose_engines() -> None:
-    while _ENGINES:
-        _ENGINES.popitem()[1].dispose()
-    location.disconnected()
-
-
-def _create_engine(url: str) -> sa.Engine:
-    try:
-        parsed = sa.make_url(url)
-        if parsed.get_backend_name() == "sqlite":
-            engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
-            _sqlite_transactions(engine, location.sqlite_file(url))
-        else:
-            engine = sa.create_engine(parsed, pool_pre_ping=True)
-    except exc.ArgumentError as error:
-        raise BadDatabaseURL(f"database URL {clip(_safe(url))}: {_first_line(error)}",
-                             hint="like sqlite:////var/lib/leaflet/log.sqlite3 or "
-                                  "postgresql+psycopg://user@host/db") from None
-    except exc.NoSuchModuleError as error:
-        raise BadDatabaseURL(f"database URL {clip(_safe(url))}: {_first_line(error)}") from None
-    except ImportError as error:
-        raise StoreError(f"cannot use {clip(_safe(url))}: {error}",
-                         hint="pip install 'leaflet[postgresql]' for PostgreSQL") from None
-    return engine
-
-
-def _sqlite_transactions(engine: sa.Engine, path) -> None:
-    # pysqlite starts transactions lazily and never as IMMEDIATE; take over BEGIN ourselves so
-    # a writer holds the write lock from the moment it reads the chain head.
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        # WAL (readers never block the desk) is a property of the file, set once when the
-        # file is new; an existing file is left in its mode, so that opening a file that is
-        # not the log (to refuse it) never writes to it.
-        if _new_file(path):
-            cursor.execute("PRAGMA journal_mode = WAL")
-        # FULL: in WAL mode a commit reaches the disk before it is reported; evidence must
-        # survive a power cut, not only a crashed process.
-        cursor.execute("PRAGMA synchronous = FULL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        write = conn.get_execution_options().get("leaflet_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-
-def _new_file(path) -> bool:
-    """True for a SQLite file that does not exist or is empty (and for URLs that name no
-    plain file, which were always opened in WAL mode)."""
-    if path is None:
-        return True
-    try:
-        return path.stat().st_size == 0
-    except OSError:
-        return True
-
-
-def _safe(url: str) -> str:
-    try:
-        return sa.make_url(url).render_as_string(hide_password=True)
-    except exc.ArgumentError:
-        return url
-
-
-def display(url: str) -> str:
-    """How messages name the database: a SQLite file by its path, others by their URL
-    without the password."""
-    path = location.sqlite_file(url)
-    return str(path) if path is not None else _safe(url)
-
+# The advisory lock keys that serialise the head of each chain on PostgreSQL (fixed bigints).
+CHAIN_LOCK_KEY = 0x6C6561666C6574  # "leaflet": the log
+LEDGER_LOCK_KEY = 0x6C6564676572  # "ledger": the stock ledger
 
 # What SQLite says of a file that is not a whole database: damage, not an altered chain.
 _DAMAGE = ("file is not a database", "malformed", "file is encrypted", "disk image")
@@ -142,24 +53,45 @@ class StoredRecord:
     recorded_at: str
     prev_hash: str
     hash: str
+    secret: dict[str, Any] | None = None  # salts and commitments of the erasable fields
+
+    @property
+    def erased(self) -> list[str]:
+        """The erasable fields whose value was erased (a commitment without its value)."""
+        return [name for name in layout.ERASABLE if self.secret
+                and self.secret.get(f"{name}_commit") and self.record.get(name) is None]
 
     @property
     def id(self) -> str:
         return self.record["id"]
 
-    def to_dict(self, *, with_chain: bool = False) -> dict[str, Any]:
+    def to_dict(self, *, with_chain: bool = False, proof: bool = False,
+                chain_format: int = 2) -> dict[str, Any]:
+        """The interchange fields; `with_chain` adds the chain fields, `proof` what checks
+        the hash elsewhere (model.PROOF_FIELDS)."""
         data = dict(self.record)
         if with_chain:
             data.update(seq=self.seq, recorded_at=self.recorded_at, prev_hash=self.prev_hash,
                         hash=self.hash)
+        if proof and self.secret:
+            commits = {n: self.secret[f"{n}_commit"] for n in layout.ERASABLE
+                       if self.secret.get(f"{n}_commit")}
+            salts = {n: self.secret[f"{n}_salt"] for n in layout.ERASABLE
+                     if self.secret.get(f"{n}_salt") and self.record.get(n) is not None}
+            data.update(commitments=commits, salts=salts)
+        if proof and chain_format != 2:
+            data["chain_format"] = chain_format
         return data
 
 
 @dataclass
 class VerifyResult:
-    count: int
+    count: int  # encounters
     head: str
     warnings: list[str] = field(default_factory=list)
+    events: int = 0  # the log's own records (upgrade, erasures)
+    ledger: int = 0  # stock ledger rows, in their own chain
+    ledger_head: str = GENESIS_HASH
 
 
 @dataclass(frozen=True)
@@ -276,11 +208,12 @@ class Store:
                                        "pass --db with the log's database or a new file")
         return 0
 
-    def require_log(self) -> None:
-        """For readers: the log must exist at this leaflet's schema version. Creates nothing
-        (no file, no folder, no table); NoLog when there is no log."""
+    def require_log(self, *, older: bool = False) -> int:
+        """For readers: the log must exist at this leaflet's schema version (or, with
+        `older`, at an older one, which only `verify` reads). Creates nothing (no file, no
+        folder, no table); NoLog when there is no log. Returns the version."""
         if self._schema_checked:
-            return
+            return layout.SCHEMA_VERSION
         if self._is_new_file():
             raise NoLog(f"no hand-over log at {self.display_url}", hint=NO_LOG_HINT)
         with self._read() as conn:
@@ -289,8 +222,11 @@ class Store:
             raise NoLog(f"no hand-over log at {self.display_url}"
                         + (" (the database is empty)" if self.file is None else ""),
                         hint=NO_LOG_HINT)
+        if older and version < layout.SCHEMA_VERSION:
+            return version
         self._check_version(version)
         self._schema_checked = True
+        return version
 
     def _prepare_file(self) -> None:
         """Before the first write to a new SQLite file: its folder exists and can be written."""
@@ -336,7 +272,10 @@ class Store:
 
     def upgrade(self) -> tuple[int, list[int]]:
         """Create the log in a new or empty database, or apply pending migrations (and
-        restore missing triggers); (from version, applied)."""
+        restore missing triggers), all in one transaction; (from version, applied).
+
+        A log that does not verify is not upgraded: an upgrade re-anchors the version-1
+        records, and must never give a tampered log a fresh seal."""
         if self._writer_version() == 0:
             self._prepare_file()
         with self._write() as conn:
@@ -344,17 +283,19 @@ class Store:
             if before > layout.SCHEMA_VERSION:
                 self._check_version(before)
             todo = schema.pending(before)
+            if before and todo:
+                try:
+                    self._verify(conn, version=before)
+                except ChainBroken as broken:
+                    raise ChainBroken(f"not upgraded, nothing changed: {broken.message}",
+                                      seq=broken.seq, record_id=broken.record_id,
+                                      hint="restore the log from a backup") from None
             for migration in todo:
                 schema.apply(conn, migration, utc_now_text())
             if before:
                 # A dropped trigger is put back: the guard is part of the schema.
-                for statement in schema.append_only_ddl(self.dialect):
+                for statement in appendonly.ddl(self.dialect, appendonly.present_tables(conn)):
                     conn.execute(sa.text(statement))
-            # The stock ledger shares the database and is upgraded with it, in its own
-            # version series (leaflet/stock/schema.py says why).
-            from leaflet.stock import schema as stock_schema
-
-            stock_schema.upgrade(conn, utc_now_text(), self.display_url)
         self._schema_checked = False
         return before, [m[0] for m in todo]
 
@@ -375,17 +316,47 @@ class Store:
         t = schema.encounter
         return conn.execute(sa.select(t.c.seq).where(t.c.id == record_id)).first() is not None
 
-    def _insert(self, conn: sa.Connection, encounter: Encounter) -> str:
-        t = schema.encounter
-        head = conn.execute(sa.select(t.c.seq, t.c.hash).order_by(t.c.seq.desc())
-                            .limit(1)).first()
-        seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
+    def _insert(self, conn: sa.Connection, encounter: Encounter,
+                salts: dict[str, str | None] | None = None) -> str:
+        """Append one record as the next link (the caller holds the chain lock). `salts`
+        keeps the salts of a copy (a sync), so its commitments are the source's."""
+        head_seq, prev_hash = migrations.log_head(conn)
+        seq = head_seq + 1
         recorded_at = utc_now_text()
-        digest = chain_hash(prev_hash, encounter.to_dict(), recorded_at)
-        conn.execute(sa.insert(t), [layout.log_row(encounter, seq=seq, recorded_at=recorded_at,
-                                                   prev_hash=prev_hash, hash=digest)])
+        record = encounter.to_dict()
+        secret = layout.secret_row(record, seq, salts)
+        digest = layout.record_hash(prev_hash, record, secret, recorded_at)
+        conn.execute(sa.insert(schema.encounter),
+                     [layout.log_row(encounter, seq=seq, recorded_at=recorded_at,
+                                     prev_hash=prev_hash, hash=digest)])
         conn.execute(sa.insert(schema.encounter_language),
                      layout.language_rows(encounter, seq))
+        if secret is not None:
+            conn.execute(sa.insert(schema.secret), [secret])
+        return digest
+
+    def insert_copy(self, conn: sa.Connection, stored: "StoredRecord") -> str:
+        """Append a record copied from another log with its salts and commitments (a sync):
+        an erased value stays erased, its commitment is the source's."""
+        record = stored.record
+        encounter = Encounter(**{name: (tuple(record[name]) if name == "person_languages"
+                                        else record[name]) for name in FIELDS})
+        head_seq, prev_hash = migrations.log_head(conn)
+        seq = head_seq + 1
+        recorded_at = utc_now_text()
+        secret = None
+        if stored.secret and any(stored.secret.get(f"{n}_commit") for n in layout.ERASABLE):
+            secret = {"seq": seq, "v1_digest": None}
+            for name in layout.ERASABLE:
+                secret[f"{name}_salt"] = stored.secret.get(f"{name}_salt")
+                secret[f"{name}_commit"] = stored.secret.get(f"{name}_commit")
+        digest = layout.record_hash(prev_hash, record, secret, recorded_at)
+        conn.execute(sa.insert(schema.encounter),
+                     [layout.log_row(encounter, seq=seq, recorded_at=recorded_at,
+                                     prev_hash=prev_hash, hash=digest)])
+        conn.execute(sa.insert(schema.encounter_language), layout.language_rows(encounter, seq))
+        if secret is not None:
+            conn.execute(sa.insert(schema.secret), [secret])
         return digest
 
     def import_records(self, items: list[tuple[int, Encounter]], *,
@@ -500,16 +471,25 @@ class Store:
                                       .order_by(t.c.seq)).scalars().all()
         return found, list(amended_by)
 
-    def _walk(self, conn: sa.Connection, where) -> Iterator[StoredRecord]:
-        """Records matching `where`, in chain order, with their languages (one query, so one
-        snapshot)."""
-        t, lang = schema.encounter, schema.encounter_language
-        query = (sa.select(t, lang.c.code)
-                 .select_from(t.outerjoin(lang, lang.c.seq == t.c.seq))
-                 .where(where).order_by(t.c.seq, lang.c.position))
+    def _walk(self, conn: sa.Connection, where, *, with_secret: bool = True
+              ) -> Iterator[StoredRecord]:
+        """Records matching `where`, in chain order, with their languages and commitments
+        (one query, so one snapshot). A version-1 log has no commitments: `with_secret`
+        False."""
+        t, lang, sec = schema.encounter, schema.encounter_language, schema.secret
+        if with_secret:
+            query = (sa.select(t, lang.c.code, *(sec.c[c].label(f"secret_{c}")
+                                                 for c in layout.SECRET_COLUMNS[1:]),
+                               sec.c.seq.label("secret_seq"))
+                     .select_from(t.outerjoin(lang, lang.c.seq == t.c.seq)
+                                  .outerjoin(sec, sec.c.seq == t.c.seq)))
+        else:
+            query = sa.select(t, lang.c.code).select_from(
+                t.outerjoin(lang, lang.c.seq == t.c.seq))
+        query = query.where(where).order_by(t.c.seq, lang.c.position)
         current = None
         codes: list[str] = []
-        for row in conn.execution_options(yield_per=1000).execute(query):
+        for row in conn.execute(query, execution_options={"yield_per": 1000}):
             if current is not None and row.seq != current.seq:
                 yield _stored(current, codes)
                 codes = []
@@ -522,43 +502,139 @@ class Store:
     # --- verifying -----------------------------------------------------------------------
 
     def verify(self, *, expect_head: str | None = None) -> VerifyResult:
-        """Walk the whole chain; raise ChainBroken at the first record that does not hold."""
-        self.require_log()
-        expected_seq, prev_hash, seen_head = 1, GENESIS_HASH, expect_head is None
+        """Walk the log's chain and the ledger's; raise ChainBroken at the first link that
+        does not hold. A log at an older schema version is verified as it is (before
+        `leaflet db upgrade`, which verifies it again)."""
+        version = self.require_log(older=True)
         with self._read() as conn:
-            for stored in self._walk(conn, sa.true()):
-                name = f"record #{stored.seq} (id {stored.id})"
-                if stored.seq != expected_seq:
-                    missing = (f"#{expected_seq}" if stored.seq == expected_seq + 1
-                               else f"#{expected_seq}–#{stored.seq - 1}")
-                    raise ChainBroken(f"{name}: record {missing} before it is missing "
-                                      "(deleted)", seq=stored.seq, record_id=stored.id)
-                if stored.prev_hash != prev_hash:
-                    raise ChainBroken(f"{name}: its prev_hash does not match the hash of "
-                                      f"record #{stored.seq - 1}: a record before it was "
-                                      "removed, replaced or altered",
-                                      seq=stored.seq, record_id=stored.id)
-                if chain_hash(prev_hash, stored.record, stored.recorded_at) != stored.hash:
+            return self._verify(conn, expect_head=expect_head, version=version)
+
+    def _verify(self, conn: sa.Connection, *, expect_head: str | None = None,
+                version: int | None = None) -> VerifyResult:
+        version = version or layout.SCHEMA_VERSION
+        events = self._events(conn) if version >= 2 else []
+        upgrade = next((e for e in events if e["kind"] == migrations.V1_UPGRADE_KIND), None)
+        # Records up to the upgrade were made under version 1 (hashes over clear values).
+        boundary = upgrade["details"]["v1_last_seq"] if upgrade else (
+            0 if version >= 2 else float("inf"))
+        anchor = GENESIS_HASH
+        expected_seq, prev_hash, seen_head = 1, GENESIS_HASH, expect_head is None
+        count = 0
+        pending_events = iter(events)
+        next_event = next(pending_events, None)
+
+        def check_link(seq, prev, name, record_id=None):
+            if seq != expected_seq:
+                missing = (f"#{expected_seq}" if seq == expected_seq + 1
+                           else f"#{expected_seq}–#{seq - 1}")
+                if seq < expected_seq:
+                    raise ChainBroken(f"{name}: its number #{seq} is used twice (inserted)",
+                                      seq=seq, record_id=record_id)
+                raise ChainBroken(f"{name}: record {missing} before it is missing (deleted)",
+                                  seq=seq, record_id=record_id)
+            if prev != prev_hash:
+                raise ChainBroken(f"{name}: its prev_hash does not match the hash of record "
+                                  f"#{seq - 1}: a record before it was removed, replaced or "
+                                  "altered", seq=seq, record_id=record_id)
+
+        def take_event(event):
+            nonlocal expected_seq, prev_hash, seen_head, anchor
+            name = f"log record #{event['seq']} ({event['kind']}, id {event['id']})"
+            check_link(event["seq"], event["prev_hash"], name, event["id"])
+            if chain.chain_hash(event["prev_hash"], migrations.event_document(event),
+                                event["recorded_at"]) != event["hash"]:
+                raise ChainBroken(f"{name}: its content does not match its hash (altered)",
+                                  seq=event["seq"], record_id=event["id"])
+            if event["kind"] == migrations.V1_UPGRADE_KIND and \
+                    event["details"]["v1_anchor"] != anchor:
+                raise ChainBroken(f"{name}: the records made under version 1 no longer match "
+                                  "the digest the upgrade sealed: one of them was altered",
+                                  seq=event["seq"], record_id=event["id"])
+            prev_hash, expected_seq = event["hash"], expected_seq + 1
+            seen_head = seen_head or event["hash"] == expect_head
+
+        for stored in self._walk(conn, sa.true(), with_secret=version >= 2):
+            while next_event is not None and next_event["seq"] < stored.seq:
+                take_event(next_event)
+                next_event = next(pending_events, None)
+            name = f"record #{stored.seq} (id {stored.id})"
+            check_link(stored.seq, stored.prev_hash, name, stored.id)
+            if version >= 2:
+                self._check_commitments(stored, name)
+            if stored.seq <= boundary:
+                if stored.secret is not None and version >= 2:
+                    commits = {n: stored.secret.get(f"{n}_commit") for n in layout.ERASABLE}
+                    digest = migrations.v1_record_digest(
+                        layout.document(stored.record, commits), stored.recorded_at,
+                        stored.hash)
+                    if digest != stored.secret.get("v1_digest"):
+                        raise ChainBroken(f"{name}: its content does not match its digest "
+                                          "(altered)", seq=stored.seq, record_id=stored.id)
+                    anchor = chain.accumulate(anchor, digest)
+                if not stored.erased and chain_hash(prev_hash, stored.record,
+                                                    stored.recorded_at) != stored.hash:
                     raise ChainBroken(f"{name}: its content does not match its hash (altered)",
                                       seq=stored.seq, record_id=stored.id)
-                prev_hash, expected_seq = stored.hash, expected_seq + 1
-                seen_head = seen_head or stored.hash == expect_head
-            self._check_derived(conn)
-            triggers = schema.active_triggers(conn)
-            from leaflet.stock import schema as stock_schema
+            elif layout.record_hash(prev_hash, stored.record, stored.secret,
+                                    stored.recorded_at) != stored.hash:
+                raise ChainBroken(f"{name}: its content does not match its hash (altered)",
+                                  seq=stored.seq, record_id=stored.id)
+            prev_hash, expected_seq, count = stored.hash, expected_seq + 1, count + 1
+            seen_head = seen_head or stored.hash == expect_head
+        while next_event is not None:
+            take_event(next_event)
+            next_event = next(pending_events, None)
+        self._check_derived(conn)
+        result = VerifyResult(count=count, head=prev_hash, events=len(events))
+        if version >= 2:
+            from leaflet.stock import verify as stock_verify
 
-            missing_stock_triggers = stock_schema.missing_triggers(conn)
+            result.ledger, result.ledger_head = stock_verify.verify_ledger(conn)
         if not seen_head:
             raise ChainBroken(f"the head {expect_head} noted earlier is not in the chain: "
                               "records after it were removed", hint="compare with a backup")
-        result = VerifyResult(count=expected_seq - 1, head=prev_hash)
-        missing_triggers = (schema.expected_triggers(self.dialect) - triggers
-                            ) | missing_stock_triggers
+        missing_triggers = appendonly.missing(conn)
         if missing_triggers:
             result.warnings.append("append-only triggers missing or disabled: "
                                    + ", ".join(sorted(missing_triggers))
                                    + "; `leaflet db upgrade` restores them")
         return result
+
+    def events(self) -> list[dict]:
+        """The log's own records (upgrade, erasures), in chain order."""
+        self.require_log()
+        with self._read() as conn:
+            return self._events(conn)
+
+    def _events(self, conn: sa.Connection) -> list[dict]:
+        import json
+
+        ev = schema.event
+        rows = conn.execute(sa.select(ev).order_by(ev.c.seq)).mappings().all()
+        events = []
+        for row in rows:
+            data = dict(row)
+            try:
+                data["details"] = json.loads(row["details"])
+            except ValueError:
+                raise ChainBroken(f"log record #{row['seq']} (id {row['id']}): its details "
+                                  "are not JSON (altered)", seq=row["seq"]) from None
+            events.append(data)
+        return events
+
+    @staticmethod
+    def _check_commitments(stored: "StoredRecord", name: str) -> None:
+        """Each erasable value in clear must match its commitment; a value without one, or a
+        commitment whose salt is gone while the value is still there, is an alteration."""
+        for field_name in layout.ERASABLE:
+            value = stored.record.get(field_name)
+            secret = stored.secret or {}
+            salt, committed = secret.get(f"{field_name}_salt"), secret.get(f"{field_name}_commit")
+            if value is None:
+                continue
+            if not salt or not committed or chain.commit(salt, value) != committed:
+                raise ChainBroken(f"{name}: its {field_name} does not match its commitment "
+                                  "(altered)", seq=stored.seq, record_id=stored.id)
 
     def _check_derived(self, conn: sa.Connection) -> None:
         """Columns outside the hash must agree with it: occurred_utc, and no stray languages."""
@@ -579,6 +655,14 @@ class Store:
         if stray is not None:
             raise ChainBroken(f"languages are stored for record #{stray.seq}, which is not in "
                               "the log (inserted or its record deleted)", seq=stray.seq)
+        if sa.inspect(conn).has_table(layout.SECRET_TABLE):
+            sec = schema.secret
+            stray = conn.execute(sa.select(sec.c.seq).where(
+                ~sa.exists().where(t.c.seq == sec.c.seq)).limit(1)).first()
+            if stray is not None:
+                raise ChainBroken(f"commitments are stored for record #{stray.seq}, which is "
+                                  "not in the log (inserted or its record deleted)",
+                                  seq=stray.seq)
 
 
 def _stored(row, codes: list[str]) -> StoredRecord:
@@ -586,12 +670,11 @@ def _stored(row, codes: list[str]) -> StoredRecord:
     record = {}
     for name in FIELDS:
         record[name] = list(codes) if name == "person_languages" else data[name]
+    secret = None
+    if "secret_seq" in data and data["secret_seq"] is not None:
+        secret = {c: data[f"secret_{c}"] for c in layout.SECRET_COLUMNS[1:]}
     return StoredRecord(record=record, seq=data["seq"], recorded_at=data["recorded_at"],
-                        prev_hash=data["prev_hash"], hash=data["hash"])
-
-
-def _first_line(error: BaseException) -> str:
-    return clip((str(error).strip().splitlines() or [type(error).__name__])[0], 200).strip("'\"")
+                        prev_hash=data["prev_hash"], hash=data["hash"], secret=secret)
 
 
 def _listed(names: list[str], shown: int = 5) -> str:

@@ -33,6 +33,7 @@ from leaflet.handover.model import local_now_text, utc_now_text
 from leaflet.handover.store import Store
 from leaflet.report import access, options
 from leaflet.stock import schema
+from leaflet.storage import migrations
 
 WINDOW_DAYS = 90  # copies used per week are averaged over this many days before `as of`
 REORDER_WEEKS = 4  # reorder when the current edition lasts fewer weeks than this
@@ -80,9 +81,10 @@ class StatusRow:
     used_per_week: float
     language_used_per_week: float
     weeks_left: float | None
-    reorder: bool
+    reorder: bool  # fewer than REORDER_WEEKS left, and nothing on order
     negative: bool
     withdraw: int
+    on_order: int = 0  # ordered (`stock order`) and not yet received
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)  # flat values only: dataclasses.asdict deep-copies, slowly
@@ -110,36 +112,34 @@ class Ledger(Store):
     # --- schema ------------------------------------------------------------------------
 
     def ensure_ledger(self) -> None:
-        """Create the ledger (and the log) on first use; refuse another ledger version."""
+        """Create the log (and with it the ledger) on first use; refuse another version."""
         if self._ledger_checked:
             return
         self.ensure_schema()
-        with self._connect() as conn:
-            version = schema.current_version(conn)
-            conn.rollback()
-        if version == 0:
-            # Under the chain lock, as the log is created: two first users cannot both create.
-            with self._write() as conn:
-                if schema.current_version(conn) == 0:
-                    schema.upgrade(conn, utc_now_text(), self.display_url)
-        else:
-            schema.check_version(version, self.display_url)
         self._ledger_checked = True
 
     @contextlib.contextmanager
     def _append(self):
-        """A write transaction for ledger rows: SQLite's write lock from the start (BEGIN
-        IMMEDIATE); on PostgreSQL a plain transaction, the chain lock is the desks' alone."""
+        """A write transaction for ledger rows that holds the ledger's chain lock: SQLite's
+        write lock from the start (BEGIN IMMEDIATE); on PostgreSQL an advisory lock of the
+        ledger's own, so a desk recording a hand-over never waits for the coordinator."""
+        from leaflet.handover.store import LEDGER_LOCK_KEY
+
         with self._connect() as conn:
             conn = conn.execution_options(leaflet_write=True)
             with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                                 {"key": LEDGER_LOCK_KEY})
                 yield conn
 
     # --- writing -------------------------------------------------------------------------
 
     def receive(self, unit: str, edition: str, lines: list[tuple[str, int]], *,
-                occurred_at: str | None = None, note: str | None = None) -> dict[str, Any]:
-        """Record printed copies arriving at `unit`; returns the movement and on-hand after."""
+                occurred_at: str | None = None, note: str | None = None,
+                order: str | None = None) -> dict[str, Any]:
+        """Record printed copies arriving at `unit`; returns the movement and on-hand after.
+        With `order`, the receipt closes that order: its copies are no longer on order."""
         unit = check_field("unit", "--unit", unit)
         edition = _edition(edition)
         note = check_field("not_given_note", "--note", note)
@@ -147,7 +147,96 @@ class Ledger(Store):
         movement_id, recorded_at = str(uuid.uuid4()), utc_now_text()
         rows = [self._row(movement_id, "receipt", unit, None, code, edition, copies, text, utc,
                           recorded_at, note) for code, copies in lines]
-        return self._record(movement_id, rows, unit, edition, lines)
+        closing = []
+        if order is not None:
+            closing = self._closing(order, unit, edition, movement_id, text, utc, recorded_at)
+        return self._record(movement_id, rows, unit, edition, lines, adjustments=closing)
+
+    def _closing(self, order: str, unit: str, edition: str, movement_id: str, text, utc,
+                 recorded_at) -> list[dict]:
+        """The rows that close an order: minus what is still on order, per language."""
+        a = schema.adjustment
+        self.ensure_ledger()
+        with self._read() as conn:
+            rows = conn.execute(sa.select(a).where(sa.or_(a.c.movement == order,
+                                                          a.c.order_id == order))).mappings().all()
+        placed = [r for r in rows if r["kind"] == "order" and r["movement"] == order]
+        if not placed:
+            raise UsageError(f"--order {order}: no order with this id in the ledger",
+                             hint="`leaflet stock status --format json` lists open orders")
+        if placed[0]["unit"] != unit or placed[0]["edition"] != edition:
+            raise UsageError(f"--order {order} is for {placed[0]['unit']}, edition "
+                             f"{placed[0]['edition']}, not {unit}, edition {edition}")
+        open_ = {}
+        for r in rows:
+            open_[r["language"]] = open_.get(r["language"], 0) + r["copies"]
+        if not any(v > 0 for v in open_.values()):
+            raise UsageError(f"--order {order} is closed already")
+        return [{"id": str(uuid.uuid4()), "movement": movement_id, "kind": "order_close",
+                 "corrects": None, "order_id": order, "unit": unit, "language": code,
+                 "edition": edition, "copies": -copies, "occurred_at": text,
+                 "occurred_utc": utc, "recorded_at": recorded_at, "note": None}
+                for code, copies in sorted(open_.items()) if copies > 0]
+
+    def order(self, unit: str, edition: str, lines: list[tuple[str, int]], *,
+              occurred_at: str | None = None, note: str | None = None) -> dict[str, Any]:
+        """Record copies on order for `unit`: they quiet REORDER until a receipt closes them."""
+        unit = check_field("unit", "--unit", unit)
+        edition = _edition(edition)
+        note = check_field("not_given_note", "--note", note)
+        text, utc = _moment(occurred_at)
+        movement_id, recorded_at = str(uuid.uuid4()), utc_now_text()
+        rows = [{"id": str(uuid.uuid4()), "movement": movement_id, "kind": "order",
+                 "corrects": None, "order_id": None, "unit": unit, "language": code,
+                 "edition": edition, "copies": copies, "occurred_at": text, "occurred_utc": utc,
+                 "recorded_at": recorded_at, "note": note} for code, copies in lines]
+        return self._record(movement_id, [], unit, edition, lines, adjustments=rows)
+
+    def correct(self, movement_id: str, lines: list[tuple[str, int]], *,
+                occurred_at: str | None = None, note: str | None = None) -> dict[str, Any]:
+        """Correct the copies of a receipt or transfer: a new movement naming the one it
+        corrects, per language the change that brings it to the figure given."""
+        m, a = schema.movement, schema.adjustment
+        key = check_field("unit", "ID", movement_id)
+        note = check_field("not_given_note", "--note", note)
+        self.ensure_ledger()
+        with self._read() as conn:
+            rows = conn.execute(sa.select(m).where(sa.or_(m.c.movement == key,
+                                                          m.c.id == key))).mappings().all()
+            if not rows:
+                raise UsageError(f"ID {movement_id}: no receipt or transfer with this id",
+                                 hint="the id `leaflet stock receive` or `transfer` printed")
+            previous = conn.execute(sa.select(a.c.corrects, sa.func.sum(a.c.copies))
+                                    .where(a.c.corrects.in_([r["id"] for r in rows]))
+                                    .group_by(a.c.corrects)).all()
+        done = dict(previous)
+        text, utc = _moment(occurred_at or rows[0]["occurred_at"])
+        group, recorded_at = str(uuid.uuid4()), utc_now_text()
+        wanted = dict(lines)
+        languages = {r["language"] for r in rows}
+        unknown = sorted(set(wanted) - languages)
+        if unknown:
+            raise UsageError(f"{unknown[0]}: movement {movement_id} moved no copies in this "
+                             f"language (it has {', '.join(sorted(languages))})")
+        adjustments = []
+        for r in rows:
+            if r["language"] not in wanted:
+                continue
+            now = r["copies"] + done.get(r["id"], 0)
+            target = wanted[r["language"]] * (-1 if r["kind"] == "transfer_out" else 1)
+            if target == now:
+                continue
+            adjustments.append({"id": str(uuid.uuid4()), "movement": group, "kind": "correction",
+                                "corrects": r["id"], "order_id": None, "unit": r["unit"],
+                                "language": r["language"], "edition": r["edition"],
+                                "copies": target - now, "occurred_at": text,
+                                "occurred_utc": utc, "recorded_at": recorded_at, "note": note})
+        if not adjustments:
+            raise UsageError(f"movement {movement_id} already has these figures: nothing to "
+                             "correct")
+        unit, edition = rows[0]["unit"], rows[0]["edition"]
+        return self._record(group, [], unit, edition, lines, adjustments=adjustments,
+                            corrects=rows[0]["movement"])
 
     def transfer(self, source: str, dest: str, edition: str, lines: list[tuple[str, int]], *,
                  occurred_at: str | None = None, note: str | None = None) -> dict[str, Any]:
@@ -180,17 +269,31 @@ class Ledger(Store):
                 "copies": copies, "occurred_at": occurred_at, "occurred_utc": occurred_utc,
                 "recorded_at": recorded_at, "note": note}
 
-    def _record(self, movement_id, rows, unit, edition, lines) -> dict[str, Any]:
+    def _record(self, movement_id, rows, unit, edition, lines, *, adjustments=(),
+                corrects: str | None = None) -> dict[str, Any]:
         self.ensure_ledger()
         with self._append() as conn:
-            conn.execute(sa.insert(schema.movement), rows)
+            self.insert_rows(conn, rows, adjustments)
         # After the commit, outside the write lock: a desk never waits for this figure.
         on_hand = {row.language: row.on_hand for row in self.status(
             until=None, since=None, current_edition=edition, unit=unit)
             if row.edition == edition and row.language in dict(lines)}
-        return {"movement": movement_id, "unit": unit, "edition": edition,
-                "lines": [{"language": code, "copies": copies, "on_hand": on_hand.get(code, 0)}
-                          for code, copies in lines]}
+        result = {"movement": movement_id, "unit": unit, "edition": edition,
+                  "lines": [{"language": code, "copies": copies, "on_hand": on_hand.get(code, 0)}
+                            for code, copies in lines]}
+        if corrects:
+            result["corrects"] = corrects
+        return result
+
+    @staticmethod
+    def insert_rows(conn, rows, adjustments=()) -> None:
+        """Insert ledger rows and their links (the caller holds the ledger lock)."""
+        if rows:
+            conn.execute(sa.insert(schema.movement), list(rows))
+        if adjustments:
+            conn.execute(sa.insert(schema.adjustment), list(adjustments))
+        migrations.chain_ledger_rows(conn, [(schema.MOVEMENT_TABLE, r) for r in rows]
+                                     + [("stock_adjustment", r) for r in adjustments])
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -212,20 +315,18 @@ class Ledger(Store):
         Reads only: a database without a log is NoLog, and a log without a ledger yet (a desk
         made it, no stock command ran) gives the copies handed over, with nothing received.
         """
+        self.require_log()  # at this version (an older log: `leaflet db upgrade`)
         with self._read() as conn:
             access.require_log(conn, self.display_url)
-            version = schema.current_version(conn)
-            if version:
-                schema.check_version(version, self.display_url)
             query = status_query(until=until, since=since, current_edition=current_edition,
-                                 unit=unit, movements=bool(version))
+                                 unit=unit, movements=schema.present(conn))
             rows = conn.execute(query).all()
         weeks = WINDOW_DAYS / 7
         result = []
         for r in rows:
-            received, tin, tout, given, used, language_used = (
+            received, tin, tout, given, used, language_used, on_order = (
                 int(v or 0) for v in (r.received, r.transferred_in, r.transferred_out,
-                                      r.given, r.used, r.language_used))
+                                      r.given, r.used, r.language_used, r.on_order))
             on_hand = received + tin - tout - given
             current = r.edition == current_edition
             demand = language_used / weeks
@@ -238,7 +339,9 @@ class Ledger(Store):
                 on_hand=on_hand, used_90d=used, used_per_week=round(used / weeks, 2),
                 language_used_per_week=round(demand, 2),
                 weeks_left=None if weeks_left is None else round(weeks_left, 1),
-                reorder=weeks_left is not None and weeks_left < REORDER_WEEKS,
+                reorder=(weeks_left is not None and weeks_left < REORDER_WEEKS
+                         and on_order <= 0),
+                on_order=max(on_order, 0),
                 negative=on_hand < 0,
                 withdraw=on_hand if (r.edition is not None and not current and on_hand > 0)
                 else 0))
@@ -340,6 +443,25 @@ def status_query(*, until: dt.datetime | None, since: dt.datetime | None,
                            _0.label("tout"))
                  .where(sa.false()).cte("moves"))
     given = given_counts(until=until, since=since, unit=unit)
+    a, corrected = schema.adjustment, schema.movement.alias("corrected")
+    if movements:
+        adjust_where = [] if until is None else [a.c.occurred_utc < until]
+        if unit is not None:
+            adjust_where.append(a.c.unit == unit)
+
+        def of_kind(kind):
+            return sa.func.sum(sa.case((corrected.c.kind == kind, a.c.copies), else_=_0))
+
+        adjust = (sa.select(
+            a.c.unit, a.c.language, a.c.edition,
+            of_kind("receipt").label("received"), of_kind("transfer_in").label("tin"),
+            (-of_kind("transfer_out")).label("tout"),
+            sa.func.sum(sa.case((a.c.kind.in_(("order", "order_close")), a.c.copies),
+                                else_=_0)).label("on_order"))
+            .select_from(a.outerjoin(corrected, corrected.c.id == a.c.corrects))
+            .where(*adjust_where).group_by(a.c.unit, a.c.language, a.c.edition).cte("adjust"))
+    else:
+        adjust = None
 
     def part(unit_c, language_c, edition_c, **figures):
         """One branch of the UNION ALL: the key and the five figures, 0 where not given."""
@@ -351,9 +473,14 @@ def status_query(*, until: dt.datetime | None, since: dt.datetime | None,
     pairs = sa.union(sa.select(moves.c.unit, moves.c.language),
                      sa.select(given.c.unit, given.c.language)).subquery("pairs")
     current = sa.cast(sa.literal(current_edition), sa.String(64))
+    adjusted = [] if adjust is None else [
+        part(adjust.c.unit, adjust.c.language, adjust.c.edition, received=adjust.c.received,
+             transferred_in=adjust.c.tin, transferred_out=adjust.c.tout,
+             on_order=adjust.c.on_order)]
     parts = sa.union_all(
         part(moves.c.unit, moves.c.language, moves.c.edition, received=moves.c.received,
              transferred_in=moves.c.tin, transferred_out=moves.c.tout),
+        *adjusted,
         part(given.c.unit, given.c.language, given.c.edition, given=given.c.given,
              used=given.c.used),
         part(pairs.c.unit, pairs.c.language, current),
@@ -367,4 +494,4 @@ def status_query(*, until: dt.datetime | None, since: dt.datetime | None,
         .label("language_used"))
 
 
-_FIGURES = ("received", "transferred_in", "transferred_out", "given", "used")
+_FIGURES = ("received", "transferred_in", "transferred_out", "given", "used", "on_order")

@@ -114,7 +114,7 @@ def test_the_ledger_is_append_only(coordinator, backend):
     engine = sa.create_engine(c.url, poolclass=sa.pool.NullPool)
     try:
         refused = ["UPDATE stock_movement SET copies = 500", "DELETE FROM stock_movement",
-                   "DELETE FROM stock_schema"]
+                   "DELETE FROM stock_chain", "UPDATE stock_chain SET hash = prev_hash"]
         if backend == "postgresql":
             refused.append("TRUNCATE stock_movement")
         for statement in refused:
@@ -134,28 +134,25 @@ def test_the_ledger_is_append_only(coordinator, backend):
     assert c.on_hand()[("COORD", "ro", EDITION)] == 5
 
 
-def test_the_ledger_has_its_own_version_and_never_stops_a_desk(coordinator):
-    """The ledger is versioned apart from the log: `db upgrade` creates it beside a log made
-    by a desk, and a ledger this leaflet cannot write refuses stock commands only."""
+def test_the_ledger_is_in_the_logs_one_schema_series(coordinator):
+    """Since version 2 the ledger is made with the log, in its version series: a desk's
+    first record creates both, and there is no separate `stock_schema`."""
     import sqlalchemy as sa
 
     c = coordinator
-    c.handover("PZ-1", "ro")  # the desk creates the log; no ledger yet
+    c.handover("PZ-1", "ro")  # the desk creates the log, and with it the ledger
     engine = sa.create_engine(c.url, poolclass=sa.pool.NullPool)
     try:
-        with engine.connect() as conn:
-            assert not sa.inspect(conn).has_table("stock_movement")
-        assert c.ok("db", "upgrade").exit_code == 0
         with engine.begin() as conn:
-            assert conn.execute(sa.text("SELECT version FROM stock_schema")).scalars().all() == [1]
-            assert conn.execute(sa.text("SELECT version FROM leaflet_schema")).scalars().all() == [1]
-            conn.execute(sa.text("INSERT INTO stock_schema (version, description, applied_at) "
-                                 "VALUES (99, 'from the future', '2030-01-01T00:00:00Z')"))
+            names = set(sa.inspect(conn).get_table_names())
+            assert {"stock_movement", "stock_adjustment", "stock_chain"} <= names
+            assert "stock_schema" not in names
+            assert conn.execute(sa.text("SELECT version FROM leaflet_schema ORDER BY version")
+                                ).scalars().all() == [1, 2]
     finally:
         engine.dispose()
-    refused = c.run("stock", "receive", "--unit", "COORD", "ro=5")
-    assert refused.exit_code == 1 and "newer than this leaflet" in refused.output
-    c.handover("PZ-1", "ro")  # the desk records all the same
+    c.ok("stock", "receive", "--unit", "COORD", "ro=5")
+    assert c.on_hand()[("COORD", "ro", EDITION)] == 5
 
 
 @pytest.mark.parametrize("args, says", [
@@ -214,9 +211,10 @@ def test_a_coordinator_role_needs_only_the_grants_in_the_stock_guide(postgres_ad
             for statement in (
                     f"GRANT CONNECT ON DATABASE {name} TO {role}",
                     f"GRANT USAGE ON SCHEMA public TO {role}",
-                    f"GRANT SELECT, INSERT ON stock_movement TO {role}",
-                    f"GRANT SELECT ON stock_schema, leaflet_schema, encounter, "
-                    f"encounter_language TO {role}"):
+                    f"GRANT SELECT, INSERT ON stock_movement, stock_adjustment, stock_chain "
+                    f"TO {role}",
+                    f"GRANT SELECT ON leaflet_schema, encounter, encounter_language, "
+                    f"encounter_secret, log_event TO {role}"):
                 conn.execute(sa.text(statement))
         engine.dispose()
         as_coordinator = Coordinator(ws, sa.make_url(owner_url).set(username=role)
@@ -245,6 +243,7 @@ def test_status_only_reads_a_log_that_has_no_ledger_yet(coordinator):
 
     c = coordinator
     c.handover("PZ-1", "ro")
+    before = _database_bytes(c.url)
     rows = c.status("--as-of", AS_OF)["rows"]
     assert [(r["unit"], r["language"], r["edition"], r["given"], r["received"], r["on_hand"])
             for r in rows] == [("PZ-1", "ro", EDITION, 1, 0, -1)]
@@ -254,7 +253,8 @@ def test_status_only_reads_a_log_that_has_no_ledger_yet(coordinator):
             tables = set(sa.inspect(conn).get_table_names())
     finally:
         engine.dispose()
-    assert "stock_movement" not in tables and "stock_schema" not in tables
+    assert "stock_chain" in tables  # made with the log
+    assert _database_bytes(c.url) == before
     assert "encounter" in tables
 
 
@@ -282,3 +282,17 @@ def test_copies_are_counted_only_as_leaflets_the_workspace_built(coordinator):
                     "2026-06", "en=1")
     assert refused.exit_code == 2 and "LANG=COPIES en" in refused.output
     assert c.on_hand()[("WRITE-OFF", "fr", "2026-06")] == 40
+
+
+def _database_bytes(url: str):
+    """The rows of every ledger table (a reader must leave them as they are)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
+                    for t in ("stock_movement", "stock_adjustment", "stock_chain",
+                              "encounter", "log_event")}
+    finally:
+        engine.dispose()

@@ -1,0 +1,61 @@
+"""Verifying the stock ledger's chain (`leaflet log verify` runs it with the log's).
+
+Each row of stock_movement and stock_adjustment is one link of `stock_chain`, in the order
+the rows were written: hash = sha256(prev_hash || canonical JSON of the row). A row altered,
+removed, or added beside the chain (a row without its link) is named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from leaflet.handover.errors import ChainBroken
+from leaflet.storage import chain, migrations, tables
+
+
+def verify_ledger(conn: sa.Connection) -> tuple[int, str]:
+    """(rows, head) of the ledger's chain; ChainBroken at the first link that does not hold."""
+    c = tables.stock_chain
+    rows_of = {}
+    for table in (tables.movement, tables.adjustment):
+        for row in conn.execute(sa.select(table)).mappings():
+            rows_of[row["id"]] = (table.name, dict(row))
+    expected_seq, prev_hash = 1, chain.GENESIS_HASH
+    linked = set()
+    for link in conn.execute(sa.select(c).order_by(c.c.seq)).mappings():
+        name = f"stock row {link['row_id']} (ledger link #{link['seq']})"
+        if link["seq"] != expected_seq:
+            raise ChainBroken(f"{name}: ledger link #{expected_seq} before it is missing "
+                              "(deleted)", seq=link["seq"], record_id=link["row_id"])
+        if link["prev_hash"] != prev_hash:
+            raise ChainBroken(f"{name}: its prev_hash does not match the link before it: a row "
+                              "was removed, replaced or altered", seq=link["seq"],
+                              record_id=link["row_id"])
+        found = rows_of.get(link["row_id"])
+        if found is None or found[0] != link["row_table"]:
+            raise ChainBroken(f"{name}: the row is not in {link['row_table']} (deleted)",
+                              seq=link["seq"], record_id=link["row_id"])
+        table, row = found
+        digest = chain.chain_hash(prev_hash, migrations.movement_document(table, row),
+                                  row["recorded_at"])
+        if digest != link["hash"]:
+            raise ChainBroken(f"{name}: its content does not match its hash (altered)",
+                              seq=link["seq"], record_id=link["row_id"])
+        try:
+            derived = (dt.datetime.fromisoformat(row["occurred_at"])
+                       .astimezone(dt.timezone.utc).replace(tzinfo=None))
+        except (TypeError, ValueError, OverflowError):
+            derived = None
+        if derived != row["occurred_utc"]:
+            raise ChainBroken(f"{name}: occurred_utc {row['occurred_utc']} does not match "
+                              f"occurred_at {row['occurred_at']} (altered)",
+                              seq=link["seq"], record_id=link["row_id"])
+        linked.add(link["row_id"])
+        prev_hash, expected_seq = link["hash"], expected_seq + 1
+    unlinked = sorted(set(rows_of) - linked)
+    if unlinked:
+        raise ChainBroken(f"stock row {unlinked[0]} is not in the ledger's chain (inserted "
+                          "beside it)", record_id=unlinked[0])
+    return expected_seq - 1, prev_hash
