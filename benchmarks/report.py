@@ -282,7 +282,7 @@ class Mix:
 def build_database(path: Path, count: int, seed: int, *, quiet: bool = False) -> None:
     """A SQLite log at `path` holding `count` synthetic records with a valid hash chain."""
     from leaflet.handover import layout
-    from leaflet.handover.model import GENESIS_HASH, chain_hash, validate
+    from leaflet.handover.model import GENESIS_HASH, validate
     from leaflet.handover.store import Store, dispose_engines
 
     path.unlink(missing_ok=True)
@@ -299,6 +299,9 @@ def build_database(path: Path, count: int, seed: int, *, quiet: bool = False) ->
                   f"VALUES ({', '.join('?' for _ in layout.LOG_COLUMNS)})")
     insert_lang = (f"INSERT INTO {layout.LANGUAGE_TABLE} ({', '.join(layout.LANGUAGE_COLUMNS)}) "
                    "VALUES (?, ?, ?)")
+    insert_secret = (f"INSERT INTO {layout.SECRET_TABLE} ({', '.join(layout.SECRET_COLUMNS)}) "
+                     f"VALUES ({', '.join(':' + c for c in layout.SECRET_COLUMNS)})")
+    secret_rows = []
     utc = dt.timezone.utc
     mix = Mix(seed)
     prev_hash = GENESIS_HASH
@@ -316,7 +319,10 @@ def build_database(path: Path, count: int, seed: int, *, quiet: bool = False) ->
                        occurred + dt.timedelta(minutes=3))
         recorded_at = (recorded.strftime("%Y-%m-%dT%H:%M:%S.")
                        + f"{recorded.microsecond // 1000:03d}Z")
-        digest = chain_hash(prev_hash, record, recorded_at)
+        secret = layout.secret_row(record, seq)  # as the store makes it (schema version 2)
+        if secret is not None:
+            secret_rows.append(secret)
+        digest = layout.record_hash(prev_hash, record, secret, recorded_at)
         informed = record["foreigners_dept_informed"]
         rows.append((seq, *(record[c] if c != "foreigners_dept_informed" else
                             (None if informed is None else int(informed))
@@ -328,12 +334,14 @@ def build_database(path: Path, count: int, seed: int, *, quiet: bool = False) ->
         if len(rows) >= 20000:
             con.executemany(insert_log, rows)
             con.executemany(insert_lang, lang_rows)
-            rows, lang_rows = [], []
+            con.executemany(insert_secret, secret_rows)
+            rows, lang_rows, secret_rows = [], [], []
             if not quiet:
                 print(f"\r  {seq:>9,} records  {time.perf_counter() - started:5.1f} s",
                       end="", file=sys.stderr, flush=True)
     con.executemany(insert_log, rows)
     con.executemany(insert_lang, lang_rows)
+    con.executemany(insert_secret, secret_rows)
     con.execute("COMMIT")
     con.execute("PRAGMA journal_mode = WAL")  # as the store leaves it
     con.close()

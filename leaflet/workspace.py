@@ -110,6 +110,9 @@ class Workspace:
     website: Website
     timezone: str = DEFAULT_TIMEZONE
     case_ref_pattern: str = DEFAULT_CASE_REF_PATTERN
+    # [handover] retention_years: how long case_ref and not_given_note are kept before
+    # `leaflet log erase` may remove them (docs/privacy.md); None: never erased.
+    retention_years: int | None = None
     text: str = field(default="", repr=False)
     # [site]: base_url (the edition's static site, when published: the printed leaflet
     # then carries a QR code to its language's page) and quick_exit_url.
@@ -415,6 +418,12 @@ class _Parser:
             self.fail(f"[handover] case_ref_pattern could take exponential time ({risk})",
                       "handover", "case_ref_pattern",
                       hint="use one bounded character class, like ^[A-Za-z0-9./-]{1,40}$")
+        retention = handover.get("retention_years")
+        if retention is not None and (isinstance(retention, bool) or not isinstance(
+                retention, int) or not 1 <= retention <= 100):
+            self.fail(f"[handover] retention_years must be a whole number of years from 1 to "
+                      f"100, not {clip(retention)}", "handover", "retention_years",
+                      hint="e.g. retention_years = 5; leave it out to never erase")
         report = data.get("report", {})
         if not isinstance(report, dict):
             self.fail("[report] must be a table", "report")
@@ -464,6 +473,7 @@ class _Parser:
             edition_date=edition_date, languages=tuple(languages), language_settings=settings,
             organisations=organisations, website=self.website(self.table(data, "contact_website")),
             timezone=timezone, case_ref_pattern=pattern, text=self.text,
+            retention_years=retention,
             site_base_url=site.get("base_url"), site_quick_exit=site.get("quick_exit_url"),
             recordings=recordings,
         )

@@ -248,15 +248,121 @@ def verify(db, expect_head):
     result = service.verify(db, expect_head=expect_head)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"ok: {result.count} records, head {result.head}")
+    extra = []
+    if result.events:
+        extra.append(f"{result.events} log record{'s' if result.events != 1 else ''} "
+                     "(upgrade, erasures: `leaflet log events`)")
+    if result.ledger:
+        extra.append(f"{result.ledger} stock rows, ledger head {result.ledger_head}")
+    click.echo(f"ok: {result.count} records, head {result.head}"
+               + (f"; {'; '.join(extra)}" if extra else ""))
+
+
+@log.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table",
+              show_default=True)
+@db_option
+def events(fmt, db):
+    """List the log's own records: the upgrade to schema version 2, each erasure.
+
+    They are links of the same hash chain as the encounters; counts and reports leave them
+    out.
+
+    \b
+    Example:  leaflet log events
+    """
+    from leaflet.handover import service
+    from leaflet.handover.model import canonical_json
+    from leaflet.storage import migrations
+
+    rows = service.open_store(db).events()
+    for row in rows:
+        doc = migrations.event_document(row)
+        if fmt == "jsonl":
+            click.echo(canonical_json(dict(doc, seq=row["seq"], recorded_at=row["recorded_at"],
+                                           hash=row["hash"])).decode("utf-8"))
+            continue
+        details = doc["details"]
+        if doc["kind"] == "erasure":
+            what = (f"erasure by {doc['actor']}: case_ref and not_given_note of "
+                    f"{details['records']} records that occurred before {details['before']} "
+                    f"(retention {details['retention_years']} years)")
+        else:
+            what = (f"upgrade to schema version {details['to']}: {details['v1_committed']} "
+                    f"version-1 records sealed, up to #{details['v1_last_seq']}")
+        click.echo(f"#{row['seq']:<6} {row['recorded_at']}  {what}  id {doc['id']}")
+    if not rows:
+        click.echo("no log records (no upgrade, no erasure)", err=True)
+
+
+@log.command()
+@click.option("--before", required=True, metavar="DATE",
+              help="Erase in records that occurred before this day (YYYY-MM-DD, report time "
+                   "zone); it must be at least [handover] retention_years ago.")
+@click.option("--by", "by", required=True, metavar="CODE",
+              help="Who erases (the data protection officer's code), kept in the erasure record.")
+@db_option
+@click.pass_obj
+def erase(settings, before, by, db):
+    """Erase the case reference and the note of records older than the retention period.
+
+    Only those two fields, which could lead back to a person, and only in records that
+    occurred before --before, which must be at least [handover] retention_years ago. The
+    erasure is itself a record of the log; counts, reports and `log verify` are unchanged.
+    See docs/privacy.md.
+
+    \b
+    Example:  leaflet log erase --before 2021-01-01 --by DPO-5339
+    """
+    from leaflet.handover import service
+
+    result = service.erase(db, before, by, settings.workspace_or_none())
+    click.echo(f"erased case_ref and not_given_note in {result['records']} records that "
+               f"occurred before {result['before']}; erasure record #{result['seq']} "
+               f"(id {result['id']})")
+
+
+@log.command()
+@click.option("--from", "source", required=True, metavar="URL",
+              help="The log to copy from (a laptop's SQLite file or a URL).")
+@click.option("--to", "dest", required=True, metavar="URL",
+              help="The log to copy into (e.g. the zone's PostgreSQL); created if new.")
+@click.option("--dry-run", is_flag=True, help="Say what would be copied; write nothing.")
+def sync(source, dest, dry_run):
+    """Copy the records and stock rows the destination lacks, in order, once each.
+
+    The source is verified first. Each record is copied in its own transaction, so a sync
+    that was interrupted is finished by running it again; a second run copies nothing. An
+    id already in the destination with different content stops the sync, naming it.
+
+    \b
+    Example:  leaflet log sync --from ~/laptop.sqlite3 --to postgresql+psycopg://recorder@db/leaflet
+    """
+    from leaflet.handover import location
+    from leaflet.handover.store import display
+    from leaflet.storage import sync as syncing
+
+    def _db_url(value, option, create):
+        return location.resolve(location.checked_db(value, option), create_folder=create)
+
+    source_url = _db_url(source, "--from", False)
+    dest_url = _db_url(dest, "--to", not dry_run)
+    result = syncing.sync(source_url, dest_url, dry_run=dry_run)
+    verb = "would copy" if dry_run else "copied"
+    click.echo(f"{verb} {result.records} records ({result.present} already there) and "
+               f"{result.stock} stock rows ({result.stock_present} already there) into "
+               f"{display(dest_url)}")
+    if result.verified is not None:
+        v = result.verified
+        click.echo(f"{display(dest_url)} verifies: {v.count} records, head {v.head}; "
+                   f"{v.ledger} stock rows")
 
 
 def _period_options(function):
     function = click.option("--unit", metavar="CODE", help="Only this unit's records.")(function)
     function = click.option("--to", "end", metavar="DATE",
-                            help="Up to this date, INCLUDED (YYYY-MM-DD, report time zone; "
-                                 "unlike `leaflet report`, whose --to is excluded), or "
-                                 "before this ISO 8601 time.")(function)
+                            help="Before this date, excluded (YYYY-MM-DD, report time zone), "
+                                 "or before this ISO 8601 time; as in `leaflet report`.")(function)
     return click.option("--from", "start", metavar="DATE",
                         help="From this date, included (YYYY-MM-DD, in the report time "
                              "zone) or ISO 8601 time. Days from 1900-01-01 to "
@@ -281,11 +387,11 @@ def _period(settings, start, end, unit):
 def list_(settings, start, end, unit, fmt, db):
     """List records in the order they were recorded.
 
-    --from and --to are both included: --from 2026-12-01 --to 2026-12-31 is all of December
-    (in `leaflet report`, --to is excluded).
+    --from is included and --to excluded, as everywhere: --from 2026-12-01 --to 2027-01-01
+    is all of December.
 
     \b
-    Example:  leaflet log list --from 2026-12-01 --to 2026-12-31 --unit PZ-5339
+    Example:  leaflet log list --from 2026-12-01 --to 2027-01-01 --unit PZ-5339
     """
     from leaflet.handover import service
     from leaflet.handover.model import canonical_json
@@ -338,7 +444,7 @@ def export(settings, fmt, with_chain, output, start, end, unit, db):
     """Write the records as JSON Lines (the interchange format) or CSV.
 
     CSV cells a spreadsheet would evaluate (=, +, -, @ …) get a leading apostrophe;
-    `leaflet log import` of the CSV removes it again. --to is included.
+    `leaflet log import` of the CSV removes it again. --to is excluded.
 
     \b
     Example:  leaflet log export --format jsonl -o station-2026-12.jsonl

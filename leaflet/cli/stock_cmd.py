@@ -44,12 +44,17 @@ def stock():
 
 @stock.command()
 @click.option("--unit", required=True, metavar="CODE", help="The unit that received the copies.")
+@click.option("--order", "order_id", metavar="ID",
+              help="The order these copies fill (`leaflet stock order --unit`): it is closed, "
+                   "its copies no longer on order.")
 @_movement_options
 @LINES
 @db_option
 @click.pass_obj
-def receive(settings, unit, edition, occurred_at, note, items, db):
+def receive(settings, unit, order_id, edition, occurred_at, note, items, db):
     """Record printed copies a unit received, per language; prints its stock after.
+
+    Prints the movement's id: `leaflet stock correct ID` corrects it.
 
     \b
     Example:  leaflet stock receive --unit COORD --edition 2026-12 ro=500 ti=200 \\
@@ -58,10 +63,36 @@ def receive(settings, unit, edition, occurred_at, note, items, db):
     from leaflet.stock import service
 
     result = service.receive(db, unit, edition, items, occurred_at=occurred_at, note=note,
-                             workspace=settings.workspace_or_none())
+                             workspace=settings.workspace_or_none(), order=order_id)
+    click.echo(f"movement {result['movement']}")
     for line in result["lines"]:
         click.echo(f"{result['unit']}  {line['language']:8} {result['edition']}  "
                    f"+{line['copies']}  on hand {line['on_hand']}")
+
+
+@stock.command()
+@click.argument("movement", metavar="ID")
+@click.option("--note", metavar="TEXT", help="Why the figures were wrong (one line).")
+@LINES
+@db_option
+@click.pass_obj
+def correct(settings, movement, note, items, db):
+    """Correct a receipt or transfer: LANG=COPIES are the right figures.
+
+    The ledger is never edited: the correction is a new movement naming the one it
+    corrects, which changes each language by the difference.
+
+    \b
+    Example:  leaflet stock correct 5b0c…-…-a1 ro=480 --note "box 3 was ti, not ro"
+    """
+    from leaflet.stock import service
+
+    result = service.correct(db, movement, items, note=note,
+                             workspace=settings.workspace_or_none())
+    click.echo(f"movement {result['movement']} corrects {result['corrects']}")
+    for line in result["lines"]:
+        click.echo(f"{result['unit']}  {line['language']:8} {result['edition']}  "
+                   f"now {line['copies']}  on hand {line['on_hand']}")
 
 
 @stock.command()
@@ -107,8 +138,9 @@ def status(settings, unit, fmt, as_of, db):
 
     Use is the copies handed over in the 90 days before --as-of; weeks left is the current
     edition's stock over the unit's weekly use of that language in any edition. Flags:
-    REORDER (under 4 weeks left, or none left), NEGATIVE (more handed over or sent than
-    recorded as received), WITHDRAW (copies of a superseded edition).
+    REORDER (under 4 weeks left, or none left, and nothing on order), ON ORDER n (copies
+    ordered with `stock order --unit`, not yet received), NEGATIVE (more handed over or
+    sent than recorded as received), WITHDRAW (copies of a superseded edition).
 
     \b
     Example:  leaflet stock status --format json --as-of 2026-12-31
@@ -125,6 +157,8 @@ def status(settings, unit, fmt, as_of, db):
         flags = []
         if row["reorder"]:
             flags.append("REORDER")
+        if row.get("on_order"):
+            flags.append(f"ON ORDER {row['on_order']}")
         if row["negative"]:
             flags.append("NEGATIVE")
         if row["withdraw"]:
@@ -163,20 +197,36 @@ def _json_rows_per_line(report: dict) -> str:
               help="Where to write the order (default: output/<edition>/order-<date>/).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Parallel render processes for checks and print files.")
+@click.option("--unit", metavar="CODE",
+              help="Also record the copies as on order for this unit in the ledger: they "
+                   "quiet REORDER until `stock receive --order ID` closes the order.")
+@db_option
 @click.pass_obj
-def order(settings, items, allow_draft, output_dir, jobs):
+def order(settings, items, allow_draft, output_dir, jobs, unit, db):
     """Write a print order (PDF and CSV) and the print files for the print shop.
 
     Refuses, naming them, languages whose catalogue is a draft (unless --allow-draft) or
     that fail `leaflet check`. Builds the print files that are missing or out of date.
+    With --unit, records the order in the ledger and prints its id.
 
     \b
-    Example:  leaflet stock order ro=500 ti=200 --output-dir ~/orders/2026-12
+    Example:  leaflet stock order ro=500 ti=200 --unit COORD --output-dir ~/orders/2026-12
     """
     from leaflet.stock import order as print_order
+    from leaflet.stock import service
 
-    result = print_order.place(settings.workspace(), list(items), allow_draft=allow_draft,
+    workspace = settings.workspace()
+    if unit is not None:
+        from leaflet.report import options
+
+        unit = options.code(unit, "--unit")
+    result = print_order.place(workspace, list(items), allow_draft=allow_draft,
                                output_dir=output_dir, jobs=jobs)
+    if unit is not None:
+        placed = service.place_order(db, unit, workspace.edition_id, items,
+                                     workspace=workspace)
+        click.echo(f"order {placed['movement']}: on order for {unit} until "
+                   f"`leaflet stock receive --unit {unit} --order {placed['movement']}`")
     for warning in result["warnings"]:
         click.echo(f"warning: {warning}", err=True)
     for line in result["lines"]:

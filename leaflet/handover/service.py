@@ -106,18 +106,19 @@ def verify(db: str | None, *, expect_head: str | None = None):
 
 def period(start: str | None, end: str | None, timezone: str = DEFAULT_TIMEZONE,
            unit: str | None = None):
-    """A Filter from `--from`/`--to` values: dates are whole days in `timezone` (`--to`
-    included), date-times without an offset are read in `timezone` (`--to` excluded).
+    """A Filter from `--from`/`--to` values: dates are days in `timezone`, date-times without
+    an offset are read in `timezone`; `--from` is included and `--to` excluded, as in
+    `leaflet report` (docs/report-format.md).
     UsageError naming the option for a value that is not a date, outside FIRST_DAY to
     LAST_DAY, or a `--from` after the `--to`."""
     from leaflet.handover.store import Filter
 
     begin = _moment(start, timezone, "--from", end_of_day=False)
-    until = _moment(end, timezone, "--to", end_of_day=True)
+    until = _moment(end, timezone, "--to", end_of_day=False)
     if begin is not None and until is not None and begin >= until:
-        raise UsageError(f"--from {clip(start)} is after --to {clip(end)}: no record can be "
-                         "in that period",
-                         hint="--to is included: --from 2026-12-01 --to 2026-12-01 is that "
+        raise UsageError(f"--from {clip(start)} is not before --to {clip(end)}: no record can "
+                         "be in that period",
+                         hint="--to is excluded: --from 2026-12-01 --to 2026-12-02 is that "
                               "one day")
     if unit is not None:
         from leaflet.handover.errors import RecordError
@@ -234,6 +235,45 @@ def _event_line(event: dict) -> dict[str, Any]:
     return {"log_event": migrations.event_document(event), "seq": event["seq"],
             "recorded_at": event["recorded_at"], "prev_hash": event["prev_hash"],
             "hash": event["hash"]}
+
+
+def erase(db: str | None, before: str, by: str, workspace) -> dict[str, Any]:
+    """`leaflet log erase --before DATE --by CODE`: erase case_ref and not_given_note of the
+    records that occurred before DATE (a day in the report time zone), only when
+    leaflet.toml sets [handover] retention_years and DATE is at least that long ago."""
+    from leaflet.handover.model import validate_field
+    from leaflet.handover.errors import RecordError
+
+    years = workspace.retention_years if workspace is not None else None
+    if years is None:
+        raise UsageError("no retention period: leaflet.toml [handover] retention_years is not "
+                         "set, so nothing is ever erased",
+                         hint="set retention_years (docs/privacy.md) to allow erasure")
+    try:
+        actor = validate_field("officer", by)
+    except RecordError as error:
+        raise UsageError(f"--by: {error.message}", hint=error.hint) from None
+    try:
+        day = dt.date.fromisoformat(before) if len(before) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise UsageError(f"--before {clip(before)} is not a date (YYYY-MM-DD)",
+                         hint="records that occurred before that day are erased")
+    today = dt.date.today()
+    try:
+        limit = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        limit = today.replace(year=today.year - years, day=28)
+    if day > limit:
+        raise UsageError(f"--before {day} is within the retention period of {years} years: "
+                         f"the earliest allowed is --before {limit}",
+                         hint="nothing can be erased before its time")
+    start = period(before, None, workspace.timezone).start
+    result = open_store(db).erase(start, actor, {"before": day.isoformat(),
+                                                 "retention_years": years,
+                                                 "timezone": workspace.timezone})
+    return dict(result, before=day.isoformat())
 
 
 def export_target(output: str, db: str | None) -> Path:

@@ -312,6 +312,54 @@ class Store:
                 raise RecordError("id", f"{encounter.id} is already in the log")
             return self._insert(conn, encounter)
 
+    def erase(self, before: dt.datetime, actor: str, details: dict) -> dict:
+        """Erase case_ref and not_given_note (and their salts) of every record that occurred
+        before `before` (naive UTC), in one transaction that first appends the erasure record
+        the triggers require. On SQLite the freed bytes are overwritten (secure_delete) and
+        the write-ahead log is checkpointed and truncated, so the values leave the file."""
+        self.require_log()
+        t, sec = schema.encounter, schema.secret
+        holding = sa.or_(t.c.case_ref.is_not(None), t.c.not_given_note.is_not(None))
+        salted = sa.or_(sec.c.case_ref_salt.is_not(None), sec.c.not_given_note_salt.is_not(None))
+        with self._write() as conn:
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("PRAGMA secure_delete = ON")
+            seqs = conn.execute(sa.select(t.c.seq).where(t.c.occurred_utc < before, holding)
+                                ).scalars().all()
+            salted_seqs = conn.execute(sa.select(sec.c.seq).where(
+                sec.c.seq.in_(sa.select(t.c.seq).where(t.c.occurred_utc < before)), salted)
+                ).scalars().all()
+            details = dict(details, records=len(seqs), fields=list(layout.ERASABLE))
+            event = migrations.append_event(conn, "erasure", details, actor=actor,
+                                            erase_before=before, recorded_at=utc_now_text())
+            for start in range(0, len(seqs), 500):
+                chunk = seqs[start:start + 500]
+                conn.execute(sa.update(t).where(t.c.seq.in_(chunk))
+                             .values(case_ref=None, not_given_note=None))
+            for start in range(0, len(salted_seqs), 500):
+                chunk = salted_seqs[start:start + 500]
+                conn.execute(sa.update(sec).where(sec.c.seq.in_(chunk))
+                             .values(case_ref_salt=None, not_given_note_salt=None))
+        if self.dialect == "sqlite":
+            with self._connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            self._vacuum_erased()
+        return {"id": event["id"], "seq": event["seq"], "records": len(seqs),
+                "hash": event["hash"]}
+
+    def _vacuum_erased(self) -> None:
+        """PostgreSQL keeps an updated row's old version until VACUUM: reclaim them now when
+        this role may (the owner); otherwise the autovacuum does, and docs/privacy.md says."""
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                for table in (layout.LOG_TABLE, layout.SECRET_TABLE):
+                    conn.exec_driver_sql(f"VACUUM {table}")
+        except exc.DBAPIError:
+            log.warning("VACUUM after erasure refused for this role; autovacuum will reclaim "
+                        "the old row versions")
+
     def _exists(self, conn: sa.Connection, record_id: str) -> bool:
         t = schema.encounter
         return conn.execute(sa.select(t.c.seq).where(t.c.id == record_id)).first() is not None

@@ -24,7 +24,7 @@ BUILD_LANGUAGES = "leaflet.toml [build] languages"
 # --- parsing what the coordinator types --------------------------------------------------
 
 def parse_lines(items: Iterable[str], *, known: Iterable[str] | None = None,
-                known_from: str = BUILD_LANGUAGES) -> list[tuple[str, int]]:
+                known_from: str = BUILD_LANGUAGES, least: int = 1) -> list[tuple[str, int]]:
     """`["ro=500", "ti=200"]` as [("ro", 500), ("ti", 200)], codes in canonical form.
 
     With `known` (the languages of the edition, read from `known_from`), a code must be one of
@@ -55,9 +55,9 @@ def parse_lines(items: Iterable[str], *, known: Iterable[str] | None = None,
                 raise UsageError(f"LANG=COPIES {shown}: {code} is not a language of this "
                                  f"edition ({known_from})")
             code = known_by_key[code.lower()]
-        if not 0 < copies <= MAX_COPIES:
-            raise UsageError(f"LANG=COPIES {shown}: copies must be a whole number from 1 to "
-                             f"{MAX_COPIES:,}")
+        if not least <= copies <= MAX_COPIES:
+            raise UsageError(f"LANG=COPIES {shown}: copies must be a whole number from "
+                             f"{least} to {MAX_COPIES:,}")
         if any(code == seen for seen, _ in lines):
             raise UsageError(f"LANG=COPIES {shown}: {code} is given twice")
         lines.append((code, copies))

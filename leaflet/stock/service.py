@@ -115,14 +115,52 @@ def _parse(items, workspace, edition: str, *, held=None):
 
 def receive(db: str | None, unit: str, edition: str | None, items: Iterable[str], *,
             occurred_at: str | None = None, note: str | None = None,
-            workspace=None) -> dict[str, Any]:
-    """Record copies a unit received (from the print shop); its on-hand after, per language."""
+            workspace=None, order: str | None = None) -> dict[str, Any]:
+    """Record copies a unit received (from the print shop); its on-hand after, per language.
+    With `order`, the receipt closes that order (its copies are no longer on order)."""
+    unit = options.code(unit, "--unit")
+    edition = _edition_of(workspace, options.edition(edition))
+    note = options.note(note)
+    occurred_at = options.moment(occurred_at)
+    if order is not None:
+        order = _movement_id(order, "--order")
+    lines = _parse(items, workspace, edition)
+    return open_ledger(db).receive(unit, edition, lines, occurred_at=occurred_at, note=note,
+                                   order=order)
+
+
+def place_order(db: str | None, unit: str, edition: str | None, items: Iterable[str], *,
+                occurred_at: str | None = None, note: str | None = None,
+                workspace=None) -> dict[str, Any]:
+    """Record copies on order for a unit (they quiet REORDER until received)."""
     unit = options.code(unit, "--unit")
     edition = _edition_of(workspace, options.edition(edition))
     note = options.note(note)
     occurred_at = options.moment(occurred_at)
     lines = _parse(items, workspace, edition)
-    return open_ledger(db).receive(unit, edition, lines, occurred_at=occurred_at, note=note)
+    return open_ledger(db).order(unit, edition, lines, occurred_at=occurred_at, note=note)
+
+
+def correct(db: str | None, movement: str, items: Iterable[str], *,
+            note: str | None = None, workspace=None) -> dict[str, Any]:
+    """Correct the copies of a receipt or transfer (a new movement naming it)."""
+    from leaflet.stock.lines import parse_lines
+
+    movement = _movement_id(movement, "ID")
+    note = options.note(note)
+    lines = parse_lines(items, least=0)  # the right figure may be none at all
+    return open_ledger(db).correct(movement, lines, note=note)
+
+
+def _movement_id(value: str, option: str) -> str:
+    import uuid
+
+    try:
+        return str(uuid.UUID(value.strip()))
+    except (ValueError, AttributeError):
+        raise UsageError(f"{option} {value!r} is not a movement id",
+                         hint="give the id `leaflet stock receive`, `transfer` or `order` "
+                              "printed") from None
 
 
 def transfer(db: str | None, source: str, dest: str, edition: str | None,

@@ -194,7 +194,7 @@ def test_list_filters_by_period_and_unit(log):
     log.handover(occurred_at="2025-11-30T23:30:00+00:00")  # Brussels: 1 December, 00:30
     log.handover(occurred_at="2025-12-31T23:59:00+01:00", unit="LPA-BRU")
     log.handover(occurred_at="2026-01-01T00:00:00+01:00")
-    december = log.run("log", "list", "--from", "2025-12-01", "--to", "2025-12-31",
+    december = log.run("log", "list", "--from", "2025-12-01", "--to", "2026-01-01",
                        "--format", "jsonl")
     assert december.exit_code == 0, december.output
     rows = [json.loads(line) for line in december.stdout.splitlines()]

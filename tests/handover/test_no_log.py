@@ -197,17 +197,20 @@ def test_from_after_to_is_refused_naming_both(log):
     log.handover()
     result = log.run("log", "list", "--from", "2026-12-02", "--to", "2026-12-01")
     assert result.exit_code == 2
-    assert "--from '2026-12-02' is after --to '2026-12-01'" in result.output
-    # --to is included: one day from and to the same date is a period.
-    one_day = log.run("log", "list", "--from", "2026-11-02", "--to", "2026-11-02",
+    assert "--from '2026-12-02' is not before --to '2026-12-01'" in result.output
+    same = log.run("log", "list", "--from", "2026-11-02", "--to", "2026-11-02")
+    assert same.exit_code == 2 and "--to is excluded" in same.output
+    # --to is excluded: from one day to the next is that one day.
+    one_day = log.run("log", "list", "--from", "2026-11-02", "--to", "2026-11-03",
                       "--format", "jsonl")
     assert one_day.exit_code == 0 and len(one_day.stdout.splitlines()) == 1
 
 
-def test_the_help_says_to_is_included():
+def test_the_help_says_to_is_excluded_as_in_the_report():
     from click.testing import CliRunner
 
     from leaflet.cli import cli
 
-    text = CliRunner().invoke(cli, ["log", "list", "--help"]).output
-    assert "INCLUDED" in text and "leaflet report" in text
+    for command in ("list", "export"):
+        text = " ".join(CliRunner().invoke(cli, ["log", command, "--help"]).output.split())
+        assert "--to DATE Before this date, excluded" in text and "leaflet report" in text
