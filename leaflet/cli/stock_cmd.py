@@ -106,7 +106,7 @@ def transfer(settings, source, dest, edition, occurred_at, note, items, db):
     """Record copies sent from one unit to another; prints the sender's stock after.
 
     A transfer that leaves the sender below zero is recorded (the boxes moved) and warned
-    about: the ledger is missing a receipt.
+    about: the ledger is missing a receipt. Prints the movement's id, for `stock correct`.
 
     \b
     Example:  leaflet stock transfer --from COORD --to PZ-5339 ro=100 ti=50
@@ -115,6 +115,7 @@ def transfer(settings, source, dest, edition, occurred_at, note, items, db):
 
     result = service.transfer(db, source, dest, edition, items, occurred_at=occurred_at,
                               note=note, workspace=settings.workspace_or_none())
+    click.echo(f"movement {result['movement']}")
     for line in result["lines"]:
         click.echo(f"{result['unit']} → {dest}  {line['language']:8} {result['edition']}  "
                    f"{line['copies']}  on hand {line['on_hand']}")

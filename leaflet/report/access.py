@@ -90,7 +90,9 @@ def writer_url(db: str | None) -> str:
 
 def require_log(conn, display_url: str) -> int:
     """The log's schema version on `conn`; NoLog when the database holds no log (an empty
-    PostgreSQL database), SchemaError when it is at another version than this leaflet's."""
+    PostgreSQL database), SchemaError when it is newer than this leaflet's. A log at version 1
+    is read as it is (readers read only tables version 1 has), so an auditor can report on a
+    log before `leaflet db upgrade`, and compare after."""
     from leaflet.handover import schema
     from leaflet.handover.errors import SchemaError
 
@@ -98,8 +100,8 @@ def require_log(conn, display_url: str) -> int:
     if version == 0:
         raise NoLog(f"no hand-over log at {display_url} (the database holds none)",
                     hint=NO_LOG_HINT)
-    if version != layout.SCHEMA_VERSION:
-        newer = version > layout.SCHEMA_VERSION
+    if version > layout.SCHEMA_VERSION:
+        newer = True
         raise SchemaError(
             f"{display_url} is at schema version {version}, this leaflet reads version "
             f"{layout.SCHEMA_VERSION}",

@@ -315,11 +315,13 @@ class Ledger(Store):
         Reads only: a database without a log is NoLog, and a log without a ledger yet (a desk
         made it, no stock command ran) gives the copies handed over, with nothing received.
         """
-        self.require_log()  # at this version (an older log: `leaflet db upgrade`)
+        self.require_log(older=True)  # a version-1 log is read as it is
         with self._read() as conn:
             access.require_log(conn, self.display_url)
+            names = set(sa.inspect(conn).get_table_names())
             query = status_query(until=until, since=since, current_edition=current_edition,
-                                 unit=unit, movements=schema.present(conn))
+                                 unit=unit, movements=schema.MOVEMENT_TABLE in names,
+                                 adjustments="stock_adjustment" in names)
             rows = conn.execute(query).all()
         weeks = WINDOW_DAYS / 7
         result = []
@@ -413,7 +415,8 @@ def given_counts(*, until: dt.datetime | None, since: dt.datetime | None,
 
 
 def status_query(*, until: dt.datetime | None, since: dt.datetime | None,
-                 current_edition: str, unit: str | None = None, movements: bool = True):
+                 current_edition: str, unit: str | None = None, movements: bool = True,
+                 adjustments: bool = True):
     """One SELECT: per unit × language × edition the copies received, transferred in and
     out, given (all up to `until`) and given in [since, until), plus the unit × language's
     copies given in that window over every edition (a window sum). Every unit × language
@@ -444,7 +447,7 @@ def status_query(*, until: dt.datetime | None, since: dt.datetime | None,
                  .where(sa.false()).cte("moves"))
     given = given_counts(until=until, since=since, unit=unit)
     a, corrected = schema.adjustment, schema.movement.alias("corrected")
-    if movements:
+    if movements and adjustments:
         adjust_where = [] if until is None else [a.c.occurred_utc < until]
         if unit is not None:
             adjust_where.append(a.c.unit == unit)
