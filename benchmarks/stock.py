@@ -194,6 +194,15 @@ def build_log(path: Path, records: int, seed: int) -> dict:
     con.execute("COMMIT")
     con.execute("ANALYZE")
     con.close()
+    # The ledger's rows are links of its chain (schema version 2), as the ledger writes them.
+    import sqlalchemy as sa
+
+    from leaflet.storage import migrations
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        migrations._chain_v1_movements(conn)
+    engine.dispose()
     return {"records": records, "amendments": amendments, "ledger_rows": len(moves)}
 
 
