@@ -28,9 +28,10 @@ _INSERT_LANGUAGE = (f"INSERT INTO {layout.LANGUAGE_TABLE} ({', '.join(layout.LAN
                     f"VALUES ({', '.join(':' + c for c in layout.LANGUAGE_COLUMNS)})")
 _INSERT_SECRET = (f"INSERT INTO {layout.SECRET_TABLE} ({', '.join(layout.SECRET_COLUMNS)}) "
                   f"VALUES ({', '.join(':' + c for c in layout.SECRET_COLUMNS)})")
-# The head of the log's chain: its encounters and its own records share one numbering.
-_HEAD = (f"SELECT seq, hash FROM (SELECT seq, hash FROM {layout.LOG_TABLE} "
-         f"UNION ALL SELECT seq, hash FROM {layout.EVENT_TABLE}) ORDER BY seq DESC LIMIT 1")
+# The head of the log's chain: its encounters and its own records share one numbering, so
+# the head is the later of the two tables' last rows (each one step down its primary key).
+_HEADS = tuple(f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1"
+               for table in (layout.LOG_TABLE, layout.EVENT_TABLE))
 
 
 def append(path: Path, encounter: Encounter) -> str | None:
@@ -89,7 +90,8 @@ def _append_locked(con: sqlite3.Connection, path: Path, encounter: Encounter) ->
                           hint="a correction names the id of the record it corrects")
     if _exists(con, encounter.id):
         raise RecordError("id", f"{encounter.id} is already in the log")
-    head = con.execute(_HEAD).fetchone()
+    heads = [row for row in (con.execute(q).fetchone() for q in _HEADS) if row is not None]
+    head = max(heads) if heads else None
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     recorded_at = utc_now_text()
     record = encounter.to_dict()

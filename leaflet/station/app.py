@@ -455,7 +455,8 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
         from leaflet.handover import service
 
         day = kiosk.today().isoformat()
-        where = service.period(day, day, workspace.timezone, flask.g.account.unit)
+        next_day = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+        where = service.period(day, next_day, workspace.timezone, flask.g.account.unit)
         try:
             rows = list(service.records(db, where))
         except LeafletError:

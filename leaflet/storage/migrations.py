@@ -107,11 +107,10 @@ def event_document(row) -> dict:
 
 
 def log_head(conn: sa.Connection) -> tuple[int, str]:
-    """(seq, hash) of the last link of the log's chain (encounters and log events)."""
+    """(seq, hash) of the last link of the log's chain (encounters and log events; a
+    version-2 log has both tables)."""
     best = (0, chain.GENESIS_HASH)
     for table in (tables.encounter, tables.event):
-        if table is tables.event and not sa.inspect(conn).has_table(layout.EVENT_TABLE):
-            continue
         row = conn.execute(sa.select(table.c.seq, table.c.hash).order_by(table.c.seq.desc())
                            .limit(1)).first()
         if row is not None and row[0] > best[0]:

@@ -307,7 +307,7 @@ CASES = [
          2, opt("--to"), "outside 1900-01-01 to 2999-12-31"),
     Case("list from after to", lambda d: ["log", "list", "--db", d.log,
                                           "--from", "2026-12-02", "--to", "2026-12-01"],
-         2, r"--from .*--to ", "is after"),
+         2, r"--from .*--to ", "is not before"),
     Case("list from 10,000 characters",
          lambda d: ["log", "list", "--db", d.log, "--from", LONG], 2, opt("--from"),
          "not a date"),

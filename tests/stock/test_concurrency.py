@@ -32,7 +32,8 @@ def test_eight_desks_take_copies_from_one_unit_without_losing_one(coordinator, t
 
     handed = DESKS * HANDOVERS
     sent = DESKS * (HANDOVERS // TRANSFER_EVERY)
-    ids = [line for out, _ in outputs for line in out.split()
+    # The hand-overs' ids, one per line (a transfer prints "movement <id>", not an id alone).
+    ids = [line for out, _ in outputs for line in out.splitlines()
            if len(line) == 36 and line.count("-") == 4]
     assert len(set(ids)) == handed
     report = c.status("--unit", "PZ-1")
