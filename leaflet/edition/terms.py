@@ -80,7 +80,6 @@ class TermBase:
     path: Path
     locale: str
     terms: list[Term]
-    status: str = "draft"  # "draft" until a review binds it (see review.py)
 
     def digest_source(self) -> list:
         """What a review commits to: each term's id and target forms, in file order."""
@@ -141,8 +140,7 @@ def load(translations_dir: Path, locale: str) -> TermBase | None:
         return None
     master = {t.key: t for t in load_master(translations_dir)}
     store = _parse(path, locale.replace("_", "-"))
-    terms, status = [], "draft"
-    notes = []
+    terms = []
     for unit in store.units:
         key = unit.getid()
         base = master.get(key)
@@ -151,12 +149,11 @@ def load(translations_dir: Path, locale: str) -> TermBase | None:
         target = unit.get_target_terms(locale.replace("_", "-"))
         forms = [t.text for t in target if t.text and not t.deprecated]
         deprecated = [t.text for t in target if t.text and t.deprecated]
-        notes += [n.text for n in unit.get_common_notes() if n.scope == "language"]
         terms.append(Term(key, base.english, base.definition, forms, deprecated))
     # Terms of the English list this language does not have yet come last, without forms.
     have = {t.key for t in terms}
     terms += [Term(t.key, t.english, t.definition) for t in master.values() if t.key not in have]
-    return TermBase(path, locale, terms, status)
+    return TermBase(path, locale, terms)
 
 
 def write(translations_dir: Path, locale: str, forms: dict[str, list[str]],

@@ -49,18 +49,29 @@ def language_rows(encounter: Encounter, seq: int) -> list[dict[str, Any]]:
             for i, code in enumerate(encounter.person_languages, start=1)]
 
 
-def secret_row(record: dict[str, Any], seq: int,
-               salts: dict[str, str | None] | None = None) -> dict[str, Any] | None:
-    """The SECRET_TABLE row of a record that holds an erasable value: a salt and commitment
-    per value (`salts` keeps a copy's salts, as a sync does); None when it holds none."""
+def secret_row(record: dict[str, Any], seq: int) -> dict[str, Any] | None:
+    """The SECRET_TABLE row of a record that holds an erasable value: a new salt and the
+    commitment per value; None when it holds none."""
     if all(record.get(name) is None for name in ERASABLE):
         return None
     row: dict[str, Any] = {"seq": seq, "v1_digest": None}
     for name in ERASABLE:
         value = record.get(name)
-        salt = (salts or {}).get(name) or (chain.new_salt() if value is not None else None)
-        row[f"{name}_salt"] = salt if value is not None else None
+        salt = chain.new_salt() if value is not None else None
+        row[f"{name}_salt"] = salt
         row[f"{name}_commit"] = chain.commit(salt, value) if value is not None else None
+    return row
+
+
+def copied_secret_row(secret: dict[str, Any] | None, seq: int) -> dict[str, Any] | None:
+    """The SECRET_TABLE row of a record copied from another log (a sync): the source's salts
+    and commitments as they are, so an erased value stays erased."""
+    if not secret or not any(secret.get(f"{name}_commit") for name in ERASABLE):
+        return None
+    row: dict[str, Any] = {"seq": seq, "v1_digest": None}
+    for name in ERASABLE:
+        row[f"{name}_salt"] = secret.get(f"{name}_salt")
+        row[f"{name}_commit"] = secret.get(f"{name}_commit")
     return row
 
 

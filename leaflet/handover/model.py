@@ -103,8 +103,17 @@ class Encounter:
     @property
     def occurred_utc(self) -> dt.datetime:
         """occurred_at in UTC without tzinfo: the stored column that SQL filters on."""
-        return (dt.datetime.fromisoformat(self.occurred_at)
-                .astimezone(dt.timezone.utc).replace(tzinfo=None))
+        return utc_of(self.occurred_at)
+
+
+def utc_of(occurred_at) -> dt.datetime | None:
+    """An occurred_at text in UTC without tzinfo (as stored in occurred_utc); None for a text
+    that is not one (only a row rewritten outside leaflet holds such a text)."""
+    try:
+        return (dt.datetime.fromisoformat(occurred_at).astimezone(dt.timezone.utc)
+                .replace(tzinfo=None))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def chain_hash(prev_hash: str, record: Mapping[str, Any], recorded_at: str) -> str:

@@ -213,8 +213,7 @@ def _with_proof(store, where) -> Iterator[dict[str, Any]]:
     from leaflet.storage import migrations
 
     events = store.events()
-    upgrade = next((e for e in events if e["kind"] == migrations.V1_UPGRADE_KIND), None)
-    boundary = upgrade["details"]["v1_last_seq"] if upgrade else 0
+    boundary = migrations.v1_boundary(events)
     whole = where is None or where == Filter()
     pending = iter(events if whole else [])
     event = next(pending, None)

@@ -20,7 +20,7 @@ from leaflet.handover import layout, location
 from leaflet.handover.errors import DamagedLog, RecordError, StoreError
 from leaflet.handover.model import GENESIS_HASH, Encounter, utc_now_text
 
-BUSY_TIMEOUT_S = 60  # as leaflet.handover.store.BUSY_TIMEOUT_S
+BUSY_TIMEOUT_S = 60  # as leaflet.storage.engine.BUSY_TIMEOUT_S
 
 _INSERT_LOG = (f"INSERT INTO {layout.LOG_TABLE} ({', '.join(layout.LOG_COLUMNS)}) "
                f"VALUES ({', '.join(':' + c for c in layout.LOG_COLUMNS)})")

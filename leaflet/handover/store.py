@@ -20,18 +20,17 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 import sqlalchemy as sa
-from sqlalchemy import event, exc
+from sqlalchemy import exc
 
-from leaflet.errors import UsageError
 from leaflet.handover import layout, location, schema
 from leaflet.handover.errors import (ChainBroken, DamagedLog, ForeignDatabase, ImportRefused,
                                      NoLog, RecordError, SchemaError, StoreError,
                                      UnknownRecord)
 from leaflet.handover.model import (CHAIN_FIELDS, FIELDS, GENESIS_HASH, Encounter, chain_hash,
-                                    utc_now_text)
-from leaflet.storage import appendonly, chain, migrations, tables
-from leaflet.storage.engine import (BUSY_TIMEOUT_S, BadDatabaseURL, _first_line,  # noqa: F401
-                                    _safe, display, dispose_engines, engine_for)
+                                    utc_now_text, utc_of)
+from leaflet.storage import appendonly, chain, migrations
+from leaflet.storage.engine import (_first_line, display, dispose_engines,  # noqa: F401
+                                    engine_for)
 from leaflet.textsafety import clip
 
 log = logging.getLogger(__name__)
@@ -364,15 +363,16 @@ class Store:
         t = schema.encounter
         return conn.execute(sa.select(t.c.seq).where(t.c.id == record_id)).first() is not None
 
-    def _insert(self, conn: sa.Connection, encounter: Encounter,
-                salts: dict[str, str | None] | None = None) -> str:
-        """Append one record as the next link (the caller holds the chain lock). `salts`
-        keeps the salts of a copy (a sync), so its commitments are the source's."""
+    def _insert(self, conn: sa.Connection, encounter: Encounter, *,
+                copied: dict[str, Any] | None = None, copy: bool = False) -> str:
+        """Append one record as the next link (the caller holds the chain lock). With `copy`,
+        `copied` is the source's secret (a sync): its salts and commitments are kept."""
         head_seq, prev_hash = migrations.log_head(conn)
         seq = head_seq + 1
         recorded_at = utc_now_text()
         record = encounter.to_dict()
-        secret = layout.secret_row(record, seq, salts)
+        secret = (layout.copied_secret_row(copied, seq) if copy
+                  else layout.secret_row(record, seq))
         digest = layout.record_hash(prev_hash, record, secret, recorded_at)
         conn.execute(sa.insert(schema.encounter),
                      [layout.log_row(encounter, seq=seq, recorded_at=recorded_at,
@@ -389,23 +389,7 @@ class Store:
         record = stored.record
         encounter = Encounter(**{name: (tuple(record[name]) if name == "person_languages"
                                         else record[name]) for name in FIELDS})
-        head_seq, prev_hash = migrations.log_head(conn)
-        seq = head_seq + 1
-        recorded_at = utc_now_text()
-        secret = None
-        if stored.secret and any(stored.secret.get(f"{n}_commit") for n in layout.ERASABLE):
-            secret = {"seq": seq, "v1_digest": None}
-            for name in layout.ERASABLE:
-                secret[f"{name}_salt"] = stored.secret.get(f"{name}_salt")
-                secret[f"{name}_commit"] = stored.secret.get(f"{name}_commit")
-        digest = layout.record_hash(prev_hash, record, secret, recorded_at)
-        conn.execute(sa.insert(schema.encounter),
-                     [layout.log_row(encounter, seq=seq, recorded_at=recorded_at,
-                                     prev_hash=prev_hash, hash=digest)])
-        conn.execute(sa.insert(schema.encounter_language), layout.language_rows(encounter, seq))
-        if secret is not None:
-            conn.execute(sa.insert(schema.secret), [secret])
-        return digest
+        return self._insert(conn, encounter, copied=stored.secret, copy=True)
 
     def import_records(self, items: list[tuple[int, Encounter]], *,
                        path: str) -> Iterator[tuple[Encounter, bool]]:
@@ -561,10 +545,8 @@ class Store:
                 version: int | None = None) -> VerifyResult:
         version = version or layout.SCHEMA_VERSION
         events = self._events(conn) if version >= 2 else []
-        upgrade = next((e for e in events if e["kind"] == migrations.V1_UPGRADE_KIND), None)
         # Records up to the upgrade were made under version 1 (hashes over clear values).
-        boundary = upgrade["details"]["v1_last_seq"] if upgrade else (
-            0 if version >= 2 else float("inf"))
+        boundary = migrations.v1_boundary(events) if version >= 2 else float("inf")
         anchor = GENESIS_HASH
         expected_seq, prev_hash, seen_head = 1, GENESIS_HASH, expect_head is None
         count = 0
@@ -586,7 +568,7 @@ class Store:
                                   "altered", seq=seq, record_id=record_id)
 
         def take_event(event):
-            nonlocal expected_seq, prev_hash, seen_head, anchor
+            nonlocal expected_seq, prev_hash, seen_head
             name = f"log record #{event['seq']} ({event['kind']}, id {event['id']})"
             check_link(event["seq"], event["prev_hash"], name, event["id"])
             if chain.chain_hash(event["prev_hash"], migrations.event_document(event),
@@ -689,12 +671,7 @@ class Store:
         t, lang = schema.encounter, schema.encounter_language
         for seq, rid, occurred_at, occurred_utc in conn.execute(
                 sa.select(t.c.seq, t.c.id, t.c.occurred_at, t.c.occurred_utc).order_by(t.c.seq)):
-            try:
-                derived = (dt.datetime.fromisoformat(occurred_at).astimezone(dt.timezone.utc)
-                           .replace(tzinfo=None))
-            except (TypeError, ValueError, OverflowError):
-                derived = None  # only a rewritten chain gets here; name the record
-            if occurred_utc != derived:
+            if occurred_utc != utc_of(occurred_at):  # None only for a rewritten row
                 raise ChainBroken(f"record #{seq} (id {rid}): occurred_utc {occurred_utc} does "
                                   f"not match occurred_at {occurred_at} (altered)",
                                   seq=seq, record_id=rid)

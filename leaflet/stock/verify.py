@@ -7,11 +7,10 @@ removed, or added beside the chain (a row without its link) is named.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 
 from leaflet.handover.errors import ChainBroken
+from leaflet.handover.model import utc_of
 from leaflet.storage import chain, migrations, tables
 
 
@@ -43,12 +42,7 @@ def verify_ledger(conn: sa.Connection) -> tuple[int, str]:
         if digest != link["hash"]:
             raise ChainBroken(f"{name}: its content does not match its hash (altered)",
                               seq=link["seq"], record_id=link["row_id"])
-        try:
-            derived = (dt.datetime.fromisoformat(row["occurred_at"])
-                       .astimezone(dt.timezone.utc).replace(tzinfo=None))
-        except (TypeError, ValueError, OverflowError):
-            derived = None
-        if derived != row["occurred_utc"]:
+        if utc_of(row["occurred_at"]) != row["occurred_utc"]:
             raise ChainBroken(f"{name}: occurred_utc {row['occurred_utc']} does not match "
                               f"occurred_at {row['occurred_at']} (altered)",
                               seq=link["seq"], record_id=link["row_id"])

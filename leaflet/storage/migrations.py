@@ -98,6 +98,13 @@ def _anchor_v1_records(conn: sa.Connection, applied_at: str) -> None:
                  recorded_at=applied_at, head=(last_seq, last_hash))
 
 
+def v1_boundary(events: list[dict]) -> int:
+    """The last `seq` made under version 1 (its hash covers values in clear): the upgrade
+    record says; 0 for a log made at version 2."""
+    upgrade = next((e for e in events if e["kind"] == V1_UPGRADE_KIND), None)
+    return upgrade["details"]["v1_last_seq"] if upgrade else 0
+
+
 def event_document(row) -> dict:
     before = row["erase_before"]
     details = row["details"]

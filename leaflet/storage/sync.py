@@ -16,7 +16,7 @@ one side cannot differ provably and does not stop a sync.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -37,7 +37,6 @@ class SyncResult:
     stock_present: int = 0
     dry_run: bool = False
     verified: object = None  # the destination's VerifyResult
-    first: list = field(default_factory=list)  # the first ids copied (or to copy)
 
 
 def same_record(a, b) -> bool:
@@ -58,7 +57,7 @@ def same_record(a, b) -> bool:
     return True
 
 
-def sync(source_url: str, dest_url: str, *, dry_run: bool = False, progress=None) -> SyncResult:
+def sync(source_url: str, dest_url: str, *, dry_run: bool = False) -> SyncResult:
     from leaflet.handover.store import Store
     from leaflet.stock.ledger import Ledger
 
@@ -98,17 +97,13 @@ def sync(source_url: str, dest_url: str, *, dry_run: bool = False, progress=None
                     continue
                 dest.insert_copy(conn, stored)
         result.records += 1
-        if len(result.first) < 5:
-            result.first.append(stored.id)
-        if progress:
-            progress(result)
     _sync_stock(source, dest, result, dry_run, present)
     if not dry_run:
         result.verified = dest.verify()
     return result
 
 
-def _ledger_rows(store, conn) -> list[tuple[str, dict]]:
+def _ledger_rows(conn) -> list[tuple[str, dict]]:
     """(table, row) of every ledger row, in the ledger's chain order."""
     c = tables.stock_chain
     rows = {}
@@ -121,11 +116,11 @@ def _ledger_rows(store, conn) -> list[tuple[str, dict]]:
 
 def _sync_stock(source, dest, result: SyncResult, dry_run: bool, present: bool) -> None:
     with source._read() as conn:
-        rows = _ledger_rows(source, conn)
+        rows = _ledger_rows(conn)
     have: dict[str, dict] = {}
     if present:
         with dest._read() as conn:
-            have = {row["id"]: row for _, row in _ledger_rows(dest, conn)}
+            have = {row["id"]: row for _, row in _ledger_rows(conn)}
     groups: list[list[tuple[str, dict]]] = []
     for table, row in rows:
         if groups and groups[-1][0][1]["movement"] == row["movement"]:
@@ -138,7 +133,7 @@ def _sync_stock(source, dest, result: SyncResult, dry_run: bool, present: bool) 
             other = have.get(row["id"])
             if other is None:
                 missing.append((table, row))
-            elif {k: v for k, v in other.items()} != row:
+            elif other != row:
                 raise SyncConflict(f"stock row {row['id']} is in {dest.display_url} with "
                                    "different content: sync stopped, nothing after it copied")
             else:
