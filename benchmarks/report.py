@@ -22,8 +22,9 @@ How the log is built. The store appends one record per transaction, which would 
 a million records; so the schema is created by the store itself (its migrations) and the rows
 are then bulk-inserted with the standard library's sqlite3 in large transactions. The rows are
 made exactly as the store makes them (leaflet.handover.layout.log_row / language_rows) and the
-hash chain is computed in Python with leaflet.handover.model.chain_hash, record after record,
-so the result is a log `leaflet log verify` accepts. Every 997th record is also run through the
+hash chain is computed in Python with leaflet.handover.model.chain_hash, record after record;
+each record's duty outcomes are then stored by the one statement every writer runs
+(leaflet.report.outcomes), so the result is a log `leaflet log verify` accepts. Every 997th record is also run through the
 record checks (model.validate) so the mix stays well-formed.
 
 The mix (seeded, so every run builds the same bytes): five years of encounters (2022–2026,
@@ -345,6 +346,14 @@ def build_database(path: Path, count: int, seed: int, *, quiet: bool = False) ->
     con.execute("COMMIT")
     con.execute("PRAGMA journal_mode = WAL")  # as the store leaves it
     con.close()
+    # Each record's duty outcomes, stored by the statement every writer runs for its record
+    # (leaflet.report.outcomes), here once for all of them, as the upgrade to version 3 does.
+    from leaflet.report import outcomes
+    from leaflet.storage.engine import engine_for
+
+    with engine_for(f"sqlite:///{path}").begin() as conn:
+        outcomes.derive_missing(conn)
+    dispose_engines()
     if not quiet:
         print(f"\r  {count:>9,} records  {time.perf_counter() - started:5.1f} s",
               file=sys.stderr)
@@ -359,7 +368,11 @@ def cached_database(path: Path | None, count: int, seed: int, rebuild: bool) -> 
 
     from leaflet.handover import layout
 
-    source = inspect.getsource(Mix) + inspect.getsource(build_database)
+    from leaflet.storage import tables
+
+    # What the log holds: the generator, the tables and the stored outcomes' definition.
+    source = (inspect.getsource(Mix) + inspect.getsource(build_database)
+              + inspect.getsource(tables) + layout.DERIVE_OUTCOME_SQLITE)
     stamp = hashlib.sha256(f"{layout.SCHEMA_VERSION}\n{source}".encode()).hexdigest()[:16]
     path = path or Path(tempfile.gettempdir()) / f"leaflet-report-bench-{count}-{seed}.sqlite3"
     sidecar = path.with_suffix(".json")

@@ -197,11 +197,13 @@ def build_log(path: Path, records: int, seed: int) -> dict:
     # The ledger's rows are links of its chain (schema version 2), as the ledger writes them.
     import sqlalchemy as sa
 
+    from leaflet.report import outcomes
     from leaflet.storage import migrations
 
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         migrations._chain_v1_movements(conn)
+        outcomes.derive_missing(conn)  # each record's duty outcomes (schema version 3)
     engine.dispose()
     return {"records": records, "amendments": amendments, "ledger_rows": len(moves)}
 

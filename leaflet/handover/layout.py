@@ -13,12 +13,13 @@ from typing import Any
 from leaflet.handover.model import FIELDS, Encounter
 from leaflet.storage import chain
 
-SCHEMA_VERSION = 2  # the version this code writes; leaflet.storage.migrations has them all
+SCHEMA_VERSION = 3  # the version this code writes; leaflet.storage.migrations has them all
 SCHEMA_TABLE = "leaflet_schema"
 LOG_TABLE = "encounter"
 LANGUAGE_TABLE = "encounter_language"
 SECRET_TABLE = "encounter_secret"
 EVENT_TABLE = "log_event"
+OUTCOME_TABLE = "encounter_outcome"
 # The fields that may be erased after the retention period (they could lead back to a
 # person); the chain commits to them through salted commitments (leaflet.storage.chain).
 ERASABLE = ("case_ref", "not_given_note")
@@ -29,6 +30,34 @@ SECRET_COLUMNS = ("seq", "case_ref_salt", "case_ref_commit", "not_given_note_sal
 RECORD_COLUMNS = tuple(f for f in FIELDS if f != "person_languages")
 LOG_COLUMNS = ("seq", *RECORD_COLUMNS, "occurred_utc", "recorded_at", "prev_hash", "hash")
 LANGUAGE_COLUMNS = ("seq", "position", "code")
+
+# Version 3: the stored outcomes of the record just appended, as the standard-library appender
+# runs them (SQLite text; `:seq` is the record). A copy of
+# leaflet.report.outcomes.sqlite_derive_text(), the one definition, which needs SQLAlchemy;
+# tests/report/test_outcomes.py keeps the two equal.
+DERIVE_OUTCOME_SQLITE = (
+    'INSERT INTO encounter_outcome (seq, rules, occurred_utc, service, unit, outcomes, '
+    'no_language, correction) SELECT encounter.seq, 1 AS rules, encounter.occurred_utc, '
+    'encounter.service, encounter.unit, CAST(CASE WHEN (encounter.assessment IN '
+    "('victim', 'uncertain')) THEN CASE WHEN (encounter.leaflet = 'given') THEN 1 WHEN "
+    "(encounter.leaflet = 'refused') THEN 2 ELSE 3 END ELSE 0 END AS VARCHAR) || "
+    "CAST(CASE WHEN (encounter.assessment IN ('victim', 'uncertain') AND "
+    "encounter.leaflet = 'given') THEN CASE WHEN (EXISTS (SELECT * FROM "
+    'encounter_language AS understood WHERE understood.seq = encounter.seq AND '
+    'understood.code = encounter.leaflet_language)) THEN 1 ELSE 3 END ELSE 0 END AS '
+    "VARCHAR) || CAST(CASE WHEN (encounter.assessment = 'victim') THEN CASE WHEN "
+    "(encounter.centre_action = 'intake') THEN 1 ELSE 3 END ELSE 0 END AS VARCHAR) || "
+    "CAST(CASE WHEN (encounter.assessment = 'victim' AND encounter.residence_status IN "
+    "('illegal', 'provisional')) THEN CASE WHEN (encounter.foreigners_dept_informed IS 1)"
+    ' THEN 1 ELSE 3 END ELSE 0 END AS VARCHAR) || CAST(CASE WHEN (encounter.assessment = '
+    "'uncertain') THEN CASE WHEN (encounter.centre_action IN ('intake', "
+    "'contact_arranged', 'contact_declined')) THEN 1 ELSE 3 END ELSE 0 END AS VARCHAR) ||"
+    " CAST(CASE WHEN (encounter.assessment = 'implicated') THEN CASE WHEN "
+    "(encounter.centre_action = 'none') THEN 1 ELSE 3 END ELSE 0 END AS VARCHAR) AS "
+    "outcomes, CASE WHEN (encounter.not_given_reason = 'no_language') THEN 1 ELSE 0 END "
+    'AS no_language, CASE WHEN (encounter.amends IS NOT NULL) THEN 1 ELSE 0 END AS '
+    'correction FROM encounter WHERE encounter.seq = :seq'
+)
 
 # How SQLAlchemy's DateTime stores a value in SQLite; the stdlib appender writes the same text.
 SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"

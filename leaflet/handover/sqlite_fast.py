@@ -4,7 +4,8 @@
 SQLAlchemy alone costs about four times a bare `python -c "import click, sqlite3"`. So when the
 log is a SQLite file that already exists at the current schema version, the hand-over path
 appends here, doing exactly what `Store.append` does: `BEGIN IMMEDIATE`, read the head, insert
-the rows built by leaflet.handover.layout, commit. Anything else (a new file, another schema
+the rows built by leaflet.handover.layout and the record's stored duty outcomes (the
+statement layout.DERIVE_OUTCOME_SQLITE), commit. Anything else (a new file, another schema
 version, a file without the log's tables, another database) returns None and the caller uses
 the SQLAlchemy store, which creates, refuses or upgrades as it should. A damaged file (not
 SQLite, truncated, malformed) is refused here, as DamagedLog, and nothing is written to it.
@@ -106,6 +107,7 @@ def _append_locked(con: sqlite3.Connection, path: Path, encounter: Encounter) ->
     con.executemany(_INSERT_LANGUAGE, layout.language_rows(encounter, seq))
     if secret is not None:
         con.execute(_INSERT_SECRET, secret)
+    con.execute(layout.DERIVE_OUTCOME_SQLITE, {"seq": seq})  # as Store._insert
     return digest
 
 

@@ -28,6 +28,7 @@ from leaflet.handover.errors import (ChainBroken, DamagedLog, ForeignDatabase, I
                                      UnknownRecord)
 from leaflet.handover.model import (CHAIN_FIELDS, FIELDS, GENESIS_HASH, Encounter, chain_hash,
                                     utc_now_text, utc_of)
+from leaflet.report import outcomes
 from leaflet.storage import appendonly, chain, migrations
 from leaflet.storage.engine import (_first_line, display, dispose_engines,  # noqa: F401
                                     engine_for)
@@ -381,6 +382,7 @@ class Store:
                      layout.language_rows(encounter, seq))
         if secret is not None:
             conn.execute(sa.insert(schema.secret), [secret])
+        outcomes.derive_record(conn, seq)  # the report's stored outcomes (schema version 3)
         return digest
 
     def insert_copy(self, conn: sa.Connection, stored: "StoredRecord") -> str:
@@ -667,7 +669,8 @@ class Store:
                                   "(altered)", seq=stored.seq, record_id=stored.id)
 
     def _check_derived(self, conn: sa.Connection) -> None:
-        """Columns outside the hash must agree with it: occurred_utc, and no stray languages."""
+        """Columns outside the hash must agree with it: occurred_utc, no stray languages or
+        commitments, and the stored duty outcomes (schema version 3)."""
         t, lang = schema.encounter, schema.encounter_language
         for seq, rid, occurred_at, occurred_utc in conn.execute(
                 sa.select(t.c.seq, t.c.id, t.c.occurred_at, t.c.occurred_utc).order_by(t.c.seq)):
@@ -688,6 +691,13 @@ class Store:
                 raise ChainBroken(f"commitments are stored for record #{stray.seq}, which is "
                                   "not in the log (inserted or its record deleted)",
                                   seq=stray.seq)
+        if sa.inspect(conn).has_table(layout.OUTCOME_TABLE):
+            # The report counts the stored outcomes: each must be what the rules give its
+            # record now (leaflet.report.outcomes), one per record, none without one.
+            for seq, what in outcomes.mismatches(conn):
+                rid = conn.execute(sa.select(t.c.id).where(t.c.seq == seq)).scalar()
+                name = f"record #{seq}" + (f" (id {rid})" if rid else "")
+                raise ChainBroken(f"{name}: {what}", seq=seq, record_id=rid)
 
 
 def _stored(row, codes: list[str]) -> StoredRecord:

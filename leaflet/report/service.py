@@ -102,6 +102,21 @@ def make_report(db: str | None, *, start: str | None = None, end: str | None = N
     if service is not None and service not in SERVICES:
         raise UsageError(f"--service {options.clip(service)} is not one of "
                          f"{', '.join(SERVICES)}")
+    from leaflet.handover import location
+    from leaflet.report import access
+
+    url = access.reader_url(db)
+    path = location.sqlite_file(url)
+    if path is not None and by is None:
+        # A SQLite log at this leaflet's schema version: read with the standard library
+        # (leaflet.report.sqlite_fast); None when the SQLAlchemy reader must do it.
+        from leaflet.report import sqlite_fast
+
+        with bulk():
+            report = sqlite_fast.build(path, span, service=service, unit=unit,
+                                       max_violations=max_violations)
+        if report is not None:
+            return report
     store = open_log(db)
     from leaflet.report import query
 

@@ -18,7 +18,8 @@ from leaflet.handover import layout
 # Tables under the plain rule (no update at all), and the two with the erasure exception.
 ERASABLE_TABLES = (layout.LOG_TABLE, layout.SECRET_TABLE)
 PLAIN_TABLES = (layout.LANGUAGE_TABLE, layout.SCHEMA_TABLE, layout.EVENT_TABLE,
-                "stock_schema", "stock_movement", "stock_adjustment", "stock_chain")
+                "stock_schema", "stock_movement", "stock_adjustment", "stock_chain",
+                layout.OUTCOME_TABLE)
 ALL_TABLES = ERASABLE_TABLES + PLAIN_TABLES
 # Version 1 had these (and the ledger's two when the ledger existed).
 V1_TABLES = (layout.LOG_TABLE, layout.LANGUAGE_TABLE, layout.SCHEMA_TABLE)

@@ -16,6 +16,11 @@ Version 2 (see leaflet.storage.tables):
     covers its values in clear; once they are erased that hash cannot be recomputed, and the
     anchor is what still proves that nothing else of the record changed;
   - adds the report's indexes and the erasure exception of the append-only rule.
+
+Version 3 stores each record's outcome under every duty rule (`encounter_outcome`, made by
+leaflet.report.outcomes, the one definition of them), for every record already in the log
+and from then on by every writer with the record, so that the report counts a narrow index
+instead of judging every record again.
 """
 
 from __future__ import annotations
@@ -52,6 +57,18 @@ def _v2(conn: sa.Connection, applied_at: str) -> None:
         conn.execute(sa.text(statement))
     _anchor_v1_records(conn, applied_at)
     _chain_v1_movements(conn)
+    for statement in appendonly.ddl(conn.dialect.name, appendonly.present_tables(conn)):
+        conn.execute(sa.text(statement))
+
+
+def _v3(conn: sa.Connection, applied_at: str) -> None:
+    from leaflet.report import outcomes
+
+    for table in tables.V3_TABLES:
+        table.create(conn)
+    for statement in tables.V3_INDEX_DDL:
+        conn.execute(sa.text(statement))
+    outcomes.derive_missing(conn)
     for statement in appendonly.ddl(conn.dialect.name, appendonly.present_tables(conn)):
         conn.execute(sa.text(statement))
 
@@ -180,6 +197,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection, str], None]]] = [
     (1, "encounter log with hash chain and append-only triggers", _v1_initial),
     (2, "one series for log and ledger: erasable fields committed, log events, ledger chain, "
         "corrections and orders, report indexes", _v2),
+    (3, "each record's outcome under every duty rule, stored with it for the report",
+     _v3),
 ]
 assert MIGRATIONS[-1][0] == layout.SCHEMA_VERSION
 

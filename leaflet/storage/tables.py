@@ -13,8 +13,16 @@ series into one (`leaflet_schema`; `stock_schema` stays as the history it is) an
   stock_adjustment   corrections of a movement, copies on order and orders closed
   stock_chain        the ledger's hash chain over stock_movement and stock_adjustment rows
 
-and the indexes the compliance report needs. A table's columns never change after the
-version that made it: a later version adds tables and indexes, it does not rewrite rows.
+and the indexes the compliance report needs. Version 3 added:
+
+  encounter_outcome  per record and version of the duty rules: the record's outcome under
+                     each rule, whether it is a correction and whether no leaflet existed in
+                     a language the person understands, with the columns a report's period
+                     and scope read (leaflet.report.outcomes): derived, written with the
+                     record, checked by `leaflet log verify`, and what the report counts
+
+A table's columns never change after the version that made it: a later version adds tables
+and indexes, it does not rewrite rows.
 """
 
 from __future__ import annotations
@@ -206,6 +214,34 @@ GIVEN_INDEX = "ix_encounter_given"
 GIVEN_INDEX_DDL = (f"CREATE INDEX IF NOT EXISTS {GIVEN_INDEX} ON {layout.LOG_TABLE} "
                    "(unit, leaflet_language, leaflet_edition, occurred_utc) "
                    "WHERE leaflet = 'given'")
+
+# --- version 3 ----------------------------------------------------------------------------
+
+outcome = sa.Table(
+    layout.OUTCOME_TABLE, metadata,
+    sa.Column("seq", sa.Integer, sa.ForeignKey(f"{layout.LOG_TABLE}.seq"), primary_key=True,
+              autoincrement=False),
+    # The version of the duty rules that judged the record (leaflet.report.outcomes).
+    sa.Column("rules", sa.SmallInteger, primary_key=True, autoincrement=False),
+    # Copies of the record's columns, for the report's period and scope (verify compares).
+    sa.Column("occurred_utc", sa.DateTime(), nullable=False),
+    sa.Column("service", sa.String(40), nullable=False),
+    sa.Column("unit", sa.String(40), nullable=False),
+    # One digit per rule, in the order of leaflet.report.rules.RULES: 0 does not apply,
+    # 1 met, 2 refused, 3 not met.
+    sa.Column("outcomes", sa.String(16), nullable=False),
+    sa.Column("no_language", sa.SmallInteger, nullable=False),  # 1: no leaflet they read
+    sa.Column("correction", sa.SmallInteger, nullable=False),  # 1: the record amends another
+)
+
+# The report's one walk: every column it reads, with the outcomes first, so its counts per
+# outcome are one pass over this index in group order and the records failing a duty are
+# a few ranges of it.
+V3_INDEX_DDL = (
+    f"CREATE INDEX IF NOT EXISTS ix_encounter_outcome_report ON {layout.OUTCOME_TABLE} "
+    "(rules, outcomes, no_language, correction, occurred_utc, service, unit, seq)",
+)
+V3_TABLES = (outcome,)
 
 assert tuple(c.name for c in encounter.columns) == layout.LOG_COLUMNS
 assert tuple(c.name for c in encounter_language.columns) == layout.LANGUAGE_COLUMNS

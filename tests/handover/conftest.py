@@ -207,3 +207,24 @@ def subprocess_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEAFLET_")}
     env.update(extra)
     return env
+
+
+def copy_sqlite_rows(con, conn, tables_) -> None:
+    """Copy the rows of `tables_` (SQLAlchemy tables) from the SQLite connection `con` (with
+    sqlite3.Row rows) into `conn`, as they are: their hashes come with them. Dates and
+    booleans are converted from SQLite's text and integers."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    for table in tables_:
+        rows = [dict(r) for r in con.execute(f"SELECT * FROM {table.name}")]
+        for row in rows:
+            for column in table.columns:
+                value = row[column.name]
+                if isinstance(column.type, sa.DateTime) and value:
+                    row[column.name] = dt.datetime.fromisoformat(value)
+                if isinstance(column.type, sa.Boolean) and value is not None:
+                    row[column.name] = bool(value)
+        if rows:
+            conn.execute(sa.insert(table), rows)

@@ -11,15 +11,31 @@ TRIGGERS = {  # the trigger that guards UPDATE and DELETE of each table, per bac
     "sqlite": {"update": "DROP TRIGGER encounter_no_update",
                "delete": "DROP TRIGGER encounter_no_delete",
                "language_update": "DROP TRIGGER encounter_language_no_update",
-               "language_delete": "DROP TRIGGER encounter_language_no_delete"},
+               "language_delete": "DROP TRIGGER encounter_language_no_delete",
+               "outcome_update": "DROP TRIGGER encounter_outcome_no_update",
+               "outcome_delete": "DROP TRIGGER encounter_outcome_no_delete"},
     "postgresql": {"update": "DROP TRIGGER encounter_append_only ON encounter",
                    "delete": "DROP TRIGGER IF EXISTS encounter_append_only ON encounter",
                    "language_update":
                        "DROP TRIGGER encounter_language_append_only ON encounter_language",
                    "language_delete":
                        "DROP TRIGGER IF EXISTS encounter_language_append_only "
-                       "ON encounter_language"},
+                       "ON encounter_language",
+                   "outcome_update":
+                       "DROP TRIGGER encounter_outcome_append_only ON encounter_outcome",
+                   "outcome_delete":
+                       "DROP TRIGGER IF EXISTS encounter_outcome_append_only "
+                       "ON encounter_outcome"},
 }
+
+
+def delete_record(log, backend, seq: int) -> None:
+    """Delete a record as someone who knows the schema would: its languages, its stored
+    duty outcomes and its row, with their triggers dropped."""
+    for name in ("delete", "language_delete", "outcome_delete"):
+        log.sql(TRIGGERS[backend][name])
+    for table in ("encounter_language", "encounter_outcome", "encounter"):
+        log.sql(f"DELETE FROM {table} WHERE seq = {seq}")
 
 
 @pytest.fixture
@@ -142,20 +158,14 @@ def test_a_changed_utc_time_is_named(log, five, backend):
 
 
 def test_a_deleted_row_is_named(log, five, backend):
-    log.sql(TRIGGERS[backend]["delete"])
-    log.sql(TRIGGERS[backend]["language_delete"])
-    log.sql("DELETE FROM encounter_language WHERE seq = 3")
-    log.sql("DELETE FROM encounter WHERE seq = 3")
+    delete_record(log, backend, 3)
     result = verify(log)
     assert result.exit_code == 1, result.output
     assert f"record #4 (id {five[3]}): record #3 before it is missing (deleted)" in result.output
 
 
 def test_a_deleted_first_row_is_named(log, five, backend):
-    log.sql(TRIGGERS[backend]["delete"])
-    log.sql(TRIGGERS[backend]["language_delete"])
-    log.sql("DELETE FROM encounter_language WHERE seq = 1")
-    log.sql("DELETE FROM encounter WHERE seq = 1")
+    delete_record(log, backend, 1)
     result = verify(log)
     assert result.exit_code == 1
     assert "record #1 before it is missing" in result.output
@@ -164,10 +174,7 @@ def test_a_deleted_first_row_is_named(log, five, backend):
 def test_a_deleted_last_row_is_found_against_a_noted_head(log, five, backend):
     noted = verify(log).stdout.split()[-1]
     assert verify(log, "--expect-head", noted).exit_code == 0
-    log.sql(TRIGGERS[backend]["delete"])
-    log.sql(TRIGGERS[backend]["language_delete"])
-    log.sql("DELETE FROM encounter_language WHERE seq = 5")
-    log.sql("DELETE FROM encounter WHERE seq = 5")
+    delete_record(log, backend, 5)
     # Alone, a shorter chain is still a chain: the count tells, and a noted head proves it.
     assert verify(log).stdout.startswith("ok: 4 records")
     result = verify(log, "--expect-head", noted)
@@ -184,3 +191,41 @@ def test_verify_warns_about_dropped_triggers_and_upgrade_restores_them(log, five
     assert "warning" not in verify(log).stderr
     with pytest.raises(Exception, match="append-only"):
         log.sql("UPDATE encounter SET unit = 'X'")
+
+
+def test_stored_duty_outcomes_that_were_altered_removed_or_added_are_named(log, five,
+                                                                             backend):
+    """The report counts the stored outcomes (schema version 3): verify recomputes them."""
+    log.sql(TRIGGERS[backend]["outcome_update"])
+    log.sql("UPDATE encounter_outcome SET outcomes = '111111' WHERE seq = 2")
+    result = verify(log)
+    assert result.exit_code == 1
+    assert f"record #2 (id {five[1]}): its stored duty outcomes differ" in result.output
+    log.sql("UPDATE encounter_outcome SET outcomes = (SELECT outcomes FROM encounter_outcome "
+            "WHERE seq = 1) WHERE seq = 2")  # the same digits as record 1: back as it was
+    assert verify(log).exit_code == 0
+
+    log.sql(TRIGGERS[backend]["outcome_delete"])
+    log.sql("DELETE FROM encounter_outcome WHERE seq = 4")
+    result = verify(log)
+    assert result.exit_code == 1
+    assert f"record #4 (id {five[3]}): it has no stored duty outcomes (deleted)" in result.output
+    refused = log.run("report")
+    assert refused.exit_code == 1
+    assert "the log holds 5 records but the duty outcomes of 4" in refused.output
+    assert "leaflet log verify" in refused.output
+
+
+def test_duty_outcomes_stored_without_a_record_are_named(log, five, backend):
+    insert = ("INSERT INTO encounter_outcome (seq, rules, occurred_utc, service, unit, "
+              "outcomes, no_language, correction) SELECT 99, rules, occurred_utc, service, "
+              "unit, outcomes, no_language, correction FROM encounter_outcome WHERE seq = 1")
+    if backend == "postgresql":
+        with pytest.raises(Exception, match="foreign key"):  # PostgreSQL refuses it outright
+            log.sql(insert)
+        return
+    log.sql(insert)  # SQLite does not enforce the foreign key: verify finds it
+    result = verify(log)
+    assert result.exit_code == 1
+    assert "record #99: duty outcomes are stored for it, but it is not in the log" in \
+        result.output

@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from leaflet.handover import layout
+
 from conftest import ROOT, copy_workspace
 
-from .conftest import Log, record
+from .conftest import Log, copy_sqlite_rows, record
 
 FIXTURE = ROOT / "tests" / "fixtures" / "log-v1.sqlite3"
 V1_HEAD = None  # read from the fixture by the v1 rules, in each test
@@ -49,21 +51,10 @@ def _v1_into(db_url: str, backend: str, tmp_path: Path) -> str:
             migrations._v1_initial(conn, "2026-11-30T00:00:00.000Z")
             tables.metadata.create_all(conn, tables=list(tables.V1_STOCK_TABLES))
             conn.execute(sa.text(tables.GIVEN_INDEX_DDL))
-            for table in (tables.schema_versions, tables.encounter, tables.encounter_language,
-                          tables.stock_versions, tables.movement):
-                rows = [dict(r) for r in con.execute(f"SELECT * FROM {table.name}")]
-                for row in rows:
-                    for column in table.columns:
-                        if isinstance(column.type, sa.DateTime) and row[column.name]:
-                            import datetime as dt
-
-                            row[column.name] = dt.datetime.fromisoformat(row[column.name])
-                        if isinstance(column.type, sa.Boolean) and row[column.name] is not None:
-                            row[column.name] = bool(row[column.name])
-                if table is tables.schema_versions:
-                    conn.execute(sa.delete(table))  # _v1_initial inserted none; be sure
-                if rows:
-                    conn.execute(sa.insert(table), rows)
+            conn.execute(sa.delete(tables.schema_versions))  # _v1_initial inserted none
+            copy_sqlite_rows(con, conn, (tables.schema_versions, tables.encounter,
+                                         tables.encounter_language, tables.stock_versions,
+                                         tables.movement))
             for statement in appendonly.ddl("postgresql", ("stock_movement", "stock_schema"),
                                             erasure=False):
                 conn.execute(sa.text(statement))
@@ -114,14 +105,16 @@ def test_a_version_1_log_upgrades_with_every_record_and_the_same_figures(db_url,
 
     upgraded = log.run("db", "upgrade")
     assert upgraded.exit_code == 0, upgraded.output
-    assert "schema version 1 → 2 (applied 2)" in upgraded.stdout
+    applied = ", ".join(str(v) for v in range(2, layout.SCHEMA_VERSION + 1))
+    assert f"schema version 1 → {layout.SCHEMA_VERSION} (applied {applied})" in upgraded.stdout
     after = log.run("log", "verify", "--expect-head", head)
     assert after.exit_code == 0, after.output
     assert after.stdout.startswith("ok: 48 records")
     assert "1 log record" in after.stdout and "5 stock rows" in after.stdout
     assert _report(log, workspace) == report
     assert _stock(log, workspace) == stock
-    assert [r[0] for r in log.sql("SELECT version FROM leaflet_schema ORDER BY version")] == [1, 2]
+    assert [r[0] for r in log.sql("SELECT version FROM leaflet_schema ORDER BY version")] == [
+        *range(1, layout.SCHEMA_VERSION + 1)]
     # Every version-1 record with a case reference or a note is sealed by the upgrade.
     held = log.sql("SELECT count(*) FROM encounter WHERE case_ref IS NOT NULL "
                    "OR not_given_note IS NOT NULL")[0][0]

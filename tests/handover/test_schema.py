@@ -10,42 +10,45 @@ import uuid
 import pytest
 from click.testing import CliRunner
 
+from leaflet.handover import layout
+
 from .conftest import GOOD, Log, options
 
 
 def test_a_new_database_is_created_on_first_use(log):
     assert log.count() == 0
     assert log.handover().exit_code == 0
-    assert [r[0] for r in log.sql("SELECT version FROM leaflet_schema ORDER BY version")] == [1, 2]
+    assert [r[0] for r in log.sql("SELECT version FROM leaflet_schema ORDER BY version")] == [
+        *range(1, layout.SCHEMA_VERSION + 1)]
     assert log.count() == 1
 
 
 def test_an_older_schema_is_refused_until_db_upgrade(log, monkeypatch):
     import sqlalchemy as sa
 
-    from leaflet.handover import layout
     from leaflet.storage import migrations
 
     assert log.handover().exit_code == 0
+    now, then = layout.SCHEMA_VERSION, layout.SCHEMA_VERSION + 1
 
     def add_station_table(conn, applied_at):
         conn.execute(sa.text("CREATE TABLE station (code VARCHAR(40) PRIMARY KEY)"))
 
-    monkeypatch.setattr(layout, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(layout, "SCHEMA_VERSION", then)
     monkeypatch.setattr(migrations, "MIGRATIONS",
-                        [*migrations.MIGRATIONS, (3, "stations", add_station_table)])
+                        [*migrations.MIGRATIONS, (then, "stations", add_station_table)])
     refused = log.handover()
     assert refused.exit_code == 1
-    assert "schema version 2" in refused.output and "leaflet db upgrade" in refused.output
+    assert f"schema version {now}" in refused.output and "leaflet db upgrade" in refused.output
     assert log.count() == 1
 
     upgraded = log.run("db", "upgrade")
     assert upgraded.exit_code == 0, upgraded.output
-    assert "schema version 2 → 3 (applied 3)" in upgraded.stdout
+    assert f"schema version {now} → {then} (applied {then})" in upgraded.stdout
     assert log.handover().exit_code == 0
     assert log.count() == 2
     assert [r[0] for r in log.sql("SELECT version FROM leaflet_schema ORDER BY version")] == [
-        1, 2, 3]
+        *range(1, then + 1)]
     assert log.run("log", "verify").exit_code == 0
 
 
@@ -142,11 +145,12 @@ def test_recorder_and_auditor_roles_from_the_deployment_guide(postgres_admin):
         grants = [
             f"GRANT CONNECT ON DATABASE {name} TO {recorder}, {auditor}",
             f"GRANT USAGE ON SCHEMA public TO {recorder}, {auditor}",
-            f"GRANT SELECT, INSERT ON encounter, encounter_language, encounter_secret "
-            f"TO {recorder}",
+            f"GRANT SELECT, INSERT ON encounter, encounter_language, encounter_secret, "
+            f"encounter_outcome TO {recorder}",
             f"GRANT SELECT ON leaflet_schema, log_event TO {recorder}",
-            f"GRANT SELECT ON encounter, encounter_language, encounter_secret, log_event, "
-            f"leaflet_schema, stock_movement, stock_adjustment, stock_chain TO {auditor}",
+            f"GRANT SELECT ON encounter, encounter_language, encounter_secret, "
+            f"encounter_outcome, log_event, leaflet_schema, stock_movement, stock_adjustment, "
+            f"stock_chain TO {auditor}",
         ]
         for statement in grants:
             owner.sql(statement)
@@ -164,6 +168,9 @@ def test_recorder_and_auditor_roles_from_the_deployment_guide(postgres_admin):
         assert verified.exit_code == 0, verified.output
         assert verified.stdout.startswith("ok: 1 records")
         assert "warning" not in verified.stderr
+        reported = as_auditor.run("report", "--format", "json")
+        assert reported.exit_code == 0, reported.output
+        assert json.loads(reported.stdout)["encounters"] == 1
         refused = as_auditor.handover()
         assert refused.exit_code == 1
         assert "permission denied" in refused.output

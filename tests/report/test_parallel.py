@@ -23,22 +23,23 @@ def report(db_url, *args):
     return json.loads(result.stdout)
 
 
-def test_two_halves_on_two_snapshots_give_the_same_report(log, monkeypatch):
-    from leaflet.report import query
+def test_two_snapshots_give_the_same_report(log, monkeypatch):
+    from leaflet.report import tally
 
     period = ["--from", "2025-09-01", "--to", "2025-12-01", "--by", "month"]
     serial = report(log, *period)
-    monkeypatch.setattr(query, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(tally, "PARALLEL_FROM", 1)
     parallel = report(log, *period)
     assert parallel == serial
     assert [(v["id"], v["rule"]) for v in parallel["violations"]][:9] == fx.OCTOBER_VIOLATIONS
 
 
 def test_a_second_snapshot_at_another_head_is_not_used(log, monkeypatch):
-    from leaflet.report import query
+    # --by: the SQLAlchemy reader (the standard-library one: tests/report/test_fast.py)
+    from leaflet.report import query, tally
 
-    serial = report(log)
-    monkeypatch.setattr(query, "PARALLEL_FROM", 1)
+    serial = report(log, "--by", "unit")
+    monkeypatch.setattr(tally, "PARALLEL_FROM", 1)
     real_head = query.log_head
     calls = []
 
@@ -50,5 +51,5 @@ def test_a_second_snapshot_at_another_head_is_not_used(log, monkeypatch):
         return head
 
     monkeypatch.setattr(query, "log_head", head_seen)
-    assert report(log) == serial
+    assert report(log, "--by", "unit") == serial
     assert len(calls) == 2

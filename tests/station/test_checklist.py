@@ -1,6 +1,6 @@
 """The receipt's duties (leaflet.report.checklist, judged in Python on the desk's path) are
-the auditor's (leaflet.report.rules, judged in SQL): every combination of the record's closed
-vocabularies gets the same outcome from both."""
+the auditor's (leaflet.report.rules, judged in SQL, and stored with each record by its
+writer): every combination of the record's closed vocabularies gets the same outcome."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def test_python_and_sql_judge_every_combination_alike(tmp_path):
     from leaflet.handover import schema, service
     from leaflet.handover.store import dispose_engines
     from leaflet.report.checklist import JUDGES, outcome
-    from leaflet.report.query import outcome as sql_outcome
+    from leaflet.report.outcomes import outcome as sql_outcome
     from leaflet.report.rules import RULES
 
     assert list(JUDGES) == [rule.id for rule in RULES]
@@ -46,7 +46,15 @@ def test_python_and_sql_judge_every_combination_alike(tmp_path):
     statement = sa.select(t.c.id, *(sql_outcome(rule, t.c).label(rule.id) for rule in RULES))
     with store.engine.connect() as conn:
         rows = conn.execute(statement).all()
+        # What the writers stored with each record (the desk's standard-library appender,
+        # after the store made the log): the same outcomes, one digit per rule.
+        stored = dict(conn.execute(sa.text(
+            "SELECT e.id, o.outcomes FROM encounter_outcome AS o "
+            "JOIN encounter AS e ON e.seq = o.seq")).all())
     dispose_engines()
+    assert stored.keys() == recorded.keys()
+    for record_id, digits in stored.items():
+        assert digits == "".join(str(outcome(rule.id, recorded[record_id])) for rule in RULES)
     assert len(rows) == len(recorded)
     seen = set()
     for row in rows:

@@ -1,0 +1,129 @@
+"""Each record's outcome under every duty rule, as one SELECT: stored at append time, and
+read live from a log made before schema version 3.
+
+An outcome is what a rule says of one record: 0 the rule does not apply, 1 met, 2 refused
+(LEAFLET-GIVEN only), 3 not met. `outcome_select` gives, per record, one digit per rule in
+the order of leaflet.report.rules.RULES (`outcomes`, e.g. "130303"), whether the leaflet was
+not given for want of a language the person understands (`no_language`), whether the record
+is a correction (`correction`), and the columns a report's period and scope read
+(`occurred_utc`, `service`, `unit`). It is the one definition of those values:
+
+  - every writer (leaflet.handover.store, leaflet.handover.sqlite_fast, a sync's copy) runs
+    it as `INSERT INTO encounter_outcome SELECT …` for the record it has just appended, in
+    the same transaction, and the migration to schema version 3 runs it for every record;
+  - the report counts the stored rows: one walk of a narrow covering index
+    (docs/report-format.md), where judging a million records again takes seconds;
+  - on a log at an older schema version the report reads the same SELECT live;
+  - `leaflet log verify` runs it again over every record and compares, so a stored outcome
+    that no longer says what the rules say of its record is found, named by its record.
+
+The stored rows carry the version of the rules that made them (`rules`). A change to a
+rule changes what `outcome_select` computes: it needs a new RULES_VERSION and a migration
+that appends the rows of the new version (the table is append-only, like the log). A test
+pins RULES_FINGERPRINT, the digest of the compiled SELECT, so that no rule can change
+without that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+
+from leaflet.handover import layout
+from leaflet.report.rules import RULES, Rule
+from leaflet.report.tally import DIGITS, DOES_NOT_APPLY, MET, NOT_MET, REFUSED  # noqa: F401
+from leaflet.storage import tables
+
+RULES_VERSION = 1
+# sha256 of outcome_select() compiled for SQLite; tests/report/test_outcomes.py recomputes it.
+RULES_FINGERPRINT = "2a06d3a9b1a77568d55973316ba5f8bdc0a2410ff96e06f1306ee03e59cc870b"
+OUTCOME_COLUMNS = ("seq", "rules", "occurred_utc", "service", "unit", "outcomes",
+                   "no_language", "correction")
+assert OUTCOME_COLUMNS == tuple(c.name for c in tables.outcome.columns)
+
+
+def outcome(rule: Rule, c):
+    """The rule's outcome for a record: 0 does not apply, 1 met, 2 refused, 3 not met."""
+    results = [(rule.met(c), MET)]
+    if rule.refused is not None:
+        results.append((rule.refused(c), REFUSED))
+    return sa.case((rule.applies(c), sa.case(*results, else_=NOT_MET)), else_=DOES_NOT_APPLY)
+
+
+def outcome_select(where=None) -> sa.Select:
+    """The OUTCOME_COLUMNS of the records of `encounter` matching `where` (every record when
+    None), the rows version RULES_VERSION of the rules gives them."""
+    e = tables.encounter
+    digits = [sa.cast(outcome(rule, e.c), sa.String) for rule in RULES]
+    outcomes = digits[0]
+    for digit in digits[1:]:
+        outcomes = outcomes + digit
+    select = sa.select(
+        e.c.seq, sa.literal(RULES_VERSION, sa.SmallInteger).label("rules"), e.c.occurred_utc,
+        e.c.service, e.c.unit, outcomes.label("outcomes"),
+        sa.case((e.c.not_given_reason == "no_language", 1), else_=0).label("no_language"),
+        sa.case((e.c.amends.is_not(None), 1), else_=0).label("correction"))
+    return select if where is None else select.where(where)
+
+
+def derive(where=None) -> sa.Insert:
+    """INSERT INTO encounter_outcome the rows of outcome_select(where)."""
+    return sa.insert(tables.outcome).from_select(list(OUTCOME_COLUMNS), outcome_select(where))
+
+
+def derive_record(conn: sa.Connection, seq: int) -> None:
+    """Store the outcomes of the record `seq` (just appended, in the same transaction)."""
+    conn.execute(derive(tables.encounter.c.seq == seq))
+
+
+def derive_missing(conn: sa.Connection) -> int:
+    """Store the outcomes of every record that has none for RULES_VERSION (the migration to
+    version 3, and a bulk-loaded log); how many were stored."""
+    o = tables.outcome
+    have = sa.select(o.c.seq).where(o.c.rules == RULES_VERSION)
+    return conn.execute(derive(tables.encounter.c.seq.not_in(have))).rowcount
+
+
+def sqlite_derive_text() -> str:
+    """derive() for one record, as SQLite text with the named parameter `:seq`: what the
+    standard-library appender runs (layout.DERIVE_OUTCOME_SQLITE holds a copy, which a test
+    keeps equal to this)."""
+    from sqlalchemy.dialects import sqlite
+
+    statement = derive(tables.encounter.c.seq == sa.literal_column(":seq"))
+    return str(statement.compile(dialect=sqlite.dialect(),
+                                 compile_kwargs={"literal_binds": True}))
+
+
+def fingerprint() -> str:
+    from sqlalchemy.dialects import sqlite
+
+    text = str(outcome_select().compile(dialect=sqlite.dialect(),
+                                        compile_kwargs={"literal_binds": True}))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def mismatches(conn: sa.Connection, limit: int = 1) -> list[tuple[int, str]]:
+    """Records whose stored outcomes (version RULES_VERSION) are missing or differ from what
+    the rules give them now, and stored rows without a record: (seq, what), at most `limit`."""
+    o, e = tables.outcome, tables.encounter
+    live = outcome_select().subquery("live")
+    stored = sa.select(o).where(o.c.rules == RULES_VERSION).subquery("stored")
+    differs = sa.or_(*(stored.c[name] != live.c[name] for name in OUTCOME_COLUMNS[2:]))
+    found = [(seq, "its stored duty outcomes differ from what the rules give it (altered)")
+             for seq, in conn.execute(
+                 sa.select(live.c.seq).select_from(live.join(stored, stored.c.seq == live.c.seq))
+                 .where(differs).order_by(live.c.seq).limit(limit))]
+    found += [(seq, "it has no stored duty outcomes (deleted)") for seq, in conn.execute(
+        sa.select(e.c.seq).where(~sa.exists().where(stored.c.seq == e.c.seq))
+        .order_by(e.c.seq).limit(limit))]
+    found += [(seq, "duty outcomes are stored for it, but it is not in the log (inserted or "
+                    "its record deleted)") for seq, in conn.execute(
+        sa.select(o.c.seq).where(~sa.exists().where(e.c.seq == o.c.seq))
+        .order_by(o.c.seq).limit(limit))]
+    return sorted(found)[:limit]
+
+
+assert layout.OUTCOME_TABLE == tables.outcome.name
+assert len(DIGITS) == 4 and len(RULES) <= 9

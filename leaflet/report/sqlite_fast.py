@@ -1,0 +1,243 @@
+"""The report over a SQLite log at the current schema version, with the standard library only.
+
+`leaflet report` runs as a fresh process. Importing SQLAlchemy alone takes about 0.4 s on our
+machines, a third of a whole report over a million records (benchmarks/report.py). So, as the
+hand-over path does (leaflet.handover.sqlite_fast), a report without `--by` over a SQLite log
+at the schema version this leaflet writes is read here, with the statements of
+leaflet.report.query written out for SQLite, and assembled by the same functions
+(leaflet.report.tally). Anything else returns None and leaflet.report.query does it: another
+database, another schema version, `--by`, or a file this reader cannot read (whose error the
+SQLAlchemy reader then reports as it always has). tests/report/test_fast.py runs both readers
+over the same logs, with every period, scope and correction case, and requires the same report.
+
+Only fixed SQL text is run: the values of the options (period bounds, service, unit) and the
+outcome strings found are parameters, never part of the text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from leaflet.handover import layout
+from leaflet.report import tally
+from leaflet.report.model import Report
+
+RULES_VERSION = 1  # as leaflet.report.outcomes.RULES_VERSION (a test keeps them equal)
+BUSY_TIMEOUT_S = 60  # as leaflet.storage.engine.BUSY_TIMEOUT_S
+
+# The replaced set: as leaflet.report.query.replaced_seqs.
+REPLACED = """
+WITH RECURSIVE edge(parent, child) AS (
+    SELECT p.seq, c.seq FROM encounter AS c JOIN encounter AS p ON p.id = c.amends
+    WHERE c.amends IS NOT NULL
+),
+up(seq, parent) AS (
+    SELECT child, parent FROM edge
+  UNION ALL
+    SELECT up.seq, edge.parent FROM up JOIN edge ON edge.child = up.parent
+),
+tree(seq, root) AS (
+    SELECT seq, parent FROM up WHERE parent NOT IN (SELECT child FROM edge)
+)
+SELECT parent FROM edge
+UNION
+SELECT seq FROM tree WHERE seq NOT IN (SELECT max(seq) FROM tree GROUP BY root)
+"""
+
+
+class Scope:
+    """The period and scope as SQL conditions on a table alias, with their parameters."""
+
+    def __init__(self, span, service: str | None, unit: str | None):
+        self.conditions: list[str] = []
+        self.params: list = []
+        for column, op, value in (("occurred_utc", ">=", span.start_utc),
+                                  ("occurred_utc", "<", span.end_utc),
+                                  ("service", "=", service), ("unit", "=", unit)):
+            if value is None:
+                continue
+            if isinstance(value, dt.datetime):
+                value = value.strftime(layout.SQLITE_DATETIME_FORMAT)
+            self.conditions.append(f"{{t}}.{column} {op} ?")
+            self.params.append(value)
+
+    def sql(self, alias: str, *, unindexed: bool = False) -> str:
+        """The conditions on `alias`; `unindexed` (SQLite's unary +) keeps the planner from
+        answering them from an index, where a few records are found by `seq` instead."""
+        t = f"+{alias}" if unindexed else alias
+        return "".join(f" AND {c.format(t=t)}" for c in self.conditions)
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def counts(con, scope: Scope) -> list:
+    return con.execute(
+        "SELECT NULL, o.outcomes, o.no_language, o.correction, count(*) "
+        f"FROM {layout.OUTCOME_TABLE} AS o WHERE o.rules = ?{scope.sql('o')} "
+        "GROUP BY o.outcomes, o.no_language, o.correction",
+        [RULES_VERSION, *scope.params]).fetchall()
+
+
+def replaced_counts(con, scope: Scope, seqs: list[int]) -> list:
+    return con.execute(
+        "SELECT NULL, o.outcomes, o.no_language, o.correction, 1 "
+        f"FROM {layout.OUTCOME_TABLE} AS o WHERE o.seq IN ({_marks(seqs)}) "
+        f"AND +o.rules = ?{scope.sql('o', unindexed=True)}",
+        [*seqs, RULES_VERSION, *scope.params]).fetchall()
+
+
+# The follow-up lines in one string (fields and lines separated by control characters, which
+# no stored value can hold): one row, so the statement runs without the interpreter's lock,
+# on a thread of its own. Each line starts with occurred_utc and the zero-padded seq, so the
+# lines sort as text in the order of the list.
+FIELD_SEP, LINE_SEP = "\x1f", "\x1e"
+_LINE = " || char(31) || ".join(
+    ["f.occurred_utc", "printf('%012d', f.seq)", "f.id", "f.occurred_at", "f.service",
+     "f.unit", "o.outcomes", "coalesce(f.leaflet_language, '')",
+     "coalesce(f.not_given_reason, '')", "f.centre_action", "coalesce(f.centre, '')",
+     "coalesce(f.foreigners_dept_informed, '')"])
+
+
+def follow_up_lines(con, scope: Scope) -> list:
+    """The follow-up rows (tally.FOLLOW_UP_COLUMNS, as text; `seq` zero-padded) of every
+    version with an outcome 3, oldest first."""
+    text = con.execute(
+        f"SELECT group_concat({_LINE}, char(30)) FROM {layout.OUTCOME_TABLE} AS o "
+        f"JOIN {layout.LOG_TABLE} AS f ON f.seq = o.seq "
+        f"WHERE o.rules = ? AND o.outcomes LIKE '%3%'{scope.sql('o')}",
+        [RULES_VERSION, *scope.params]).fetchone()[0]
+    if not text:
+        return []
+    lines = text.split(LINE_SEP)
+    lines.sort()
+    found = [line.split(FIELD_SEP)[1:] for line in lines]
+    if any(len(fields) != len(tally.FOLLOW_UP_COLUMNS) for fields in found):
+        from leaflet.handover.errors import StoreError
+
+        raise StoreError("a follow-up line has a stray separator: a stored value holds a "
+                         "control character", hint="run `leaflet log verify`")
+    return found
+
+
+def follow_up(con, scope: Scope, outcomes: list[str]) -> list:
+    columns = ", ".join("o.outcomes" if name == "outcomes" else f"f.{name}"
+                        for name in tally.FOLLOW_UP_COLUMNS)
+    return con.execute(
+        f"SELECT {columns} FROM {layout.OUTCOME_TABLE} AS o "
+        f"JOIN {layout.LOG_TABLE} AS f ON f.seq = o.seq "
+        f"WHERE o.rules = ? AND o.outcomes IN ({_marks(outcomes)}){scope.sql('o')} "
+        "ORDER BY f.occurred_utc, f.seq", [RULES_VERSION, *outcomes, *scope.params]).fetchall()
+
+
+def gaps(con, scope: Scope, outcomes: list[str]) -> list:
+    return con.execute(
+        f"SELECT o.seq, l.code FROM {layout.OUTCOME_TABLE} AS o "
+        f"JOIN {layout.LANGUAGE_TABLE} AS l ON l.seq = o.seq "
+        f"WHERE o.rules = ? AND o.outcomes IN ({_marks(outcomes)}) AND o.no_language = 1"
+        f"{scope.sql('o')}", [RULES_VERSION, *outcomes, *scope.params]).fetchall()
+
+
+def editions(con, scope: Scope, seqs: list[int] | None = None) -> list:
+    if seqs is not None:
+        return con.execute(
+            f"SELECT e.leaflet_edition, 1 FROM {layout.LOG_TABLE} AS e "
+            f"WHERE e.seq IN ({_marks(seqs)}) AND +e.leaflet = 'given'"
+            f"{scope.sql('e', unindexed=True)}",
+            [*seqs, *scope.params]).fetchall()
+    return con.execute(
+        f"SELECT e.leaflet_edition, count(*) FROM {layout.LOG_TABLE} AS e "
+        f"WHERE e.leaflet = 'given'{scope.sql('e')} GROUP BY e.leaflet_edition",
+        scope.params).fetchall()
+
+
+def log_head(con) -> dict:
+    row = con.execute(f"SELECT seq, hash FROM {layout.LOG_TABLE} "
+                      "ORDER BY seq DESC LIMIT 1").fetchone()
+    return {"records": row[0] if row else 0, "head": row[1] if row else None}
+
+
+def outcome_counts(con) -> tuple[int, int]:
+    records = con.execute(f"SELECT count(*) FROM {layout.LOG_TABLE}").fetchone()[0]
+    judged = con.execute(f"SELECT count(*) FROM {layout.OUTCOME_TABLE} WHERE rules = ?",
+                         (RULES_VERSION,)).fetchone()[0]
+    return records, judged
+
+
+@contextlib.contextmanager
+def _snapshot(path: Path):
+    """A read transaction on the log (one snapshot until it ends)."""
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                          check_same_thread=False)
+    try:
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}"); con.execute("PRAGMA mmap_size = 1073741824")
+        con.execute("BEGIN")
+        yield con
+    finally:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        con.close()
+
+
+def build(path: Path, span, *, service: str | None = None, unit: str | None = None,
+          max_violations: int | None = None) -> Report | None:
+    """The report of the SQLite log at `path` (an existing file), or None when
+    leaflet.report.query must make it. As leaflet.report.query.build, without `--by`."""
+    try:
+        with _snapshot(path) as con:
+            try:
+                version = con.execute(
+                    f"SELECT max(version) FROM {layout.SCHEMA_TABLE}").fetchone()[0]
+            except sqlite3.OperationalError:
+                return None  # no log here: the other reader says so
+            if version != layout.SCHEMA_VERSION:
+                return None
+            return _build(con, path, span, service, unit, max_violations)
+    except sqlite3.Error:
+        return None  # read nothing wrong: the SQLAlchemy reader reports the error as ever
+
+
+def _build(con, path: Path, span, service, unit, max_violations) -> Report:
+    from concurrent.futures import ThreadPoolExecutor
+
+    scope = Scope(span, service, unit)
+    head = log_head(con)
+    split = head["records"] >= tally.PARALLEL_FROM
+
+    def elsewhere(on):
+        return (outcome_counts(on), [seq for seq, in on.execute(REPLACED)],
+                editions(on, scope))
+
+    def on_other_snapshot(work):
+        with _snapshot(path) as other:
+            if log_head(other) != head:
+                return None
+            return work(other)
+
+    # A big log is read by three threads, each on its own snapshot (used only if it ends at
+    # the same head: the same records): this one counts; one finds the replaced set, the
+    # editions and the check of the stored outcomes; one makes the follow-up lines.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        shared = pool.submit(on_other_snapshot, elsewhere) if split else None
+        lines = (pool.submit(on_other_snapshot, lambda on: follow_up_lines(on, scope))
+                 if split else None)
+        counts_all = tally.merge([(1, counts(con, scope))])
+        gap_outcomes = tally.gap_outcomes(counts_all)
+        gap_rows = gaps(con, scope, gap_outcomes) if gap_outcomes else []
+        shared = (shared.result() if split else None) or elsewhere(con)
+        follow = lines.result() if split else None
+        if follow is None:
+            follow = follow_up_lines(con, scope)
+    checked, replaced, editions_all = shared
+    return tally.report(
+        span, service=service, unit=unit, by=None, head=head, checked=checked,
+        replaced=replaced, counts_all=counts_all,
+        replaced_counts=lambda chunk: replaced_counts(con, scope, chunk),
+        editions_all=editions_all,
+        replaced_editions=lambda chunk: editions(con, scope, chunk),
+        follow=follow, follow_key=lambda seq: f"{seq:012d}", gaps=gap_rows,
+        groups=lambda replaced: (), max_violations=max_violations)

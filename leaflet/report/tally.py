@@ -1,0 +1,192 @@
+"""From the rows the report's statements return to the Report's figures: standard library only.
+
+Both readers of the log use these functions: leaflet.report.query (SQLAlchemy Core, every
+backend and every option) and leaflet.report.sqlite_fast (the standard library's sqlite3, for
+a SQLite log at the current schema version), so the two cannot count differently. The rows
+are those of the statements described in leaflet.report.query: counts per
+(grp, outcomes, no_language, correction), the records to follow up, the language gap
+records and the editions.
+"""
+
+from __future__ import annotations
+
+from leaflet.report.model import (EditionCount, Group, LanguageGap, Report, RuleFigures,
+                                  Violation)
+from leaflet.report.rules import RULES
+
+# A rule's outcome for a record (leaflet.report.outcomes), and the digit that stands for it.
+DOES_NOT_APPLY, MET, REFUSED, NOT_MET = 0, 1, 2, 3
+DIGITS = "0123"
+# From this many records, the second snapshot and thread share the work (both readers).
+PARALLEL_FROM = 100_000
+CHUNK = 5000  # record numbers per statement: far below any driver's parameter limit
+
+
+def chunked(seqs: list[int]):
+    for start in range(0, len(seqs), CHUNK):
+        yield seqs[start:start + CHUNK]
+
+
+def merge(parts) -> dict:
+    """{key: n} from `parts`, a list of (sign, rows) whose last column is a count and the
+    others its key: counts added, each multiplied by its part's sign. The counts of the
+    latest versions are those of every version (+1) minus those of the replaced ones (-1)."""
+    merged: dict = {}
+    for sign, found in parts:
+        for *key, n in found:
+            key = tuple(key)
+            merged[key] = merged.get(key, 0) + sign * n
+    return merged
+
+
+def figures(counts: dict) -> tuple[int, int, tuple[RuleFigures, ...]]:
+    """(encounters, corrected, the RuleFigures) of {(…, outcomes, no_language, correction): n}."""
+    tally = [[0, 0, 0, 0] for _ in RULES]
+    encounters = corrected = 0
+    for (*_, digits, _no_language, correction), n in counts.items():
+        encounters += n
+        corrected += n if correction else 0
+        for i, digit in enumerate(digits):
+            tally[i][DIGITS.index(digit)] += n
+    found = []
+    for rule, (_, met, refused, not_met) in zip(RULES, tally):
+        found.append(RuleFigures(rule.id, rule.duty, rule.paragraph, rule.paragraph_text,
+                                 met + refused + not_met, met, refused, not_met))
+    return encounters, corrected, tuple(found)
+
+
+def failing(counts: dict) -> list[str]:
+    """The outcome strings of the records to follow up (an outcome 3), among `counts`."""
+    return sorted({key[-3] for key, n in counts.items() if n and DIGITS[NOT_MET] in key[-3]})
+
+
+def gap_outcomes(counts: dict) -> list[str]:
+    """The outcome strings of records with no leaflet in a language the person reads."""
+    return sorted({key[-3] for key, n in counts.items() if n and key[-2] == 1})
+
+
+# A few words on why a record fails a rule, for whoever follows it up, from the columns of
+# its follow-up row (6 leaflet language, 7 reason, 8 centre action, 9 centre, 10 informed:
+# true, false or NULL, as a bool or as SQLite's 1 and 0).
+DETAILS = {
+    "LEAFLET-GIVEN": lambda f: f"leaflet not given ({f[7] or ''})",
+    "LEAFLET-LANGUAGE": lambda f: f"leaflet in {f[6] or ''}, not a language the person "
+                                  "understands",
+    "CENTRE-INTAKE": lambda f: f"centre action {f[8]}",
+    # False, or 0 and "0" as SQLite stores and concatenates it (False == 0; None is neither)
+    "FOREIGNERS-DEPT": lambda f: ("Foreigners Department not informed" if f[10] in (0, "0")
+                                  else "Foreigners Department: not stated"),
+    "CENTRE-CONTACT": lambda f: f"centre action {f[8]}",
+    "NO-CENTRE-FOR-IMPLICATED": lambda f: f"centre action {f[8]} ({f[9] or ''}) for an "
+                                          "implicated person",
+}
+assert set(DETAILS) == {rule.id for rule in RULES}
+# The columns of a follow-up row, in order (both readers select these).
+FOLLOW_UP_COLUMNS = ("seq", "id", "occurred_at", "service", "unit", "outcomes",
+                     "leaflet_language", "not_given_reason", "centre_action", "centre",
+                     "foreigners_dept_informed")
+
+
+def violations(found, replaced: set[int], limit: int | None
+               ) -> tuple[list[Violation], int, int]:
+    """The follow-up list from the follow-up rows (oldest first): (at most `limit`
+    violations, in the order of RULES within a record; their full number; records named).
+    Replaced versions are left out."""
+    out: list[Violation] = []
+    total = records = 0
+    ids = [rule.id for rule in RULES]
+    not_met = DIGITS[NOT_MET]
+    for fields in found:
+        if fields[0] in replaced:
+            continue
+        records += 1
+        digits = fields[5]
+        at = digits.find(not_met)
+        while at >= 0:
+            total += 1
+            if limit is None or total <= limit:
+                rule = ids[at]
+                out.append(Violation(fields[1], fields[2], fields[3], fields[4], rule,
+                                     DETAILS[rule](fields)))
+            at = digits.find(not_met, at + 1)
+    return out, total, records
+
+
+def language_gaps(found, replaced: set[int]) -> list[LanguageGap]:
+    """Per language asked for, from (seq, code) rows of the gap records, the latest versions."""
+    totals: dict[str, int] = {}
+    for seq, code in found:
+        if seq not in replaced:
+            totals[code] = totals.get(code, 0) + 1
+    return [LanguageGap(code, n)
+            for code, n in sorted(totals.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def editions(counts: dict) -> list[EditionCount]:
+    found = [EditionCount(edition, n) for (edition,), n in counts.items() if n]
+    # Edition ids like 2026-12 sort as text in date order; records naming none come last.
+    return sorted(found, key=lambda r: (r.edition is None, r.edition or ""))
+
+
+def groups(counts: dict, all_keys: list | None = None, trim: bool = False) -> list[Group]:
+    """The Groups of `--by` from {(grp, outcomes, no_language, correction): n}: every key
+    found, or `all_keys` in order (the months of the period, empty ones included; with
+    `trim`, none before the first or after the last month found)."""
+    per_group: dict = {}
+    for key, n in counts.items():
+        per_group.setdefault(key[0], {})[key] = n
+    found = {}
+    for k, group_counts in per_group.items():
+        encounters, _, rules = figures(group_counts)
+        if encounters:
+            found[k] = Group(k, encounters, rules)
+    if all_keys is None:
+        return [found[k] for k in sorted(found)]
+    if trim and found:
+        filled = [k for k in all_keys if k in found]
+        all_keys = [k for k in all_keys if filled[0] <= k <= filled[-1]]
+    empty = tuple(RuleFigures(r.id, r.duty, r.paragraph, r.paragraph_text, 0, 0, 0, 0)
+                  for r in RULES)
+    return [found.get(k, Group(k, 0, empty)) for k in all_keys]
+
+
+def mismatch(records: int, judged: int) -> str | None:
+    """The refusal when the stored outcomes are not one per record."""
+    if records == judged:
+        return None
+    return (f"the log holds {records:,} records but the duty outcomes of {judged:,}: it was "
+            "altered")
+
+
+def report(span, *, service, unit, by, head: dict, checked: tuple[int, int],
+           replaced: list[int], counts_all: dict, replaced_counts, editions_all: list,
+           replaced_editions, follow: list, follow_key, gaps: list, groups,
+           max_violations: int | None) -> Report:
+    """The Report from what a reader found: `checked` (records, stored outcome rows: a
+    mismatch is refused), the replaced `seq`s, the counts of every version and the editions,
+    with functions giving the rows of a chunk of replaced records (`replaced_counts`,
+    `replaced_editions`), the follow-up and gap rows, `follow_key` (a seq as the follow-up
+    rows hold it) and `groups` (a function of the replaced seqs, for `--by`)."""
+    refusal = mismatch(*checked)
+    if refusal:
+        from leaflet.handover.errors import StoreError
+
+        raise StoreError(refusal, hint="run `leaflet log verify`")
+    replaced = sorted(replaced)
+    replaced_set = set(replaced)
+    counts = merge([(1, [(*key, n) for key, n in counts_all.items()])]
+                   + [(-1, replaced_counts(chunk)) for chunk in chunked(replaced)])
+    encounters, corrected, rules = figures(counts)
+    found, total, follow_up = violations(follow, {follow_key(seq) for seq in replaced},
+                                         max_violations)
+    given = merge([(1, editions_all)]
+                  + [(-1, replaced_editions(chunk)) for chunk in chunked(replaced)])
+    return Report(
+        start=span.start.isoformat() if span.start else None,
+        end=span.end.isoformat() if span.end else None,
+        timezone=span.timezone, service=service, unit=unit, by=by,
+        encounters=encounters, corrected=corrected, follow_up=follow_up,
+        rules=rules, groups=tuple(groups(replaced)) if by else (),
+        violations=tuple(found), violations_total=total,
+        language_gaps=tuple(language_gaps(gaps, replaced_set)),
+        editions=tuple(editions(given)), log=head)
