@@ -52,6 +52,7 @@ BY_CHOICES = ("unit", "service", "language", "month")
 e = schema.encounter
 lang = schema.encounter_language
 stored_outcomes = judged_outcomes.tables.outcome
+assert judged_outcomes.tables.FOLLOW_UP_CONDITION == "outcomes LIKE '%3%'"
 
 
 def replaced_seqs() -> sa.Select:
@@ -148,16 +149,18 @@ def net_counts(conn, source: Source, replaced: list[int], **grouping) -> dict:
     return merge(parts)
 
 
-def follow_up_statement(source: Source, failing_outcomes: list[str]) -> sa.Select:
-    """The records of every version whose outcomes are among `failing_outcomes`, oldest first,
-    with what their lines show (tally.FOLLOW_UP_COLUMNS; the record's columns read by `seq`)."""
+def follow_up_statement(source: Source) -> sa.Select:
+    """The records of every version with an outcome 3, oldest first, with what their lines
+    show (tally.FOLLOW_UP_COLUMNS; the record's columns read by `seq`). The condition is the
+    text of the stored outcomes' partial index (tables.FOLLOW_UP_CONDITION), so the database
+    reads that index."""
     j = source.table()
     r = e.alias("failing")
     columns = [j.c.outcomes if name == "outcomes" else r.c[name]
                for name in tally.FOLLOW_UP_COLUMNS]
+    failing = j.c.outcomes.like(sa.literal_column("'%3%'"))
     return (sa.select(*columns).select_from(j.join(r, r.c.seq == j.c.seq))
-            .where(*source.where(j, j.c.outcomes.in_(failing_outcomes)))
-            .order_by(r.c.occurred_utc, r.c.seq))
+            .where(*source.where(j, failing)).order_by(r.c.occurred_utc, r.c.seq))
 
 
 def gap_statement(source: Source, outcomes: list[str]) -> sa.Select:
@@ -238,13 +241,10 @@ def log_head(conn) -> dict:
     return {"records": row.seq if row else 0, "head": row.hash if row else None}
 
 
-def outcome_counts(conn) -> tuple[int, int]:
-    """(records, stored outcome rows of RULES_VERSION): equal in a log that was not altered."""
-    o = stored_outcomes
-    records = conn.execute(sa.select(sa.func.count()).select_from(e)).scalar_one()
-    judged = conn.execute(sa.select(sa.func.count()).select_from(o)
-                          .where(o.c.rules == judged_outcomes.RULES_VERSION)).scalar_one()
-    return records, judged
+def records_in_scope(source: Source) -> sa.Select:
+    """How many records the period and scope hold (the stored outcomes must count as many)."""
+    everything = Source(source.span, stored=False, service=source.service, unit=source.unit)
+    return sa.select(sa.func.count()).select_from(e).where(*everything.where(e))
 
 
 def build(conn, span: periods.Period, *, service: str | None = None, unit: str | None = None,
@@ -267,7 +267,7 @@ def build(conn, span: periods.Period, *, service: str | None = None, unit: str |
     split = other is not None and head["records"] >= tally.PARALLEL_FROM
 
     def elsewhere(on):
-        return (outcome_counts(on) if stored else (0, 0),
+        return (on.execute(records_in_scope(source)).scalar_one() if stored else None,
                 [seq for seq, in on.execute(replaced_seqs())],
                 rows(on, _editions_statement(source)))
 
@@ -280,14 +280,13 @@ def build(conn, span: periods.Period, *, service: str | None = None, unit: str |
     with ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(on_other_snapshot) if split else None
         counts_all = merge([(1, rows(conn, counts_statement(source)))])
-        bad = tally.failing(counts_all)
-        follow = rows(conn, follow_up_statement(source, bad)) if bad else []
+        follow = rows(conn, follow_up_statement(source))
         gap_outcomes = tally.gap_outcomes(counts_all)
         gaps = rows(conn, gap_statement(source, gap_outcomes)) if gap_outcomes else []
         shared = (future.result() if split else None) or elsewhere(conn)
-    checked, replaced, editions_all = shared
+    records, replaced, editions_all = shared
     return tally.report(
-        span, service=service, unit=unit, by=by, head=head, checked=checked,
+        span, service=service, unit=unit, by=by, head=head, records=records,
         replaced=replaced, counts_all=counts_all,
         replaced_counts=lambda chunk: rows(conn, counts_statement(source, seqs=chunk)),
         editions_all=editions_all,

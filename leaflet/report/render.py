@@ -96,13 +96,13 @@ def to_json(report: Report) -> str:
     parts = []
     for key, value in data.items():
         if key == "violations":
-            items = [violation_json(v) for v in report.violations]
+            items = list(map(violation_json, report.violations))
         elif isinstance(value, list):
             items = [_dump(item) for item in value]
         else:
             parts.append(f"  {json.dumps(key)}: {_dump(value)}")
             continue
-        body = "[\n" + ",\n".join("    " + item for item in items) + "\n  ]" if items else "[]"
+        body = "[\n    " + ",\n    ".join(items) + "\n  ]" if items else "[]"
         parts.append(f"  {json.dumps(key)}: {body}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
@@ -119,7 +119,9 @@ def _dump(value) -> str:
 
 
 def violation_json(violation: Violation) -> str:
-    return _VIOLATION % tuple(map(_STRING, violation))
+    i, at, service, unit, rule, detail = violation
+    return _VIOLATION % (_STRING(i), _STRING(at), _STRING(service), _STRING(unit),
+                         _STRING(rule), _STRING(detail))
 
 
 # --- CSV --------------------------------------------------------------------------------------

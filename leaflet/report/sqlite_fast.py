@@ -26,6 +26,7 @@ from leaflet.report import tally
 from leaflet.report.model import Report
 
 RULES_VERSION = 1  # as leaflet.report.outcomes.RULES_VERSION (a test keeps them equal)
+FOLLOW_UP_CONDITION = "outcomes LIKE '%3%'"  # as leaflet.storage.tables (the same test)
 BUSY_TIMEOUT_S = 60  # as leaflet.storage.engine.BUSY_TIMEOUT_S
 
 # The replaced set: as leaflet.report.query.replaced_seqs.
@@ -91,47 +92,16 @@ def replaced_counts(con, scope: Scope, seqs: list[int]) -> list:
         [*seqs, RULES_VERSION, *scope.params]).fetchall()
 
 
-# The follow-up lines in one string (fields and lines separated by control characters, which
-# no stored value can hold): one row, so the statement runs without the interpreter's lock,
-# on a thread of its own. Each line starts with occurred_utc and the zero-padded seq, so the
-# lines sort as text in the order of the list.
-FIELD_SEP, LINE_SEP = "\x1f", "\x1e"
-_LINE = " || char(31) || ".join(
-    ["f.occurred_utc", "printf('%012d', f.seq)", "f.id", "f.occurred_at", "f.service",
-     "f.unit", "o.outcomes", "coalesce(f.leaflet_language, '')",
-     "coalesce(f.not_given_reason, '')", "f.centre_action", "coalesce(f.centre, '')",
-     "coalesce(f.foreigners_dept_informed, '')"])
-
-
-def follow_up_lines(con, scope: Scope) -> list:
-    """The follow-up rows (tally.FOLLOW_UP_COLUMNS, as text; `seq` zero-padded) of every
-    version with an outcome 3, oldest first."""
-    text = con.execute(
-        f"SELECT group_concat({_LINE}, char(30)) FROM {layout.OUTCOME_TABLE} AS o "
-        f"JOIN {layout.LOG_TABLE} AS f ON f.seq = o.seq "
-        f"WHERE o.rules = ? AND o.outcomes LIKE '%3%'{scope.sql('o')}",
-        [RULES_VERSION, *scope.params]).fetchone()[0]
-    if not text:
-        return []
-    lines = text.split(LINE_SEP)
-    lines.sort()
-    found = [line.split(FIELD_SEP)[1:] for line in lines]
-    if any(len(fields) != len(tally.FOLLOW_UP_COLUMNS) for fields in found):
-        from leaflet.handover.errors import StoreError
-
-        raise StoreError("a follow-up line has a stray separator: a stored value holds a "
-                         "control character", hint="run `leaflet log verify`")
-    return found
-
-
-def follow_up(con, scope: Scope, outcomes: list[str]) -> list:
+def follow_up(con, scope: Scope) -> list:
+    """The follow-up rows (tally.FOLLOW_UP_COLUMNS) of every version with an outcome 3, oldest
+    first: the condition is the text of the partial index that holds those records."""
     columns = ", ".join("o.outcomes" if name == "outcomes" else f"f.{name}"
                         for name in tally.FOLLOW_UP_COLUMNS)
     return con.execute(
         f"SELECT {columns} FROM {layout.OUTCOME_TABLE} AS o "
         f"JOIN {layout.LOG_TABLE} AS f ON f.seq = o.seq "
-        f"WHERE o.rules = ? AND o.outcomes IN ({_marks(outcomes)}){scope.sql('o')} "
-        "ORDER BY f.occurred_utc, f.seq", [RULES_VERSION, *outcomes, *scope.params]).fetchall()
+        f"WHERE o.rules = ? AND o.{FOLLOW_UP_CONDITION}{scope.sql('o')} "
+        "ORDER BY f.occurred_utc, f.seq", [RULES_VERSION, *scope.params]).fetchall()
 
 
 def gaps(con, scope: Scope, outcomes: list[str]) -> list:
@@ -161,11 +131,10 @@ def log_head(con) -> dict:
     return {"records": row[0] if row else 0, "head": row[1] if row else None}
 
 
-def outcome_counts(con) -> tuple[int, int]:
-    records = con.execute(f"SELECT count(*) FROM {layout.LOG_TABLE}").fetchone()[0]
-    judged = con.execute(f"SELECT count(*) FROM {layout.OUTCOME_TABLE} WHERE rules = ?",
-                         (RULES_VERSION,)).fetchone()[0]
-    return records, judged
+def records_in_scope(con, scope: Scope) -> int:
+    """How many records the period and scope hold (the stored outcomes must count as many)."""
+    return con.execute(f"SELECT count(*) FROM {layout.LOG_TABLE} AS e WHERE 1 = 1"
+                       f"{scope.sql('e')}", scope.params).fetchone()[0]
 
 
 @contextlib.contextmanager
@@ -209,7 +178,7 @@ def _build(con, path: Path, span, service, unit, max_violations) -> Report:
     split = head["records"] >= tally.PARALLEL_FROM
 
     def elsewhere(on):
-        return (outcome_counts(on), [seq for seq, in on.execute(REPLACED)],
+        return (records_in_scope(on, scope), [seq for seq, in on.execute(REPLACED)],
                 editions(on, scope))
 
     def on_other_snapshot(work):
@@ -220,10 +189,12 @@ def _build(con, path: Path, span, service, unit, max_violations) -> Report:
 
     # A big log is read by three threads, each on its own snapshot (used only if it ends at
     # the same head: the same records): this one counts; one finds the replaced set, the
-    # editions and the check of the stored outcomes; one makes the follow-up lines.
+    # editions and the number of records to check the stored outcomes against; one reads the records to follow up.
+    # Only that one takes many rows (and the interpreter's lock once per row): two such
+    # statements on two threads would slow each other down.
     with ThreadPoolExecutor(max_workers=2) as pool:
         shared = pool.submit(on_other_snapshot, elsewhere) if split else None
-        lines = (pool.submit(on_other_snapshot, lambda on: follow_up_lines(on, scope))
+        lines = (pool.submit(on_other_snapshot, lambda on: follow_up(on, scope))
                  if split else None)
         counts_all = tally.merge([(1, counts(con, scope))])
         gap_outcomes = tally.gap_outcomes(counts_all)
@@ -231,13 +202,13 @@ def _build(con, path: Path, span, service, unit, max_violations) -> Report:
         shared = (shared.result() if split else None) or elsewhere(con)
         follow = lines.result() if split else None
         if follow is None:
-            follow = follow_up_lines(con, scope)
-    checked, replaced, editions_all = shared
+            follow = follow_up(con, scope)
+    records, replaced, editions_all = shared
     return tally.report(
-        span, service=service, unit=unit, by=None, head=head, checked=checked,
+        span, service=service, unit=unit, by=None, head=head, records=records,
         replaced=replaced, counts_all=counts_all,
         replaced_counts=lambda chunk: replaced_counts(con, scope, chunk),
         editions_all=editions_all,
         replaced_editions=lambda chunk: editions(con, scope, chunk),
-        follow=follow, follow_key=lambda seq: f"{seq:012d}", gaps=gap_rows,
+        follow=follow, follow_key=int, gaps=gap_rows,
         groups=lambda replaced: (), max_violations=max_violations)

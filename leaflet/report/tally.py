@@ -55,11 +55,6 @@ def figures(counts: dict) -> tuple[int, int, tuple[RuleFigures, ...]]:
     return encounters, corrected, tuple(found)
 
 
-def failing(counts: dict) -> list[str]:
-    """The outcome strings of the records to follow up (an outcome 3), among `counts`."""
-    return sorted({key[-3] for key, n in counts.items() if n and DIGITS[NOT_MET] in key[-3]})
-
-
 def gap_outcomes(counts: dict) -> list[str]:
     """The outcome strings of records with no leaflet in a language the person reads."""
     return sorted({key[-3] for key, n in counts.items() if n and key[-2] == 1})
@@ -67,14 +62,15 @@ def gap_outcomes(counts: dict) -> list[str]:
 
 # A few words on why a record fails a rule, for whoever follows it up, from the columns of
 # its follow-up row (6 leaflet language, 7 reason, 8 centre action, 9 centre, 10 informed:
-# true, false or NULL, as a bool or as SQLite's 1 and 0).
+# true, false or NULL, as a bool or as SQLite's 1 and 0). A NULL shows as nothing.
 DETAILS = {
     "LEAFLET-GIVEN": lambda f: f"leaflet not given ({f[7] or ''})",
     "LEAFLET-LANGUAGE": lambda f: f"leaflet in {f[6] or ''}, not a language the person "
                                   "understands",
     "CENTRE-INTAKE": lambda f: f"centre action {f[8]}",
-    # False, or 0 and "0" as SQLite stores and concatenates it (False == 0; None is neither)
-    "FOREIGNERS-DEPT": lambda f: ("Foreigners Department not informed" if f[10] in (0, "0")
+    # False, or 0 as SQLite stores it (False == 0; None, not stated, is neither)
+    "FOREIGNERS-DEPT": lambda f: ("Foreigners Department not informed" if f[10] == 0
+                                  and f[10] is not None
                                   else "Foreigners Department: not stated"),
     "CENTRE-CONTACT": lambda f: f"centre action {f[8]}",
     "NO-CENTRE-FOR-IMPLICATED": lambda f: f"centre action {f[8]} ({f[9] or ''}) for an "
@@ -150,24 +146,27 @@ def groups(counts: dict, all_keys: list | None = None, trim: bool = False) -> li
     return [found.get(k, Group(k, 0, empty)) for k in all_keys]
 
 
-def mismatch(records: int, judged: int) -> str | None:
-    """The refusal when the stored outcomes are not one per record."""
-    if records == judged:
+def mismatch(records: int | None, judged: int, scoped: bool) -> str | None:
+    """The refusal when the stored outcomes are not one per record (`records`: the records in
+    the period and scope; None when the outcomes were computed live)."""
+    if records is None or records == judged:
         return None
-    return (f"the log holds {records:,} records but the duty outcomes of {judged:,}: it was "
-            "altered")
+    where = " in this period and scope" if scoped else ""
+    return (f"the log holds {records:,} records{where} but the duty outcomes of {judged:,}: "
+            "it was altered")
 
 
-def report(span, *, service, unit, by, head: dict, checked: tuple[int, int],
+def report(span, *, service, unit, by, head: dict, records: int | None,
            replaced: list[int], counts_all: dict, replaced_counts, editions_all: list,
            replaced_editions, follow: list, follow_key, gaps: list, groups,
            max_violations: int | None) -> Report:
-    """The Report from what a reader found: `checked` (records, stored outcome rows: a
-    mismatch is refused), the replaced `seq`s, the counts of every version and the editions,
+    """The Report from what a reader found: `records` (in the period and scope, to compare
+    with the stored outcomes counted: a mismatch is refused), the replaced `seq`s, the counts of every version and the editions,
     with functions giving the rows of a chunk of replaced records (`replaced_counts`,
     `replaced_editions`), the follow-up and gap rows, `follow_key` (a seq as the follow-up
     rows hold it) and `groups` (a function of the replaced seqs, for `--by`)."""
-    refusal = mismatch(*checked)
+    scoped = any(v is not None for v in (span.start_utc, span.end_utc, service, unit))
+    refusal = mismatch(records, sum(counts_all.values()), scoped)
     if refusal:
         from leaflet.handover.errors import StoreError
 
