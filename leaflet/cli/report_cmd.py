@@ -78,7 +78,8 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
     limit = None if fmt in ("json", "csv") or max_follow_up == 0 else max_follow_up
     result = report_service.make_report(db, start=start, end=end, timezone=timezone,
                                         service=service, unit=unit, by=by,
-                                        max_violations=limit, timezone_source=source)
+                                        max_violations=limit, timezone_source=source,
+                                        for_format=fmt)
     data = report_service.render(result, fmt, table=table,
                                  templates_dir=workspace.templates_dir if workspace else None)
     if target is None:

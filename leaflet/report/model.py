@@ -108,6 +108,9 @@ class Report:
     language_gaps: tuple[LanguageGap, ...]
     editions: tuple[EditionCount, ...]
     log: dict[str, Any] = field(default_factory=dict)  # records, head (the chain's last hash)
+    # The JSON text of each of `violations`, when the reader made it (leaflet.report.render
+    # writes the same text itself otherwise): not part of what the report says.
+    violations_json: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     def rule(self, rule_id: str) -> RuleFigures:
         return next(r for r in self.rules if r.id == rule_id)

@@ -285,12 +285,16 @@ def build(conn, span: periods.Period, *, service: str | None = None, unit: str |
         gaps = rows(conn, gap_statement(source, gap_outcomes)) if gap_outcomes else []
         shared = (future.result() if split else None) or elsewhere(conn)
     records, replaced, editions_all = shared
+    replaced.sort()
+    chunks = list(chunked(replaced))
     return tally.report(
         span, service=service, unit=unit, by=by, head=head, records=records,
         replaced=replaced, counts_all=counts_all,
-        replaced_counts=lambda chunk: rows(conn, counts_statement(source, seqs=chunk)),
+        replaced_counts=[row for chunk in chunks
+                         for row in rows(conn, counts_statement(source, seqs=chunk))],
         editions_all=editions_all,
-        replaced_editions=lambda chunk: rows(conn, _editions_statement(source, chunk)),
-        follow=follow, follow_key=int, gaps=gaps,
+        replaced_editions=[row for chunk in chunks
+                           for row in rows(conn, _editions_statement(source, chunk))],
+        items=tally.follow_up_items(follow), follow_key=int, gaps=gaps,
         groups=lambda replaced: _groups(conn, source, replaced, by),
         max_violations=max_violations)

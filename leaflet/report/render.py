@@ -96,7 +96,8 @@ def to_json(report: Report) -> str:
     parts = []
     for key, value in data.items():
         if key == "violations":
-            items = list(map(violation_json, report.violations))
+            items = (list(report.violations_json) if report.violations_json is not None
+                     else list(map(violation_json, report.violations)))
         elif isinstance(value, list):
             items = [_dump(item) for item in value]
         else:

@@ -83,11 +83,13 @@ def snapshot(store):
 def make_report(db: str | None, *, start: str | None = None, end: str | None = None,
                 timezone: str = DEFAULT_TIMEZONE, service: str | None = None,
                 unit: str | None = None, by: str | None = None,
-                max_violations: int | None = None, timezone_source=None):
+                max_violations: int | None = None, timezone_source=None,
+                for_format: str | None = None):
     """The Report of the log at `db` for [start, end) (YYYY-MM-DD days in `timezone`).
 
     `max_violations` cuts the follow-up list short (its full length stays in
-    `violations_total`); `timezone_source` is (path, line) of the setting, for its errors.
+    `violations_total`); `timezone_source` is (path, line) of the setting, for its errors;
+    `for_format` "json" lets the reader prepare the follow-up list's JSON text.
     """
     from leaflet.errors import UsageError
     from leaflet.report import options
@@ -113,8 +115,11 @@ def make_report(db: str | None, *, start: str | None = None, end: str | None = N
         from leaflet.report import sqlite_fast
 
         with bulk():
+            json_lines = None
+            if for_format == "json":
+                from leaflet.report.render import violation_json as json_lines
             report = sqlite_fast.build(path, span, service=service, unit=unit,
-                                       max_violations=max_violations)
+                                       max_violations=max_violations, json_lines=json_lines)
         if report is not None:
             return report
     store = open_log(db)

@@ -153,9 +153,11 @@ def _snapshot(path: Path):
 
 
 def build(path: Path, span, *, service: str | None = None, unit: str | None = None,
-          max_violations: int | None = None) -> Report | None:
+          max_violations: int | None = None, json_lines=None) -> Report | None:
     """The report of the SQLite log at `path` (an existing file), or None when
-    leaflet.report.query must make it. As leaflet.report.query.build, without `--by`."""
+    leaflet.report.query must make it. As leaflet.report.query.build, without `--by`;
+    `json_lines` (leaflet.report.render.violation_json) also makes the follow-up list's
+    JSON text, on the thread that reads it."""
     try:
         with _snapshot(path) as con:
             try:
@@ -165,12 +167,12 @@ def build(path: Path, span, *, service: str | None = None, unit: str | None = No
                 return None  # no log here: the other reader says so
             if version != layout.SCHEMA_VERSION:
                 return None
-            return _build(con, path, span, service, unit, max_violations)
+            return _build(con, path, span, service, unit, max_violations, json_lines)
     except sqlite3.Error:
         return None  # read nothing wrong: the SQLAlchemy reader reports the error as ever
 
 
-def _build(con, path: Path, span, service, unit, max_violations) -> Report:
+def _build(con, path: Path, span, service, unit, max_violations, json_lines) -> Report:
     from concurrent.futures import ThreadPoolExecutor
 
     scope = Scope(span, service, unit)
@@ -178,8 +180,16 @@ def _build(con, path: Path, span, service, unit, max_violations) -> Report:
     split = head["records"] >= tally.PARALLEL_FROM
 
     def elsewhere(on):
-        return (records_in_scope(on, scope), [seq for seq, in on.execute(REPLACED)],
-                editions(on, scope))
+        """The records in scope, the replaced set, the editions and the replaced records'
+        counts and editions."""
+        replaced = sorted(seq for seq, in on.execute(REPLACED))
+        return (records_in_scope(on, scope), replaced, editions(on, scope),
+                [row for chunk in tally.chunked(replaced)
+                 for row in replaced_counts(on, scope, chunk)],
+                [row for chunk in tally.chunked(replaced) for row in editions(on, scope, chunk)])
+
+    def follow_up_work(on):
+        return tally.follow_up_items(follow_up(on, scope), json_lines=json_lines)
 
     def on_other_snapshot(work):
         with _snapshot(path) as other:
@@ -194,21 +204,18 @@ def _build(con, path: Path, span, service, unit, max_violations) -> Report:
     # statements on two threads would slow each other down.
     with ThreadPoolExecutor(max_workers=2) as pool:
         shared = pool.submit(on_other_snapshot, elsewhere) if split else None
-        lines = (pool.submit(on_other_snapshot, lambda on: follow_up(on, scope))
-                 if split else None)
+        follow_later = pool.submit(on_other_snapshot, follow_up_work) if split else None
         counts_all = tally.merge([(1, counts(con, scope))])
         gap_outcomes = tally.gap_outcomes(counts_all)
         gap_rows = gaps(con, scope, gap_outcomes) if gap_outcomes else []
         shared = (shared.result() if split else None) or elsewhere(con)
-        follow = lines.result() if split else None
-        if follow is None:
-            follow = follow_up(con, scope)
-    records, replaced, editions_all = shared
+        items = follow_later.result() if split else None
+        if items is None:
+            items = follow_up_work(con)
+    records, replaced, editions_all, replaced_rows, replaced_given = shared
     return tally.report(
         span, service=service, unit=unit, by=None, head=head, records=records,
         replaced=replaced, counts_all=counts_all,
-        replaced_counts=lambda chunk: replaced_counts(con, scope, chunk),
-        editions_all=editions_all,
-        replaced_editions=lambda chunk: editions(con, scope, chunk),
-        follow=follow, follow_key=int, gaps=gap_rows,
+        replaced_counts=replaced_rows, editions_all=editions_all,
+        replaced_editions=replaced_given, items=items, follow_key=int, gaps=gap_rows,
         groups=lambda replaced: (), max_violations=max_violations)

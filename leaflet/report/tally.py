@@ -83,28 +83,54 @@ FOLLOW_UP_COLUMNS = ("seq", "id", "occurred_at", "service", "unit", "outcomes",
                      "foreigners_dept_informed")
 
 
+def follow_up_items(found, *, json_lines=None) -> list[tuple]:
+    """(seq, the record's violations in the order of RULES, their JSON lines or None) per
+    follow-up row, in order. `json_lines`, a function of a Violation (the renderer's), makes
+    the JSON text here too: the reader runs this on the thread that read the rows, while
+    the others still count."""
+    items = []
+    ids = [rule.id for rule in RULES]
+    not_met = DIGITS[NOT_MET]
+    for fields in found:
+        digits = fields[5]
+        found_here = []
+        at = digits.find(not_met)
+        while at >= 0:
+            rule = ids[at]
+            found_here.append(Violation(fields[1], fields[2], fields[3], fields[4], rule,
+                                        DETAILS[rule](fields)))
+            at = digits.find(not_met, at + 1)
+        items.append((fields[0], found_here,
+                      None if json_lines is None else list(map(json_lines, found_here))))
+    return items
+
+
+def pick(items, replaced: set, limit: int | None):
+    """From follow_up_items: (at most `limit` violations, oldest first; their JSON lines
+    when made; the full number of violations; records named). Replaced versions are left
+    out."""
+    out: list[Violation] = []
+    lines: list[str] | None = [] if items and items[0][2] is not None else None
+    total = records = 0
+    for seq, found, json_found in items:
+        if seq in replaced:
+            continue
+        records += 1
+        keep = len(found) if limit is None else max(0, min(len(found), limit - total))
+        total += len(found)
+        if keep:
+            out += found[:keep]
+            if lines is not None:
+                lines += json_found[:keep]
+    return out, lines, total, records
+
+
 def violations(found, replaced: set[int], limit: int | None
                ) -> tuple[list[Violation], int, int]:
     """The follow-up list from the follow-up rows (oldest first): (at most `limit`
     violations, in the order of RULES within a record; their full number; records named).
     Replaced versions are left out."""
-    out: list[Violation] = []
-    total = records = 0
-    ids = [rule.id for rule in RULES]
-    not_met = DIGITS[NOT_MET]
-    for fields in found:
-        if fields[0] in replaced:
-            continue
-        records += 1
-        digits = fields[5]
-        at = digits.find(not_met)
-        while at >= 0:
-            total += 1
-            if limit is None or total <= limit:
-                rule = ids[at]
-                out.append(Violation(fields[1], fields[2], fields[3], fields[4], rule,
-                                     DETAILS[rule](fields)))
-            at = digits.find(not_met, at + 1)
+    out, _, total, records = pick(follow_up_items(found), replaced, limit)
     return out, total, records
 
 
@@ -157,14 +183,14 @@ def mismatch(records: int | None, judged: int, scoped: bool) -> str | None:
 
 
 def report(span, *, service, unit, by, head: dict, records: int | None,
-           replaced: list[int], counts_all: dict, replaced_counts, editions_all: list,
-           replaced_editions, follow: list, follow_key, gaps: list, groups,
+           replaced: list[int], counts_all: dict, replaced_counts: list, editions_all: list,
+           replaced_editions: list, items: list, follow_key, gaps: list, groups,
            max_violations: int | None) -> Report:
     """The Report from what a reader found: `records` (in the period and scope, to compare
-    with the stored outcomes counted: a mismatch is refused), the replaced `seq`s, the counts of every version and the editions,
-    with functions giving the rows of a chunk of replaced records (`replaced_counts`,
-    `replaced_editions`), the follow-up and gap rows, `follow_key` (a seq as the follow-up
-    rows hold it) and `groups` (a function of the replaced seqs, for `--by`)."""
+    with the stored outcomes counted: a mismatch is refused), the replaced `seq`s, the counts
+    of every version and of the replaced records (rows of one each), the editions likewise,
+    the follow_up_items, `follow_key` (a seq as the follow-up rows hold it), the gap rows and
+    `groups` (a function of the replaced seqs, for `--by`)."""
     scoped = any(v is not None for v in (span.start_utc, span.end_utc, service, unit))
     refusal = mismatch(records, sum(counts_all.values()), scoped)
     if refusal:
@@ -173,13 +199,11 @@ def report(span, *, service, unit, by, head: dict, records: int | None,
         raise StoreError(refusal, hint="run `leaflet log verify`")
     replaced = sorted(replaced)
     replaced_set = set(replaced)
-    counts = merge([(1, [(*key, n) for key, n in counts_all.items()])]
-                   + [(-1, replaced_counts(chunk)) for chunk in chunked(replaced)])
+    counts = merge([(1, [(*key, n) for key, n in counts_all.items()]), (-1, replaced_counts)])
     encounters, corrected, rules = figures(counts)
-    found, total, follow_up = violations(follow, {follow_key(seq) for seq in replaced},
-                                         max_violations)
-    given = merge([(1, editions_all)]
-                  + [(-1, replaced_editions(chunk)) for chunk in chunked(replaced)])
+    found, lines, total, follow_up = pick(items, {follow_key(seq) for seq in replaced},
+                                          max_violations)
+    given = merge([(1, editions_all), (-1, replaced_editions)])
     return Report(
         start=span.start.isoformat() if span.start else None,
         end=span.end.isoformat() if span.end else None,
@@ -187,5 +211,6 @@ def report(span, *, service, unit, by, head: dict, records: int | None,
         encounters=encounters, corrected=corrected, follow_up=follow_up,
         rules=rules, groups=tuple(groups(replaced)) if by else (),
         violations=tuple(found), violations_total=total,
+        violations_json=None if lines is None else tuple(lines),
         language_gaps=tuple(language_gaps(gaps, replaced_set)),
         editions=tuple(editions(given)), log=head)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, isolated_desk
 
 from . import encounters as fx
 
@@ -45,6 +45,13 @@ def logs(tmp_path_factory):
     from leaflet.handover.store import dispose_engines
 
     folder = tmp_path_factory.mktemp("fast")
+    with pytest.MonkeyPatch.context() as mp:
+        isolated_desk(mp, folder)  # as every report test: no workspace, no setting leaks in
+        yield _make_logs(folder, dispose_engines)
+    dispose_engines()
+
+
+def _make_logs(folder: Path, dispose_engines) -> dict:
     hand = folder / "hand.sqlite3"
     fx.write_log(f"sqlite:///{hand}", folder)
     upgraded = folder / "v2.sqlite3"
@@ -57,8 +64,7 @@ def logs(tmp_path_factory):
     mixed = folder / "mix.sqlite3"
     bench.build_database(mixed, 3000, seed=11, quiet=True)
     dispose_engines()
-    yield {"hand": hand, "v2": upgraded, "mix": mixed}
-    dispose_engines()
+    return {"hand": hand, "v2": upgraded, "mix": mixed}
 
 
 @pytest.mark.parametrize("name", ["hand", "v2", "mix"])
@@ -139,3 +145,15 @@ def test_the_rules_version_is_the_same_in_both_readers():
     assert sqlite_fast.FOLLOW_UP_CONDITION == tables.FOLLOW_UP_CONDITION
     assert dt.datetime(2026, 1, 2, 3, 4, 5).strftime(
         sqlite_fast.layout.SQLITE_DATETIME_FORMAT) == "2026-01-02 03:04:05.000000"
+
+
+def test_the_json_text_made_by_the_reader_is_the_renderers(logs):
+    from leaflet.report import render, service
+
+    for limit in (None, 5):
+        fast = service.make_report(str(logs["mix"]), max_violations=limit, for_format="json")
+        assert fast.violations_json is not None  # made on the reader's thread
+        plain = service.make_report(str(logs["mix"]), max_violations=limit)
+        assert plain.violations_json is None
+        assert render.to_json(fast) == render.to_json(plain)
+        assert len(fast.violations_json) == len(fast.violations)
