@@ -43,7 +43,7 @@ up(seq, parent) AS (
 tree(seq, root) AS (
     SELECT seq, parent FROM up WHERE parent NOT IN (SELECT child FROM edge)
 )
-SELECT parent FROM edge
+SELECT parent AS seq FROM edge
 UNION
 SELECT seq FROM tree WHERE seq NOT IN (SELECT max(seq) FROM tree GROUP BY root)
 """
@@ -85,10 +85,14 @@ def counts(con, scope: Scope) -> list:
 
 
 def replaced_counts(con, scope: Scope, seqs: list[int]) -> list:
+    """The counts of the records `seqs`, grouped as `counts`: they are found by `seq` first
+    (the inner SELECT, which LIMIT -1 keeps apart, and SQLite's unary + keeps off the other
+    indexes), so the statement returns a few rows, not one per record."""
     return con.execute(
-        "SELECT NULL, o.outcomes, o.no_language, o.correction, 1 "
-        f"FROM {layout.OUTCOME_TABLE} AS o WHERE o.seq IN ({_marks(seqs)}) "
-        f"AND +o.rules = ?{scope.sql('o', unindexed=True)}",
+        "SELECT NULL, outcomes, no_language, correction, count(*) FROM ("
+        f"SELECT o.outcomes, o.no_language, o.correction FROM {layout.OUTCOME_TABLE} AS o "
+        f"WHERE o.seq IN ({_marks(seqs)}) AND +o.rules = ?{scope.sql('o', unindexed=True)} "
+        "LIMIT -1) GROUP BY outcomes, no_language, correction",
         [*seqs, RULES_VERSION, *scope.params]).fetchall()
 
 
@@ -104,20 +108,33 @@ def follow_up(con, scope: Scope) -> list:
         "ORDER BY f.occurred_utc, f.seq", [RULES_VERSION, *scope.params]).fetchall()
 
 
-def gaps(con, scope: Scope, outcomes: list[str]) -> list:
+def gaps(con, scope: Scope, outcomes: list[str], seqs: list[int] | None = None) -> list:
+    """(code, n): per language, the records of every version (or of `seqs`) with no leaflet
+    in a language the person understands, found by the outcome strings that say so."""
+    if seqs is not None:
+        return con.execute(
+            "SELECT l.code, count(*) FROM ("
+            f"SELECT o.seq FROM {layout.OUTCOME_TABLE} AS o WHERE o.seq IN ({_marks(seqs)}) "
+            f"AND +o.rules = ? AND +o.no_language = 1{scope.sql('o', unindexed=True)} "
+            f"LIMIT -1) AS r JOIN {layout.LANGUAGE_TABLE} AS l ON l.seq = r.seq "
+            "GROUP BY l.code", [*seqs, RULES_VERSION, *scope.params]).fetchall()
     return con.execute(
-        f"SELECT o.seq, l.code FROM {layout.OUTCOME_TABLE} AS o "
+        f"SELECT l.code, count(*) FROM {layout.OUTCOME_TABLE} AS o "
         f"JOIN {layout.LANGUAGE_TABLE} AS l ON l.seq = o.seq "
         f"WHERE o.rules = ? AND o.outcomes IN ({_marks(outcomes)}) AND o.no_language = 1"
-        f"{scope.sql('o')}", [RULES_VERSION, *outcomes, *scope.params]).fetchall()
+        f"{scope.sql('o')} GROUP BY l.code",
+        [RULES_VERSION, *outcomes, *scope.params]).fetchall()
 
 
 def editions(con, scope: Scope, seqs: list[int] | None = None) -> list:
+    """(edition, n): leaflets given per edition, of every version or of the records `seqs`
+    (found by `seq` first, as in `replaced_counts`)."""
     if seqs is not None:
         return con.execute(
-            f"SELECT e.leaflet_edition, 1 FROM {layout.LOG_TABLE} AS e "
+            "SELECT leaflet_edition, count(*) FROM ("
+            f"SELECT e.leaflet_edition FROM {layout.LOG_TABLE} AS e "
             f"WHERE e.seq IN ({_marks(seqs)}) AND +e.leaflet = 'given'"
-            f"{scope.sql('e', unindexed=True)}",
+            f"{scope.sql('e', unindexed=True)} LIMIT -1) GROUP BY leaflet_edition",
             [*seqs, *scope.params]).fetchall()
     return con.execute(
         f"SELECT e.leaflet_edition, count(*) FROM {layout.LOG_TABLE} AS e "
@@ -180,13 +197,15 @@ def _build(con, path: Path, span, service, unit, max_violations, json_lines) -> 
     split = head["records"] >= tally.PARALLEL_FROM
 
     def elsewhere(on):
-        """The records in scope, the replaced set, the editions and the replaced records'
-        counts and editions."""
-        replaced = sorted(seq for seq, in on.execute(REPLACED))
+        """The records in scope, the replaced set (one string: one row), the editions, and
+        the replaced records' counts, editions and language gaps, all counted in SQL."""
+        text = on.execute(f"SELECT group_concat(seq) FROM ({REPLACED})").fetchone()[0]
+        replaced = sorted(int(seq) for seq in text.split(",")) if text else []
+        chunks = list(tally.chunked(replaced))
         return (records_in_scope(on, scope), replaced, editions(on, scope),
-                [row for chunk in tally.chunked(replaced)
-                 for row in replaced_counts(on, scope, chunk)],
-                [row for chunk in tally.chunked(replaced) for row in editions(on, scope, chunk)])
+                [row for chunk in chunks for row in replaced_counts(on, scope, chunk)],
+                [row for chunk in chunks for row in editions(on, scope, chunk)],
+                [row for chunk in chunks for row in gaps(on, scope, [], chunk)])
 
     def follow_up_work(on):
         return tally.follow_up_items(follow_up(on, scope), json_lines=json_lines)
@@ -200,22 +219,24 @@ def _build(con, path: Path, span, service, unit, max_violations, json_lines) -> 
     # A big log is read by three threads, each on its own snapshot (used only if it ends at
     # the same head: the same records): this one counts; one finds the replaced set, the
     # editions and the number of records to check the stored outcomes against; one reads the records to follow up.
-    # Only that one takes many rows (and the interpreter's lock once per row): two such
-    # statements on two threads would slow each other down.
+    # Only that one takes many rows (and the interpreter's lock once per row); the others
+    # count in SQL and return a few rows each: two threads taking many rows at once would
+    # slow each other down several times over.
     with ThreadPoolExecutor(max_workers=2) as pool:
         shared = pool.submit(on_other_snapshot, elsewhere) if split else None
         follow_later = pool.submit(on_other_snapshot, follow_up_work) if split else None
         counts_all = tally.merge([(1, counts(con, scope))])
         gap_outcomes = tally.gap_outcomes(counts_all)
-        gap_rows = gaps(con, scope, gap_outcomes) if gap_outcomes else []
+        gaps_all = gaps(con, scope, gap_outcomes) if gap_outcomes else []
         shared = (shared.result() if split else None) or elsewhere(con)
         items = follow_later.result() if split else None
         if items is None:
             items = follow_up_work(con)
-    records, replaced, editions_all, replaced_rows, replaced_given = shared
+    records, replaced, editions_all, replaced_rows, replaced_given, replaced_gaps = shared
     return tally.report(
         span, service=service, unit=unit, by=None, head=head, records=records,
         replaced=replaced, counts_all=counts_all,
         replaced_counts=replaced_rows, editions_all=editions_all,
-        replaced_editions=replaced_given, items=items, follow_key=int, gaps=gap_rows,
+        replaced_editions=replaced_given, items=items, follow_key=int,
+        gaps=tally.merge([(1, gaps_all), (-1, replaced_gaps)]),
         groups=lambda replaced: (), max_violations=max_violations)

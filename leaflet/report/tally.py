@@ -134,14 +134,20 @@ def violations(found, replaced: set[int], limit: int | None
     return out, total, records
 
 
-def language_gaps(found, replaced: set[int]) -> list[LanguageGap]:
-    """Per language asked for, from (seq, code) rows of the gap records, the latest versions."""
-    totals: dict[str, int] = {}
+def gap_counts(found, replaced: set[int]) -> dict:
+    """{(code,): n} from (seq, code) rows of the gap records, the latest versions only."""
+    totals: dict = {}
     for seq, code in found:
         if seq not in replaced:
-            totals[code] = totals.get(code, 0) + 1
+            totals[(code,)] = totals.get((code,), 0) + 1
+    return totals
+
+
+def language_gaps(counts: dict) -> list[LanguageGap]:
+    """Per language asked for, from {(code,): n}, most asked first."""
     return [LanguageGap(code, n)
-            for code, n in sorted(totals.items(), key=lambda item: (-item[1], item[0]))]
+            for (code,), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            if n]
 
 
 def editions(counts: dict) -> list[EditionCount]:
@@ -189,8 +195,9 @@ def report(span, *, service, unit, by, head: dict, records: int | None,
     """The Report from what a reader found: `records` (in the period and scope, to compare
     with the stored outcomes counted: a mismatch is refused), the replaced `seq`s, the counts
     of every version and of the replaced records (rows of one each), the editions likewise,
-    the follow_up_items, `follow_key` (a seq as the follow-up rows hold it), the gap rows and
-    `groups` (a function of the replaced seqs, for `--by`)."""
+    the follow_up_items, `follow_key` (a seq as the follow-up rows hold it), the language
+    gaps of the latest versions ({(code,): n}) and `groups` (a function of the replaced
+    seqs, for `--by`)."""
     scoped = any(v is not None for v in (span.start_utc, span.end_utc, service, unit))
     refusal = mismatch(records, sum(counts_all.values()), scoped)
     if refusal:
@@ -212,5 +219,5 @@ def report(span, *, service, unit, by, head: dict, records: int | None,
         rules=rules, groups=tuple(groups(replaced)) if by else (),
         violations=tuple(found), violations_total=total,
         violations_json=None if lines is None else tuple(lines),
-        language_gaps=tuple(language_gaps(gaps, replaced_set)),
+        language_gaps=tuple(language_gaps(gaps)),
         editions=tuple(editions(given)), log=head)
