@@ -72,9 +72,15 @@ def derive(where=None) -> sa.Insert:
     return sa.insert(tables.outcome).from_select(list(OUTCOME_COLUMNS), outcome_select(where))
 
 
+_DERIVE_ONE: list = []  # derive() for one record, built once per process (see derive_record)
+
+
 def derive_record(conn: sa.Connection, seq: int) -> None:
-    """Store the outcomes of the record `seq` (just appended, in the same transaction)."""
-    conn.execute(derive(tables.encounter.c.seq == seq))
+    """Store the outcomes of the record `seq` (just appended, in the same transaction). The
+    statement is built once: a writer runs it under the chain lock, once per record."""
+    if not _DERIVE_ONE:
+        _DERIVE_ONE.append(derive(tables.encounter.c.seq == sa.bindparam("derive_seq")))
+    conn.execute(_DERIVE_ONE[0], {"derive_seq": seq})
 
 
 def derive_missing(conn: sa.Connection) -> int:
