@@ -295,7 +295,7 @@ def build(conn, span: periods.Period, *, service: str | None = None, unit: str |
         editions_all=editions_all,
         replaced_editions=[row for chunk in chunks
                            for row in rows(conn, _editions_statement(source, chunk))],
-        items=tally.follow_up_items(follow), follow_key=int,
+        items=tally.follow_up_items(follow),
         gaps=tally.gap_counts(gaps, set(replaced)),
         groups=lambda replaced: _groups(conn, source, replaced, by),
         max_violations=max_violations)

@@ -237,6 +237,6 @@ def _build(con, path: Path, span, service, unit, max_violations, json_lines) -> 
         span, service=service, unit=unit, by=None, head=head, records=records,
         replaced=replaced, counts_all=counts_all,
         replaced_counts=replaced_rows, editions_all=editions_all,
-        replaced_editions=replaced_given, items=items, follow_key=int,
+        replaced_editions=replaced_given, items=items,
         gaps=tally.merge([(1, gaps_all), (-1, replaced_gaps)]),
         groups=lambda replaced: (), max_violations=max_violations)

@@ -125,15 +125,6 @@ def pick(items, replaced: set, limit: int | None):
     return out, lines, total, records
 
 
-def violations(found, replaced: set[int], limit: int | None
-               ) -> tuple[list[Violation], int, int]:
-    """The follow-up list from the follow-up rows (oldest first): (at most `limit`
-    violations, in the order of RULES within a record; their full number; records named).
-    Replaced versions are left out."""
-    out, _, total, records = pick(follow_up_items(found), replaced, limit)
-    return out, total, records
-
-
 def gap_counts(found, replaced: set[int]) -> dict:
     """{(code,): n} from (seq, code) rows of the gap records, the latest versions only."""
     totals: dict = {}
@@ -190,13 +181,12 @@ def mismatch(records: int | None, judged: int, scoped: bool) -> str | None:
 
 def report(span, *, service, unit, by, head: dict, records: int | None,
            replaced: list[int], counts_all: dict, replaced_counts: list, editions_all: list,
-           replaced_editions: list, items: list, follow_key, gaps: list, groups,
+           replaced_editions: list, items: list, gaps: list, groups,
            max_violations: int | None) -> Report:
     """The Report from what a reader found: `records` (in the period and scope, to compare
     with the stored outcomes counted: a mismatch is refused), the replaced `seq`s, the counts
     of every version and of the replaced records (rows of one each), the editions likewise,
-    the follow_up_items, `follow_key` (a seq as the follow-up rows hold it), the language
-    gaps of the latest versions ({(code,): n}) and `groups` (a function of the replaced
+    the follow_up_items, the language gaps of the latest versions ({(code,): n}) and `groups` (a function of the replaced
     seqs, for `--by`)."""
     scoped = any(v is not None for v in (span.start_utc, span.end_utc, service, unit))
     refusal = mismatch(records, sum(counts_all.values()), scoped)
@@ -204,12 +194,10 @@ def report(span, *, service, unit, by, head: dict, records: int | None,
         from leaflet.handover.errors import StoreError
 
         raise StoreError(refusal, hint="run `leaflet log verify`")
-    replaced = sorted(replaced)
     replaced_set = set(replaced)
     counts = merge([(1, [(*key, n) for key, n in counts_all.items()]), (-1, replaced_counts)])
     encounters, corrected, rules = figures(counts)
-    found, lines, total, follow_up = pick(items, {follow_key(seq) for seq in replaced},
-                                          max_violations)
+    found, lines, total, follow_up = pick(items, replaced_set, max_violations)
     given = merge([(1, editions_all), (-1, replaced_editions)])
     return Report(
         start=span.start.isoformat() if span.start else None,

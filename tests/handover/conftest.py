@@ -228,3 +228,24 @@ def copy_sqlite_rows(con, conn, tables_) -> None:
                     row[column.name] = bool(value)
         if rows:
             conn.execute(sa.insert(table), rows)
+
+
+def fixture_into(source, db_url: str, make_tables, tables_) -> str:
+    """The SQLite fixture file `source` on PostgreSQL at `db_url`: the tables made by
+    `make_tables(conn)` (the old versions' own migration functions), then the rows of
+    `tables_` copied as they are (copy_sqlite_rows), in one transaction."""
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    con = sqlite3.connect(source)
+    con.row_factory = sqlite3.Row
+    try:
+        with engine.begin() as conn:
+            make_tables(conn)
+            copy_sqlite_rows(con, conn, tables_)
+    finally:
+        con.close()
+        engine.dispose()
+    return db_url

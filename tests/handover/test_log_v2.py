@@ -22,7 +22,7 @@ from leaflet.handover import layout
 
 from conftest import ROOT, copy_workspace
 
-from .conftest import Log, copy_sqlite_rows, record
+from .conftest import Log, fixture_into, record
 
 FIXTURE = ROOT / "tests" / "fixtures" / "log-v1.sqlite3"
 V1_HEAD = None  # read from the fixture by the v1 rules, in each test
@@ -43,25 +43,19 @@ def _v1_into(db_url: str, backend: str, tmp_path: Path) -> str:
         return f"sqlite:///{source}"
     from leaflet.storage import appendonly, migrations, tables
 
-    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
-    con = sqlite3.connect(source)
-    con.row_factory = sqlite3.Row
-    try:
-        with engine.begin() as conn:
-            migrations._v1_initial(conn, "2026-11-30T00:00:00.000Z")
-            tables.metadata.create_all(conn, tables=list(tables.V1_STOCK_TABLES))
-            conn.execute(sa.text(tables.GIVEN_INDEX_DDL))
-            conn.execute(sa.delete(tables.schema_versions))  # _v1_initial inserted none
-            copy_sqlite_rows(con, conn, (tables.schema_versions, tables.encounter,
-                                         tables.encounter_language, tables.stock_versions,
-                                         tables.movement))
-            for statement in appendonly.ddl("postgresql", ("stock_movement", "stock_schema"),
-                                            erasure=False):
-                conn.execute(sa.text(statement))
-    finally:
-        con.close()
-        engine.dispose()
-    return db_url
+    def make_tables(conn):
+        migrations._v1_initial(conn, "2026-11-30T00:00:00.000Z")
+        tables.metadata.create_all(conn, tables=list(tables.V1_STOCK_TABLES))
+        conn.execute(sa.text(tables.GIVEN_INDEX_DDL))
+        conn.execute(sa.delete(tables.schema_versions))  # _v1_initial inserted none
+        # The ledger's version-1 rule (it guards UPDATE and DELETE, not the copy's INSERTs).
+        for statement in appendonly.ddl("postgresql", ("stock_movement", "stock_schema"),
+                                        erasure=False):
+            conn.execute(sa.text(statement))
+
+    return fixture_into(source, db_url, make_tables,
+                        (tables.schema_versions, tables.encounter, tables.encounter_language,
+                         tables.stock_versions, tables.movement))
 
 
 def _report(log: Log, workspace: Path) -> dict:

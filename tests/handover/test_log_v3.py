@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -15,7 +14,7 @@ import sqlalchemy as sa
 from conftest import ROOT, copy_workspace
 from leaflet.handover import layout
 
-from .conftest import Log, copy_sqlite_rows
+from .conftest import Log, fixture_into
 
 FIXTURE = ROOT / "tests" / "fixtures" / "log-v2.sqlite3"
 V2_TABLES = ("leaflet_schema", "encounter", "encounter_language", "encounter_secret",
@@ -34,18 +33,12 @@ def _v2_into(db_url: str, backend: str, tmp_path: Path) -> str:
         return f"sqlite:///{source}"
     from leaflet.storage import migrations, tables
 
-    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
-    con = sqlite3.connect(source)
-    con.row_factory = sqlite3.Row
-    try:
-        with engine.begin() as conn:
-            migrations._v1_initial(conn, "2026-12-01T00:00:00.000Z")
-            migrations._v2(conn, "2026-12-01T00:00:00.000Z")
-            copy_sqlite_rows(con, conn, [tables.metadata.tables[name] for name in V2_TABLES])
-    finally:
-        con.close()
-        engine.dispose()
-    return db_url
+    def make_tables(conn):
+        migrations._v1_initial(conn, "2026-12-01T00:00:00.000Z")
+        migrations._v2(conn, "2026-12-01T00:00:00.000Z")
+
+    return fixture_into(source, db_url, make_tables,
+                        [tables.metadata.tables[name] for name in V2_TABLES])
 
 
 def _run(log: Log, workspace: Path, *args) -> str:

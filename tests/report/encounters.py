@@ -212,3 +212,16 @@ OCTOBER_BY_LANGUAGE = {  # every language of every encounter
 NOVEMBER_RULES = rules(LEAFLET_GIVEN=(2, 2, 0, 0), LEAFLET_LANGUAGE=(2, 2, 0, 0),
                        CENTRE_INTAKE=(0, 0, 0, 0), FOREIGNERS_DEPT=(0, 0, 0, 0),
                        CENTRE_CONTACT=(2, 2, 0, 0), NO_CENTRE_FOR_IMPLICATED=(0, 0, 0, 0))
+
+
+def build_synthetic_log(path: Path, records: int, seed: int) -> None:
+    """A SQLite log at `path` of `records` seeded encounters of the report benchmark's mix
+    (benchmarks/report.py, loaded by path: the name `report` is this test package's)."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent.parent
+    spec = importlib.util.spec_from_file_location("report_benchmark",
+                                                  root / "benchmarks" / "report.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.build_database(path, records, seed=seed, quiet=True)

@@ -6,7 +6,6 @@ cut short or not, on one thread or two."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -57,12 +56,8 @@ def _make_logs(folder: Path, dispose_engines) -> dict:
     upgraded = folder / "v2.sqlite3"
     shutil.copy(ROOT / "tests" / "fixtures" / "log-v2.sqlite3", upgraded)
     assert fx.run(["db", "upgrade"], f"sqlite:///{upgraded}").exit_code == 0
-    spec = importlib.util.spec_from_file_location("report_benchmark",
-                                                  ROOT / "benchmarks" / "report.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     mixed = folder / "mix.sqlite3"
-    bench.build_database(mixed, 3000, seed=11, quiet=True)
+    fx.build_synthetic_log(mixed, 3000, seed=11)
     dispose_engines()
     return {"hand": hand, "v2": upgraded, "mix": mixed}
 

@@ -37,15 +37,8 @@ def log_url(tmp_path_factory):
 @pytest.fixture(scope="module")
 def long_log_url(tmp_path_factory):
     """A synthetic log long enough for a follow-up list over several printed pages."""
-    import importlib.util
-
-    # By path: the name `report` is this test package's.
-    spec = importlib.util.spec_from_file_location("report_benchmark",
-                                                  ROOT / "benchmarks" / "report.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     path = tmp_path_factory.mktemp("long-log") / "log.sqlite3"
-    bench.build_database(path, 1500, seed=7, quiet=True)
+    fx.build_synthetic_log(path, 1500, seed=7)
     yield f"sqlite:///{path}"
     from leaflet.handover.store import dispose_engines
 
