@@ -74,6 +74,14 @@ def parse_phone(text: str):
     if not short and not phonenumbers.is_valid_number(number):
         raise ContactProblem(f"is not a valid number ({readable}) in libphonenumber's data "
                              "(a digit too many or too few?)")
+    # A number a frightened reader pays for by the minute (090x in Belgium) is never one the
+    # leaflet prints, whatever a source says.
+    premium = (shortnumberinfo.expected_cost_for_region(number, REGION)
+               == shortnumberinfo.ShortNumberCost.PREMIUM_RATE if short else
+               phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.PREMIUM_RATE)
+    if premium:
+        raise ContactProblem(f"is a premium-rate number ({readable}): the leaflet never prints "
+                             "one (check the number at its source)")
     return number
 
 
@@ -95,6 +103,11 @@ def tel_uri(text: str) -> str:
 def check_email(text: str) -> None:
     from email_validator import EmailNotValidError, validate_email
 
+    if not isinstance(text, str) or not text.isascii():
+        odd = next((ch for ch in str(text) if not ch.isascii()), "?")
+        raise ContactProblem(f"holds {odd!r} (U+{ord(odd):04X}): a printed e-mail address is "
+                             "ASCII only (an internationalised address can imitate another "
+                             "one letter for letter)")
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:

@@ -585,6 +585,11 @@ def url_problem(url: str) -> str | None:
     if parts.query or parts.fragment:
         return "a website printed on a leaflet has no query or fragment"
     host = parts.hostname or ""
+    if not url.isascii():
+        odd = next(ch for ch in url if not ch.isascii())
+        return (f"holds {odd!r} (U+{ord(odd):04X}): a printed website is ASCII only (an "
+                "internationalised name can imitate another one letter for letter; write "
+                "its xn-- form if the organisation truly uses one)")
     try:
         ascii_host = host.encode("idna").decode("ascii")
     except UnicodeError:

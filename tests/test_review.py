@@ -207,6 +207,12 @@ def test_xliff_with_one_target_edited_changes_exactly_that_entry(fr_ws):
     assert changed == [('msgstr "Une aide médicale."', 'msgstr "Aide médicale gratuite."')]
 
 
+def xliff_needs_work():
+    from leaflet.edition.xliff import NEEDS_WORK
+
+    return NEEDS_WORK
+
+
 def test_xliff_fuzzy_state_goes_both_ways(fr_ws):
     po = polib.pofile(str(catalogue(fr_ws)), wrapwidth=76)
     po.find("Medical help.").flags.append("fuzzy")
@@ -216,12 +222,16 @@ def test_xliff_fuzzy_state_goes_both_ways(fr_ws):
     (fr_ws / "same.xlf").write_text(xml, encoding="utf-8")
     assert "no change" in invoke(fr_ws, "catalog", "import", str(fr_ws / "same.xlf")).output
     assert catalogue(fr_ws).read_bytes() == before
-    # The CAT tool confirms the segment: the fuzzy flag goes, nothing else changes.
-    unit = re.search(r'<trans-unit [^>]*approved="no"[^>]*>\s*<source>Medical help\.</source>',
-                     xml)
+    # The CAT tool confirms the segment (approved, and its target's state no longer asks
+    # for review): the fuzzy flag goes, nothing else changes. A unit approved whose target
+    # still says needs-review stays fuzzy (tests/test_import_hardening.py).
+    unit = re.search(r'<trans-unit [^>]*approved="no"[^>]*>\s*<source>Medical help\.</source>'
+                     r'\s*<target state="([\w-]+)"', xml)
     assert unit, "a fuzzy entry exports as not approved"
+    assert unit.group(1) in xliff_needs_work()
     confirmed = xml.replace(unit.group(0), unit.group(0).replace('approved="no"',
-                                                                  'approved="yes"'))
+                                                                  'approved="yes"')
+                            .replace(f'state="{unit.group(1)}"', 'state="final"'))
     (fr_ws / "ok.xlf").write_text(confirmed, encoding="utf-8")
     result = invoke(fr_ws, "catalog", "import", str(fr_ws / "ok.xlf"))
     assert result.exit_code == 0, result.output

@@ -38,6 +38,8 @@ CHECK_IDS = {
     "FUZZY": "an entry is marked fuzzy (needs review)",
     "STALE": "the catalogue does not match translations/messages.pot",
     "PLACEHOLDERS": "the %(name)s placeholders of msgstr differ from msgid's",
+    "NUMBERS": "msgstr holds a number msgid lacks, or a digit beside a placeholder (it "
+               "would change a printed figure: 1%(days)s prints 145)",
     "MARKUP": "msgstr has tags msgid lacks, tags off the allow-list, or something that runs",
     "CONTACT": "msgstr contains a phone number, e-mail, URL or postcode msgid lacks",
     "INVISIBLE": "msgstr holds a direction, format or control character (U+202E, U+200B, ...)",
@@ -58,6 +60,9 @@ _PERCENT = re.compile(r"%(?!\(\w+\)[sd])(?!%)")  # a bare or malformed % directi
 _BRACES = re.compile(r"\{[^{}]*\}")
 TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w-]*)([^>]*)>")
 _RUNNABLE = re.compile(r"<\s*script|\bon[a-z]+\s*=|javascript\s*:", re.I)
+# An HTML character reference (&#x202E;, &#49;, &rlm;): it would carry a character past
+# every check of the text as typed.
+_CHAR_REFERENCE = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
 # Contact-like data: what a translator must never type into a msgstr.
 _CONTACT_PATTERNS = {
     "phone number": re.compile(r"\+?\d[\d ./-]{4,}\d"),
@@ -89,8 +94,75 @@ class Finding:
 
 def _digits_ascii(text: str) -> str:
     """Digits of any script as ASCII, so Arabic-Indic or Devanagari digits are caught too."""
-    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and unicodedata.digit(ch, None)
-                   is not None else ch for ch in text)
+    return "".join(str(unicodedata.digit(ch)) if unicodedata.digit(ch, None) is not None
+                   else ch for ch in text)
+
+
+def _contact_form(text: str) -> str:
+    """Text as the CONTACT patterns read it: compatibility forms folded (full-width
+    letters, ligatures), digits of every script as ASCII, every space (no-break, narrow
+    no-break, thin, ideographic ...) as a space and every dash or dot-like separator as
+    the ASCII one, so that French typography's "02 511 64 64" with U+202F is a number too."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", text):
+        digit = unicodedata.digit(ch, None)
+        category = unicodedata.category(ch)
+        if digit is not None:
+            out.append(str(digit))
+        elif category == "Zs" or ch in "\t":
+            out.append(" ")
+        elif category == "Pd" or ch in "\u2212\u2043":
+            out.append("-")
+        elif ch in "\u00b7\u2022\u2219\u30fb\u066b\u066c\u060c\u2024":
+            out.append(".")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _numeric(ch: str) -> bool:
+    """A character that prints a figure: a digit of any script, a superscript or circled
+    digit, a fraction, a Roman numeral, a CJK numeral."""
+    return unicodedata.numeric(ch, None) is not None
+
+
+def _numbers(text: str) -> dict[str, str]:
+    """The numbers of `text`, placeholders left out: runs of digits of any script, keyed by
+    their value in ASCII digits ("07" and "٧" are 7), each with its first spelling."""
+    found: dict[str, str] = {}
+    run: list[str] = []
+    spelled: list[str] = []
+    for ch in PLACEHOLDER.sub(" ", text) + " ":
+        digit = unicodedata.digit(ch, None)
+        if digit is not None:
+            run.append(str(digit))
+            spelled.append(ch)
+        elif run:
+            found.setdefault("".join(run).lstrip("0") or "0", "".join(spelled))
+            run, spelled = [], []
+    return found
+
+
+# What may stand between a placeholder and a figure and still join them into one printed
+# number: spaces of any kind and the separators of numbers ("%(number)s 5", "1.%(days)s").
+_FIGURE_JOINERS = frozenset(".,/:'-\u2019\u066b\u066c\u060c\u00b7")
+
+
+def _figure_beside(text: str, start: int, end: int) -> str | None:
+    """The figure character printed next to the placeholder text[start:end], across at most
+    three spaces or number separators, or None."""
+    for index, step in ((start - 1, -1), (end, 1)):
+        for _ in range(4):
+            if not 0 <= index < len(text):
+                break
+            ch = text[index]
+            if _numeric(ch):
+                return ch
+            if not (unicodedata.category(ch) == "Zs" or ch in _FIGURE_JOINERS
+                    or textsafety.is_invisible(ch)):
+                break
+            index += step
+    return None
 
 
 def _translations_of(entry) -> list[str]:
@@ -120,7 +192,8 @@ def check_invisible(entry, path, lang=None):
     script = lang.script if lang is not None else None
     allow_newline = "\n" in entry.msgid
     for text in _translations_of(entry):
-        found = textsafety.invisible_chars(text, script, allow_newline=allow_newline)
+        found = textsafety.invisible_chars(_unreferenced(text), script,
+                                           allow_newline=allow_newline)
         if found:
             allowed = ("; ZWNJ/ZWJ are allowed only in scripts that spell with them "
                        "(docs/translating.md)") if set(found) & textsafety.JOINERS else ""
@@ -175,6 +248,49 @@ def check_placeholders(entry, path, lang=None):
                           "{...} is not a placeholder here: use the %(name)s of msgid")
 
 
+def check_numbers(entry, path, lang=None):
+    """NUMBERS: a number the English lacks, or a figure glued to a placeholder.
+
+    A translation may repeat a number of its English ("24 heures sur 24") or write it out
+    in words, but never bring one in: `1%(days)s` prints "145 jours", `%(number)s 5` a wrong
+    phone number, and no other check sees a figure in a translation as data. Digits of
+    every script count (١%(days)s, %(days)s०), and any figure beside a placeholder across
+    spaces or number separators is refused even when the English has that number
+    elsewhere."""
+    source = entry.msgid + " " + (entry.msgid_plural or "")
+    wanted = _numbers(source)
+    glued_in_source = {m.group(0) for m in PLACEHOLDER.finditer(source)
+                       if _figure_beside(source, m.start(), m.end())}
+    for text in _translations_of(entry):
+        if not text:
+            continue
+        text = _unreferenced(text)
+        for match in PLACEHOLDER.finditer(text):
+            figure = _figure_beside(text, match.start(), match.end())
+            if figure is not None and match.group(0) not in glued_in_source:
+                yield Finding("NUMBERS", ERROR, path, entry.linenum,
+                              f"{figure!r} ({textsafety.describe(figure)}) stands beside "
+                              f"{match.group(0)} in the translation of {entry.msgid[:40]!r}: "
+                              "it would print another figure; leave a word between them or "
+                              "remove it")
+                return
+        numbers = _numbers(text)
+        extra = sorted(set(numbers) - set(wanted), key=lambda n: (len(n), n))
+        if extra:
+            yield Finding("NUMBERS", ERROR, path, entry.linenum,
+                          f"the number {numbers[extra[0]]} is not in the English of "
+                          f"{entry.msgid[:40]!r}: a translation never brings a figure in "
+                          "(numbers of the leaflet come from its English or leaflet.toml)")
+            return
+
+
+def _unreferenced(text: str) -> str:
+    """`text` with its HTML character references resolved, as a browser would print them."""
+    import html
+
+    return html.unescape(text) if "&" in text else text
+
+
 def check_markup(entry, path, lang=None):
     def tags(text):
         return sorted((m.group(1), m.group(2).lower()) for m in TAG.finditer(text))
@@ -182,9 +298,17 @@ def check_markup(entry, path, lang=None):
     for text in _translations_of(entry):
         if not text:
             continue
-        if _RUNNABLE.search(text):
+        if _RUNNABLE.search(text) or _RUNNABLE.search(_unreferenced(text)):
             yield Finding("MARKUP", ERROR, path, entry.linenum,
                           "script, event handler or javascript: in the translation")
+            continue
+        references = [m.group(0) for m in _CHAR_REFERENCE.finditer(text)
+                      if m.group(0) not in entry.msgid]
+        if references:
+            yield Finding("MARKUP", ERROR, path, entry.linenum,
+                          f"the character reference {textsafety.clip(references[0], 30)} in "
+                          f"the translation of {entry.msgid[:40]!r}: type the character "
+                          "itself (a reference hides it from every check)")
             continue
         bad = sorted({name for _, name in tags(text) if name not in catalog.ALLOWED_TAGS})
         if bad:
@@ -197,9 +321,9 @@ def check_markup(entry, path, lang=None):
 
 
 def check_contact(entry, path, lang=None):
-    source = _digits_ascii(PLACEHOLDER.sub(" ", entry.msgid))
+    source = _contact_form(PLACEHOLDER.sub(" ", entry.msgid))
     for text in _translations_of(entry):
-        text = _digits_ascii(PLACEHOLDER.sub(" ", text))
+        text = _contact_form(PLACEHOLDER.sub(" ", _unreferenced(text)))
         for kind, pattern in _CONTACT_PATTERNS.items():
             for match in pattern.finditer(text):
                 if match.group(0) not in source:
@@ -210,7 +334,7 @@ def check_contact(entry, path, lang=None):
 
 
 ENTRY_CHECKS = (check_completeness, check_invisible, check_placeholders, check_markup,
-                check_contact, check_mixed_script)
+                check_contact, check_numbers, check_mixed_script)
 
 
 # --- catalogue checks ---------------------------------------------------------------------

@@ -69,6 +69,8 @@ class Term:
     definition: str = ""
     forms: list[str] = field(default_factory=list)  # the agreed term first
     deprecated: list[str] = field(default_factory=list)
+    listed: bool = False  # the language's term base has an entry for it (maybe emptied)
+    line: int | None = None  # of that entry
 
     @property
     def agreed(self) -> str:
@@ -124,6 +126,7 @@ def load_master(translations_dir: Path) -> list[Term]:
     terms = []
     for unit in store.units:
         english = [t.text for t in unit.get_source_terms() if t.text]
+        _refuse_hidden(english, path, unit.getid(), unit.xmlelement.sourceline, None)
         definition = next((n.text for n in unit.get_common_notes(source=True)
                            if n.origin == "definition"), "")
         if not unit.getid() or not english:
@@ -146,14 +149,39 @@ def load(translations_dir: Path, locale: str) -> TermBase | None:
         base = master.get(key)
         if base is None:
             continue  # a term the English list dropped: `catalog update` removes it
-        target = unit.get_target_terms(locale.replace("_", "-"))
-        forms = [t.text for t in target if t.text and not t.deprecated]
-        deprecated = [t.text for t in target if t.text and t.deprecated]
-        terms.append(Term(key, base.english, base.definition, forms, deprecated))
+        bcp = locale.replace("_", "-")
+        target = unit.get_target_terms(bcp)
+        forms = [t.text for t in target if t.text and t.text.strip() and not t.deprecated]
+        deprecated = [t.text for t in target if t.text and t.text.strip() and t.deprecated]
+        line = unit.xmlelement.sourceline
+        _refuse_hidden(forms + deprecated, path, key, line, locale)
+        listed = unit.get_target_dom(bcp) is not None
+        terms.append(Term(key, base.english, base.definition, forms, deprecated, listed, line))
     # Terms of the English list this language does not have yet come last, without forms.
     have = {t.key for t in terms}
     terms += [Term(t.key, t.english, t.definition) for t in master.values() if t.key not in have]
     return TermBase(path, locale, terms)
+
+
+def _refuse_hidden(texts: list[str], path: Path, key, line, locale: str | None) -> None:
+    """A term holding a direction override, a zero-width or a control character would pass
+    (or fail) the TERMS check for what nobody can see: refused, naming the term."""
+    from leaflet import textsafety
+    from leaflet.languages import scripts
+
+    script = None
+    if locale:
+        try:
+            script = scripts.language(locale.replace("_", "-")).script
+        except Exception:  # noqa: BLE001  (an unknown locale: judged without its script)
+            script = None
+    for text in texts:
+        found = textsafety.invisible_chars(text, script)
+        if found:
+            raise CatalogError(f"the term {key!r} holds {textsafety.describe(found[0])} in "
+                               f"{textsafety.clip(text, 40)}: delete it (it can reorder or hide "
+                               "what is printed)", path=path, line=line,
+                               hint="retype the term in the glossary")
 
 
 def write(translations_dir: Path, locale: str, forms: dict[str, list[str]],
@@ -253,6 +281,15 @@ def findings(po, shown: str, base: TermBase | None, lang, make_finding):
         if entry.obsolete or not entry.msgid or not entry.msgstr:
             continue
         for term in english_terms(entry.msgid, base.terms):
+            if not term.forms and term.listed:
+                # An entry emptied, or left with deprecated forms only: the check would have
+                # nothing to hold the translation to. An error, whatever the language's
+                # TERMS severity: the term base itself is wrong.
+                yield make_finding("error", entry.linenum,
+                                   f"{source} lists {term.english[0]!r} (line {term.line}) with "
+                                   "no agreed form (emptied, or deprecated forms only): give "
+                                   f"its agreed term, used in {entry.msgid[:40]!r}")
+                continue
             if not term.forms:
                 yield make_finding("warning", entry.linenum,
                                    f"{source} has no agreed term for {term.english[0]!r} yet, "

@@ -15,7 +15,14 @@ with one line naming the file and line and writing nothing:
   - a unit whose source (the English) differs from the catalogue's msgid, or that the
     catalogue does not have: a CAT tool must never change the English;
   - a result on which `leaflet check` finds an error the catalogue does not already have
-    (a broken %(name)s placeholder, a tag, a contact detail typed in, an overflowing page).
+    (a broken %(name)s placeholder, a tag, a contact detail typed in, an overflowing page);
+  - before any of that, and in time bounded by its size: a file over MAX_BYTES (read no
+    further than that, so /dev/zero is refused too), an entity reference (defined or not:
+    a target is plain text, and an entity the parser does not resolve would vanish), an
+    element inside a target other than a segment marker (`<mrk href="javascript:…">` would
+    be flattened into its text), and a target longer than its English could need (LENGTH).
+A target marked as needing work (`state="needs-review-translation"` …) is imported as fuzzy
+even when the unit also says `approved="yes"`: the two disagree, and the careful reading wins.
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 NEEDS_WORK = {"new", "needs-translation", "needs-adaptation", "needs-l10n",
               "needs-review-translation", "needs-review-adaptation", "needs-review-l10n"}
 DONE = {"translated", "final", "signed-off"}
+# An XLIFF of one catalogue is a few hundred kilobytes; anything much larger is not one.
+MAX_BYTES = 4 * 1024 * 1024
+# The one element a CAT tool may leave inside a target: a segment marker (Trados, memoQ).
+SEGMENT_MARKER = ("mrk", {"mtype", "mid"}, {"seg"})
 
 
 def _skeleton(original: str, target: str) -> bytes:
@@ -136,16 +147,23 @@ def import_file(workspace, source: Path, expect: str | None = None) -> ImportRes
     source = Path(source)
     shown = str(source)
     try:
-        data = source.read_bytes()
+        with source.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ImportRefused(f"cannot read the file: {exc.strerror or exc}", path=shown) \
             from None
+    if len(data) > MAX_BYTES:
+        raise ImportRefused(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB: an XLIFF "
+                            "of one catalogue is a few hundred KB", path=shown,
+                            hint="import the file `leaflet catalog export` wrote, translated")
     try:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                      huge_tree=False))
     except etree.XMLSyntaxError as exc:
         raise ImportRefused(f"not valid XML: {exc.msg}", path=shown, line=exc.lineno,
                             hint="the file is damaged: export it again from the CAT tool") \
             from None
+    _refuse_hidden_content(root, shown)
     if etree.QName(root).localname != "xliff" or not str(root.get("version", "")).startswith("1."):
         raise ImportRefused("not an XLIFF 1.x file", path=shown, line=root.sourceline,
                             hint="export XLIFF 1.2 from the CAT tool")
@@ -202,6 +220,11 @@ def import_file(workspace, source: Path, expect: str | None = None) -> ImportRes
                                 path=shown, line=line)
         seen.add(key)
         text = unit.target or ""
+        if len(text) > checks.length_bound(entry.msgid + (entry.msgid_plural or "")):
+            raise ImportRefused(f"unit {ident}: the target is {len(text):,} characters, far "
+                                f"longer than its English ({len(entry.msgid)}) could need "
+                                "(LENGTH); nothing written", path=shown, line=line,
+                                hint="fix the target in the CAT tool and export again")
         fuzzy = _fuzzy_after(unit, entry, text)
         if text != entry.msgstr or fuzzy != bool(entry.fuzzy):
             entry.msgstr = text
@@ -239,20 +262,48 @@ def import_file(workspace, source: Path, expect: str | None = None) -> ImportRes
     return ImportResult(lang.code, path, changed, missing, after)
 
 
+def _refuse_hidden_content(root, shown: str) -> None:
+    """Refuse what the toolkit would drop or flatten without a word: an entity reference
+    (resolved or not), and inside a <target> any element but a segment marker."""
+    from lxml import etree
+
+    for node in root.iter(etree.Entity):
+        raise ImportRefused(f"the entity reference {node.text} (XLIFF targets are plain "
+                            "text; an entity is not imported)", path=shown,
+                            line=node.sourceline,
+                            hint="type the character itself in the CAT tool, then export "
+                                 "again")
+    name, attributes, kinds = SEGMENT_MARKER
+    for target in root.iter(f"{{{XLIFF_NS}}}target", "target"):
+        for element in target.iterdescendants():
+            if not isinstance(element.tag, str):
+                continue  # a comment or a processing instruction holds no text of the target
+            local = etree.QName(element).localname
+            if local != name or not set(element.attrib) <= attributes \
+                    or element.get("mtype") not in kinds:
+                shown_attrs = " ".join(f'{k}="{v[:30]}"' for k, v in element.attrib.items())
+                raise ImportRefused(f"a target holds <{local}{' ' if shown_attrs else ''}"
+                                    f"{shown_attrs}>: targets are plain text (markup like "
+                                    "<strong> is typed as text, as in the English)",
+                                    path=shown, line=element.sourceline,
+                                    hint="remove the tag in the CAT tool, then export again")
+
+
 def _fuzzy_after(unit, entry, text: str) -> bool:
-    """Whether the entry is fuzzy after import: approved units are not; a target the CAT
-    tool marks as needing work is; a changed target marked translated is not; otherwise the
-    entry keeps its flag."""
+    """Whether the entry is fuzzy after import: a target the CAT tool marks as needing work
+    is (even when the unit also says approved: the careful reading wins); approved units
+    are not; a changed target marked translated is not; otherwise the entry keeps its
+    flag."""
     state = None
     node = unit.getlanguageNode(lang=None, index=1)
     if node is not None:
         state = node.get("state")
     if not text:
         return False
-    if unit.xmlelement.get("approved") == "yes":
-        return False
     if state in NEEDS_WORK:
         return True
+    if unit.xmlelement.get("approved") == "yes":
+        return False
     if text != entry.msgstr and state in DONE:
         return False
     return bool(entry.fuzzy)

@@ -63,6 +63,7 @@ def assert_refused(outcome: Outcome, code: int, where: str, *, before: dict | No
     shown = f"exit {outcome.code}\nstdout: {outcome.stdout}\nstderr: {outcome.stderr}"
     assert outcome.code == code, shown
     assert "Traceback" not in outcome.stderr + outcome.stdout, shown
+    assert "internal error" not in outcome.stderr + outcome.stdout, shown
     lines = [line for line in outcome.stderr.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("Error")]
     assert len(errors) == 1, shown

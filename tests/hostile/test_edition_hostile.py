@@ -183,6 +183,30 @@ CASES = [
      BUILD_FR, 1, PO_LINE, "syntax error"),
     ("cr-inside-line", po_bytes(lambda b: b.replace(b"aide m", b"aide\rm", 1)), BUILD_FR, 1,
      PO_LINE, "line break inside a line"),
+    # -- a figure or a phone number slipped in (round 3) -----------------------------------
+    ("digit-glued-to-days", msgstr_sub(PERIOD, "%(days)s", "1%(days)s"), BUILD_FR, 1, PO_LINE,
+     "NUMBERS"),
+    ("digit-glued-to-days-print", msgstr_sub(PERIOD, "%(days)s", "1%(days)s"), PRINT_FR, 1,
+     PO_LINE, "NUMBERS"),
+    ("arabic-digit-glued-to-days", msgstr_sub(PERIOD, "%(days)s", "%(days)s٥"), BUILD_FR, 1,
+     PO_LINE, "NUMBERS"),
+    ("digit-after-number", msgstr_sub("From a foreign phone", "%(number)s", "%(number)s 5"),
+     BUILD_FR, 1, PO_LINE, "NUMBERS"),
+    ("phone-no-break-spaces", msgstr_sub(MEDICAL, None, "Aide : 02\u00a0511\u00a064\u00a064."),
+     BUILD_FR, 1, PO_LINE, "CONTACT"),
+    ("phone-narrow-no-break-spaces-print",
+     msgstr_sub(MEDICAL, None, "Aide : 02\u202f511\u202f64\u202f64."), PRINT_FR, 1, PO_LINE,
+     "CONTACT"),
+    ("character-reference-rlo", msgstr_sub(MEDICAL, None, "Aide &#x202E;médicale."), BUILD_FR,
+     1, PO_LINE, "MARKUP|INVISIBLE"),
+    ("character-reference-digit", msgstr_sub(MEDICAL, None, "Aide médicale &#52;&#53;."),
+     BUILD_FR, 1, PO_LINE, "MARKUP|NUMBERS"),
+    ("email-all-cyrillic", toml_sub('"info@pag-asa.be"', '"инфо@паг-аса.бе"'), BUILD_FR, 1,
+     TOML_LINE, "ASCII only"),
+    ("website-all-cyrillic", toml_sub('"https://www.asblsurya.org"', '"https://суря.орг"'),
+     BUILD_FR, 1, TOML_LINE, "ASCII only"),
+    ("helpline-premium-rate", toml_sub('value = "078 055 800"', 'value = "0903 12 345"'),
+     BUILD_FR, 1, TOML_LINE, "premium-rate"),
     ("card-rlo", built_then(msgstr_sub("I speak English.", None, "Je parle \u202efrançais\u202c.")),
      ("card",), 1, PO_LINE, r"U\+202E"),
     ("card-phone", built_then(msgstr_sub("I speak English.", None, "Je parle français : 0478 12 34 56.")),
@@ -304,6 +328,7 @@ def test_hostile_edition_input(case, pristine, tmp_path):
         assert snapshot(ws) == before
     else:
         assert_refused(outcome, code, where, message=says, before=before, after=snapshot(ws))
+        assert "internal error" not in outcome.stdout + outcome.stderr
     if "card" not in args:  # the card case built fr on purpose, before breaking it
         assert not (ws / "output" / EDITION / "fr.pdf").exists()
     assert not list(ws.rglob("*.tmp"))
