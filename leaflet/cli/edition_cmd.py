@@ -189,7 +189,8 @@ def languages(settings, as_json):
               "audio")
     table = [header] + [(r["code"], r["english_name"], r["autonym"], r["script"],
                          r["direction"], f"{r['translated_percent']:.0f}%", r["review_status"],
-                         r["pdf"] or "—", r["audio"]) for r in rows]
+                         (r["pdf"] + " (changed since: build again)" if r["needs_rebuild"]
+                          else r["pdf"]) if r["pdf"] else "—", r["audio"]) for r in rows]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
     for row in table:
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())

@@ -27,6 +27,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -114,8 +115,10 @@ def printed_data(workspace, code: str) -> dict:
     }
 
 
-def input_hash(workspace, lang: scripts.Language, catalogue: Path) -> str:
-    """sha256 over every input of one language's PDF, in a fixed order."""
+def input_hash(workspace, lang: scripts.Language, catalogue: Path,
+               staged: Path | None = None) -> str:
+    """sha256 over every input of one language's PDF, in a fixed order (`staged`: the copy
+    of `catalogue` the build checks and renders, see stage_catalogue)."""
     parts = [("leaflet", leaflet.__version__), ("weasyprint", metadata.version("weasyprint"))]
     # The leaflet's and wallet card's own template files only: editing the language card
     # or a report template must not reprint every leaflet.
@@ -123,7 +126,7 @@ def input_hash(workspace, lang: scripts.Language, catalogue: Path) -> str:
                        for p in workspace.templates_dir.glob(pattern) if p.is_file()):
         parts.append((f"templates/{path.relative_to(workspace.templates_dir).as_posix()}",
                       sha256_file(path)))
-    parts.append(("catalogue", sha256_file(catalogue)))
+    parts.append(("catalogue", sha256_file(staged or catalogue)))
     # The term base: the TERMS check reads it, and a review's fingerprint covers it.
     for name, path in (("terms", terms.path_beside(catalogue)),
                        ("terms-en", terms.master_path(workspace.translations_dir))):
@@ -157,6 +160,8 @@ def _up_to_date(entry: dict | None, inputs: str, output_dir: Path,
         return False
     if not entry.get("card"):
         return False
+    if catalog.built_catalogue(output_dir, entry) is None:
+        return False  # built before catalogues were kept: the kiosk and site need one
     files = [entry, entry["card"]] + (list(entry.get("print", {}).values())
                                       if print_files else [])
     if print_files and not entry.get("print"):
@@ -173,6 +178,32 @@ class Pending:
     translations: catalog.Translations
     inputs: str
     dest: Path
+    staged: Path | None = None  # the catalogue's bytes as checked (stage_catalogue)
+
+
+def stage_catalogue(catalogue: Path, staging: Path | None) -> Path | None:
+    """A private copy of `catalogue` in `staging`, which the build hashes, checks, renders
+    and keeps: what the kiosk and the site show is then exactly what passed the checks,
+    even when the catalogue is edited while the build runs. None without `staging` or when
+    the catalogue cannot be read (the checks say why)."""
+    if staging is None:
+        return None
+    try:
+        data = catalogue.read_bytes()
+    except OSError:
+        return None
+    # The same layout as translations/, with the term bases beside, so that the review's
+    # fingerprint (which covers the agreed terms) reads the same in the copy.
+    locale = catalogue.parent.parent.name
+    staged = staging / locale / catalogue.parent.name / catalogue.name
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    staged.write_bytes(data)
+    for source, dest in ((terms.path_beside(catalogue), terms.path_beside(staged)),
+                         (terms.master_path(catalogue.parent.parent.parent),
+                          terms.master_path(staging))):
+        if source.is_file() and not dest.exists():
+            shutil.copyfile(source, dest)
+    return staged
 
 
 def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
@@ -198,11 +229,13 @@ def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
 
 
 def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
-         print_files: bool = False):
+         print_files: bool = False, staging: Path | None = None):
     """Validate every input and decide which languages need rendering (cheap: no HTML yet).
 
-    Returns (pending languages, skipped codes, warnings, previous manifest). Raises
-    LeafletError on any bad input, before anything is written.
+    With `staging` (a private folder), each catalogue is copied there first and the copy is
+    what is hashed, checked and rendered (stage_catalogue). Returns (pending languages,
+    skipped codes, warnings, previous manifest). Raises LeafletError on any bad input,
+    before anything is written.
     """
     from leaflet import contacts
     from leaflet.edition.checks import ERROR, check_language
@@ -220,23 +253,27 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
     refused: dict[str, list[str]] = {}
     for lang in langs:
         catalogue = catalog.catalog_path(workspace.translations_dir, lang.locale)
-        inputs = input_hash(workspace, lang, catalogue) if catalogue.is_file() else ""
+        staged = stage_catalogue(catalogue, staging)
+        inputs = input_hash(workspace, lang, catalogue, staged) if catalogue.is_file() else ""
         if inputs and not force and _up_to_date(previous.get("languages", {}).get(lang.code),
                                                 inputs, output_dir, print_files):
             skipped.append(lang.code)
             if release:
-                _unreviewed(workspace, lang.code, catalog.read_po(catalogue), drafts, changed)
+                _unreviewed(workspace, lang.code, catalog.read_po(staged or catalogue), drafts,
+                            changed, catalogue)
             continue
-        findings = check_language(workspace, lang, pot)
+        findings = check_language(workspace, lang, pot, staged)
         errors = [str(f) for f in findings if f.severity == ERROR]
         warnings.extend(f"{lang.code}: {f}" for f in findings if f.severity != ERROR)
         if errors:
             refused[lang.code] = errors
             continue
-        translations = catalog.load_translations(catalogue)
+        translations = catalog.load_translations(staged or catalogue, shown=catalogue)
         if release and translations.review_status != "reviewed":
-            _unreviewed(workspace, lang.code, catalog.read_po(catalogue), drafts, changed)
-        pending.append(Pending(lang, translations, inputs, output_dir / f"{lang.code}.pdf"))
+            _unreviewed(workspace, lang.code, catalog.read_po(staged or catalogue), drafts,
+                        changed, catalogue)
+        pending.append(Pending(lang, translations, inputs, output_dir / f"{lang.code}.pdf",
+                               staged))
     if release and (drafts or changed):
         parts = []
         if drafts:
@@ -249,13 +286,14 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
     return pending, skipped, warnings, previous, refused
 
 
-def _unreviewed(workspace, code: str, po, drafts: list, changed: list) -> None:
+def _unreviewed(workspace, code: str, po, drafts: list, changed: list,
+                shown: Path | None = None) -> None:
     """Sort a language that is not reviewed into drafts, or changed (naming the entries)."""
     from leaflet.edition import review
 
     found = review.state(po)
     if found.status == review.CHANGED:
-        changed.append((code, found.describe(workspace.display_path(Path(po.fpath)))))
+        changed.append((code, found.describe(workspace.display_path(shown or Path(po.fpath)))))
     elif found.status != review.REVIEWED:
         drafts.append(code)
 
@@ -352,10 +390,22 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
     called after each language is rendered. Returns a BuildResult; raises LeafletError
     naming the file on bad input or a failed render.
     """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="leaflet-catalogues-") as staging:
+        return _build(workspace, codes, jobs=jobs, force=force, release=release,
+                      allow_unverified=allow_unverified, print_files=print_files, site=site,
+                      progress=progress, staging=Path(staging))
+
+
+def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_files, site,
+           progress, staging: Path) -> BuildResult:
     pending, skipped, warnings, previous, refused = plan(
-        workspace, codes, force=force, release=release, print_files=print_files)
+        workspace, codes, force=force, release=release, print_files=print_files,
+        staging=staging)
     if release:
         release_gate(workspace, codes, allow_unverified=allow_unverified)
+    staged = {item.lang.code: item.staged for item in pending}
     output_dir = workspace.output_dir
     result = BuildResult(output_dir, previous, skipped=skipped, warnings=warnings,
                          refused=refused)
@@ -394,6 +444,13 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
             if "error" in outcome:
                 failures.append(outcome["error"])
                 continue
+            try:
+                kept_catalogue = catalog.keep_built_catalogue(
+                    output_dir, job.lang.code, staged.get(job.lang.code) or job.catalogue)
+            except OSError as exc:
+                failures.append(f"{output_dir}: cannot write: {exc.strerror or exc} (check "
+                                "that output/ is writable)")
+                continue
             result.rendered.append(job.lang.code)
             result.warnings.extend(f"{job.lang.code}: WeasyPrint: {w}" for w in outcome["warnings"])
             ours[job.lang.code] = {
@@ -403,6 +460,7 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
                 "direction": job.lang.direction, "fonts": list(job.lang.families),
                 "qr": render.qr_payloads(workspace, job.lang.code),
                 "card": outcome["card"],
+                "catalogue": kept_catalogue,
             }
             kept = previous.get("languages", {}).get(job.lang.code, {}).get("audio")
             if kept:  # audio.make() decides whether it still holds
@@ -427,11 +485,11 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
     return result
 
 
-def print_html(workspace, env, lang: scripts.Language, inputs: str) -> str:
-    """The leaflet's print HTML of a built language (its text, as the PDF has it)."""
-    translations = catalog.load_translations(
-        catalog.catalog_path(workspace.translations_dir, lang.locale))
-    ctx = render.context(workspace, lang, translations, inputs)
+def print_html(workspace, env, lang: scripts.Language, entry: dict) -> str:
+    """The leaflet's print HTML of a built language (its text, as the PDF has it: from the
+    catalogue the build kept, never the one on disk, which may have changed since)."""
+    translations = catalog.load_built(workspace, lang, entry)
+    ctx = render.context(workspace, lang, translations, entry.get("inputs") or "")
     return render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
 
 
@@ -452,8 +510,7 @@ def build_site_and_audio(workspace, manifest: dict, htmls: dict[str, str],
     if missing:  # languages skipped by this build: their HTML, in one Jinja environment
         env = render.environment(workspace.templates_dir)
         for lang in scripts.languages_for(workspace, missing):
-            htmls[lang.code] = print_html(workspace, env, lang,
-                                          entries[lang.code].get("inputs") or "")
+            htmls[lang.code] = print_html(workspace, env, lang, entries[lang.code])
 
     def one(code):
         return code, audio.make(workspace, code, htmls[code], entries[code].get("audio"))

@@ -27,11 +27,15 @@ def language_rows(workspace) -> list[dict]:
             status = catalog.review_status(po)
         entry = manifest.get(code)
         pdf = workspace.output_dir / entry["pdf"] if entry else None
+        built = bool(pdf and pdf.is_file())
         rows.append({
             "code": code, "english_name": lang.english_name, "autonym": lang.autonym,
             "script": lang.script, "direction": lang.direction, "fonts": list(lang.families),
             "translated_percent": percent, "review_status": status,
-            "pdf": workspace.display_path(pdf) if pdf and pdf.is_file() else None,
+            "pdf": workspace.display_path(pdf) if built else None,
+            # the catalogue changed since the PDF was built (the kiosk and the site still
+            # show the built text): `leaflet build` again
+            "needs_rebuild": built and catalog.needs_rebuild(workspace, lang, entry),
             # what `build --site` gives it: a recording, a synthetic voice, or none
             "audio": {"recording": "recording", "synthetic": "synthetic voice",
                       "none": "none"}[audio.plan_for(workspace, code).kind],

@@ -30,6 +30,18 @@ STATIC = (("leaflet.css", "leaflet.css"), ("station/station.css", "station.css")
 EXIT_PAGE = "exit.html"
 
 
+def _member(folder: Path, name, workspace) -> Path:
+    """A file the manifest names inside `folder` (leaflet.handover.editions.member)."""
+    from leaflet.handover.editions import member
+
+    path = member(folder, name)
+    if path is None or "/" in name:
+        raise BuildError(f"the manifest names {name!r}, which is not a file of the edition",
+                         path=workspace.output_dir / "manifest.json",
+                         hint="build the language again (`leaflet build --force --lang CODE`)")
+    return path
+
+
 def _lang_rule(lang) -> str:
     return f":lang({lang.code}) {{ font-family: {lang.css_font_stack}; }}\n"
 
@@ -78,15 +90,17 @@ def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
             lang, entry = langs[code], entries[code]
             folder = tmp / code
             folder.mkdir()
-            translations = catalog.load_translations(
-                catalog.catalog_path(workspace.translations_dir, lang.locale))
+            translations = catalog.load_built(workspace, lang, entry)
             ctx = render.context(workspace, lang, translations, entry.get("inputs") or "0" * 8)
-            shutil.copyfile(out / entry["pdf"], folder / entry["pdf"])
-            shutil.copyfile(out / entry["card"]["pdf"], folder / entry["card"]["pdf"])
+            pdf = _member(out, entry.get("pdf"), workspace)
+            card_pdf = _member(out, (entry.get("card") or {}).get("pdf"), workspace)
+            shutil.copyfile(pdf, folder / pdf.name)
+            shutil.copyfile(card_pdf, folder / card_pdf.name)
             sound = entry.get("audio") or {"kind": "none"}
             site_audio = None
             if sound.get("file"):
-                shutil.copyfile(out / audio_mod.AUDIO_DIR / sound["file"], folder / sound["file"])
+                sound_file = _member(out / audio_mod.AUDIO_DIR, sound["file"], workspace)
+                shutil.copyfile(sound_file, folder / sound_file.name)
                 site_audio = {"src": sound["file"], "synthetic": sound["kind"] == "synthetic"}
             audio_report[code] = sound["kind"]
             ctx["site"] = {"pdf": entry["pdf"], "card": entry["card"]["pdf"],

@@ -80,15 +80,35 @@ def built_languages(workspace, edition: str | None = None,
     return built
 
 
+def member(folder: Path, name) -> Path | None:
+    """The file a manifest names, `name` relative to the edition's `folder`, or None when it
+    could lie outside it: an absolute path, `..`, a backslash, a control character, or a
+    link that resolves elsewhere. A manifest is data a build wrote; a hand-edited one must
+    not make the station serve /etc/passwd."""
+    if not isinstance(name, str) or not name or len(name) > 200 or "\\" in name \
+            or name.startswith("/") or any(ord(ch) < 32 for ch in name):
+        return None
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return None
+    path = folder.joinpath(*parts)
+    try:
+        if not path.resolve().is_relative_to(folder.resolve()):
+            return None
+    except (OSError, RuntimeError):
+        return None
+    return path
+
+
 def _pdf(entries: dict, code: str, folder: Path) -> Path | None:
     entry = entries.get(code)
     if not isinstance(entry, dict) or not isinstance(entry.get("pdf"), str):
         return None
     name = entry["pdf"]
-    if "/" in name or "\\" in name or name in ("", ".", ".."):
-        return None  # a manifest names files inside its own folder
-    pdf = folder / name
-    return pdf if pdf.is_file() else None
+    if "/" in name:
+        return None  # a leaflet lies in the edition's folder itself
+    pdf = member(folder, name)
+    return pdf if pdf is not None and pdf.is_file() else None
 
 
 def built_editions(workspace) -> list[str]:

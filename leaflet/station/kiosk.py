@@ -40,6 +40,7 @@ class KioskLanguage:
     card: str | None
     audio: str | None = None  # the leaflet read aloud (`leaflet build --site`), a path
     audio_synthetic: bool = False
+    stale: bool = False  # the workspace's catalogue changed since the build (rebuild it)
 
 
 def kiosk_code(secret: str, language: str, day: dt.date) -> str:
@@ -100,26 +101,33 @@ class Kiosk:
             from leaflet.languages import scripts
             from leaflet.languages.pick import built_languages
 
+            from leaflet.edition import catalog
+
             manifest = editions.read_manifest(self.workspace, self.workspace.edition_id) or {}
-            built = built_languages(self.workspace)
             entries = manifest.get("languages", {})
-            data = card.load_card_data(self.workspace)
             out = self.workspace.output_dir
+            # Only what a build passed: a language is shown when the edition keeps the
+            # catalogue its leaflet was built from, intact (catalog.built_catalogue).
+            built = {code: pdf for code, pdf in built_languages(self.workspace).items()
+                     if catalog.built_catalogue(out, entries.get(code)) is not None}
+            data = card.load_card_data(self.workspace)
             rows = []
             langs = scripts.languages_for(self.workspace, list(built))
             for lang in langs:
-                card_pdf = (entries.get(lang.code, {}).get("card") or {}).get("pdf")
-                sound = entries.get(lang.code, {}).get("audio") or {}
-                sound_path = out / "audio" / sound["file"] if sound.get("file") else None
+                entry = entries.get(lang.code, {})
+                card_path = editions.member(out, (entry.get("card") or {}).get("pdf"))
+                sound = entry.get("audio") or {}
+                sound_path = editions.member(out / "audio", sound.get("file")) \
+                    if sound.get("file") else None
                 rows.append(KioskLanguage(
                     code=lang.code, autonym=card._capitalised(lang.autonym),
                     english_name=lang.english_name, direction=lang.direction,
                     script=lang.script, region=card.region_of(lang.code, data),
                     pdf=built[lang.code],
-                    card=str(out / card_pdf) if card_pdf and (out / card_pdf).is_file()
-                    else None,
+                    card=str(card_path) if card_path and card_path.is_file() else None,
                     audio=str(sound_path) if sound_path and sound_path.is_file() else None,
-                    audio_synthetic=sound.get("kind") == "synthetic"))
+                    audio_synthetic=sound.get("kind") == "synthetic",
+                    stale=catalog.needs_rebuild(self.workspace, lang, entry)))
             names = data["regions"]["names"]["en"]
             self._regions = [(names[region], [r for r in rows if r.region == region])
                              for region in data["regions"]["order"]
@@ -144,6 +152,11 @@ class Kiosk:
         """The scripts.Language (script, direction, fonts) of the built language `code`."""
         self._refresh()
         return self._scripts[code]
+
+    def stale(self) -> list[str]:
+        """The shown languages whose catalogue changed since their build: the kiosk shows the
+        built text until the coordinator builds them again."""
+        return [row.code for row in self.languages() if row.stale]
 
     def regions(self) -> list[tuple[str, list[KioskLanguage]]]:
         """(region name, languages) in the language card's region order, empty ones left out."""
@@ -196,8 +209,8 @@ class Kiosk:
         lang = self._scripts[code]
         key = ("translations", code)
         if key not in self._cache:
-            path = catalog.catalog_path(self.workspace.translations_dir, lang.locale)
-            self._cache[key] = catalog.load_translations(path)
+            entry = self._manifest.get("languages", {}).get(code, {})
+            self._cache[key] = catalog.load_built(self.workspace, lang, entry)
         return lang, self._cache[key]
 
     def page(self, code: str, extra: dict) -> str:
