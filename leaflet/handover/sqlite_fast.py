@@ -39,6 +39,9 @@ def append(path: Path, encounter: Encounter) -> str | None:
     """Append `encounter` to the log in `path`; its hash, or None when the store must do it."""
     if not location.check_sqlite_file(path, must_exist=False):
         return None  # a new or empty file: the store creates the log
+    from leaflet.storage import lite
+
+    lite.require_intact(path)  # a damaged log is never written to (marked, then refused)
     try:
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
@@ -61,6 +64,9 @@ def append(path: Path, encounter: Encounter) -> str | None:
     except sqlite3.DatabaseError as error:
         text = str(error)
         if any(d in text.lower() for d in _DAMAGE):
+            from leaflet.storage import lite
+
+            lite.mark(path, text)
             raise DamagedLog(f"{path} is damaged: {text}",
                              hint="restore the log from a backup; nothing was written to it"
                              ) from None

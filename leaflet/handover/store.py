@@ -29,7 +29,7 @@ from leaflet.handover.errors import (ChainBroken, DamagedLog, ForeignDatabase, I
 from leaflet.handover.model import (CHAIN_FIELDS, FIELDS, GENESIS_HASH, Encounter, chain_hash,
                                     utc_now_text, utc_of)
 from leaflet.report import outcomes
-from leaflet.storage import appendonly, chain, migrations
+from leaflet.storage import appendonly, chain, lite, migrations
 from leaflet.storage.engine import (_first_line, display, dispose_engines,  # noqa: F401
                                     engine_for)
 from leaflet.textsafety import clip
@@ -113,6 +113,7 @@ class Store:
         self.engine = engine_for(url)
         self.dialect = self.engine.dialect.name
         self._schema_checked = False
+        self._intact = False  # a writer's quick_check of the file passed (storage.lite)
 
     # --- connections and the chain lock -------------------------------------------------
 
@@ -145,15 +146,25 @@ class Store:
         return None
 
     @contextlib.contextmanager
-    def _write(self):
-        """A transaction holding the chain lock: one writer at a time reads and extends the head."""
-        with self._connect() as conn:
-            conn = conn.execution_options(leaflet_write=True)
-            with conn.begin():
-                if self.dialect == "postgresql":
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                                 {"key": CHAIN_LOCK_KEY})
-                yield conn
+    def _write(self, lock_key: int = CHAIN_LOCK_KEY):
+        """A transaction holding a chain's lock: one writer at a time reads and extends the
+        head. A SQLite file is checked whole first, once per store (storage.lite): a log
+        found damaged is never written to."""
+        if self.file is not None and not self._intact:
+            lite.require_intact(self.file)
+            self._intact = True
+        try:
+            with self._connect() as conn:
+                conn = conn.execution_options(leaflet_write=True)
+                with conn.begin():
+                    if self.dialect == "postgresql":
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                                     {"key": lock_key})
+                    yield conn
+        except DamagedLog as error:
+            if self.file is not None:
+                lite.mark(self.file, error.message)
+            raise
 
     @contextlib.contextmanager
     def _read(self):
@@ -329,6 +340,10 @@ class Store:
             salted_seqs = conn.execute(sa.select(sec.c.seq).where(
                 sec.c.seq.in_(sa.select(t.c.seq).where(t.c.occurred_utc < before)), salted)
                 ).scalars().all()
+            if not seqs and not salted_seqs:
+                # Nothing left to erase (a second run, or nothing that old): no erasure
+                # record is appended, the log is left as it is.
+                return {"id": None, "seq": None, "records": 0, "hash": None}
             details = dict(details, records=len(seqs), fields=list(layout.ERASABLE))
             event = migrations.append_event(conn, "erasure", details, actor=actor,
                                             erase_before=before, recorded_at=utc_now_text())
@@ -540,8 +555,25 @@ class Store:
         does not hold. A log at an older schema version is verified as it is (before
         `leaflet db upgrade`, which verifies it again)."""
         version = self.require_log(older=True)
-        with self._read() as conn:
-            return self._verify(conn, expect_head=expect_head, version=version)
+        try:
+            if self.file is not None:
+                problem = lite.quick_check(self.file)
+                if problem is not None:
+                    raise DamagedLog(f"{self.display_url} is damaged ({problem})",
+                                     hint=lite.RESTORE_HINT)
+            with self._read() as conn:
+                result = self._verify(conn, expect_head=expect_head, version=version)
+        except DamagedLog as error:
+            if self.file is not None:
+                lite.mark(self.file, error.message)
+            raise
+        if self.file is not None:
+            lifted = lite.lift(self.file)
+            if lifted is not None:
+                result.warnings.append(
+                    f"the damage mark of {lifted.get('found', '?')} is lifted: this file "
+                    "verifies whole, and writers may use it again")
+        return result
 
     def _verify(self, conn: sa.Connection, *, expect_head: str | None = None,
                 version: int | None = None) -> VerifyResult:

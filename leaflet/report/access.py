@@ -30,7 +30,9 @@ NO_LOG_HINT = "check --db / LEAFLET_DB; `leaflet handover` creates the log with 
 def sqlite_tables(path: Path) -> list[str]:
     """The tables of the SQLite file at `path`, read without writing anything to it."""
     try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        from leaflet.storage import lite
+
+        con = lite.connect_readonly(path)
     except sqlite3.Error as error:
         raise DamagedLog(f"cannot open {path}: {error}") from None
     try:

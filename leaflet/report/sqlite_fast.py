@@ -157,8 +157,14 @@ def records_in_scope(con, scope: Scope) -> int:
 @contextlib.contextmanager
 def _snapshot(path: Path):
     """A read transaction on the log (one snapshot until it ends)."""
-    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                          check_same_thread=False)
+    from leaflet.storage import lite
+
+    if lite.cannot_write(path):  # a write-protected copy: read-only, immutable
+        con = lite.connect_readonly(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                    check_same_thread=False)
+    else:
+        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                              check_same_thread=False)
     try:
         con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}"); con.execute("PRAGMA mmap_size = 1073741824")
         con.execute("BEGIN")

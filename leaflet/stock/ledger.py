@@ -122,16 +122,12 @@ class Ledger(Store):
     def _append(self):
         """A write transaction for ledger rows that holds the ledger's chain lock: SQLite's
         write lock from the start (BEGIN IMMEDIATE); on PostgreSQL an advisory lock of the
-        ledger's own, so a desk recording a hand-over never waits for the coordinator."""
+        ledger's own, so a desk recording a hand-over never waits for the coordinator. A
+        damaged file is refused as for the log (Store._write)."""
         from leaflet.handover.store import LEDGER_LOCK_KEY
 
-        with self._connect() as conn:
-            conn = conn.execution_options(leaflet_write=True)
-            with conn.begin():
-                if self.dialect == "postgresql":
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                                 {"key": LEDGER_LOCK_KEY})
-                yield conn
+        with self._write(LEDGER_LOCK_KEY) as conn:
+            yield conn
 
     # --- writing -------------------------------------------------------------------------
 

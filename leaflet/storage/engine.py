@@ -13,6 +13,7 @@ from sqlalchemy import event, exc
 from leaflet.errors import UsageError
 from leaflet.handover import location
 from leaflet.handover.errors import StoreError
+from leaflet.storage import lite
 from leaflet.textsafety import clip
 
 BUSY_TIMEOUT_S = 60  # a desk waits this long for other writers before giving up
@@ -44,8 +45,18 @@ def _create_engine(url: str) -> sa.Engine:
     try:
         parsed = sa.make_url(url)
         if parsed.get_backend_name() == "sqlite":
-            engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
-            _sqlite_transactions(engine, location.sqlite_file(url))
+            path = location.sqlite_file(url)
+            if path is not None and lite.cannot_write(path) and path.exists():
+                # A write-protected copy (an auditor's evidence, a backup on read-only
+                # media): opened read-only, immutable when no WAL waits beside it.
+                import sqlite3
+
+                uri = lite.readonly_uri(path)
+                engine = sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(
+                    uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False))
+            else:
+                engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
+            _sqlite_transactions(engine, path)
         else:
             engine = sa.create_engine(parsed, pool_pre_ping=True)
     except exc.ArgumentError as error:
@@ -71,7 +82,7 @@ def _sqlite_transactions(engine: sa.Engine, path) -> None:
         # WAL (readers never block the desk) is a property of the file, set once when the
         # file is new; an existing file is left in its mode, so that opening a file that is
         # not the log (to refuse it) never writes to it.
-        if _new_file(path):
+        if _new_file(path) and not (path is not None and lite.cannot_write(path)):
             cursor.execute("PRAGMA journal_mode = WAL")
         # FULL: in WAL mode a commit reaches the disk before it is reported; evidence must
         # survive a power cut, not only a crashed process.
