@@ -213,6 +213,7 @@ def isolated_desk(monkeypatch, tmp_path, variables=DESK_VARIABLES) -> Path:
     for name in variables:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # the station's key
     home = tmp_path / "desk"
     home.mkdir()
     monkeypatch.chdir(home)

@@ -129,6 +129,7 @@ def handover(settings, db, **values):
     from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
 
     workspace = settings.workspace_or_none()
+    _bounded_languages(values["person_languages"])
     values["person_languages"] = [_language(raw, workspace)
                                   for raw in values["person_languages"]]
     try:
@@ -158,6 +159,16 @@ def _language(raw: str, workspace) -> str:
     from leaflet.languages.tags import person_language
 
     return person_language(raw, workspace, "--person-language")
+
+
+def _bounded_languages(answers) -> None:
+    """Refuse more languages than a record holds before resolving any of them (each name
+    costs a search)."""
+    from leaflet.handover.model import PERSON_LANGUAGES_MAX
+
+    if answers and len(answers) > PERSON_LANGUAGES_MAX:
+        raise click.BadParameter(f"{len(answers)} languages given; at most "
+                                 f"{PERSON_LANGUAGES_MAX}", param_hint="--person-language")
 
 
 def _split_languages(raw: str) -> list[str]:
@@ -210,8 +221,10 @@ def _prompt(field: str, workspace=None):
     def check(raw: str):
         if field == "person_languages":  # several, separated by commas; names may have spaces
             try:
-                value = [_language(part, workspace) for part in _split_languages(raw)]
-            except LeafletError as error:
+                parts = _split_languages(raw)
+                _bounded_languages(parts)
+                value = [_language(part, workspace) for part in parts]
+            except (LeafletError, click.BadParameter) as error:
                 raise click.UsageError(str(error)) from None
         else:
             value = raw.strip()
@@ -317,6 +330,10 @@ def erase(settings, before, by, db):
     from leaflet.handover import service
 
     result = service.erase(db, before, by, settings.workspace_or_none())
+    if result["seq"] is None:
+        click.echo(f"nothing to erase: no record that occurred before {result['before']} still "
+                   "holds a case reference or a note; no erasure record was added")
+        return
     click.echo(f"erased case_ref and not_given_note in {result['records']} records that "
                f"occurred before {result['before']}; erasure record #{result['seq']} "
                f"(id {result['id']})")

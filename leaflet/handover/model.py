@@ -53,6 +53,8 @@ PROOF_FIELDS = ("commitments", "salts", "chain_format")
 GENESIS_HASH = chain.GENESIS_HASH  # the prev_hash of the first record of a log
 canonical_json = chain.canonical_json
 NOTE_MAX = 200
+# Languages a person reads, at most: more is a paste, and each name costs a search.
+PERSON_LANGUAGES_MAX = 12
 # Unit and officer codes, edition ids. Always used with fullmatch: `$` would also match
 # before a trailing newline, and "PZ-5339\n" would pass as a second unit in every report.
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}")
@@ -146,15 +148,21 @@ def looks_like_national_number(text: str) -> bool:
     that are neither digits nor letters form one run, and any whole groups of a run that
     together hold 11 digits are a candidate: `85073003328`, `85.07.30-033.28`,
     `85 07 30 / 033 28`, `８５０７３０…`. A group of more than 11 digits is a longer number,
-    not a national number. A candidate is one when its mod-97 check holds.
+    not a national number. A candidate is one when it has the number's structure
+    (_national_structure): a birth date YYMMDD (the month plus 20 or 40 in a BIS number, 00
+    where the date is unknown), a serial 001-998, and the mod-97 check. A single digit glued
+    to a letter (the `L1` of a police report number `PV.30.L1.419654/2026`) belongs to a
+    code, and never starts a candidate.
     """
-    return any(_national_check(candidate) for candidate in _candidates(text))
+    return any(_national_structure(candidate) for candidate in _candidates(text))
 
 
 def _candidates(text: str):
     """11-digit strings made of whole digit groups of `text` (see looks_like_national_number)."""
-    for run in _digit_runs(text):
+    for run, glued in _digit_runs(text):
         for start in range(len(run)):
+            if start in glued:
+                continue
             total = 0
             for end in range(start, len(run)):
                 total += len(run[end])
@@ -164,31 +172,60 @@ def _candidates(text: str):
                     break
 
 
-def _digit_runs(text: str) -> list[list[str]]:
+def _digit_runs(text: str) -> list[tuple[list[str], set[int]]]:
     """The digit groups of `text` (as ASCII digits), in runs: a letter, or more than
-    NATIONAL_NUMBER_GAP other characters, ends a run."""
-    runs: list[list[str]] = []
+    NATIONAL_NUMBER_GAP other characters, ends a run. With each run, the indexes of its
+    one-digit groups that follow a letter directly (`L1`: part of a code)."""
+    runs: list[tuple[list[str], set[int]]] = []
     run: list[str] = []
+    glued: set[int] = set()
     group: list[str] = []
     gap = 0
+    after_letter = False  # the current group began right after a letter
+    previous = ""
     for ch in text:
         digit = unicodedata.digit(ch, None)
         if digit is not None:
+            if not group:
+                after_letter = bool(previous) and unicodedata.category(previous)[0] in "LM"
             group.append(chr(48 + digit))
             gap = 0
+            previous = ch
             continue
         if group:
+            if after_letter and len(group) == 1:
+                glued.add(len(run))
             run.append("".join(group))
             group = []
         gap += 1
         if run and (gap > NATIONAL_NUMBER_GAP or unicodedata.category(ch)[0] in "LM"):
-            runs.append(run)
-            run = []
+            runs.append((run, glued))
+            run, glued = [], set()
+        previous = ch
     if group:
+        if after_letter and len(group) == 1:
+            glued.add(len(run))
         run.append("".join(group))
     if run:
-        runs.append(run)
+        runs.append((run, glued))
     return runs
+
+
+def _national_structure(digits: str) -> bool:
+    """An 11-digit string that is built as a national register or BIS number: YYMMDD with a
+    month 00-12 (a BIS number adds 20 or 40) and a day 00-31 that exists in that month, a
+    serial 001-998, and the mod-97 check."""
+    month, day, serial = int(digits[2:4]), int(digits[4:6]), int(digits[6:9])
+    if month >= 40:
+        month -= 40
+    elif month >= 20:
+        month -= 20
+    if month > 12 or day > (31 if month in (0, 1, 3, 5, 7, 8, 10, 12) else
+                            29 if month == 2 else 30):
+        return False
+    if not 1 <= serial <= 998:
+        return False
+    return _national_check(digits)
 
 
 def _national_check(digits: str) -> bool:
@@ -324,6 +361,9 @@ def check_person_languages(ctx: _Context, value) -> tuple[str, ...]:
         ctx.fail("person_languages", f"must be a list of language codes, not {clip(value)}")
     if not value:
         ctx.fail("person_languages", "needs at least one code ('und' when unknown)")
+    if len(value) > PERSON_LANGUAGES_MAX:
+        ctx.fail("person_languages", f"lists {len(value)} languages; at most "
+                                     f"{PERSON_LANGUAGES_MAX}")
     codes = []
     for item in value:
         try:

@@ -147,6 +147,11 @@ def search(query: str, *, prefer=None, limit: int | None = None) -> list[Hit]:
 
     Raises NoLanguageMatch when no name, code or country matches at all.
     """
+    from leaflet.languages.tags import LANGUAGE_MAX
+
+    if len(query) > LANGUAGE_MAX:  # bounded in work: a pasted page is not a language name
+        raise UsageError(f"{clip(query)} is {len(query):,} characters long; a language name, "
+                         f"code or country has at most {LANGUAGE_MAX}")
     idx = cldr.index()
     q = cldr.normalise(query)
     if not q and not query.strip().isdigit():

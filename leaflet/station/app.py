@@ -7,12 +7,16 @@ Two sides, one app:
   core function as `leaflet handover` (leaflet.handover.service.record), and gets a receipt
   with the duties of the circular for this encounter (leaflet.report.checklist).
 
-Security, for pages used at a police station: sessions in signed cookies (HttpOnly,
-SameSite=Strict), a CSRF token in every form, checked on every POST before anything else;
-the account is looked up on every desk request (a disabled account is logged out at once);
-a Content-Security-Policy that allows nothing but this origin and no inline script;
+Security, for pages used at a police station: sessions held in the database
+(leaflet.station.accounts: logging out or disabling an account ends them, whatever a copied
+cookie says) and named by a cookie signed with the station's key, kept outside the log
+(leaflet.station.keys); cookies HttpOnly, SameSite=Strict, and Secure whenever the request
+came over HTTPS (a zone's TLS proxy, `--trusted-proxy`); a CSRF token in every form, checked
+on every POST before anything else; every form field bounded in size before any work; a
+Content-Security-Policy that allows nothing but this origin and no inline script;
 X-Frame-Options DENY; static files from a fixed list only, and path parameters checked
-against the built languages (anything else is a 404, never a path).
+against the built languages (anything else is a 404, never a path). A database that is
+busy or damaged gives a page that says so (503), never a traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hmac
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -34,34 +39,59 @@ STATIC = {  # name -> (folder under templates/, content type)
     "desk.js": ("station", "text/javascript"),
     "leaflet.css": ("", "text/css"),
 }
-SESSION_HOURS = 10  # one shift
-LOW_STOCK_FLAGS = ("reorder", "negative")
 FORM_FIELDS = ("service", "assessment", "residence_status", "person_languages", "leaflet",
                "leaflet_language", "not_given_reason", "not_given_note", "centre_action",
                "centre", "foreigners_dept_informed", "case_ref", "amends")
+# The fields the form shows with a message slot of their own; any other field's error (the
+# hidden `amends`, the officer, the edition …) is shown at the top of the form.
+SHOWN_FIELDS = frozenset(FORM_FIELDS) - {"amends"}
+# Each form field's largest accepted value, in characters, checked before any work is done
+# (a 32 KB "languages" field must not hold a worker for half a minute).
+FIELD_MAX = {"person_languages": 400, "not_given_note": 800, "case_ref": 80, "amends": 64,
+             "name": 40, "password": 1024, "csrf": 100, "code": 20}
+FIELD_MAX_DEFAULT = 40
+MAX_BODY = 16 * 1024
+# `?next=` after a login: a desk path, nothing that could leave the site or split a header.
+NEXT_PATH = re.compile(r"/desk/[A-Za-z0-9/_.-]{0,80}")
 
 
-def create_app(workspace, db: str | None, *, testing: bool = False):
-    """The WSGI app for `workspace` (leaflet.toml), recording into the log at `db`."""
+def create_app(workspace, db: str | None, *, testing: bool = False,
+               key_file: str | None = None):
+    """The WSGI app for `workspace` (leaflet.toml), recording into the log at `db`, its
+    sessions signed with the station's key (leaflet.station.keys; `key_file` or the
+    default)."""
     import flask
+    from flask.sessions import SecureCookieSessionInterface
 
     from leaflet.edition import render
-    from leaflet.station.accounts import Accounts
+    from leaflet.station import keys
+    from leaflet.station.accounts import SESSION_HOURS, Accounts
     from leaflet.workspace import DEFAULT_TEXT_SIZE
     from leaflet.station.kiosk import CROCKFORD, Kiosk
 
     accounts = Accounts(db, create=True)
+    key = keys.load(key_file)
+
+    class Sessions(SecureCookieSessionInterface):
+        """Flask's signed cookie, marked Secure whenever the request came over HTTPS."""
+
+        def get_cookie_secure(self, app):
+            return bool(app.config["SESSION_COOKIE_SECURE"] or flask.request.is_secure)
+
     app = flask.Flask(__name__, static_folder=None, template_folder=None)
+    app.session_interface = Sessions()
     app.config.update(
-        SECRET_KEY=accounts.secret_key(),
+        SECRET_KEY=keys.derived(key, "desk session cookie"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_NAME="leaflet_desk",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
-        MAX_CONTENT_LENGTH=64 * 1024,
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        MAX_FORM_MEMORY_SIZE=MAX_BODY,
+        MAX_FORM_PARTS=64,
         TESTING=testing,
     )
-    kiosk = Kiosk(workspace, app.config["SECRET_KEY"])
+    kiosk = Kiosk(workspace, keys.derived(key, "kiosk code"))
     # The station's own pages have no sentence to translate: one environment with null
     # translations serves every thread (the kiosk renders the person's language in its own,
     # under its lock).
@@ -88,15 +118,27 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
     @app.before_request
     def check_csrf():
         if flask.request.method == "POST":
+            bounded(flask.request.form)
             sent = flask.request.form.get("csrf", "")
             known = flask.session.get("csrf", "")
             if not known or not hmac.compare_digest(sent.encode(), known.encode()):
                 flask.abort(400, "the form has expired or did not come from this station; "
                                  "open the page again")
 
+    def bounded(form) -> None:
+        """Every field within its size (FIELD_MAX) before any work: 413 otherwise."""
+        for name in form:
+            values = form.getlist(name)
+            limit = FIELD_MAX.get(name, FIELD_MAX_DEFAULT)
+            if len(values) > 1 or any(len(v) > limit for v in values):
+                flask.abort(413, f"the field {name[:40]!r} is longer than this form takes "
+                                 f"({limit} characters); nothing was recorded")
+
     @app.after_request
     def headers(response):
         response.headers["Content-Security-Policy"] = CSP
+        if flask.request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -111,8 +153,31 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
     @app.errorhandler(405)
     @app.errorhandler(413)
     def error_page(error):
-        return page("error.html.j2", status=error.code, code=error.code,
-                    message=error.description if error.code == 400 else error.name)
+        message = error.description if error.code == 400 else error.name
+        if error.code == 413:
+            message = (error.description if "nothing was recorded" in (error.description or "")
+                       else "The form is larger than the station takes; nothing was recorded")
+        return page("error.html.j2", status=error.code, code=error.code, message=message)
+
+    @app.errorhandler(Exception)
+    def failure_page(error):
+        """A busy or damaged database (503), or a bug (500): one sentence, no traceback."""
+        import werkzeug.exceptions
+
+        from leaflet.errors import LeafletError
+
+        if isinstance(error, werkzeug.exceptions.HTTPException):
+            return error
+        if isinstance(error, LeafletError):
+            app.logger.warning("desk: %s", error)
+            return page("error.html.j2", status=503, code=503,
+                        message="The station cannot use its log just now: "
+                                + error.message[:300] + (f" ({error.hint})" if error.hint
+                                                         else ""))
+        app.logger.exception("station: internal error")
+        return page("error.html.j2", status=500, code=500,
+                    message="Internal error: nothing was recorded by this request; tell "
+                            "the station's administrator")
 
     # --- static files and fonts --------------------------------------------------------------
 
@@ -250,11 +315,12 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
     def login_required(view):
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
-            name = flask.session.get("account")
-            account = accounts.active(name) if name else None
+            account = accounts.session_account(flask.session.get("sid"))
             if account is None:
-                flask.session.pop("account", None)
-                return flask.redirect(flask.url_for("login", next=flask.request.path))
+                flask.session.pop("sid", None)
+                target = flask.request.path
+                return flask.redirect(flask.url_for(
+                    "login", next=target if NEXT_PATH.fullmatch(target) else None))
             flask.g.account = account
             return view(*args, **kwargs)
         return wrapped
@@ -268,22 +334,25 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
             name = flask.request.form.get("name", "").strip()
             password = flask.request.form.get("password", "")
             try:
-                account = accounts.authenticate(name, password)
+                account = accounts.authenticate(name, password,
+                                                flask.request.remote_addr or "unknown")
             except LoginRefused as refusal:
                 error = refusal.message
             else:
                 csrf = secrets.token_urlsafe(32)
+                session_id = accounts.open_session(account)
                 flask.session.clear()  # a new session: no fixation of a pre-login one
                 flask.session.permanent = True
-                flask.session.update(account=account.name, csrf=csrf)
+                flask.session.update(sid=session_id, csrf=csrf)
                 target = flask.request.args.get("next", "")
-                if not (target.startswith("/desk/") and "//" not in target):
+                if not NEXT_PATH.fullmatch(target) or "//" in target or ".." in target:
                     target = "/desk/"
                 return flask.redirect(target)
         return page("login.html.j2", status=401 if error else 200, error=error)
 
     @app.post("/desk/logout")
     def logout():
+        accounts.end_session(flask.session.get("sid"))  # the cookie opens nothing any more
         flask.session.clear()
         return flask.redirect("/desk/login")
 
@@ -294,7 +363,7 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
     def desk_form():
         values: dict[str, Any] = {"service": "police", "centre_action": None}
         notice = None
-        code = flask.request.args.get("code", "").strip()
+        code = flask.request.args.get("code", "")[:FIELD_MAX["code"]].strip()
         if code:
             language = kiosk.language_of_code(code)
             if language is None:
@@ -304,6 +373,14 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
                 values.update(person_languages=language, leaflet="given",
                               leaflet_language=language)
         return form_page(values, {}, notice=notice, kiosk_code=code)
+
+    def rebuild_notice() -> str | None:
+        stale = kiosk.stale()
+        if not stale:
+            return None
+        return ("The leaflet text of " + ", ".join(stale) + " changed since it was built: the "
+                "kiosk shows the text that was built and printed until the coordinator "
+                "builds it again.")
 
     def own_record(record_id: str) -> dict:
         """A record of the logged-in account's unit, or a 404 (another unit's records are
@@ -335,9 +412,15 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
     def form_page(values, errors, status=200, notice=None, kiosk_code=""):
         from leaflet.handover import choices
 
-        return page("desk-form.html.j2", status=status, values=values, errors=errors,
+        shown = {field: message for field, message in errors.items() if field in SHOWN_FIELDS
+                 or field == "form"}
+        hidden = [message for field, message in errors.items() if field not in shown]
+        if hidden:  # an error of a field the form has no slot for is said at its top
+            shown["form"] = " ".join([shown.get("form", "")] + hidden).strip()
+        return page("desk-form.html.j2", status=status, values=values, errors=shown,
                     notice=notice, kiosk_code=kiosk_code, choices=choices,
-                    languages=kiosk.languages(), edition=workspace.edition_id)
+                    languages=kiosk.languages(), edition=workspace.edition_id,
+                    rebuild=rebuild_notice())
 
     @app.post("/desk/")
     @login_required
@@ -350,8 +433,11 @@ def create_app(workspace, db: str | None, *, testing: bool = False):
 
         form = flask.request.form
         values = answers(form)
-        # A correction: of this unit's record only, and of the edition it handed over.
+        # A correction: of this unit's record only, and of the edition it handed over; it
+        # names the record by its whole id, however it was given.
         corrected = own_record(values["amends"]) if values.get("amends") else {}
+        if corrected:
+            values["amends"] = corrected["id"]
         errors: dict[str, str] = {}
         raw_languages = values.get("person_languages") or ""
         codes = []
@@ -470,9 +556,41 @@ INDEX_TEXT = ("Choose your language Choisissez votre langue Kies uw taal Wählen
               "Sprache Search a language, a country or a code 0123456789")
 
 
-def serve(app, host: str, port: int, *, threads: int = 8) -> None:
-    """Serve `app` with waitress until interrupted."""
+# Waitress' limits for a station: idle connections are many and cheap (poll, not select),
+# a client that sends nothing for CHANNEL_TIMEOUT_S is dropped, and a body larger than a
+# desk form is refused before it is read. Limits per client belong to the zone's reverse
+# proxy (docs/deployment.md).
+CONNECTION_LIMIT = 1000
+CHANNEL_TIMEOUT_S = 30
+
+
+def serve(app, host: str, port: int, *, threads: int = 8,
+          trusted_proxy: str | None = None) -> None:
+    """Serve `app` with waitress until interrupted. Behind a zone's TLS proxy at
+    `trusted_proxy`, its X-Forwarded-For and X-Forwarded-Proto are believed (the client's
+    address for the login throttle, HTTPS for the Secure cookie), no other's."""
     import waitress
 
+    _raise_file_limit(CONNECTION_LIMIT + 64)
+    proxy = {}
+    if trusted_proxy:
+        proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
+                 "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}}
     waitress.serve(app, host=host, port=port, threads=threads, ident="leaflet",
-                   clear_untrusted_proxy_headers=True)
+                   clear_untrusted_proxy_headers=True, connection_limit=CONNECTION_LIMIT,
+                   channel_timeout=CHANNEL_TIMEOUT_S, cleanup_interval=10,
+                   asyncore_use_poll=True, max_request_body_size=MAX_BODY,
+                   max_request_header_size=64 * 1024, **proxy)
+
+
+def _raise_file_limit(wanted: int) -> None:
+    """Let the process hold `wanted` sockets (the soft limit up to the hard one)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        if soft != resource.RLIM_INFINITY and soft < target:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ImportError, ValueError, OSError):
+        pass

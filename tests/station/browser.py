@@ -54,6 +54,8 @@ class Server:
 
     def start(self, timeout: float = 60.0) -> "Server":
         env = {k: v for k, v in os.environ.items() if k not in DESK_VARIABLES}
+        # The station's key beside the server's log file, never in the user's config.
+        env["LEAFLET_STATION_KEY_FILE"] = str(self.log_path.with_name("station.key"))
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "leaflet", "-w", str(self.ws), "serve", "--db", self.db,

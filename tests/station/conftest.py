@@ -22,10 +22,12 @@ def station_ws(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _desk_env(monkeypatch):
+def _desk_env(monkeypatch, tmp_path):
     for name in ("LEAFLET_DB", "LEAFLET_UNIT", "LEAFLET_OFFICER", "LEAFLET_SERVICE",
-                 "LEAFLET_WORKSPACE"):
+                 "LEAFLET_WORKSPACE", "LEAFLET_STATION_KEY"):
         monkeypatch.delenv(name, raising=False)
+    # The station's key of this test, outside the log and outside the user's config.
+    monkeypatch.setenv("LEAFLET_STATION_KEY_FILE", str(tmp_path / "station.key"))
 
 
 def make_account(db: str, name: str = OFFICER, unit: str = UNIT, password: str = PASSWORD):

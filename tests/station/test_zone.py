@@ -57,11 +57,15 @@ def test_a_zone_server_runs_as_the_recorder_role(postgres_admin, station_ws):
         assert client.get(response.headers["Location"]).status_code == 200
         stored = next(service.records(url))
         assert (stored["unit"], stored["officer"]) == (UNIT, OFFICER)
-        # five wrong passwords lock the account: the recorder may update the accounts
+        # five wrong passwords make that device wait: the recorder counts them, and logs
+        # in and out (sessions) with its own grants
         other = app.test_client()
         for attempt in range(5):
             log_in(other, password=f"wrong {attempt}")
-        assert "locked" in log_in(other).get_data(as_text=True)
+        assert "too many failed logins" in log_in(other).get_data(as_text=True)
+        assert client.post("/desk/logout", data={"csrf": csrf_of(client.get("/desk/"))}
+                           ).status_code == 302
+        assert client.get("/desk/").status_code == 302
     finally:
         from leaflet.handover.store import dispose_engines
 
