@@ -259,6 +259,9 @@ def erase(db: str | None, before: str, by: str, workspace) -> dict[str, Any]:
     if day is None:
         raise UsageError(f"--before {clip(before)} is not a date (YYYY-MM-DD)",
                          hint="records that occurred before that day are erased")
+    if day < FIRST_DAY:
+        raise UsageError(f"--before {day} is before {FIRST_DAY}: no record is that old",
+                         hint="give the day before which records are erased, like 2019-01-01")
     today = dt.date.today()
     try:
         limit = today.replace(year=today.year - years)
@@ -268,10 +271,10 @@ def erase(db: str | None, before: str, by: str, workspace) -> dict[str, Any]:
         raise UsageError(f"--before {day} is within the retention period of {years} years: "
                          f"the earliest allowed is --before {limit}",
                          hint="nothing can be erased before its time")
-    start = period(before, None, workspace.timezone).start
-    result = open_store(db).erase(start, actor, {"before": day.isoformat(),
-                                                 "retention_years": years,
-                                                 "timezone": workspace.timezone})
+    start = _moment(before, workspace.timezone, "--before", end_of_day=False)
+    store = open_store(db)
+    result = store.erase(start, actor, {"before": day.isoformat(), "retention_years": years,
+                                        "timezone": workspace.timezone})
     return dict(result, before=day.isoformat())
 
 

@@ -224,6 +224,33 @@ def test_erasure_is_refused_before_its_time_and_without_a_retention_period(tmp_p
         log.sql("UPDATE encounter SET case_ref = NULL WHERE seq = 1")
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31"])
+def test_an_erasure_before_any_possible_record_names_before(tmp_path, day):
+    path = _v1_copy(tmp_path)
+    log = Log(f"sqlite:///{path}")
+    assert log.run("db", "upgrade").exit_code == 0
+    before = path.read_bytes()
+    result = _erase(log, _retention_workspace(tmp_path), "--before", day, "--by", "DPO-1")
+    assert result.exit_code == 2
+    assert "--before" in result.output and "--from" not in result.output, result.output
+    assert path.read_bytes() == before
+
+
+def test_a_repeated_erasure_appends_no_empty_erasure_record(tmp_path):
+    path = _v1_copy(tmp_path)
+    log = Log(f"sqlite:///{path}")
+    assert log.run("db", "upgrade").exit_code == 0
+    workspace = _retention_workspace(tmp_path)
+    first = _erase(log, workspace, "--before", "2021-01-01", "--by", "DPO-1")
+    assert first.exit_code == 0 and "erased" in first.stdout, first.output
+    events = log.run("log", "events", "--format", "jsonl").stdout.splitlines()
+    head = _verified(log)
+    again = _erase(log, workspace, "--before", "2021-01-01", "--by", "DPO-1")
+    assert again.exit_code == 0 and "nothing to erase" in again.stdout, again.output
+    assert log.run("log", "events", "--format", "jsonl").stdout.splitlines() == events
+    assert _verified(log) == head
+
+
 def test_tampering_with_an_erased_record_is_still_caught(db_url, backend, tmp_path):
     log = Log(_v1_into(db_url, backend, tmp_path))
     assert log.run("db", "upgrade").exit_code == 0
