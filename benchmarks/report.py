@@ -21,10 +21,10 @@ Goals: leaflet ≤ 3 s and ratio ≤ 2.
 How the log is built. The store appends one record per transaction, which would take hours for
 a million records; so the schema is created by the store itself (its migrations) and the rows
 are then bulk-inserted with the standard library's sqlite3 in large transactions. The rows are
-made exactly as the store makes them (leaflet.handover.layout.log_row / language_rows) and the
+made exactly as the store makes them (leaflet.storage.layout.log_row / language_rows) and the
 hash chain is computed in Python with leaflet.handover.model.chain_hash, record after record;
 each record's duty outcomes are then stored by the one statement every writer runs
-(leaflet.report.outcomes), so the result is a log `leaflet log verify` accepts. Every 997th record is also run through the
+(leaflet.storage.outcomes), so the result is a log `leaflet log verify` accepts. Every 997th record is also run through the
 record checks (model.validate) so the mix stays well-formed.
 
 The mix (seeded, so every run builds the same bytes): five years of encounters (2022–2026,
@@ -282,7 +282,7 @@ class Mix:
 
 def build_database(path: Path, count: int, seed: int, *, quiet: bool = False) -> None:
     """A SQLite log at `path` holding `count` synthetic records with a valid hash chain."""
-    from leaflet.handover import layout
+    from leaflet.storage import layout
     from leaflet.handover.model import GENESIS_HASH, validate
     from leaflet.handover.store import Store, dispose_engines
 
@@ -347,8 +347,8 @@ def build_database(path: Path, count: int, seed: int, *, quiet: bool = False) ->
     con.execute("PRAGMA journal_mode = WAL")  # as the store leaves it
     con.close()
     # Each record's duty outcomes, stored by the statement every writer runs for its record
-    # (leaflet.report.outcomes), here once for all of them, as the upgrade to version 3 does.
-    from leaflet.report import outcomes
+    # (leaflet.storage.outcomes), here once for all of them, as the upgrade to version 3 does.
+    from leaflet.storage import outcomes
     from leaflet.storage.engine import engine_for
 
     with engine_for(f"sqlite:///{path}").begin() as conn:
@@ -366,13 +366,12 @@ def cached_database(path: Path | None, count: int, seed: int, rebuild: bool) -> 
     import hashlib
     import inspect
 
-    from leaflet.handover import layout
-
-    from leaflet.storage import tables
+    from leaflet.duties.sqlite import derive_outcome_text
+    from leaflet.storage import layout, tables
 
     # What the log holds: the generator, the tables and the stored outcomes' definition.
     source = (inspect.getsource(Mix) + inspect.getsource(build_database)
-              + inspect.getsource(tables) + layout.DERIVE_OUTCOME_SQLITE)
+              + inspect.getsource(tables) + derive_outcome_text())
     stamp = hashlib.sha256(f"{layout.SCHEMA_VERSION}\n{source}".encode()).hexdigest()[:16]
     path = path or Path(tempfile.gettempdir()) / f"leaflet-report-bench-{count}-{seed}.sqlite3"
     sidecar = path.with_suffix(".json")

@@ -8,7 +8,7 @@ the log's and the ledger's tables, indexes and triggers are the real ones), a se
   edition, the rest in the superseded one), 10 % refused, 5 % not given, and 0.5 % of them
   corrections (`amends`) of an earlier record, some moving the hand-over to another unit;
 - each record hash-chained exactly as the store chains it (leaflet.handover.model.chain_hash
-  over the rows leaflet.handover.layout builds), so `leaflet log verify` passes (--verify
+  over the rows leaflet.storage.layout builds), so `leaflet log verify` passes (--verify
   runs it; it walks every record, so it takes a while);
 - a ledger: the coordinator receives every language in both editions, then sends each unit
   about what it will hand over of each (some units short), as rows built by
@@ -86,10 +86,10 @@ def leaflet_command() -> list[str]:
 
 def build_log(path: Path, records: int, seed: int) -> dict:
     """Write the seeded log and ledger; returns counts."""
-    from leaflet.handover import layout
+    from leaflet.storage import layout
     from leaflet.handover.model import GENESIS_HASH, Encounter, chain_hash
     from leaflet.handover.store import Store, dispose_engines
-    from leaflet.stock import schema as stock_schema
+    from leaflet.storage import tables as stock_schema
     from leaflet.stock.ledger import Ledger
     from leaflet.workspace import load_workspace
 
@@ -197,7 +197,7 @@ def build_log(path: Path, records: int, seed: int) -> dict:
     # The ledger's rows are links of its chain (schema version 2), as the ledger writes them.
     import sqlalchemy as sa
 
-    from leaflet.report import outcomes
+    from leaflet.storage import outcomes
     from leaflet.storage import migrations
 
     engine = sa.create_engine(url)

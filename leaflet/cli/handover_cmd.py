@@ -16,8 +16,14 @@ import click
 
 from leaflet.errors import LeafletError
 
-from leaflet.handover.choices import (ASSESSMENTS, CENTRE_ACTIONS, CENTRES, LEAFLET_OUTCOMES,
-                                      NOT_GIVEN_REASONS, RESIDENCE_STATUSES, SERVICES)
+from leaflet.duties.choices import (
+    ASSESSMENTS,
+    CENTRE_ACTIONS,
+    CENTRES,
+    LEAFLET_OUTCOMES,
+    NOT_GIVEN_REASONS,
+    RESIDENCE_STATUSES,
+    SERVICES)
 
 # The option that sets each field of the record, for messages about that field.
 OPTION_OF_FIELD = {
@@ -355,9 +361,9 @@ def sync(source, dest, dry_run):
     \b
     Example:  leaflet log sync --from ~/laptop.sqlite3 --to postgresql+psycopg://recorder@db/leaflet
     """
-    from leaflet.handover import location
+    from leaflet.storage import location
     from leaflet.handover.store import display
-    from leaflet.storage import sync as syncing
+    from leaflet.handover import sync as syncing
 
     def _db_url(value, option, create):
         return location.resolve(location.checked_db(value, option), create_folder=create)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from leaflet.cli.handover_cmd import db_option
-from leaflet.handover.choices import SERVICES
+from leaflet.duties.choices import SERVICES
 
 FORMATS = ("table", "csv", "json", "html", "pdf")
 BY = ("unit", "service", "language", "month")
@@ -98,7 +98,7 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
 def _log_file(db):
     """The SQLite file the report reads (None for other databases or a value that names
     none); --output may not name it."""
-    from leaflet.handover import location
+    from leaflet.storage import location
 
     try:
         url = location.resolve(db or None, create_folder=False)

@@ -237,7 +237,7 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
     skipped codes, warnings, previous manifest). Raises LeafletError on any bad input,
     before anything is written.
     """
-    from leaflet import contacts
+    from leaflet.workspace import contacts
     from leaflet.edition.checks import ERROR, check_language
 
     codes = list(codes) if codes else list(workspace.languages)

@@ -198,7 +198,7 @@ def built_catalogue(output_dir: Path, entry: dict) -> Path | None:
     kept = entry.get("catalogue") if isinstance(entry, dict) else None
     if not isinstance(kept, dict) or not isinstance(kept.get("sha256"), str):
         return None
-    from leaflet.handover.editions import member
+    from leaflet.workspace.built import member
 
     path = member(output_dir, kept.get("file"))
     if path is None:

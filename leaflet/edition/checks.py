@@ -540,7 +540,7 @@ def check_freshness(workspace, today: dt.date, release: bool, allow_unverified: 
 
 def check_contact_data(workspace):
     """DATA-INVALID: phone numbers, e-mail addresses parsed by kind (leaflet/contacts.py)."""
-    from leaflet import contacts
+    from leaflet.workspace import contacts
 
     for problem in contacts.problems(workspace):
         yield Finding("DATA-INVALID", ERROR, workspace.path.name,

@@ -100,7 +100,7 @@ def titled(svg: Markup, title: str) -> Markup:
 
 def qr_payloads(workspace, code: str) -> dict[str, str]:
     """What each QR code of a language's leaflet encodes: the tests decode against this."""
-    from leaflet.contacts import tel_uri
+    from leaflet.workspace.contacts import tel_uri
 
     # Parsed with libphonenumber, never taken from the text: `078 O55 8OO` is refused
     # (leaflet/contacts.py), not encoded as another number.

@@ -31,8 +31,8 @@ EXIT_PAGE = "exit.html"
 
 
 def _member(folder: Path, name, workspace) -> Path:
-    """A file the manifest names inside `folder` (leaflet.handover.editions.member)."""
-    from leaflet.handover.editions import member
+    """A file the manifest names inside `folder` (leaflet.workspace.built.member)."""
+    from leaflet.workspace.built import member
 
     path = member(folder, name)
     if path is None or "/" in name:

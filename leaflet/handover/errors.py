@@ -50,35 +50,5 @@ class ImportRefused(UsageError):
         return "\n".join([*shown, f"{self.path}: {self.message}"])
 
 
-class StoreError(LeafletError):
-    """The database cannot be opened, created or written."""
-
-
-class NoLog(StoreError):
-    """A read command named a database that holds no hand-over log (nothing is created)."""
-
-
-class DamagedLog(StoreError):
-    """The database file is not SQLite, or is truncated: damage, not an altered chain."""
-
-
-class ForeignDatabase(StoreError):
-    """The database holds tables that are not the log's: the log is never created in it."""
-
-
-class SchemaError(StoreError):
-    """The database's schema version is not the one this leaflet writes."""
-
-
 class UnknownRecord(LeafletError):
     """`log show ID` names no record."""
-
-
-class ChainBroken(LeafletError):
-    """`log verify` found a record that was altered, removed or inserted out of turn."""
-
-    def __init__(self, message: str, *, seq: int | None = None, record_id: str | None = None,
-                 hint: str | None = None):
-        super().__init__(message, hint=hint)
-        self.seq = seq
-        self.record_id = record_id

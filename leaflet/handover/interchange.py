@@ -26,7 +26,8 @@ from typing import IO, Iterable
 
 from leaflet.errors import UsageError
 from leaflet.handover.errors import ImportRefused, RecordError
-from leaflet.handover.model import CHAIN_FIELDS, FIELDS, Encounter, canonical_json, validate
+from leaflet.handover.model import CHAIN_FIELDS, Encounter, canonical_json, validate
+from leaflet.storage.layout import FIELDS
 from leaflet.textsafety import clip, csv_cell, csv_uncell
 
 FORMATS = ("jsonl", "csv")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
@@ -28,20 +27,22 @@ from leaflet.languages import tags as languages
 from leaflet.storage import chain
 from leaflet import workspace
 from leaflet.textsafety import clip, describe, invisible_chars
-from leaflet.handover.choices import (ASSESSMENTS, CENTRE_ACTIONS, CENTRES, LEAFLET_OUTCOMES,
-                                      NOT_GIVEN_REASONS, RESIDENCE_STATUSES, SERVICES)
+from leaflet.duties.choices import (
+    ASSESSMENTS,
+    CENTRE_ACTIONS,
+    CENTRES,
+    LEAFLET_OUTCOMES,
+    NOT_GIVEN_REASONS,
+    RESIDENCE_STATUSES,
+    SERVICES)
 from leaflet.handover.errors import RecordError
+from leaflet.identifiers import looks_like_national_number
+from leaflet.periods import local_now_text, utc_now_text, utc_of  # noqa: F401
+from leaflet.storage.layout import FIELDS
 from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
 
 assert CENTRES == workspace.CENTRES
 
-# The interchange format's fields, in the order docs/log-format.md lists them.
-FIELDS = (
-    "id", "occurred_at", "service", "unit", "officer", "assessment", "residence_status",
-    "person_languages", "leaflet", "leaflet_language", "leaflet_edition", "not_given_reason",
-    "not_given_note", "centre_action", "centre", "foreigners_dept_informed", "amends",
-    "case_ref",
-)
 # Stored beside each record by the database that holds it; exports may carry them
 # (`--with-chain`), imports ignore them because the receiving database builds its own chain.
 CHAIN_FIELDS = ("seq", "recorded_at", "prev_hash", "hash")
@@ -59,12 +60,6 @@ PERSON_LANGUAGES_MAX = 12
 # before a trailing newline, and "PZ-5339\n" would pass as a second unit in every report.
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}")
 EDITION_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # as [edition] id
-# A Belgian national register number (and the BIS number of a foreigner, built the same
-# way): YYMMDD, a 3-digit serial, a 2-digit check. Found in any script's digits, grouped
-# in any way with up to this many separator characters between groups ("85 07 30 / 033 28"),
-# and confirmed by its mod-97 check, so an ordinary 11-digit number is not refused.
-NATIONAL_NUMBER_DIGITS = 11
-NATIONAL_NUMBER_GAP = 3
 LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 # A clock a few minutes fast must not refuse a record made "now"; a date years ahead is a typo.
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
@@ -108,133 +103,15 @@ class Encounter:
         return utc_of(self.occurred_at)
 
 
-def utc_of(occurred_at) -> dt.datetime | None:
-    """An occurred_at text in UTC without tzinfo (as stored in occurred_utc); None for a text
-    that is not one (only a row rewritten outside leaflet holds such a text)."""
-    try:
-        return (dt.datetime.fromisoformat(occurred_at).astimezone(dt.timezone.utc)
-                .replace(tzinfo=None))
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
 def chain_hash(prev_hash: str, record: Mapping[str, Any], recorded_at: str) -> str:
     """The hash of a record made under schema version 1: sha256(prev_hash || canonical JSON
     of the record, its values in clear, with its recorded_at). Version 2 hashes the
-    commitments of the erasable values instead (leaflet.handover.layout.record_hash)."""
+    commitments of the erasable values instead (leaflet.storage.layout.record_hash)."""
     return chain.chain_hash(prev_hash, record, recorded_at)
-
-
-def utc_now_text() -> str:
-    """Now in UTC as stored in `recorded_at`: 2026-12-01T09:30:00.123Z."""
-    now = dt.datetime.now(dt.timezone.utc)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
-
-
-def local_now_text() -> str:
-    """Now with the machine's UTC offset, the default of occurred_at."""
-    return dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
 
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-def looks_like_national_number(text: str) -> bool:
-    """True when `text` holds a Belgian national register (or BIS) number.
-
-    Digits of any script count (full-width, Arabic-Indic, Persian, Devanagari …, through
-    unicodedata.digit); groups of digits separated by at most NATIONAL_NUMBER_GAP characters
-    that are neither digits nor letters form one run, and any whole groups of a run that
-    together hold 11 digits are a candidate: `85073003328`, `85.07.30-033.28`,
-    `85 07 30 / 033 28`, `８５０７３０…`. A group of more than 11 digits is a longer number,
-    not a national number. A candidate is one when it has the number's structure
-    (_national_structure): a birth date YYMMDD (the month plus 20 or 40 in a BIS number, 00
-    where the date is unknown), a serial 001-998, and the mod-97 check. A single digit glued
-    to a letter (the `L1` of a police report number `PV.30.L1.419654/2026`) belongs to a
-    code, and never starts a candidate.
-    """
-    return any(_national_structure(candidate) for candidate in _candidates(text))
-
-
-def _candidates(text: str):
-    """11-digit strings made of whole digit groups of `text` (see looks_like_national_number)."""
-    for run, glued in _digit_runs(text):
-        for start in range(len(run)):
-            if start in glued:
-                continue
-            total = 0
-            for end in range(start, len(run)):
-                total += len(run[end])
-                if total >= NATIONAL_NUMBER_DIGITS:
-                    if total == NATIONAL_NUMBER_DIGITS:
-                        yield "".join(run[start:end + 1])
-                    break
-
-
-def _digit_runs(text: str) -> list[tuple[list[str], set[int]]]:
-    """The digit groups of `text` (as ASCII digits), in runs: a letter, or more than
-    NATIONAL_NUMBER_GAP other characters, ends a run. With each run, the indexes of its
-    one-digit groups that follow a letter directly (`L1`: part of a code)."""
-    runs: list[tuple[list[str], set[int]]] = []
-    run: list[str] = []
-    glued: set[int] = set()
-    group: list[str] = []
-    gap = 0
-    after_letter = False  # the current group began right after a letter
-    previous = ""
-    for ch in text:
-        digit = unicodedata.digit(ch, None)
-        if digit is not None:
-            if not group:
-                after_letter = bool(previous) and unicodedata.category(previous)[0] in "LM"
-            group.append(chr(48 + digit))
-            gap = 0
-            previous = ch
-            continue
-        if group:
-            if after_letter and len(group) == 1:
-                glued.add(len(run))
-            run.append("".join(group))
-            group = []
-        gap += 1
-        if run and (gap > NATIONAL_NUMBER_GAP or unicodedata.category(ch)[0] in "LM"):
-            runs.append((run, glued))
-            run, glued = [], set()
-        previous = ch
-    if group:
-        if after_letter and len(group) == 1:
-            glued.add(len(run))
-        run.append("".join(group))
-    if run:
-        runs.append((run, glued))
-    return runs
-
-
-def _national_structure(digits: str) -> bool:
-    """An 11-digit string that is built as a national register or BIS number: YYMMDD with a
-    month 00-12 (a BIS number adds 20 or 40) and a day 00-31 that exists in that month, a
-    serial 001-998, and the mod-97 check."""
-    month, day, serial = int(digits[2:4]), int(digits[4:6]), int(digits[6:9])
-    if month >= 40:
-        month -= 40
-    elif month >= 20:
-        month -= 20
-    if month > 12 or day > (31 if month in (0, 1, 3, 5, 7, 8, 10, 12) else
-                            29 if month == 2 else 30):
-        return False
-    if not 1 <= serial <= 998:
-        return False
-    return _national_check(digits)
-
-
-def _national_check(digits: str) -> bool:
-    """The mod-97 check of an 11-digit national number: 97 − (first 9 digits mod 97), with
-    "2" put before the 9 digits for people born in 2000 or later."""
-    body, check = digits[:9], int(digits[9:])
-    return check in (97 - int(body) % 97, 97 - int("2" + body) % 97)
-
-
 
 
 # --- the checks: one function per field, then the rules that tie fields together ---------

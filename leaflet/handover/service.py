@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import IO, Any, Iterator, Mapping
 
 from leaflet.errors import ConfigError, UsageError
-from leaflet.handover import location
-from leaflet.handover.model import describe, local_now_text, new_id, validate
+from leaflet.storage import location
+from leaflet.handover.model import describe, new_id, validate
+from leaflet.periods import local_now_text
 from leaflet.textsafety import clip, invisible_chars
 from leaflet.workspace import DEFAULT_CASE_REF_PATTERN, DEFAULT_TIMEZONE
 
@@ -37,7 +38,7 @@ def record(db: str | None, values: Mapping[str, Any], *,
     """Validate one encounter and append it to the log at `db`; returns the new record's id.
 
     `values` holds the format's fields; `id` and `occurred_at` default to a new UUID and now.
-    With a `workspace`, a leaflet given must be one it built (leaflet.handover.editions).
+    With a `workspace`, a leaflet given must be one it built (leaflet.workspace.built).
     """
     return record_encounter(db, values, case_ref_pattern=case_ref_pattern,
                             workspace=workspace).id
@@ -51,9 +52,9 @@ def record_encounter(db: str | None, values: Mapping[str, Any], *,
     values["occurred_at"] = values.get("occurred_at") or local_now_text()
     encounter = validate(values, case_ref_pattern=case_ref_pattern, strict_fields=False)
     if workspace is not None and encounter.leaflet == "given":
-        from leaflet.handover import editions
+        from leaflet.handover import given
 
-        editions.check_given(workspace, encounter.leaflet_language, encounter.leaflet_edition)
+        given.check_given(workspace, encounter.leaflet_language, encounter.leaflet_edition)
     url = location.resolve(location.checked_db(db), create_folder=False)
     path = location.sqlite_file(url)
     if path is not None:
@@ -84,7 +85,7 @@ def open_store(db: str | None, *, write: bool = False):
 
 def upgrade(db: str | None) -> dict[str, Any]:
     """Create the log or bring it to the current schema version; says what was done."""
-    from leaflet.handover.layout import SCHEMA_VERSION
+    from leaflet.storage.layout import SCHEMA_VERSION
 
     store = open_store(db, write=True)
     before, applied = store.upgrade()

@@ -4,7 +4,7 @@
 SQLAlchemy alone costs about four times a bare `python -c "import click, sqlite3"`. So when the
 log is a SQLite file that already exists at the current schema version, the hand-over path
 appends here, doing exactly what `Store.append` does: `BEGIN IMMEDIATE`, read the head, insert
-the rows built by leaflet.handover.layout and the record's stored duty outcomes (the
+the rows built by leaflet.storage.layout and the record's stored duty outcomes (the
 statement layout.DERIVE_OUTCOME_SQLITE), commit. Anything else (a new file, another schema
 version, a file without the log's tables, another database) returns None and the caller uses
 the SQLAlchemy store, which creates, refuses or upgrades as it should. A damaged file (not
@@ -17,9 +17,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from leaflet.handover import layout, location
-from leaflet.handover.errors import DamagedLog, RecordError, StoreError
-from leaflet.handover.model import GENESIS_HASH, Encounter, utc_now_text
+from leaflet.storage import layout, location
+from leaflet.storage.errors import DamagedLog, StoreError
+from leaflet.handover.errors import RecordError
+from leaflet.handover.model import GENESIS_HASH, Encounter
+from leaflet.periods import utc_now_text
 
 BUSY_TIMEOUT_S = 60  # as leaflet.storage.engine.BUSY_TIMEOUT_S
 
@@ -113,8 +115,21 @@ def _append_locked(con: sqlite3.Connection, path: Path, encounter: Encounter) ->
     con.executemany(_INSERT_LANGUAGE, layout.language_rows(encounter, seq))
     if secret is not None:
         con.execute(_INSERT_SECRET, secret)
-    con.execute(layout.DERIVE_OUTCOME_SQLITE, {"seq": seq})  # as Store._insert
+    con.execute(_derive_outcome(), {"seq": seq})  # as Store._insert
     return digest
+
+
+_DERIVE: list[str] = []
+
+
+def _derive_outcome() -> str:
+    """The statement that stores the record's duty outcomes (leaflet.duties.sqlite), made
+    once per process."""
+    if not _DERIVE:
+        from leaflet.duties.sqlite import derive_outcome_text
+
+        _DERIVE.append(derive_outcome_text())
+    return _DERIVE[0]
 
 
 def _exists(con: sqlite3.Connection, record_id: str) -> bool:

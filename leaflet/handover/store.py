@@ -22,14 +22,20 @@ from typing import Any, Iterable, Iterator
 import sqlalchemy as sa
 from sqlalchemy import exc
 
-from leaflet.handover import layout, location, schema
-from leaflet.handover.errors import (ChainBroken, DamagedLog, ForeignDatabase, ImportRefused,
-                                     NoLog, RecordError, SchemaError, StoreError,
-                                     UnknownRecord)
-from leaflet.handover.model import (CHAIN_FIELDS, FIELDS, GENESIS_HASH, Encounter, chain_hash,
-                                    utc_now_text, utc_of)
-from leaflet.report import outcomes
-from leaflet.storage import appendonly, chain, lite, migrations
+from leaflet.storage import layout, location
+from leaflet.storage.errors import (
+    ChainBroken,
+    DamagedLog,
+    ForeignDatabase,
+    NoLog,
+    SchemaError,
+    StoreError)
+from leaflet.handover.errors import ImportRefused, RecordError, UnknownRecord
+from leaflet.handover.model import CHAIN_FIELDS, GENESIS_HASH, Encounter, chain_hash
+from leaflet.storage.layout import FIELDS
+from leaflet.periods import utc_now_text, utc_of
+from leaflet.storage import outcomes
+from leaflet.storage import appendonly, chain, lite, migrations, tables
 from leaflet.storage.engine import (_first_line, display, dispose_engines,  # noqa: F401
                                     engine_for)
 from leaflet.textsafety import clip
@@ -179,7 +185,7 @@ class Store:
 
     def version(self) -> int:
         with self._read() as conn:
-            return schema.current_version(conn)
+            return migrations.current_version(conn)
 
     def _is_new_file(self) -> bool:
         """A SQLite file that does not exist yet or is empty: no log, and nothing to open."""
@@ -194,15 +200,15 @@ class Store:
         """The schema version of the log in this database; 0 when the database is new or
         empty. A database that holds other tables is refused: readers find no log in it
         (NoLog), writers never create one there (ForeignDatabase)."""
-        version = schema.current_version(conn)
+        version = migrations.current_version(conn)
         if version:
             return version
-        found = schema.tables(conn)
-        own = [name for name in found if name in schema.metadata.tables]
+        found = tables.database_tables(conn)
+        own = [name for name in found if name in tables.metadata.tables]
         if own:
             # Another writer may have committed the new log between the two looks (the
             # first record of several desks at once): look at the version again.
-            version = schema.current_version(conn)
+            version = migrations.current_version(conn)
             if version:
                 return version
             raise DamagedLog(f"{self.display_url} holds the log's tables ({', '.join(own)}) "
@@ -255,8 +261,8 @@ class Store:
             with self._write() as conn:
                 # Under the chain lock: another process may have created it meanwhile.
                 if self._log_version(conn, reading=False) == 0:
-                    for migration in schema.pending(0):
-                        schema.apply(conn, migration, utc_now_text())
+                    for migration in migrations.pending(0):
+                        migrations.apply(conn, migration, utc_now_text())
         else:
             self._check_version(version)
         self._schema_checked = True
@@ -293,7 +299,7 @@ class Store:
             before = self._log_version(conn, reading=False)
             if before > layout.SCHEMA_VERSION:
                 self._check_version(before)
-            todo = schema.pending(before)
+            todo = migrations.pending(before)
             if before and todo:
                 try:
                     self._verify(conn, version=before)
@@ -302,7 +308,7 @@ class Store:
                                       seq=broken.seq, record_id=broken.record_id,
                                       hint="restore the log from a backup") from None
             for migration in todo:
-                schema.apply(conn, migration, utc_now_text())
+                migrations.apply(conn, migration, utc_now_text())
             if before:
                 # A dropped trigger is put back: the guard is part of the schema.
                 for statement in appendonly.ddl(self.dialect, appendonly.present_tables(conn)):
@@ -329,7 +335,7 @@ class Store:
         the triggers require. On SQLite the freed bytes are overwritten (secure_delete) and
         the write-ahead log is checkpointed and truncated, so the values leave the file."""
         self.require_log()
-        t, sec = schema.encounter, schema.secret
+        t, sec = tables.encounter, tables.secret
         holding = sa.or_(t.c.case_ref.is_not(None), t.c.not_given_note.is_not(None))
         salted = sa.or_(sec.c.case_ref_salt.is_not(None), sec.c.not_given_note_salt.is_not(None))
         with self._write() as conn:
@@ -376,7 +382,7 @@ class Store:
                         "the old row versions")
 
     def _exists(self, conn: sa.Connection, record_id: str) -> bool:
-        t = schema.encounter
+        t = tables.encounter
         return conn.execute(sa.select(t.c.seq).where(t.c.id == record_id)).first() is not None
 
     def _insert(self, conn: sa.Connection, encounter: Encounter, *,
@@ -390,13 +396,13 @@ class Store:
         secret = (layout.copied_secret_row(copied, seq) if copy
                   else layout.secret_row(record, seq))
         digest = layout.record_hash(prev_hash, record, secret, recorded_at)
-        conn.execute(sa.insert(schema.encounter),
+        conn.execute(sa.insert(tables.encounter),
                      [layout.log_row(encounter, seq=seq, recorded_at=recorded_at,
                                      prev_hash=prev_hash, hash=digest)])
-        conn.execute(sa.insert(schema.encounter_language),
+        conn.execute(sa.insert(tables.encounter_language),
                      layout.language_rows(encounter, seq))
         if secret is not None:
-            conn.execute(sa.insert(schema.secret), [secret])
+            conn.execute(sa.insert(tables.secret), [secret])
         outcomes.derive_record(conn, seq)  # the report's stored outcomes (schema version 3)
         return digest
 
@@ -470,7 +476,7 @@ class Store:
         with self._read() as conn:
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
-                for stored in self._walk(conn, schema.encounter.c.id.in_(chunk)):
+                for stored in self._walk(conn, tables.encounter.c.id.in_(chunk)):
                     found[stored.id] = stored.record
         return found
 
@@ -479,12 +485,12 @@ class Store:
     def count(self) -> int:
         self.require_log()
         with self._read() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(schema.encounter)
+            return conn.execute(sa.select(sa.func.count()).select_from(tables.encounter)
                                 ).scalar_one()
 
     def records(self, where: Filter = Filter()) -> Iterator[StoredRecord]:
         self.require_log()
-        t = schema.encounter
+        t = tables.encounter
         clauses = []
         if where.start is not None:
             clauses.append(t.c.occurred_utc >= where.start)
@@ -506,7 +512,7 @@ class Store:
                                 hint="give the id `leaflet handover` printed, or its first "
                                      "8 or more characters")
         self.require_log()
-        t = schema.encounter
+        t = tables.encounter
         with self._read() as conn:
             matches = list(self._walk(conn, t.c.id.startswith(key, autoescape=True)))
             if not matches:
@@ -525,7 +531,7 @@ class Store:
         """Records matching `where`, in chain order, with their languages and commitments
         (one query, so one snapshot). A version-1 log has no commitments: `with_secret`
         False."""
-        t, lang, sec = schema.encounter, schema.encounter_language, schema.secret
+        t, lang, sec = tables.encounter, tables.encounter_language, tables.secret
         if with_secret:
             query = (sa.select(t, lang.c.code, *(sec.c[c].label(f"secret_{c}")
                                                  for c in layout.SECRET_COLUMNS[1:]),
@@ -651,7 +657,7 @@ class Store:
         self._check_derived(conn)
         result = VerifyResult(count=count, head=prev_hash, events=len(events))
         if version >= 2:
-            from leaflet.stock import verify as stock_verify
+            from leaflet.storage import ledger_chain as stock_verify
 
             result.ledger, result.ledger_head = stock_verify.verify_ledger(conn)
         if not seen_head:
@@ -673,7 +679,7 @@ class Store:
     def _events(self, conn: sa.Connection) -> list[dict]:
         import json
 
-        ev = schema.event
+        ev = tables.event
         rows = conn.execute(sa.select(ev).order_by(ev.c.seq)).mappings().all()
         events = []
         for row in rows:
@@ -703,7 +709,7 @@ class Store:
     def _check_derived(self, conn: sa.Connection) -> None:
         """Columns outside the hash must agree with it: occurred_utc, no stray languages or
         commitments, and the stored duty outcomes (schema version 3)."""
-        t, lang = schema.encounter, schema.encounter_language
+        t, lang = tables.encounter, tables.encounter_language
         for seq, rid, occurred_at, occurred_utc in conn.execute(
                 sa.select(t.c.seq, t.c.id, t.c.occurred_at, t.c.occurred_utc).order_by(t.c.seq)):
             if occurred_utc != utc_of(occurred_at):  # None only for a rewritten row
@@ -716,7 +722,7 @@ class Store:
             raise ChainBroken(f"languages are stored for record #{stray.seq}, which is not in "
                               "the log (inserted or its record deleted)", seq=stray.seq)
         if sa.inspect(conn).has_table(layout.SECRET_TABLE):
-            sec = schema.secret
+            sec = tables.secret
             stray = conn.execute(sa.select(sec.c.seq).where(
                 ~sa.exists().where(t.c.seq == sec.c.seq)).limit(1)).first()
             if stray is not None:
@@ -725,7 +731,7 @@ class Store:
                                   seq=stray.seq)
         if sa.inspect(conn).has_table(layout.OUTCOME_TABLE):
             # The report counts the stored outcomes: each must be what the rules give its
-            # record now (leaflet.report.outcomes), one per record, none without one.
+            # record now (leaflet.storage.outcomes), one per record, none without one.
             for seq, what in outcomes.mismatches(conn):
                 rid = conn.execute(sa.select(t.c.id).where(t.c.seq == seq)).scalar()
                 name = f"record #{seq}" + (f" (id {rid})" if rid else "")

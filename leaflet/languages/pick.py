@@ -211,10 +211,10 @@ def nearest_names(idx: cldr.Index, q: str, n: int = 5) -> list[str]:
 def built_languages(workspace) -> dict[str, str]:
     """{code: PDF path} of the configured languages whose leaflet is built, in leaflet.toml
     order: listed in output/<edition>/manifest.json with the PDF it names present (the
-    definition `leaflet handover` checks against, leaflet.handover.editions)."""
-    from leaflet.handover import editions
+    definition `leaflet handover` checks against, leaflet.workspace.built)."""
+    from leaflet.workspace import built
 
-    return editions.built_languages(workspace)
+    return built.built_languages(workspace)
 
 
 class Edition:

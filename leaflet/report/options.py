@@ -123,8 +123,8 @@ def moment(value: str | None, option: str = "--occurred-at") -> str | None:
 
 def database(value: str | None, option: str = "--db") -> str | None:
     """A --db / LEAFLET_DB value: a path or URL on one line, without invisible characters
-    (the hand-over's check, leaflet.handover.location.checked_db)."""
-    from leaflet.handover.location import checked_db
+    (the hand-over's check, leaflet.storage.location.checked_db)."""
+    from leaflet.storage.location import checked_db
 
     return checked_db(value or None, option)
 

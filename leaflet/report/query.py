@@ -5,7 +5,7 @@ the log's head, never the log itself. All statements run in one read transaction
 snapshot: REPEATABLE READ on PostgreSQL, a read transaction on SQLite), so the figures of one
 report agree with each other even while desks keep recording.
 
-What is counted. Each record's outcome under every duty rule (leaflet.report.outcomes: one
+What is counted. Each record's outcome under every duty rule (leaflet.storage.outcomes: one
 digit per rule, whether no leaflet existed in a language the person understands, whether the
 record is a correction) is stored with the record since schema version 3, in
 `encounter_outcome`, whose covering index leads with the outcomes. So the counts are one walk
@@ -41,18 +41,18 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from leaflet.handover import schema
-from leaflet.report import outcomes as judged_outcomes
+from leaflet.storage import migrations, tables
+from leaflet.duties.rules import RULES_VERSION
+from leaflet.storage import outcomes as judged_outcomes
 from leaflet.report import period as periods
 from leaflet.report import tally
 from leaflet.report.model import Group, Report
 from leaflet.report.tally import chunked, merge
 
 BY_CHOICES = ("unit", "service", "language", "month")
-e = schema.encounter
-lang = schema.encounter_language
+e = tables.encounter
+lang = tables.encounter_language
 stored_outcomes = judged_outcomes.tables.outcome
-assert judged_outcomes.tables.FOLLOW_UP_CONDITION == "outcomes LIKE '%3%'"
 
 
 def replaced_seqs() -> sa.Select:
@@ -84,7 +84,7 @@ class Source:
         self.span, self.stored, self.service, self.unit = span, stored, service, unit
 
     def table(self):
-        """The outcome rows (OUTCOME_COLUMNS of leaflet.report.outcomes) as a FROM clause."""
+        """The outcome rows (OUTCOME_COLUMNS of leaflet.storage.outcomes) as a FROM clause."""
         if self.stored:
             return stored_outcomes
         return judged_outcomes.outcome_select().subquery("judged")
@@ -100,7 +100,7 @@ class Source:
 
         clauses = list(more)
         if self.stored:
-            clauses.append(c("rules") == judged_outcomes.RULES_VERSION)
+            clauses.append(c("rules") == RULES_VERSION)
         if self.span.start_utc is not None:
             clauses.append(c("occurred_utc") >= self.span.start_utc)
         if self.span.end_utc is not None:
@@ -262,7 +262,7 @@ def build(conn, span: periods.Period, *, service: str | None = None, unit: str |
     from concurrent.futures import ThreadPoolExecutor
 
     head = log_head(conn)
-    stored = schema.current_version(conn) >= 3
+    stored = migrations.current_version(conn) >= 3
     source = Source(span, stored=stored, service=service, unit=unit)
     split = other is not None and head["records"] >= tally.PARALLEL_FROM
 

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from leaflet.errors import BuildError, UsageError
 from leaflet.report import period as periods
 from leaflet.report.model import Report, RuleFigures, Violation
-from leaflet.report.rules import BY_ID, CIRCULAR, PARAGRAPHS, RULES
+from leaflet.duties.rules import BY_ID, CIRCULAR, PARAGRAPHS, RULES
 from leaflet.textsafety import csv_row
 
 log = logging.getLogger(__name__)

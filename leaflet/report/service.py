@@ -12,8 +12,8 @@ import contextlib
 import gc
 from pathlib import Path
 
-from leaflet.handover.choices import SERVICES
-from leaflet.handover.errors import StoreError
+from leaflet.duties.choices import SERVICES
+from leaflet.storage.errors import StoreError
 from leaflet.report import period as periods
 from leaflet.workspace import DEFAULT_TIMEZONE
 
@@ -42,8 +42,8 @@ def bulk():
 def open_log(db: str | None):
     """The Store of the log at `db` (None: the default file); NoLog when there is none and
     DamagedLog for a file that is not a whole SQLite database. Creates nothing: no folder, no
-    file, no table (leaflet.report.access)."""
-    from leaflet.report import access
+    file, no table (leaflet.storage.access)."""
+    from leaflet.storage import access
 
     url = access.reader_url(db)
     from leaflet.handover.store import Store
@@ -57,7 +57,7 @@ def snapshot(store):
     import sqlalchemy as sa
     from sqlalchemy import exc
 
-    from leaflet.report import access
+    from leaflet.storage import access
 
     try:
         with store.engine.connect() as conn:
@@ -104,8 +104,8 @@ def make_report(db: str | None, *, start: str | None = None, end: str | None = N
     if service is not None and service not in SERVICES:
         raise UsageError(f"--service {options.clip(service)} is not one of "
                          f"{', '.join(SERVICES)}")
-    from leaflet.handover import location
-    from leaflet.report import access
+    from leaflet.storage import location
+    from leaflet.storage import access
 
     url = access.reader_url(db)
     path = location.sqlite_file(url)

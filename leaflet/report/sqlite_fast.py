@@ -21,12 +21,11 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from leaflet.handover import layout
+from leaflet.duties.rules import RULES_VERSION
+from leaflet.duties.sqlite import FOLLOW_UP_CONDITION
 from leaflet.report import tally
 from leaflet.report.model import Report
-
-RULES_VERSION = 1  # as leaflet.report.outcomes.RULES_VERSION (a test keeps them equal)
-FOLLOW_UP_CONDITION = "outcomes LIKE '%3%'"  # as leaflet.storage.tables (the same test)
+from leaflet.storage import layout
 BUSY_TIMEOUT_S = 60  # as leaflet.storage.engine.BUSY_TIMEOUT_S
 
 # The replaced set: as leaflet.report.query.replaced_seqs.

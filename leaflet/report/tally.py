@@ -12,11 +12,7 @@ from __future__ import annotations
 
 from leaflet.report.model import (EditionCount, Group, LanguageGap, Report, RuleFigures,
                                   Violation)
-from leaflet.report.rules import RULES
-
-# A rule's outcome for a record (leaflet.report.outcomes), and the digit that stands for it.
-DOES_NOT_APPLY, MET, REFUSED, NOT_MET = 0, 1, 2, 3
-DIGITS = "0123"
+from leaflet.duties.rules import DIGITS, NOT_MET, RULES
 # From this many records, the second snapshot and thread share the work (both readers).
 PARALLEL_FROM = 100_000
 CHUNK = 5000  # record numbers per statement: far below any driver's parameter limit
@@ -191,7 +187,7 @@ def report(span, *, service, unit, by, head: dict, records: int | None,
     scoped = any(v is not None for v in (span.start_utc, span.end_utc, service, unit))
     refusal = mismatch(records, sum(counts_all.values()), scoped)
     if refusal:
-        from leaflet.handover.errors import StoreError
+        from leaflet.storage.errors import StoreError
 
         raise StoreError(refusal, hint="run `leaflet log verify`")
     replaced_set = set(replaced)

@@ -138,7 +138,7 @@ class Accounts:
 
     def __init__(self, db: str | None, *, create: bool = False):
         from leaflet.handover import service
-        from leaflet.handover.errors import NoLog
+        from leaflet.storage.errors import NoLog
 
         store = service.open_store(db, write=create)
         try:
@@ -192,7 +192,7 @@ class Accounts:
         """Database errors as one-line LeafletErrors: busy (StationBusy), damaged (marked)."""
         import sqlalchemy as sa
 
-        from leaflet.handover.errors import DamagedLog, StoreError
+        from leaflet.storage.errors import DamagedLog, StoreError
         from leaflet.storage import lite
 
         try:

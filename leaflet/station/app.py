@@ -410,7 +410,7 @@ def create_app(workspace, db: str | None, *, testing: bool = False,
                          "reports.")
 
     def form_page(values, errors, status=200, notice=None, kiosk_code=""):
-        from leaflet.handover import choices
+        from leaflet.duties import choices
 
         shown = {field: message for field, message in errors.items() if field in SHOWN_FIELDS
                  or field == "form"}

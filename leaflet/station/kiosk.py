@@ -66,13 +66,12 @@ class Kiosk:
     """
 
     def __init__(self, workspace, secret: str):
-        from leaflet.handover import editions
+        from leaflet.workspace.built import MANIFEST, output_dir
 
         self.workspace = workspace
         self.secret = secret
         self._lock = threading.RLock()  # guards the caches and the translated environment
-        self._manifest_path = editions.output_dir(workspace, workspace.edition_id) / \
-            editions.MANIFEST
+        self._manifest_path = output_dir(workspace, workspace.edition_id) / MANIFEST
         self._stamp: tuple | None = None
         self._manifest: dict = {}
         self._languages: list[KioskLanguage] = []
@@ -97,13 +96,13 @@ class Kiosk:
             if stamp == self._stamp and self._stamp is not None:
                 return
             from leaflet.edition import card
-            from leaflet.handover import editions
+            from leaflet.workspace.built import member, read_manifest
             from leaflet.languages import scripts
             from leaflet.languages.pick import built_languages
 
             from leaflet.edition import catalog
 
-            manifest = editions.read_manifest(self.workspace, self.workspace.edition_id) or {}
+            manifest = read_manifest(self.workspace, self.workspace.edition_id) or {}
             entries = manifest.get("languages", {})
             out = self.workspace.output_dir
             # Only what a build passed: a language is shown when the edition keeps the
@@ -115,9 +114,9 @@ class Kiosk:
             langs = scripts.languages_for(self.workspace, list(built))
             for lang in langs:
                 entry = entries.get(lang.code, {})
-                card_path = editions.member(out, (entry.get("card") or {}).get("pdf"))
+                card_path = member(out, (entry.get("card") or {}).get("pdf"))
                 sound = entry.get("audio") or {}
-                sound_path = editions.member(out / "audio", sound.get("file")) \
+                sound_path = member(out / "audio", sound.get("file")) \
                     if sound.get("file") else None
                 rows.append(KioskLanguage(
                     code=lang.code, autonym=card._capitalised(lang.autonym),

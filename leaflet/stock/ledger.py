@@ -27,12 +27,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from leaflet.errors import UsageError
-from leaflet.handover import schema as log_schema
-from leaflet.handover.errors import StoreError
-from leaflet.handover.model import local_now_text, utc_now_text
+from leaflet.storage.errors import StoreError
+from leaflet.periods import local_now_text, utc_now_text
 from leaflet.handover.store import Store
-from leaflet.report import access, options
-from leaflet.stock import schema
+from leaflet.storage import access
+from leaflet.report import options
+from leaflet.storage import ledger_chain, tables
 from leaflet.storage import migrations
 
 WINDOW_DAYS = 90  # copies used per week are averaged over this many days before `as of`
@@ -151,7 +151,7 @@ class Ledger(Store):
     def _closing(self, order: str, unit: str, edition: str, movement_id: str, text, utc,
                  recorded_at) -> list[dict]:
         """The rows that close an order: minus what is still on order, per language."""
-        a = schema.adjustment
+        a = tables.adjustment
         self.ensure_ledger()
         with self._read() as conn:
             rows = conn.execute(sa.select(a).where(sa.or_(a.c.movement == order,
@@ -192,7 +192,7 @@ class Ledger(Store):
                 occurred_at: str | None = None, note: str | None = None) -> dict[str, Any]:
         """Correct the copies of a receipt or transfer: a new movement naming the one it
         corrects, per language the change that brings it to the figure given."""
-        m, a = schema.movement, schema.adjustment
+        m, a = tables.movement, tables.adjustment
         key = check_field("unit", "ID", movement_id)
         note = check_field("not_given_note", "--note", note)
         self.ensure_ledger()
@@ -285,10 +285,10 @@ class Ledger(Store):
     def insert_rows(conn, rows, adjustments=()) -> None:
         """Insert ledger rows and their links (the caller holds the ledger lock)."""
         if rows:
-            conn.execute(sa.insert(schema.movement), list(rows))
+            conn.execute(sa.insert(tables.movement), list(rows))
         if adjustments:
-            conn.execute(sa.insert(schema.adjustment), list(adjustments))
-        migrations.chain_ledger_rows(conn, [(schema.MOVEMENT_TABLE, r) for r in rows]
+            conn.execute(sa.insert(tables.adjustment), list(adjustments))
+        migrations.chain_ledger_rows(conn, [(tables.MOVEMENT_TABLE, r) for r in rows]
                                      + [("stock_adjustment", r) for r in adjustments])
 
     # --- reading ---------------------------------------------------------------------------
@@ -296,9 +296,9 @@ class Ledger(Store):
     def languages_held(self, edition: str) -> set[str]:
         """The languages of `edition` that any movement of the ledger names (none when the
         database holds no ledger yet). Reads only."""
-        m = schema.movement
+        m = tables.movement
         with self._read() as conn:
-            if not schema.present(conn):
+            if not ledger_chain.present(conn):
                 return set()
             return set(conn.execute(sa.select(m.c.language).where(m.c.edition == edition)
                                     .distinct()).scalars())
@@ -316,7 +316,7 @@ class Ledger(Store):
             access.require_log(conn, self.display_url)
             names = set(sa.inspect(conn).get_table_names())
             query = status_query(until=until, since=since, current_edition=current_edition,
-                                 unit=unit, movements=schema.MOVEMENT_TABLE in names,
+                                 unit=unit, movements=tables.MOVEMENT_TABLE in names,
                                  adjustments="stock_adjustment" in names)
             rows = conn.execute(query).all()
         weeks = WINDOW_DAYS / 7
@@ -357,7 +357,7 @@ def families():
     so families are trees and each record appears once. It starts only from amended records,
     which are few, never from the whole log.
     """
-    e = log_schema.encounter
+    e = tables.encounter
     amended = sa.select(e.c.amends).where(e.c.amends.is_not(None))
     root = e.alias("family_root")
     family = (sa.select(root.c.id, root.c.seq, root.c.id.label("root"))
@@ -379,7 +379,7 @@ def given_counts(*, until: dt.datetime | None, since: dt.datetime | None,
     two touch only the few records of families. Keys whose net count is 0 (a correction that
     moved a hand-over to another unit or language) are dropped.
     """
-    e = log_schema.encounter
+    e = tables.encounter
     # A literal, not a bound parameter: only then can SQLite use the partial index
     # (WHERE leaflet = 'given'), whose condition must be proven when the query is prepared.
     where = [e.c.leaflet == sa.literal_column("'given'")]
@@ -419,7 +419,7 @@ def status_query(*, until: dt.datetime | None, since: dt.datetime | None,
     seen also gets a row for `current_edition`, so a unit holding only superseded copies of
     a language it hands out is told to reorder the current one. Without `movements` (no
     ledger tables yet) the movements are an empty set and nothing reads stock_movement."""
-    m = schema.movement
+    m = tables.movement
     _0 = sa.literal_column("0")
 
     move_where = [] if until is None else [m.c.occurred_utc < until]
@@ -442,7 +442,7 @@ def status_query(*, until: dt.datetime | None, since: dt.datetime | None,
                            _0.label("tout"))
                  .where(sa.false()).cte("moves"))
     given = given_counts(until=until, since=since, unit=unit)
-    a, corrected = schema.adjustment, schema.movement.alias("corrected")
+    a, corrected = tables.adjustment, tables.movement.alias("corrected")
     if movements and adjustments:
         adjust_where = [] if until is None else [a.c.occurred_utc < until]
         if unit is not None:

@@ -4,12 +4,12 @@ Each opens the ledger in the log's database (`--db` / LEAFLET_DB, resolved exact
 hand-over commands resolve it) and returns dicts the CLI prints as a table or JSON.
 
 Every value is checked before the database is opened (leaflet.report.options), so a refused
-command leaves no file, folder or table behind. `status` only reads (leaflet.report.access:
+command leaves no file, folder or table behind. `status` only reads (leaflet.storage.access:
 no log there is NoLog, exit code 1); `receive` and `transfer` may create the log and the
 ledger in a new SQLite file, never in a damaged file or another program's database.
 
 Inside a workspace, copies are counted only as leaflets the workspace has built, by the rule
-the desk's `leaflet handover --leaflet given` follows (leaflet.handover.editions): the edition
+the desk's `leaflet handover --leaflet given` follows (leaflet.workspace.built): the edition
 is the current one (`[edition] id`) or one built before (`output/<edition>/manifest.json`),
 and the language is configured (`[build] languages`) and built for that edition (listed in
 that manifest, its PDF present). Copies of anything else could never be handed over, and
@@ -25,7 +25,8 @@ import datetime as dt
 from typing import Any, Iterable
 
 from leaflet.errors import ConfigError, UsageError
-from leaflet.report import access, options
+from leaflet.storage import access
+from leaflet.report import options
 from leaflet.workspace import DEFAULT_TIMEZONE
 
 
@@ -49,18 +50,18 @@ def open_for_reading(db: str | None):
 
 def built_editions(workspace) -> list[str]:
     """The current edition and every edition built before, current first (what "built"
-    means is the hand-over's rule: leaflet.handover.editions)."""
-    from leaflet.handover import editions
+    means is the hand-over's rule: leaflet.workspace.built)."""
+    from leaflet.workspace import built
 
-    return [workspace.edition_id] + [e for e in editions.built_editions(workspace)
+    return [workspace.edition_id] + [e for e in built.built_editions(workspace)
                                      if e != workspace.edition_id]
 
 
 def built_languages(workspace, edition: str) -> list[str]:
     """The configured languages whose leaflet of `edition` is built (leaflet.toml order)."""
-    from leaflet.handover import editions
+    from leaflet.workspace import built
 
-    return list(editions.built_languages(workspace, edition))
+    return list(built.built_languages(workspace, edition))
 
 
 def _edition_of(workspace, edition: str | None) -> str:
@@ -190,7 +191,7 @@ def transfer(db: str | None, source: str, dest: str, edition: str | None,
 def _languages_held(db: str | None, edition: str) -> set[str]:
     """The languages of `edition` the ledger at `db` names; none when there is no log there
     (nothing is created to find out)."""
-    from leaflet.handover.errors import NoLog
+    from leaflet.storage.errors import NoLog
 
     try:
         ledger = open_for_reading(db)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from leaflet.handover import layout
+from leaflet.storage import layout
 
 # Tables under the plain rule (no update at all), and the two with the erasure exception.
 ERASABLE_TABLES = (layout.LOG_TABLE, layout.SECRET_TABLE)

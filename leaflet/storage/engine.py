@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 
 from leaflet.errors import UsageError
-from leaflet.handover import location
-from leaflet.handover.errors import StoreError
+from leaflet.storage import location
+from leaflet.storage.errors import StoreError
 from leaflet.storage import lite
 from leaflet.textsafety import clip
 

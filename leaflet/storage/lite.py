@@ -94,7 +94,7 @@ def mark(path: Path, what: str) -> None:
     a SQLite file is marked: a path that names another kind of file is not a log at all."""
     if marked(path) is not None:
         return
-    from leaflet.handover import location
+    from leaflet.storage import location
 
     if Path(path) not in location._CONNECTED:
         # Read the header only when this process holds no SQLite connection to the file:
@@ -146,7 +146,7 @@ def refuse_if_marked(path: Path) -> None:
     """DamagedLog when the log at `path` carries the damage mark."""
     found = marked(path)
     if found is not None:
-        from leaflet.handover.errors import DamagedLog
+        from leaflet.storage.errors import DamagedLog
 
         raise DamagedLog(f"{path} was found damaged on {found.get('found', '?')} "
                          f"({found.get('what', '')}): nothing is written to it",
@@ -161,7 +161,7 @@ def require_intact(path: Path) -> None:
     problem = quick_check(path)
     if problem is not None:
         mark(path, problem)
-        from leaflet.handover.errors import DamagedLog
+        from leaflet.storage.errors import DamagedLog
 
         raise DamagedLog(f"{path} is damaged ({problem}): nothing was written to it",
                          hint=RESTORE_HINT)

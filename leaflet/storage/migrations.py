@@ -18,7 +18,7 @@ Version 2 (see leaflet.storage.tables):
   - adds the report's indexes and the erasure exception of the append-only rule.
 
 Version 3 stores each record's outcome under every duty rule (`encounter_outcome`, made by
-leaflet.report.outcomes, the one definition of them), for every record already in the log
+leaflet.storage.outcomes, the one definition of them), for every record already in the log
 and from then on by every writer with the record, so that the report counts a narrow index
 instead of judging every record again.
 """
@@ -32,7 +32,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-from leaflet.handover import layout
+from leaflet.storage import layout
 from leaflet.storage import appendonly, chain, tables
 
 V1_UPGRADE_KIND = "upgrade"
@@ -62,7 +62,7 @@ def _v2(conn: sa.Connection, applied_at: str) -> None:
 
 
 def _v3(conn: sa.Connection, applied_at: str) -> None:
-    from leaflet.report import outcomes
+    from leaflet.storage import outcomes
 
     for table in tables.V3_TABLES:
         table.create(conn)
@@ -78,7 +78,7 @@ def v1_record_digest(document: dict, recorded_at: str, v1_hash: str) -> str:
 
 
 def _anchor_v1_records(conn: sa.Connection, applied_at: str) -> None:
-    from leaflet.handover.model import FIELDS
+    from leaflet.storage.layout import FIELDS
 
     e, lang = tables.encounter, tables.encounter_language
     languages: dict[int, list[str]] = {}

@@ -18,7 +18,7 @@ and the indexes the compliance report needs. Version 3 added:
   encounter_outcome  per record and version of the duty rules: the record's outcome under
                      each rule, whether it is a correction and whether no leaflet existed in
                      a language the person understands, with the columns a report's period
-                     and scope read (leaflet.report.outcomes): derived, written with the
+                     and scope read (leaflet.storage.outcomes): derived, written with the
                      record, checked by `leaflet log verify`, and what the report counts
 
 A table's columns never change after the version that made it: a later version adds tables
@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from leaflet.handover import layout
+from leaflet.duties.sqlite import FOLLOW_UP_CONDITION  # the readers' WHERE says exactly this
+from leaflet.storage import layout
 
 metadata = sa.MetaData()
 
@@ -221,13 +222,13 @@ outcome = sa.Table(
     layout.OUTCOME_TABLE, metadata,
     sa.Column("seq", sa.Integer, sa.ForeignKey(f"{layout.LOG_TABLE}.seq"), primary_key=True,
               autoincrement=False),
-    # The version of the duty rules that judged the record (leaflet.report.outcomes).
+    # The version of the duty rules that judged the record (leaflet.storage.outcomes).
     sa.Column("rules", sa.SmallInteger, primary_key=True, autoincrement=False),
     # Copies of the record's columns, for the report's period and scope (verify compares).
     sa.Column("occurred_utc", sa.DateTime(), nullable=False),
     sa.Column("service", sa.String(40), nullable=False),
     sa.Column("unit", sa.String(40), nullable=False),
-    # One digit per rule, in the order of leaflet.report.rules.RULES: 0 does not apply,
+    # One digit per rule, in the order of leaflet.duties.rules.RULES: 0 does not apply,
     # 1 met, 2 refused, 3 not met.
     sa.Column("outcomes", sa.String(16), nullable=False),
     sa.Column("no_language", sa.SmallInteger, nullable=False),  # 1: no leaflet they read
@@ -239,7 +240,6 @@ outcome = sa.Table(
 # a few ranges of it.
 # The records to follow up (an outcome 3, about one in ten) have an index of their own, in
 # `seq` order, so the report reads them, and then their records, without walking the others.
-FOLLOW_UP_CONDITION = "outcomes LIKE '%3%'"  # the readers' WHERE says exactly this
 V3_INDEX_DDL = (
     f"CREATE INDEX IF NOT EXISTS ix_encounter_outcome_report ON {layout.OUTCOME_TABLE} "
     "(rules, outcomes, no_language, correction, occurred_utc, service, unit, seq)",
@@ -251,3 +251,10 @@ V3_TABLES = (outcome,)
 assert tuple(c.name for c in encounter.columns) == layout.LOG_COLUMNS
 assert tuple(c.name for c in encounter_language.columns) == layout.LANGUAGE_COLUMNS
 assert tuple(c.name for c in secret.columns) == layout.SECRET_COLUMNS
+
+
+def database_tables(conn: sa.Connection) -> list[str]:
+    """Every table and view of the database (in its default schema). The log is created only
+    in a database that has none: one that holds other tables is not the log's."""
+    inspector = sa.inspect(conn)
+    return sorted(set(inspector.get_table_names()) | set(inspector.get_view_names()))

@@ -23,12 +23,12 @@ import pytest
 from conftest import ROOT
 from hostile.harness import assert_refused, run_cli
 
-from .conftest import GOOD, GOOD_RECORD, options, record, subprocess_env
+from .conftest import GOOD, options, record, subprocess_env
 
 PAGE = 4096
 
 
-def make_log(folder, records: int = 300) -> "Path":
+def make_log(folder, records: int = 300):
     """A SQLite log of `records` hand-overs and a stock receipt, checkpointed (no WAL)."""
     path = folder / "log.sqlite3"
     env = subprocess_env()

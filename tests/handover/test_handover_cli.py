@@ -29,7 +29,8 @@ def test_an_officer_records_an_encounter_and_gets_its_id_only(log):
 
 
 def test_the_record_holds_exactly_the_format_fields(log):
-    from leaflet.handover.model import CHAIN_FIELDS, FIELDS
+    from leaflet.handover.model import CHAIN_FIELDS
+    from leaflet.storage.layout import FIELDS
 
     record_id = log.handover().stdout.strip()
     data = json.loads(log.run("log", "show", record_id).stdout)
@@ -211,7 +212,7 @@ def test_list_filters_by_period_and_unit(log):
 def test_db_upgrade_creates_a_new_log_and_says_so(log):
     result = log.run("db", "upgrade")
     assert result.exit_code == 0, result.output
-    from leaflet.handover import layout
+    from leaflet.storage import layout
 
     applied = ", ".join(str(v) for v in range(1, layout.SCHEMA_VERSION + 1))
     assert f"schema version 0 → {layout.SCHEMA_VERSION} (applied {applied})" in result.stdout

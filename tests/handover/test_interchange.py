@@ -115,7 +115,7 @@ def test_exports_are_canonical_and_repeatable(log):
 
 
 def test_csv_export_for_a_spreadsheet(log, tmp_path):
-    from leaflet.handover.model import FIELDS
+    from leaflet.storage.layout import FIELDS
 
     log.handover(person_language=["ar-MA", "fr"], leaflet_language="fr")
     log.handover(leaflet="not_given", leaflet_language=None, not_given_reason="other",

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from leaflet.handover import layout
+from leaflet.storage import layout
 
 from conftest import ROOT, copy_workspace
 

@@ -9,10 +9,9 @@ import json
 import shutil
 from pathlib import Path
 
-import sqlalchemy as sa
 
 from conftest import ROOT, copy_workspace
-from leaflet.handover import layout
+from leaflet.storage import layout
 
 from .conftest import Log, fixture_into
 
@@ -81,16 +80,20 @@ def test_a_version_2_log_upgrades_with_the_same_chain_and_figures(db_url, backen
 
 
 def test_the_appender_runs_the_rules_own_statement():
-    from leaflet.report import outcomes
+    from leaflet.storage import outcomes
 
-    assert layout.DERIVE_OUTCOME_SQLITE == " ".join(outcomes.sqlite_derive_text().split())
+    from leaflet.duties.sqlite import derive_outcome_text
+
+    assert derive_outcome_text() == " ".join(outcomes.sqlite_derive_text().split())
 
 
 def test_a_rule_cannot_change_without_a_new_rules_version():
-    from leaflet.report import outcomes
+    from leaflet.storage import outcomes
 
-    assert outcomes.fingerprint() == outcomes.RULES_FINGERPRINT, (
+    from leaflet.duties.rules import RULES_FINGERPRINT
+
+    assert outcomes.fingerprint() == RULES_FINGERPRINT, (
         "the duty rules judge differently now: the stored outcomes of every log would no "
-        "longer be what the rules say. Give leaflet.report.outcomes a new RULES_VERSION and a "
+        "longer be what the rules say. Give leaflet.duties.rules a new RULES_VERSION and a "
         "schema migration that appends the rows of the new version, then update "
         "RULES_FINGERPRINT")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from leaflet.handover.model import looks_like_national_number
+from leaflet.identifiers import looks_like_national_number
 
 # Valid numbers, their check computed by hand (docs/log-format.md gives the rule).
 BEFORE_2000 = ["85073003328",   # 85.07.30-033.28, the example of the format doc

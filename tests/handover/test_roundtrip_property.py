@@ -20,8 +20,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from leaflet.handover import service
-from leaflet.handover.choices import (ASSESSMENTS, CENTRE_ACTIONS, CENTRES,
-                                      NOT_GIVEN_REASONS, RESIDENCE_STATUSES, SERVICES)
+from leaflet.duties.choices import (
+    ASSESSMENTS,
+    CENTRE_ACTIONS,
+    CENTRES,
+    NOT_GIVEN_REASONS,
+    RESIDENCE_STATUSES,
+    SERVICES)
 from leaflet.handover.errors import RecordError
 from leaflet.handover.model import CODE_PATTERN, EDITION_PATTERN, validate
 

@@ -10,7 +10,7 @@ import uuid
 import pytest
 from click.testing import CliRunner
 
-from leaflet.handover import layout
+from leaflet.storage import layout
 
 from .conftest import GOOD, Log, options
 

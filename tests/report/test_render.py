@@ -71,7 +71,7 @@ def test_html_is_a_summary_then_tables_with_nothing_fetched(log_url, tmp_path):
         assert f'id="{pattern}"' in summary and f">{label}</text>" in summary
     assert 'fill="url(#fill-refused)"' in summary  # E4 and E8 refused
     # every paragraph of the circular behind a rule, verbatim
-    from leaflet.report.rules import PARAGRAPHS
+    from leaflet.duties.rules import PARAGRAPHS
 
     for text in PARAGRAPHS.values():
         assert text in html

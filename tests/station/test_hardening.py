@@ -22,7 +22,7 @@ import urllib.parse
 import pytest
 
 from . import browser
-from .conftest import OFFICER, PASSWORD, UNIT, csrf_of, log_in, make_account, record_count
+from .conftest import OFFICER, PASSWORD, csrf_of, log_in, make_account, record_count
 from .test_desk import VICTIM_ILLEGAL, post_form
 
 

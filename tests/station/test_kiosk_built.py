@@ -17,7 +17,7 @@ import pytest
 
 from conftest import EDITION, invoke
 
-from .conftest import csrf_of, log_in, make_account
+from .conftest import log_in, make_account
 
 TI = "translations/ti/LC_MESSAGES/leaflet.po"
 PERIOD = "<strong>Reflection period"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from leaflet.handover import layout
+from leaflet.storage import layout
 
 from .conftest import EDITION, built_edition
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from leaflet.handover import layout, location
-from leaflet.handover.errors import DamagedLog, NoLog, StoreError
+from leaflet.storage import layout, location
+from leaflet.storage.errors import DamagedLog, NoLog, StoreError
 from leaflet.report import options
 
 NO_LOG_HINT = "check --db / LEAFLET_DB; `leaflet handover` creates the log with its first record"
@@ -95,10 +95,10 @@ def require_log(conn, display_url: str) -> int:
     PostgreSQL database), SchemaError when it is newer than this leaflet's. A log at version 1
     is read as it is (readers read only tables version 1 has), so an auditor can report on a
     log before `leaflet db upgrade`, and compare after."""
-    from leaflet.handover import schema
-    from leaflet.handover.errors import SchemaError
+    from leaflet.storage import migrations
+    from leaflet.storage.errors import SchemaError
 
-    version = schema.current_version(conn)
+    version = migrations.current_version(conn)
     if version == 0:
         raise NoLog(f"no hand-over log at {display_url} (the database holds none)",
                     hint=NO_LOG_HINT)

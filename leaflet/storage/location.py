@@ -54,7 +54,7 @@ def resolve(db: str | None, *, create_folder: bool = True) -> str:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            from leaflet.handover.errors import StoreError
+            from leaflet.storage.errors import StoreError
 
             raise StoreError(f"cannot create the log's folder {path.parent}: "
                              f"{exc.strerror or exc}",
@@ -66,7 +66,7 @@ def prepare_folder(path: Path) -> None:
     """Before a new SQLite log is created at `path`: its folder exists (made if need be) and
     a file can be created in it. StoreError naming the folder otherwise, before SQLite
     reports "unable to open database file"."""
-    from leaflet.handover.errors import StoreError
+    from leaflet.storage.errors import StoreError
 
     folder = path.parent
     hint = "pass --db with a path in a folder you can write"
@@ -116,7 +116,7 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> bool:
     never created. A file that is not SQLite, or is shorter than its header says (truncated),
     is damaged: DamagedLog, distinct from an altered chain, and nothing is written to it.
     """
-    from leaflet.handover.errors import DamagedLog, NoLog
+    from leaflet.storage.errors import DamagedLog, NoLog
 
     try:
         size = path.stat().st_size

@@ -3,14 +3,15 @@ read live from a log made before schema version 3.
 
 An outcome is what a rule says of one record: 0 the rule does not apply, 1 met, 2 refused
 (LEAFLET-GIVEN only), 3 not met. `outcome_select` gives, per record, one digit per rule in
-the order of leaflet.report.rules.RULES (`outcomes`, e.g. "130303"), whether the leaflet was
+the order of leaflet.duties.rules.RULES (`outcomes`, e.g. "130303"), whether the leaflet was
 not given for want of a language the person understands (`no_language`), whether the record
 is a correction (`correction`), and the columns a report's period and scope read
 (`occurred_utc`, `service`, `unit`). It is the one definition of those values:
 
-  - every writer (leaflet.handover.store, leaflet.handover.sqlite_fast, a sync's copy) runs
-    it as `INSERT INTO encounter_outcome SELECT …` for the record it has just appended, in
-    the same transaction, and the migration to schema version 3 runs it for every record;
+  - every writer (leaflet.handover.store, a sync's copy; the desk's standard-library writer
+    runs the same statement as text, leaflet.duties.sqlite) runs it as `INSERT INTO
+    encounter_outcome SELECT …` for the record it has just appended, in the same
+    transaction, and the migration to schema version 3 runs it for every record;
   - the report counts the stored rows: one walk of a narrow covering index
     (docs/report-format.md), where judging a million records again takes seconds;
   - on a log at an older schema version the report reads the same SELECT live;
@@ -20,8 +21,8 @@ is a correction (`correction`), and the columns a report's period and scope read
 The stored rows carry the version of the rules that made them (`rules`). A change to a
 rule changes what `outcome_select` computes: it needs a new RULES_VERSION and a migration
 that appends the rows of the new version (the table is append-only, like the log). A test
-pins RULES_FINGERPRINT, the digest of the compiled SELECT, so that no rule can change
-without that.
+pins RULES_FINGERPRINT (leaflet.duties.rules), the digest of the compiled SELECT, so that no
+rule can change without that.
 """
 
 from __future__ import annotations
@@ -30,39 +31,28 @@ import hashlib
 
 import sqlalchemy as sa
 
-from leaflet.handover import layout
-from leaflet.report.rules import RULES, Rule
-from leaflet.report.tally import DIGITS, DOES_NOT_APPLY, MET, NOT_MET, REFUSED  # noqa: F401
-from leaflet.storage import tables
+from leaflet.duties import sql
+from leaflet.duties.rules import NO_LANGUAGE, RULES, RULES_VERSION
+from leaflet.duties.sqlite import OUTCOME_COLUMNS
+from leaflet.storage import layout, tables
 
-RULES_VERSION = 1
-# sha256 of outcome_select() compiled for SQLite; tests/report/test_outcomes.py recomputes it.
-RULES_FINGERPRINT = "2a06d3a9b1a77568d55973316ba5f8bdc0a2410ff96e06f1306ee03e59cc870b"
-OUTCOME_COLUMNS = ("seq", "rules", "occurred_utc", "service", "unit", "outcomes",
-                   "no_language", "correction")
 assert OUTCOME_COLUMNS == tuple(c.name for c in tables.outcome.columns)
-
-
-def outcome(rule: Rule, c):
-    """The rule's outcome for a record: 0 does not apply, 1 met, 2 refused, 3 not met."""
-    results = [(rule.met(c), MET)]
-    if rule.refused is not None:
-        results.append((rule.refused(c), REFUSED))
-    return sa.case((rule.applies(c), sa.case(*results, else_=NOT_MET)), else_=DOES_NOT_APPLY)
 
 
 def outcome_select(where=None) -> sa.Select:
     """The OUTCOME_COLUMNS of the records of `encounter` matching `where` (every record when
     None), the rows version RULES_VERSION of the rules gives them."""
     e = tables.encounter
-    digits = [sa.cast(outcome(rule, e.c), sa.String) for rule in RULES]
+    digits = [sa.cast(sql.outcome(rule, e.c, tables.encounter_language), sa.String)
+              for rule in RULES]
     outcomes = digits[0]
     for digit in digits[1:]:
         outcomes = outcomes + digit
     select = sa.select(
         e.c.seq, sa.literal(RULES_VERSION, sa.SmallInteger).label("rules"), e.c.occurred_utc,
         e.c.service, e.c.unit, outcomes.label("outcomes"),
-        sa.case((e.c.not_given_reason == "no_language", 1), else_=0).label("no_language"),
+        sa.case((sql.condition(NO_LANGUAGE, e.c, tables.encounter_language), 1),
+                else_=0).label("no_language"),
         sa.case((e.c.amends.is_not(None), 1), else_=0).label("correction"))
     return select if where is None else select.where(where)
 
@@ -92,9 +82,9 @@ def derive_missing(conn: sa.Connection) -> int:
 
 
 def sqlite_derive_text() -> str:
-    """derive() for one record, as SQLite text with the named parameter `:seq`: what the
-    standard-library appender runs (layout.DERIVE_OUTCOME_SQLITE holds a copy, which a test
-    keeps equal to this)."""
+    """derive() for one record, as SQLAlchemy compiles it for SQLite with the named parameter
+    `:seq`: leaflet.duties.sqlite.derive_outcome_text() generates the same text without
+    SQLAlchemy, for the standard-library appender (a test keeps the two equal)."""
     from sqlalchemy.dialects import sqlite
 
     statement = derive(tables.encounter.c.seq == sa.literal_column(":seq"))
@@ -132,4 +122,3 @@ def mismatches(conn: sa.Connection, limit: int = 1) -> list[tuple[int, str]]:
 
 
 assert layout.OUTCOME_TABLE == tables.outcome.name
-assert len(DIGITS) == 4 and len(RULES) <= 9

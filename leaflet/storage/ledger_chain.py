@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from leaflet.handover.errors import ChainBroken
-from leaflet.handover.model import utc_of
+from leaflet.storage.errors import ChainBroken
+from leaflet.periods import utc_of
 from leaflet.storage import chain, migrations, tables
+
+
+def present(conn: sa.Connection) -> bool:
+    """Whether this database holds the stock ledger (every version-2 log does)."""
+    return sa.inspect(conn).has_table("stock_chain")
 
 
 def verify_ledger(conn: sa.Connection) -> tuple[int, str]:

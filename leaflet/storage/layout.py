@@ -1,5 +1,5 @@
-"""The stored layout of the log, shared by both writers: table and column names, the schema
-version, and how one Encounter becomes rows.
+"""The stored layout of the log, shared by both writers: the record's fields, table and
+column names, the schema version, and how one record (an Encounter) becomes rows.
 
 Two writers append records: the SQLAlchemy store (every backend) and, on the hand-over path,
 a standard-library SQLite appender that avoids SQLAlchemy's import cost. Both build their rows
@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from leaflet.handover.model import FIELDS, Encounter
 from leaflet.storage import chain
+
+# The interchange format's fields, in the order docs/log-format.md lists them.
+FIELDS = (
+    "id", "occurred_at", "service", "unit", "officer", "assessment", "residence_status",
+    "person_languages", "leaflet", "leaflet_language", "leaflet_edition", "not_given_reason",
+    "not_given_note", "centre_action", "centre", "foreigners_dept_informed", "amends",
+    "case_ref",
+)
 
 SCHEMA_VERSION = 3  # the version this code writes; leaflet.storage.migrations has them all
 SCHEMA_TABLE = "leaflet_schema"
@@ -31,39 +38,11 @@ RECORD_COLUMNS = tuple(f for f in FIELDS if f != "person_languages")
 LOG_COLUMNS = ("seq", *RECORD_COLUMNS, "occurred_utc", "recorded_at", "prev_hash", "hash")
 LANGUAGE_COLUMNS = ("seq", "position", "code")
 
-# Version 3: the stored outcomes of the record just appended, as the standard-library appender
-# runs them (SQLite text; `:seq` is the record). A copy of
-# leaflet.report.outcomes.sqlite_derive_text(), the one definition, which needs SQLAlchemy;
-# tests/report/test_outcomes.py keeps the two equal.
-DERIVE_OUTCOME_SQLITE = (
-    'INSERT INTO encounter_outcome (seq, rules, occurred_utc, service, unit, outcomes, '
-    'no_language, correction) SELECT encounter.seq, 1 AS rules, encounter.occurred_utc, '
-    'encounter.service, encounter.unit, CAST(CASE WHEN (encounter.assessment IN '
-    "('victim', 'uncertain')) THEN CASE WHEN (encounter.leaflet = 'given') THEN 1 WHEN "
-    "(encounter.leaflet = 'refused') THEN 2 ELSE 3 END ELSE 0 END AS VARCHAR) || "
-    "CAST(CASE WHEN (encounter.assessment IN ('victim', 'uncertain') AND "
-    "encounter.leaflet = 'given') THEN CASE WHEN (EXISTS (SELECT * FROM "
-    'encounter_language AS understood WHERE understood.seq = encounter.seq AND '
-    'understood.code = encounter.leaflet_language)) THEN 1 ELSE 3 END ELSE 0 END AS '
-    "VARCHAR) || CAST(CASE WHEN (encounter.assessment = 'victim') THEN CASE WHEN "
-    "(encounter.centre_action = 'intake') THEN 1 ELSE 3 END ELSE 0 END AS VARCHAR) || "
-    "CAST(CASE WHEN (encounter.assessment = 'victim' AND encounter.residence_status IN "
-    "('illegal', 'provisional')) THEN CASE WHEN (encounter.foreigners_dept_informed IS 1)"
-    ' THEN 1 ELSE 3 END ELSE 0 END AS VARCHAR) || CAST(CASE WHEN (encounter.assessment = '
-    "'uncertain') THEN CASE WHEN (encounter.centre_action IN ('intake', "
-    "'contact_arranged', 'contact_declined')) THEN 1 ELSE 3 END ELSE 0 END AS VARCHAR) ||"
-    " CAST(CASE WHEN (encounter.assessment = 'implicated') THEN CASE WHEN "
-    "(encounter.centre_action = 'none') THEN 1 ELSE 3 END ELSE 0 END AS VARCHAR) AS "
-    "outcomes, CASE WHEN (encounter.not_given_reason = 'no_language') THEN 1 ELSE 0 END "
-    'AS no_language, CASE WHEN (encounter.amends IS NOT NULL) THEN 1 ELSE 0 END AS '
-    'correction FROM encounter WHERE encounter.seq = :seq'
-)
-
 # How SQLAlchemy's DateTime stores a value in SQLite; the stdlib appender writes the same text.
 SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
-def log_row(encounter: Encounter, *, seq: int, recorded_at: str, prev_hash: str,
+def log_row(encounter, *, seq: int, recorded_at: str, prev_hash: str,
             hash: str) -> dict[str, Any]:
     """The LOG_TABLE row of a record; occurred_utc is a naive UTC datetime."""
     row = {"seq": seq}
@@ -73,7 +52,7 @@ def log_row(encounter: Encounter, *, seq: int, recorded_at: str, prev_hash: str,
     return row
 
 
-def language_rows(encounter: Encounter, seq: int) -> list[dict[str, Any]]:
+def language_rows(encounter, seq: int) -> list[dict[str, Any]]:
     return [{"seq": seq, "position": i, "code": code}
             for i, code in enumerate(encounter.person_languages, start=1)]
 

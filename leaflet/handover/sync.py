@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from leaflet.handover import layout
-from leaflet.handover.errors import StoreError
+from leaflet.storage import layout
+from leaflet.storage.errors import StoreError
 from leaflet.storage import tables
 
 

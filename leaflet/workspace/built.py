@@ -1,16 +1,11 @@
-"""Which leaflets a workspace has built: the hand-over's check that what was given exists.
+"""Which leaflets a workspace has built: what `output/<edition>/manifest.json` says.
 
-A leaflet handed over is a printed copy of one language of one edition. When the desk works
-inside a workspace (leaflet.toml), `leaflet handover --leaflet given` is refused unless that
-leaflet exists there: its language is one the workspace configures (`[build] languages`)
-and is built for that edition (listed in `output/<edition>/manifest.json` with the PDF it
-names present), and the edition is the workspace's (`[edition] id`) or one built before
-(its `output/<edition>/manifest.json` exists). Otherwise a record would count the duty as
-met with a leaflet nobody could have handed over. Without a workspace there is nothing to
-check against, and the hand-over is recorded as given.
-
-Reads one small JSON file and stats one PDF; standard library only (the desk's path).
-`leaflet pick` and `leaflet card` use `built_languages` for what they call "built".
+The build writes the manifest last: the languages built, each with its PDF, wallet card,
+print files, audio and the catalogue it was built from. Every reader of "what is built"
+comes here: the hand-over (a leaflet given must exist), `leaflet pick` and `leaflet card`,
+the stock, the kiosk and the site. A path the manifest names is taken only inside the
+edition's folder (`member`). Reads one small JSON file and stats; standard library only (the
+desk's path).
 """
 
 from __future__ import annotations
@@ -19,8 +14,6 @@ import json
 from pathlib import Path
 
 from leaflet.errors import LeafletError
-from leaflet.handover.errors import RecordError
-from leaflet.textsafety import clip
 
 MANIFEST = "manifest.json"  # as leaflet.edition.build.MANIFEST
 SHOWN = 12  # languages listed in a message at most
@@ -74,7 +67,7 @@ def built_languages(workspace, edition: str | None = None,
     folder = output_dir(workspace, edition)
     built = {}
     for code in workspace.languages:
-        pdf = _pdf(entries, code, folder)
+        pdf = pdf_of(entries, code, folder)
         if pdf is not None:
             built[code] = workspace.display_path(pdf)
     return built
@@ -100,7 +93,7 @@ def member(folder: Path, name) -> Path | None:
     return path
 
 
-def _pdf(entries: dict, code: str, folder: Path) -> Path | None:
+def pdf_of(entries: dict, code: str, folder: Path) -> Path | None:
     entry = entries.get(code)
     if not isinstance(entry, dict) or not isinstance(entry.get("pdf"), str):
         return None
@@ -121,48 +114,7 @@ def built_editions(workspace) -> list[str]:
     return sorted(found, reverse=True)
 
 
-def check_given(workspace, language: str, edition: str | None) -> None:
-    """Refuse a leaflet given in a language or edition this workspace never built.
-
-    RecordError naming `leaflet_edition` (an edition never built here) or `leaflet_language`
-    (a language not configured, or not built for that edition), with what to do.
-    """
-    current = workspace.edition_id
-    edition = edition or current
-    manifest = read_manifest(workspace, edition)
-    if manifest is None and edition != current:
-        others = [e for e in built_editions(workspace) if e != edition]
-        known = ", ".join([current] + [e for e in others if e != current][:SHOWN])
-        raise RecordError("leaflet_edition",
-                          f"edition {clip(edition)} was never built in this workspace "
-                          f"(no output/{edition}/{MANIFEST})",
-                          hint=f"give the edition printed on the leaflet handed over; this "
-                               f"workspace knows {known}")
-    if language not in workspace.languages:
-        raise RecordError("leaflet_language",
-                          f"{clip(language)} is not a language of this workspace "
-                          f"({_listed(workspace.languages)})",
-                          hint="give the language of the leaflet handed over, or add it to "
-                               "leaflet.toml [build] languages and build it with "
-                               f"`leaflet build --lang {language}`")
-    entries = (manifest or {}).get("languages", {})
-    if _pdf(entries, language, output_dir(workspace, edition)) is not None:
-        return
-    built = list(built_languages(workspace, edition, manifest or {}))
-    have = f"built: {_listed(built)}" if built else "none is built"
-    if edition == current:
-        raise RecordError("leaflet_language",
-                          f"no {language} leaflet of edition {edition} is built in this "
-                          f"workspace ({have})",
-                          hint=f"build it with `leaflet build --lang {language}`, or give the "
-                               "language of the leaflet handed over")
-    raise RecordError("leaflet_language",
-                      f"no {language} leaflet of edition {edition} was built in this "
-                      f"workspace ({have})",
-                      hint="give the language and --edition of the leaflet handed over")
-
-
-def _listed(codes) -> str:
+def listed(codes) -> str:
     codes = list(codes)
     shown = ", ".join(codes[:SHOWN])
     return shown + (f", … ({len(codes)} in all)" if len(codes) > SHOWN else "")

@@ -1,0 +1,161 @@
+"""The duties of the 13 January 1997 instructions, each declared once, as data.
+
+One Duty per rule of DUTY-RULES.md: its stable id, what the service must do, the paragraph
+of the circular it comes from (every report shows that paragraph beside the rule), and when
+it applies, when it is met and, for LEAFLET-GIVEN only, when it is refused (a documented
+refusal by the person, reported apart, never as met). Each of those is a list of conditions
+over the record's closed vocabularies (leaflet.duties.choices), all of which must hold:
+
+  Is(field, values)      the field's value is one of `values`
+  IsTrue(field)          a yes/no field answered yes (NULL, not stated, is not yes)
+  LanguageUnderstood()   the leaflet's language is one of the person's languages
+
+An applicable record is exactly one of met, refused or not met. Three compilers read these
+declarations and nothing else: leaflet.duties.sql (SQLAlchemy expressions, what the report
+counts and what every writer stores with each record), leaflet.duties.sqlite (the same as
+SQLite text, for the desk's standard-library writer) and leaflet.duties.judge (Python, for
+the receipt's checklist). tests/duties/test_compilations.py runs all three over every
+combination of the vocabularies and requires the same outcome.
+
+Changing a duty is this declaration, a new RULES_VERSION and a migration that stores the
+outcomes of the new version (docs/architecture.md says how). RULES_FINGERPRINT pins the
+compiled SQL, so that no change goes unnoticed.
+
+Standard library only: the desk's path reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leaflet.duties.choices import CENTRE_ACTIONS
+
+# The outcome of one duty for one record, as stored (one digit per duty, in RULES order).
+DOES_NOT_APPLY, MET, REFUSED, NOT_MET = 0, 1, 2, 3
+DIGITS = "0123"  # DIGITS[outcome] is its digit
+# The version of the rules the stored outcomes were made with, and the sha256 of the SELECT
+# they compile to on SQLite (leaflet.storage.outcomes.fingerprint): a test recomputes it.
+RULES_VERSION = 1
+RULES_FINGERPRINT = "2a06d3a9b1a77568d55973316ba5f8bdc0a2410ff96e06f1306ee03e59cc870b"
+
+# The circular (../shared/seed/circular-1997-excerpt.txt): section 5, "Organising contact with
+# victim support centres", and its closing paragraph, verbatim.
+CIRCULAR = ("Instructions of 13 January 1997 to the Foreigners Department, the prosecuting "
+            "authorities, the police and the social law inspection service and social "
+            "inspection services concerning assistance to victims of human trafficking, "
+            "section 5, “Organising contact with victim support centres”")
+PARAGRAPHS = {
+    "§5.1": ("If the police or social inspection service has good reason to believe that they "
+             "are dealing with a victim of human trafficking, they take the necessary measures "
+             "to ensure that the person is taken in by a victim support centre, and they inform "
+             "the Foreigners Department of the fact if he or she is an illegal or provisional "
+             "resident."),
+    "§5.2": ("If the police or social inspection service is not certain whether a person is a "
+             "victim of human trafficking, the support centre must be given the opportunity to "
+             "establish contact with this person. This can be done by, for example, inviting a "
+             "staff member of the support centre to the police station, if the person in "
+             "question agrees to this."),
+    "§5.3": ("Finally, if there are indications that one or more persons detained are "
+             "implicated in the organisation or pursuit of human trafficking, and are therefore "
+             "not victims, they are not to be put in contact with a victim support centre."),
+    "closing paragraph": (
+        "Whenever the police or a social inspection service encounter a person who may be a "
+        "victim of human trafficking, it is their duty to give him or a her the information "
+        "leaflet about the support centres, which has been produced in different languages by "
+        "the Centre for Equal Opportunities and Action Against Racism and is available from "
+        "the organisations mentioned in this circular."),
+}
+
+
+@dataclass(frozen=True)
+class Is:
+    """The field's value is one of `values`."""
+
+    field: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IsTrue:
+    """A yes/no field answered yes; NULL (not stated) is not yes."""
+
+    field: str
+
+
+@dataclass(frozen=True)
+class LanguageUnderstood:
+    """The leaflet's language is one of the languages the person understands."""
+
+
+Condition = Is | IsTrue | LanguageUnderstood
+
+
+@dataclass(frozen=True)
+class Duty:
+    id: str
+    duty: str  # what the service must do, in a few words
+    applies_when: str
+    met_when: str
+    paragraph: str  # a key of PARAGRAPHS
+    applies: tuple[Condition, ...]
+    met: tuple[Condition, ...]
+    refused: tuple[Condition, ...] | None = None
+    todo: str = ""  # what the officer still has to do when it is not met
+    calls: str | None = None  # whom: "centre" (every centre), or an organisation's id
+
+    @property
+    def paragraph_text(self) -> str:
+        return PARAGRAPHS[self.paragraph]
+
+
+MAY_BE_VICTIM = Is("assessment", ("victim", "uncertain"))  # §5.1 or §5.2
+VICTIM = Is("assessment", ("victim",))
+
+RULES: tuple[Duty, ...] = (
+    Duty("LEAFLET-GIVEN", "give the information leaflet about the support centres",
+         "assessment victim or uncertain (a person who may be a victim)",
+         "the leaflet was handed over; a refusal by the person is counted apart",
+         "closing paragraph",
+         applies=(MAY_BE_VICTIM,), met=(Is("leaflet", ("given",)),),
+         refused=(Is("leaflet", ("refused",)),),
+         todo="give the leaflet in a language the person reads, then record a correction"),
+    Duty("LEAFLET-LANGUAGE", "give the leaflet in a language the person understands",
+         "LEAFLET-GIVEN applies and the leaflet was handed over",
+         "the leaflet's language is one of the languages the person understands",
+         "closing paragraph",
+         applies=(MAY_BE_VICTIM, Is("leaflet", ("given",))), met=(LanguageUnderstood(),),
+         todo="give the leaflet in a language the person understands, then record a "
+              "correction"),
+    Duty("CENTRE-INTAKE", "have the person taken in by a victim support centre",
+         "assessment victim", "intake by a support centre was arranged", "§5.1",
+         applies=(VICTIM,), met=(Is("centre_action", ("intake",)),),
+         todo="call a support centre to arrange the intake, then record a correction",
+         calls="centre"),
+    Duty("FOREIGNERS-DEPT", "inform the Foreigners Department",
+         "assessment victim and residence status illegal or provisional",
+         "the Foreigners Department was informed (not stated counts as not informed)", "§5.1",
+         applies=(VICTIM, Is("residence_status", ("illegal", "provisional"))),
+         met=(IsTrue("foreigners_dept_informed"),),
+         todo="inform the Foreigners Department, then record a correction",
+         calls="foreigners-dept"),
+    Duty("CENTRE-CONTACT", "give the support centre the opportunity to establish contact",
+         "assessment uncertain",
+         "the person was asked: intake, contact arranged, or contact declined by the person",
+         "§5.2",
+         applies=(Is("assessment", ("uncertain",)),),
+         met=(Is("centre_action", ("intake", "contact_arranged", "contact_declined")),),
+         todo="offer the person contact with a support centre, then record a correction",
+         calls="centre"),
+    Duty("NO-CENTRE-FOR-IMPLICATED", "do not put the person in contact with a support centre",
+         "assessment implicated", "no support-centre contact or intake was arranged", "§5.3",
+         applies=(Is("assessment", ("implicated",)),), met=(Is("centre_action", ("none",)),),
+         todo="do not put the person in contact with a support centre; record a correction "
+              "if this was a mistake"),
+)
+BY_ID = {rule.id: rule for rule in RULES}
+# The record is a correction, or was not given for want of a language: stored beside the
+# outcomes, so that the report counts them from the same rows.
+NO_LANGUAGE = Is("not_given_reason", ("no_language",))
+
+assert all(rule.paragraph in PARAGRAPHS for rule in RULES)
+assert len(RULES) <= 9 and "none" in CENTRE_ACTIONS
