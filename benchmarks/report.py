@@ -22,7 +22,7 @@ How the log is built. The store appends one record per transaction, which would 
 a million records; so the schema is created by the store itself (its migrations) and the rows
 are then bulk-inserted with the standard library's sqlite3 in large transactions. The rows are
 made exactly as the store makes them (leaflet.storage.layout.log_row / language_rows) and the
-hash chain is computed in Python with leaflet.handover.model.chain_hash, record after record;
+hash chain is computed in Python with leaflet.duties.record.chain_hash, record after record;
 each record's duty outcomes are then stored by the one statement every writer runs
 (leaflet.storage.outcomes), so the result is a log `leaflet log verify` accepts. Every 997th record is also run through the
 record checks (model.validate) so the mix stays well-formed.
@@ -283,7 +283,8 @@ class Mix:
 def build_database(path: Path, count: int, seed: int, *, quiet: bool = False) -> None:
     """A SQLite log at `path` holding `count` synthetic records with a valid hash chain."""
     from leaflet.storage import layout
-    from leaflet.handover.model import GENESIS_HASH, validate
+    from leaflet.storage.chain import GENESIS_HASH
+    from leaflet.duties.record import validate
     from leaflet.handover.store import Store, dispose_engines
 
     path.unlink(missing_ok=True)

@@ -7,7 +7,7 @@ the log's and the ledger's tables, indexes and triggers are the real ones), a se
   repository's leaflet.toml with a skewed mix, 85 % given (80 % of those in the current
   edition, the rest in the superseded one), 10 % refused, 5 % not given, and 0.5 % of them
   corrections (`amends`) of an earlier record, some moving the hand-over to another unit;
-- each record hash-chained exactly as the store chains it (leaflet.handover.model.chain_hash
+- each record hash-chained exactly as the store chains it (leaflet.duties.record.chain_hash
   over the rows leaflet.storage.layout builds), so `leaflet log verify` passes (--verify
   runs it; it walks every record, so it takes a while);
 - a ledger: the coordinator receives every language in both editions, then sends each unit
@@ -87,7 +87,8 @@ def leaflet_command() -> list[str]:
 def build_log(path: Path, records: int, seed: int) -> dict:
     """Write the seeded log and ledger; returns counts."""
     from leaflet.storage import layout
-    from leaflet.handover.model import GENESIS_HASH, Encounter, chain_hash
+    from leaflet.storage.chain import GENESIS_HASH, chain_hash
+    from leaflet.duties.record import Encounter
     from leaflet.handover.store import Store, dispose_engines
     from leaflet.storage import tables as stock_schema
     from leaflet.stock.ledger import Ledger

@@ -23,6 +23,12 @@ from __future__ import annotations
 
 import unicodedata
 
+
+def _usage(message: str, hint: str):
+    from leaflet.errors import UsageError
+
+    return UsageError(message, hint=hint)
+
 # Scripts whose spelling uses ZWNJ (U+200C) and ZWJ (U+200D): Persian and Urdu (Arabic
 # script) write ZWNJ inside words (می‌خواهم); the Indic scripts use both to choose
 # half-forms and conjuncts; Sinhala (ZWJ yansaya), Mongolian and Syriac likewise.
@@ -190,3 +196,14 @@ def csv_uncell(text: str) -> str:
 
 def csv_row(values) -> list:
     return [csv_cell(v) for v in values]
+
+
+def visible(value: str, option: str, *, what: str = "value") -> str:
+    """`value` unchanged, or UsageError naming `option` and the first invisible character."""
+    found = invisible_chars(value)
+    if found:
+        raise _usage(f"{option} {clip(value)} holds an invisible character "
+                     f"({describe(found[0])})",
+                     hint=f"type the {what} again on one line, without control, "
+                          "line-separator or direction characters")
+    return value

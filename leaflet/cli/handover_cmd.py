@@ -131,7 +131,7 @@ def handover(settings, db, **values):
                 --leaflet-language ti --centre-action contact_arranged --centre payoke
     """
     from leaflet.handover import service
-    from leaflet.handover.errors import RecordError
+    from leaflet.duties.record import RecordError
     from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
 
     workspace = settings.workspace_or_none()
@@ -170,7 +170,7 @@ def _language(raw: str, workspace) -> str:
 def _bounded_languages(answers) -> None:
     """Refuse more languages than a record holds before resolving any of them (each name
     costs a search)."""
-    from leaflet.handover.model import PERSON_LANGUAGES_MAX
+    from leaflet.duties.record import PERSON_LANGUAGES_MAX
 
     if answers and len(answers) > PERSON_LANGUAGES_MAX:
         raise click.BadParameter(f"{len(answers)} languages given; at most "
@@ -189,7 +189,7 @@ def _split_languages(raw: str) -> list[str]:
 
 def _ask(values: dict, workspace) -> None:
     """Fill in the answers the desk still owes: prompt on a terminal, else name them."""
-    from leaflet.handover.model import questions
+    from leaflet.duties.record import questions
 
     interactive = _interactive()
     if not interactive:
@@ -217,8 +217,8 @@ def _describe(field: str) -> str:
 
 
 def _prompt(field: str, workspace=None):
-    from leaflet.handover.errors import RecordError
-    from leaflet.handover.model import validate_field
+    from leaflet.duties.record import RecordError
+    from leaflet.duties.record import validate_field
 
     text, choices = QUESTIONS[field]
     if field == "foreigners_dept_informed":
@@ -291,7 +291,7 @@ def events(fmt, db):
     Example:  leaflet log events
     """
     from leaflet.handover import service
-    from leaflet.handover.model import canonical_json
+    from leaflet.storage.chain import canonical_json
     from leaflet.storage import migrations
 
     rows = service.open_store(db).events()
@@ -417,7 +417,7 @@ def list_(settings, start, end, unit, fmt, db):
     Example:  leaflet log list --from 2026-12-01 --to 2027-01-01 --unit PZ-5339
     """
     from leaflet.handover import service
-    from leaflet.handover.model import canonical_json
+    from leaflet.storage.chain import canonical_json
 
     where = _period(settings, start, end, unit)
     rows = service.records(db, where)  # the log is opened (or refused) before any output

@@ -59,7 +59,7 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
 
     from leaflet.errors import UsageError
     from leaflet.files import write_atomic
-    from leaflet.report import options
+    from leaflet import files
     from leaflet.report import service as report_service
     from leaflet.workspace import DEFAULT_TIMEZONE
 
@@ -68,7 +68,7 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
     if fmt == "pdf" and output is None and sys.stdout.isatty():
         raise click.UsageError("--format pdf writes binary data: give --output FILE")
     # Where the report goes is checked before it is computed; never over the log it reads.
-    target = options.output_file(output, "--output", not_into=[_log_file(db)])
+    target = files.output_file(output, "--output", not_into=[_log_file(db)])
     workspace = settings.workspace_or_none()
     if fmt in ("html", "pdf") and workspace is None:
         raise UsageError(f"--format {fmt} renders templates/report.html.j2 of a workspace",
@@ -90,7 +90,7 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
         try:
             write_atomic(target, data)
         except OSError as error:
-            raise options.write_error("--output", target, error) from None
+            raise files.write_error("--output", target, error) from None
         click.echo(f"wrote {output} ({result.encounters} encounters, "
                    f"{result.violations_total} failed duties)", err=True)
 

@@ -218,9 +218,9 @@ def order(settings, items, allow_draft, output_dir, jobs, unit, db):
 
     workspace = settings.workspace()
     if unit is not None:
-        from leaflet.report import options
+        from leaflet.duties import record
 
-        unit = options.code(unit, "--unit")
+        unit = record.option_code(unit, "--unit")
     result = print_order.place(workspace, list(items), allow_draft=allow_draft,
                                output_dir=output_dir, jobs=jobs)
     if unit is not None:

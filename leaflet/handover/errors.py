@@ -7,29 +7,8 @@ database that cannot be opened are failures (exit code 1) that say what to do ne
 
 from __future__ import annotations
 
+from leaflet.duties.record import RecordError
 from leaflet.errors import LeafletError, UsageError
-
-
-class RecordError(UsageError):
-    """One field of an encounter record is missing or invalid.
-
-    `field` is the JSON field name of the interchange format (docs/log-format.md); the CLI
-    maps it to the option that sets it. `line` is set when the record came from a file.
-    """
-
-    def __init__(self, field: str, message: str, *, line: int | None = None,
-                 path: str | None = None, hint: str | None = None):
-        super().__init__(message, path=path, line=line, hint=hint)
-        self.field = field
-
-    def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = self.path + (f":{self.line}" if self.line else "") + ": "
-        elif self.line:
-            where = f"line {self.line}: "
-        tail = f" ({self.hint})" if self.hint else ""
-        return f"{where}field {self.field!r}: {self.message}{tail}"
 
 
 class ImportRefused(UsageError):

@@ -12,7 +12,7 @@ check against, and the hand-over is recorded as given. Standard library only.
 
 from __future__ import annotations
 
-from leaflet.handover.errors import RecordError
+from leaflet.duties.record import RecordError
 from leaflet.textsafety import clip
 from leaflet.workspace.built import (MANIFEST, SHOWN, built_editions, built_languages, listed,
                                      output_dir, pdf_of, read_manifest)

@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import IO, Iterable
 
 from leaflet.errors import UsageError
-from leaflet.handover.errors import ImportRefused, RecordError
-from leaflet.handover.model import CHAIN_FIELDS, Encounter, canonical_json, validate
-from leaflet.storage.layout import FIELDS
+from leaflet.handover.errors import ImportRefused
+from leaflet.duties.record import RecordError
+from leaflet.duties.record import CHAIN_FIELDS, Encounter, validate
+from leaflet.storage.chain import canonical_json
+from leaflet.duties.record import FIELDS
 from leaflet.textsafety import clip, csv_cell, csv_uncell
 
 FORMATS = ("jsonl", "csv")

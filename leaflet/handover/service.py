@@ -21,7 +21,7 @@ from typing import IO, Any, Iterator, Mapping
 
 from leaflet.errors import ConfigError, UsageError
 from leaflet.storage import location
-from leaflet.handover.model import describe, new_id, validate
+from leaflet.duties.record import describe, new_id, validate
 from leaflet.periods import local_now_text
 from leaflet.textsafety import clip, invisible_chars
 from leaflet.workspace import DEFAULT_CASE_REF_PATTERN, DEFAULT_TIMEZONE
@@ -122,8 +122,8 @@ def period(start: str | None, end: str | None, timezone: str = DEFAULT_TIMEZONE,
                          hint="--to is excluded: --from 2026-12-01 --to 2026-12-02 is that "
                               "one day")
     if unit is not None:
-        from leaflet.handover.errors import RecordError
-        from leaflet.handover.model import validate_field
+        from leaflet.duties.record import RecordError
+        from leaflet.duties.record import validate_field
 
         try:
             unit = validate_field("unit", unit)
@@ -241,8 +241,8 @@ def erase(db: str | None, before: str, by: str, workspace) -> dict[str, Any]:
     """`leaflet log erase --before DATE --by CODE`: erase case_ref and not_given_note of the
     records that occurred before DATE (a day in the report time zone), only when
     leaflet.toml sets [handover] retention_years and DATE is at least that long ago."""
-    from leaflet.handover.model import validate_field
-    from leaflet.handover.errors import RecordError
+    from leaflet.duties.record import validate_field
+    from leaflet.duties.record import RecordError
 
     years = workspace.retention_years if workspace is not None else None
     if years is None:

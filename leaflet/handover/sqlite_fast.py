@@ -19,8 +19,9 @@ from pathlib import Path
 
 from leaflet.storage import layout, location
 from leaflet.storage.errors import DamagedLog, StoreError
-from leaflet.handover.errors import RecordError
-from leaflet.handover.model import GENESIS_HASH, Encounter
+from leaflet.duties.record import RecordError
+from leaflet.storage.chain import GENESIS_HASH
+from leaflet.duties.record import Encounter
 from leaflet.periods import utc_now_text
 
 BUSY_TIMEOUT_S = 60  # as leaflet.storage.engine.BUSY_TIMEOUT_S

@@ -30,9 +30,11 @@ from leaflet.storage.errors import (
     NoLog,
     SchemaError,
     StoreError)
-from leaflet.handover.errors import ImportRefused, RecordError, UnknownRecord
-from leaflet.handover.model import CHAIN_FIELDS, GENESIS_HASH, Encounter, chain_hash
-from leaflet.storage.layout import FIELDS
+from leaflet.handover.errors import ImportRefused, UnknownRecord
+from leaflet.duties.record import RecordError
+from leaflet.duties.record import CHAIN_FIELDS, Encounter
+from leaflet.storage.chain import GENESIS_HASH, chain_hash
+from leaflet.duties.record import FIELDS
 from leaflet.periods import utc_now_text, utc_of
 from leaflet.storage import outcomes
 from leaflet.storage import appendonly, chain, lite, migrations, tables

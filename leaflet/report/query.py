@@ -29,7 +29,7 @@ of the replaced versions in it (`merge`), and the replaced records are dropped f
 follow-up list and the language gaps by their `seq`.
 
 The records of a report are those in the period (compared on `occurred_utc` against UTC
-bounds made in Python, leaflet.report.period) and scope (service, unit), and the period and
+bounds made in Python, leaflet.periods) and scope (service, unit), and the period and
 the scope apply to the counted version, so a correction that moves an encounter to another
 unit or day moves it in the report. On a big log the replaced set and the editions are read
 on a second snapshot by a second thread while the first counts (`build`).
@@ -44,7 +44,7 @@ import sqlalchemy as sa
 from leaflet.storage import migrations, tables
 from leaflet.duties.rules import RULES_VERSION
 from leaflet.storage import outcomes as judged_outcomes
-from leaflet.report import period as periods
+from leaflet import periods as periods
 from leaflet.report import tally
 from leaflet.report.model import Group, Report
 from leaflet.report.tally import chunked, merge

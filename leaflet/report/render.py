@@ -19,7 +19,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from leaflet.errors import BuildError, UsageError
-from leaflet.report import period as periods
+from leaflet import periods as periods
 from leaflet.report.model import Report, RuleFigures, Violation
 from leaflet.duties.rules import BY_ID, CIRCULAR, PARAGRAPHS, RULES
 from leaflet.textsafety import csv_row

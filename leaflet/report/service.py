@@ -14,7 +14,7 @@ from pathlib import Path
 
 from leaflet.duties.choices import SERVICES
 from leaflet.storage.errors import StoreError
-from leaflet.report import period as periods
+from leaflet import periods as periods
 from leaflet.workspace import DEFAULT_TIMEZONE
 
 FORMATS = ("table", "csv", "json", "html", "pdf")
@@ -92,17 +92,18 @@ def make_report(db: str | None, *, start: str | None = None, end: str | None = N
     `for_format` "json" lets the reader prepare the follow-up list's JSON text.
     """
     from leaflet.errors import UsageError
-    from leaflet.report import options
+    from leaflet.duties import record
+    from leaflet import textsafety
 
     # Every value first, with the standard library only: a refusal costs no SQLAlchemy import
     # and opens no database.
     span = periods.period(periods.parse_day(start, "--from"), periods.parse_day(end, "--to"),
                           timezone, where=timezone_source)
     if by is not None and by not in BY:
-        raise UsageError(f"--by {options.clip(by)} is not one of {', '.join(BY)}")
-    unit = options.code(unit, "--unit")
+        raise UsageError(f"--by {textsafety.clip(by)} is not one of {', '.join(BY)}")
+    unit = record.option_code(unit, "--unit")
     if service is not None and service not in SERVICES:
-        raise UsageError(f"--service {options.clip(service)} is not one of "
+        raise UsageError(f"--service {textsafety.clip(service)} is not one of "
                          f"{', '.join(SERVICES)}")
     from leaflet.storage import location
     from leaflet.storage import access

@@ -245,8 +245,8 @@ class Accounts:
     def add(self, name: str, unit: str, password: str) -> Account:
         import sqlalchemy as sa
 
-        from leaflet.handover.errors import RecordError
-        from leaflet.handover.model import validate_field
+        from leaflet.duties.record import RecordError
+        from leaflet.duties.record import validate_field
 
         check_name(name)
         try:

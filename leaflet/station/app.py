@@ -427,8 +427,8 @@ def create_app(workspace, db: str | None, *, testing: bool = False,
     def record():
         from leaflet.errors import UsageError
         from leaflet.handover import service
-        from leaflet.handover.errors import RecordError
-        from leaflet.handover.model import questions
+        from leaflet.duties.record import RecordError
+        from leaflet.duties.record import questions
         from leaflet.languages.tags import person_language
 
         form = flask.request.form
@@ -482,7 +482,7 @@ def create_app(workspace, db: str | None, *, testing: bool = False,
     def applicable(values: dict[str, Any]) -> None:
         """Drop the answers to questions that do not apply (a hidden field keeps its value).
         A question applies when the hand-over's own rule (model.questions) would ask it."""
-        from leaflet.handover.model import questions
+        from leaflet.duties.record import questions
 
         for field in ("leaflet_language", "not_given_reason", "centre",
                       "foreigners_dept_informed"):

@@ -31,7 +31,7 @@ from leaflet.storage.errors import StoreError
 from leaflet.periods import local_now_text, utc_now_text
 from leaflet.handover.store import Store
 from leaflet.storage import access
-from leaflet.report import options
+from leaflet.duties import record
 from leaflet.storage import ledger_chain, tables
 from leaflet.storage import migrations
 
@@ -39,12 +39,12 @@ WINDOW_DAYS = 90  # copies used per week are averaged over this many days before
 REORDER_WEEKS = 4  # reorder when the current edition lasts fewer weeks than this
 
 
-_OPTION_CHECKS = {"unit": options.code, "leaflet_edition": options.edition,
-                  "not_given_note": options.note, "occurred_at": options.moment}
+_OPTION_CHECKS = {"unit": record.option_code, "leaflet_edition": record.option_edition,
+                  "not_given_note": record.option_note, "occurred_at": record.option_moment}
 
 
 def check_field(field: str, option: str, value):
-    """A value checked as the log checks the same field, after leaflet.report.options has
+    """A value checked as the log checks the same field, after leaflet.duties.record and leaflet.periods has
     refused invisible characters and overlong values; UsageError naming the option."""
     return _OPTION_CHECKS[field](value, option)
 

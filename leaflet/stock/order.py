@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import BuildError, TemplateError
-from leaflet.report import options
+from leaflet.files import output_folder, write_error
 from leaflet.stock.errors import OrderRefused
 from leaflet.textsafety import csv_row
 
@@ -102,8 +102,8 @@ def place(workspace, items: list[str], *, allow_draft: bool = False,
     codes = [code for code, _ in lines]
     today = today or dt.date.today()
     # Where the order goes is checked first: no check, no build for a place it cannot go.
-    folder = (options.output_folder(output_dir, "--output-dir") if output_dir else
-              options.output_folder(workspace.output_dir / f"order-{today.isoformat()}",
+    folder = (output_folder(output_dir, "--output-dir") if output_dir else
+              output_folder(workspace.output_dir / f"order-{today.isoformat()}",
                                     "the order folder"))
     warnings = gate(workspace, codes, allow_draft=allow_draft, jobs=jobs)
     built = build(workspace, codes, jobs=jobs, print_files=True, progress=progress)
@@ -166,7 +166,7 @@ def _write_order(folder: Path, files: list[tuple[str, bytes, str | None]], optio
                 path.rmdir()
             except OSError:
                 break
-        raise options.write_error(option, folder, error) from None
+        raise write_error(option, folder, error) from None
 
 
 def order_csv(rows: list[dict]) -> bytes:

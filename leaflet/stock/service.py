@@ -3,7 +3,7 @@
 Each opens the ledger in the log's database (`--db` / LEAFLET_DB, resolved exactly as the
 hand-over commands resolve it) and returns dicts the CLI prints as a table or JSON.
 
-Every value is checked before the database is opened (leaflet.report.options), so a refused
+Every value is checked before the database is opened (leaflet.duties.record and leaflet.periods), so a refused
 command leaves no file, folder or table behind. `status` only reads (leaflet.storage.access:
 no log there is NoLog, exit code 1); `receive` and `transfer` may create the log and the
 ledger in a new SQLite file, never in a damaged file or another program's database.
@@ -26,7 +26,8 @@ from typing import Any, Iterable
 
 from leaflet.errors import ConfigError, UsageError
 from leaflet.storage import access
-from leaflet.report import options
+from leaflet import periods
+from leaflet.duties import record
 from leaflet.workspace import DEFAULT_TIMEZONE
 
 
@@ -119,10 +120,10 @@ def receive(db: str | None, unit: str, edition: str | None, items: Iterable[str]
             workspace=None, order: str | None = None) -> dict[str, Any]:
     """Record copies a unit received (from the print shop); its on-hand after, per language.
     With `order`, the receipt closes that order (its copies are no longer on order)."""
-    unit = options.code(unit, "--unit")
-    edition = _edition_of(workspace, options.edition(edition))
-    note = options.note(note)
-    occurred_at = options.moment(occurred_at)
+    unit = record.option_code(unit, "--unit")
+    edition = _edition_of(workspace, record.option_edition(edition))
+    note = record.option_note(note)
+    occurred_at = record.option_moment(occurred_at)
     if order is not None:
         order = _movement_id(order, "--order")
     lines = _parse(items, workspace, edition)
@@ -134,10 +135,10 @@ def place_order(db: str | None, unit: str, edition: str | None, items: Iterable[
                 occurred_at: str | None = None, note: str | None = None,
                 workspace=None) -> dict[str, Any]:
     """Record copies on order for a unit (they quiet REORDER until received)."""
-    unit = options.code(unit, "--unit")
-    edition = _edition_of(workspace, options.edition(edition))
-    note = options.note(note)
-    occurred_at = options.moment(occurred_at)
+    unit = record.option_code(unit, "--unit")
+    edition = _edition_of(workspace, record.option_edition(edition))
+    note = record.option_note(note)
+    occurred_at = record.option_moment(occurred_at)
     lines = _parse(items, workspace, edition)
     return open_ledger(db).order(unit, edition, lines, occurred_at=occurred_at, note=note)
 
@@ -148,7 +149,7 @@ def correct(db: str | None, movement: str, items: Iterable[str], *,
     from leaflet.stock.lines import parse_lines
 
     movement = _movement_id(movement, "ID")
-    note = options.note(note)
+    note = record.option_note(note)
     lines = parse_lines(items, least=0)  # the right figure may be none at all
     return open_ledger(db).correct(movement, lines, note=note)
 
@@ -168,13 +169,13 @@ def transfer(db: str | None, source: str, dest: str, edition: str | None,
              items: Iterable[str], *, occurred_at: str | None = None,
              note: str | None = None, workspace=None) -> dict[str, Any]:
     """Record copies sent from one unit to another; the source's on-hand after."""
-    source = options.code(source, "--from")
-    dest = options.code(dest, "--to")
+    source = record.option_code(source, "--from")
+    dest = record.option_code(dest, "--to")
     if source == dest:
         raise UsageError(f"--from and --to are both {source}")
-    edition = _edition_of(workspace, options.edition(edition))
-    note = options.note(note)
-    occurred_at = options.moment(occurred_at)
+    edition = _edition_of(workspace, record.option_edition(edition))
+    note = record.option_note(note)
+    occurred_at = record.option_moment(occurred_at)
     held: set[str] | None = None
 
     def ledger_languages() -> set[str]:
@@ -208,7 +209,7 @@ def window(as_of: str | None, timezone: str = DEFAULT_TIMEZONE
 
     from leaflet.textsafety import clip
 
-    day = options.day(as_of, "--as-of")
+    day = periods.day(as_of, "--as-of")
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
@@ -230,7 +231,7 @@ def status(db: str | None, workspace, *, unit: str | None = None,
            as_of: str | None = None) -> dict[str, Any]:
     """What every unit holds per language and edition, how fast it goes, what to reorder and
     what to withdraw, as of the end of `as_of` (default today) in the report time zone."""
-    unit = options.code(unit, "--unit")
+    unit = record.option_code(unit, "--unit")
     day, until, since = window(as_of, workspace.timezone)
     from leaflet.stock.ledger import REORDER_WEEKS, WINDOW_DAYS
 

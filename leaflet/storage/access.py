@@ -22,7 +22,6 @@ from pathlib import Path
 
 from leaflet.storage import layout, location
 from leaflet.storage.errors import DamagedLog, NoLog, StoreError
-from leaflet.report import options
 
 NO_LOG_HINT = "check --db / LEAFLET_DB; `leaflet handover` creates the log with its first record"
 
@@ -57,7 +56,7 @@ def reader_url(db: str | None) -> str:
     For PostgreSQL (and any URL that is not a plain SQLite file) the database itself is asked
     later, inside the read transaction (`require_log`).
     """
-    db = options.database(db)
+    db = location.checked_db(db)
     url = location.resolve(db, create_folder=False)
     path = location.sqlite_file(url)
     if path is None:
@@ -76,7 +75,7 @@ def writer_url(db: str | None) -> str:
     """The URL a stock movement is written to: a new or empty SQLite file (its folder is
     created), an existing log, or another database; a damaged file and a SQLite file holding
     other tables are refused and left as they are."""
-    db = options.database(db)
+    db = location.checked_db(db)
     url = location.resolve(db, create_folder=False)
     path = location.sqlite_file(url)
     if path is None:

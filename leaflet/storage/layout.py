@@ -10,15 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from leaflet.duties.record import FIELDS
 from leaflet.storage import chain
 
-# The interchange format's fields, in the order docs/log-format.md lists them.
-FIELDS = (
-    "id", "occurred_at", "service", "unit", "officer", "assessment", "residence_status",
-    "person_languages", "leaflet", "leaflet_language", "leaflet_edition", "not_given_reason",
-    "not_given_note", "centre_action", "centre", "foreigners_dept_informed", "amends",
-    "case_ref",
-)
 
 SCHEMA_VERSION = 3  # the version this code writes; leaflet.storage.migrations has them all
 SCHEMA_TABLE = "leaflet_schema"

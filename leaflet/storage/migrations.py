@@ -78,7 +78,7 @@ def v1_record_digest(document: dict, recorded_at: str, v1_hash: str) -> str:
 
 
 def _anchor_v1_records(conn: sa.Connection, applied_at: str) -> None:
-    from leaflet.storage.layout import FIELDS
+    from leaflet.duties.record import FIELDS
 
     e, lang = tables.encounter, tables.encounter_language
     languages: dict[int, list[str]] = {}

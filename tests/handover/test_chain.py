@@ -78,7 +78,7 @@ def test_verify_of_a_database_without_a_log_creates_nothing(log):
 
 
 def test_the_chain_links_every_record_to_the_one_before(log, five):
-    from leaflet.handover.model import chain_hash
+    from leaflet.storage.chain import chain_hash
 
     rows = [json.loads(line) for line in
             log.run("log", "export", "--with-chain").stdout.splitlines()]
@@ -135,7 +135,7 @@ def test_a_changed_language_is_named(log, five, backend):
 
 
 def test_a_changed_row_with_a_recomputed_hash_is_found_at_the_next_link(log, five, backend):
-    from leaflet.handover.model import chain_hash
+    from leaflet.storage.chain import chain_hash
 
     log.sql(TRIGGERS[backend]["update"])
     row = json.loads(log.run("log", "show", five[1]).stdout)

@@ -29,8 +29,8 @@ def test_an_officer_records_an_encounter_and_gets_its_id_only(log):
 
 
 def test_the_record_holds_exactly_the_format_fields(log):
-    from leaflet.handover.model import CHAIN_FIELDS
-    from leaflet.storage.layout import FIELDS
+    from leaflet.duties.record import CHAIN_FIELDS
+    from leaflet.duties.record import FIELDS
 
     record_id = log.handover().stdout.strip()
     data = json.loads(log.run("log", "show", record_id).stdout)

@@ -115,7 +115,7 @@ def test_exports_are_canonical_and_repeatable(log):
 
 
 def test_csv_export_for_a_spreadsheet(log, tmp_path):
-    from leaflet.storage.layout import FIELDS
+    from leaflet.duties.record import FIELDS
 
     log.handover(person_language=["ar-MA", "fr"], leaflet_language="fr")
     log.handover(leaflet="not_given", leaflet_language=None, not_given_reason="other",
@@ -163,7 +163,7 @@ def _doc_blocks(fence: str) -> list[str]:
 def test_the_worked_example_in_the_format_doc_holds():
     import hashlib
 
-    from leaflet.handover.model import canonical_json
+    from leaflet.storage.chain import canonical_json
 
     plain = [block.strip() for block in _doc_blocks("\n")]
     document = next(b for b in plain if b.startswith('{"amends"'))

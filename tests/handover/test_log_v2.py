@@ -299,7 +299,7 @@ def _drop_update_trigger(log: Log, backend: str) -> None:
 def _laptop(tmp_path: Path, count: int) -> Log:
     """A laptop's SQLite log with `count` records (some with a case reference and a note),
     two corrections and stock rows."""
-    from leaflet.handover.model import validate
+    from leaflet.duties.record import validate
     from leaflet.handover.store import Store, dispose_engines
     from leaflet.stock.ledger import Ledger
 

@@ -153,7 +153,7 @@ def test_a_damaged_file_is_reported_as_damaged_and_never_written(logged, damage)
 def test_the_fast_path_refuses_a_damaged_file(logged):
     from leaflet.handover import sqlite_fast
     from leaflet.storage.errors import DamagedLog
-    from leaflet.handover.model import validate
+    from leaflet.duties.record import validate
 
     from .conftest import record
 

@@ -27,8 +27,8 @@ from leaflet.duties.choices import (
     NOT_GIVEN_REASONS,
     RESIDENCE_STATUSES,
     SERVICES)
-from leaflet.handover.errors import RecordError
-from leaflet.handover.model import CODE_PATTERN, EDITION_PATTERN, validate
+from leaflet.duties.record import RecordError
+from leaflet.duties.record import CODE_PATTERN, EDITION_PATTERN, validate
 
 # A case_ref pattern that lets almost anything through, so the validator's own rules (one
 # line, no invisible characters, no national number) are what decides.
@@ -104,7 +104,7 @@ def accepted(data: dict):
 
 
 def stored(url: str) -> list[dict]:
-    from leaflet.handover.model import CHAIN_FIELDS
+    from leaflet.duties.record import CHAIN_FIELDS
 
     return [{k: v for k, v in r.items() if k not in CHAIN_FIELDS}
             for r in service.records(url)]

@@ -102,7 +102,7 @@ def test_both_sqlite_writers_store_the_same_bytes(tmp_path):
     first = service.record(url, values)  # new file: the store creates it and appends
     fast = service.record(url, values)  # existing file: the stdlib appender
     store = Store(url)
-    from leaflet.handover.model import validate
+    from leaflet.duties.record import validate
 
     third = validate(dict(values, id=str(uuid.uuid4()), person_languages=["ti"]),
                      strict_fields=False)

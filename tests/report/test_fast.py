@@ -23,10 +23,11 @@ SCOPES = [{}, {"unit": "PZ-5339"}, {"service": "police"}, {"service": "social-in
 
 def _both(path: Path, start, end, *, max_violations=None, **scope):
     """(standard-library report, SQLAlchemy report) of the log at `path`."""
-    from leaflet.report import period, query, service, sqlite_fast
+    from leaflet import periods
+    from leaflet.report import query, service, sqlite_fast
     from leaflet.report.service import snapshot
 
-    span = period.period(period.parse_day(start, "--from"), period.parse_day(end, "--to"),
+    span = periods.period(periods.parse_day(start, "--from"), periods.parse_day(end, "--to"),
                          fx.TZ)
     fast = sqlite_fast.build(path, span, max_violations=max_violations, **scope)
     store = service.open_log(str(path))
@@ -81,9 +82,10 @@ def test_both_readers_cut_the_follow_up_list_alike(logs):
 
 
 def test_the_fast_reader_on_two_threads_and_at_another_head(logs, monkeypatch):
-    from leaflet.report import period, sqlite_fast, tally
+    from leaflet import periods
+    from leaflet.report import sqlite_fast, tally
 
-    span = period.period(None, None, fx.TZ)
+    span = periods.period(None, None, fx.TZ)
     serial = sqlite_fast.build(logs["mix"], span)
     monkeypatch.setattr(tally, "PARALLEL_FROM", 1)
     assert sqlite_fast.build(logs["mix"], span) == serial
@@ -101,9 +103,10 @@ def test_the_fast_reader_on_two_threads_and_at_another_head(logs, monkeypatch):
 
 
 def test_the_fast_reader_declines_what_it_does_not_read(tmp_path):
-    from leaflet.report import period, sqlite_fast
+    from leaflet import periods
+    from leaflet.report import sqlite_fast
 
-    span = period.period(None, None, fx.TZ)
+    span = periods.period(None, None, fx.TZ)
     older = tmp_path / "v2.sqlite3"
     shutil.copy(ROOT / "tests" / "fixtures" / "log-v2.sqlite3", older)
     assert sqlite_fast.build(older, span) is None  # schema version 2: read live by query

@@ -370,7 +370,7 @@ def test_every_refusal_of_the_form_is_shown(sqlite_station, monkeypatch):
     """An error on a field the form has no place for (the hidden amends, the officer,
     the edition) is said at the top of the form."""
     from leaflet.handover import service
-    from leaflet.handover.errors import RecordError
+    from leaflet.duties.record import RecordError
 
     app, _ = sqlite_station
     client = app.test_client()

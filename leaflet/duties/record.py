@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from leaflet.languages import tags as languages
-from leaflet.storage import chain
-from leaflet import workspace
-from leaflet.textsafety import clip, describe, invisible_chars
+from leaflet.textsafety import clip, describe, invisible_chars, visible
+from leaflet.errors import UsageError
 from leaflet.duties.choices import (
     ASSESSMENTS,
     CENTRE_ACTIONS,
@@ -35,13 +34,40 @@ from leaflet.duties.choices import (
     NOT_GIVEN_REASONS,
     RESIDENCE_STATUSES,
     SERVICES)
-from leaflet.handover.errors import RecordError
 from leaflet.identifiers import looks_like_national_number
-from leaflet.periods import local_now_text, utc_now_text, utc_of  # noqa: F401
-from leaflet.storage.layout import FIELDS
+from leaflet.periods import utc_of
 from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
 
-assert CENTRES == workspace.CENTRES
+
+
+class RecordError(UsageError):
+    """One field of an encounter record is missing or invalid.
+
+    `field` is the JSON field name of the interchange format (docs/log-format.md); the CLI
+    maps it to the option that sets it. `line` is set when the record came from a file.
+    """
+
+    def __init__(self, field: str, message: str, *, line: int | None = None,
+                 path: str | None = None, hint: str | None = None):
+        super().__init__(message, path=path, line=line, hint=hint)
+        self.field = field
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path + (f":{self.line}" if self.line else "") + ": "
+        elif self.line:
+            where = f"line {self.line}: "
+        tail = f" ({self.hint})" if self.hint else ""
+        return f"{where}field {self.field!r}: {self.message}{tail}"
+
+# The interchange format's fields, in the order docs/log-format.md lists them.
+FIELDS = (
+    "id", "occurred_at", "service", "unit", "officer", "assessment", "residence_status",
+    "person_languages", "leaflet", "leaflet_language", "leaflet_edition", "not_given_reason",
+    "not_given_note", "centre_action", "centre", "foreigners_dept_informed", "amends",
+    "case_ref",
+)
 
 # Stored beside each record by the database that holds it; exports may carry them
 # (`--with-chain`), imports ignore them because the receiving database builds its own chain.
@@ -51,8 +77,6 @@ CHAIN_FIELDS = ("seq", "recorded_at", "prev_hash", "hash")
 # schema version 1 (its hash covers the values in clear). Imports ignore them too.
 PROOF_FIELDS = ("commitments", "salts", "chain_format")
 
-GENESIS_HASH = chain.GENESIS_HASH  # the prev_hash of the first record of a log
-canonical_json = chain.canonical_json
 NOTE_MAX = 200
 # Languages a person reads, at most: more is a paste, and each name costs a search.
 PERSON_LANGUAGES_MAX = 12
@@ -101,13 +125,6 @@ class Encounter:
     def occurred_utc(self) -> dt.datetime:
         """occurred_at in UTC without tzinfo: the stored column that SQL filters on."""
         return utc_of(self.occurred_at)
-
-
-def chain_hash(prev_hash: str, record: Mapping[str, Any], recorded_at: str) -> str:
-    """The hash of a record made under schema version 1: sha256(prev_hash || canonical JSON
-    of the record, its values in clear, with its recorded_at). Version 2 hashes the
-    commitments of the erasable values instead (leaflet.storage.layout.record_hash)."""
-    return chain.chain_hash(prev_hash, record, recorded_at)
 
 
 def new_id() -> str:
@@ -438,3 +455,61 @@ def questions(values: Mapping[str, Any]) -> list[str]:
             and values.get("foreigners_dept_informed") is None):
         needed.append("foreigners_dept_informed")
     return needed
+
+
+# --- the same checks for a command-line option (report, stock) -----------------------------
+# The value is refused for an invisible character or its length first (never echoed whole),
+# then by the record's own check of the field; UsageError naming the option.
+CODE_MAX = 40  # unit codes (CODE_PATTERN)
+EDITION_MAX = 64  # edition ids (EDITION_PATTERN, leaflet.toml [edition] id)
+MOMENT_MAX = 40  # an ISO 8601 date and time with its offset
+
+
+def _option_field(field: str, option: str, value):
+    """The log's own check of `field`; UsageError naming `option` (the value is short here)."""
+    try:
+        return validate_field(field, value)
+    except RecordError as error:
+        raise UsageError(f"{option}: {error.message}", hint=error.hint) from None
+
+
+def option_code(value: str | None, option: str) -> str | None:
+    """A unit code as the log stores it (letters, digits, '.', '/', '_', '-'; at most 40)."""
+    if value is None:
+        return None
+    visible(value, option, what="unit code")
+    if len(value) > CODE_MAX:
+        raise UsageError(f"{option} {clip(value)} is {len(value):,} characters long; a unit "
+                         f"code has at most {CODE_MAX}")
+    return _option_field("unit", option, value)
+
+
+def option_edition(value: str | None, option: str = "--edition") -> str | None:
+    if value is None or value == "":
+        return None
+    visible(value, option, what="edition id")
+    if len(value) > EDITION_MAX:
+        raise UsageError(f"{option} {clip(value)} is {len(value):,} characters long; an "
+                         f"edition id has at most {EDITION_MAX}")
+    return _option_field("leaflet_edition", option, value)
+
+
+def option_note(value: str | None, option: str = "--note") -> str | None:
+    if value is None:
+        return None
+    visible(value, option, what="note")
+    if len(value) > NOTE_MAX:
+        raise UsageError(f"{option} is {len(value):,} characters long; at most {NOTE_MAX}",
+                         hint="a short reference, like the delivery note number")
+    return _option_field("not_given_note", option, value)
+
+
+def option_moment(value: str | None, option: str = "--occurred-at") -> str | None:
+    """An ISO 8601 date and time with its UTC offset, as the log checks occurred_at."""
+    if value is None:
+        return None
+    visible(value, option, what="date and time")
+    if len(value) > MOMENT_MAX:
+        raise UsageError(f"{option} {clip(value)} is not an ISO 8601 date and time",
+                         hint="like 2026-12-01T14:30:00+01:00")
+    return _option_field("occurred_at", option, value)
