@@ -285,7 +285,8 @@ def build_database(path: Path, count: int, seed: int, *, quiet: bool = False) ->
     from leaflet.storage import layout
     from leaflet.storage.chain import GENESIS_HASH
     from leaflet.duties.record import validate
-    from leaflet.handover.store import Store, dispose_engines
+    from leaflet.handover.store import Store
+    from leaflet.storage.engine import dispose_engines
 
     path.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):

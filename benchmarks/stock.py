@@ -89,7 +89,8 @@ def build_log(path: Path, records: int, seed: int) -> dict:
     from leaflet.storage import layout
     from leaflet.storage.chain import GENESIS_HASH, chain_hash
     from leaflet.duties.record import Encounter
-    from leaflet.handover.store import Store, dispose_engines
+    from leaflet.handover.store import Store
+    from leaflet.storage.engine import dispose_engines
     from leaflet.storage import tables as stock_schema
     from leaflet.stock.ledger import Ledger
     from leaflet.workspace import load_workspace

@@ -160,7 +160,7 @@ def _fresh_postgres_database(admin) -> tuple[str, str]:
 def _drop_postgres_database(admin, name: str) -> None:
     import sqlalchemy as sa
 
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
 
     dispose_engines()
     with admin.connect() as conn:
@@ -178,7 +178,7 @@ def _new_database(backend, tmp_path, request, sqlite_name: str):
     """A new, empty database on the test's backend; dropped (or disposed) afterwards."""
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / sqlite_name}"
-        from leaflet.handover.store import dispose_engines
+        from leaflet.storage.engine import dispose_engines
 
         dispose_engines()
         return

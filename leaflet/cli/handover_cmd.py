@@ -362,7 +362,7 @@ def sync(source, dest, dry_run):
     Example:  leaflet log sync --from ~/laptop.sqlite3 --to postgresql+psycopg://recorder@db/leaflet
     """
     from leaflet.storage import location
-    from leaflet.handover.store import display
+    from leaflet.storage.engine import display
     from leaflet.handover import sync as syncing
 
     def _db_url(value, option, create):

@@ -13,7 +13,6 @@ change to what a report would count breaks the chain.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -22,14 +21,10 @@ from typing import Any, Iterable, Iterator
 import sqlalchemy as sa
 from sqlalchemy import exc
 
-from leaflet.storage import layout, location
+from leaflet.storage import layout
 from leaflet.storage.errors import (
     ChainBroken,
-    DamagedLog,
-    ForeignDatabase,
-    NoLog,
-    SchemaError,
-    StoreError)
+    DamagedLog)
 from leaflet.handover.errors import ImportRefused, UnknownRecord
 from leaflet.duties.record import RecordError
 from leaflet.duties.record import CHAIN_FIELDS, Encounter
@@ -38,18 +33,11 @@ from leaflet.duties.record import FIELDS
 from leaflet.periods import utc_now_text, utc_of
 from leaflet.storage import outcomes
 from leaflet.storage import appendonly, chain, lite, migrations, tables
-from leaflet.storage.engine import (_first_line, display, dispose_engines,  # noqa: F401
-                                    engine_for)
+from leaflet.storage.database import Database
 from leaflet.textsafety import clip
 
 log = logging.getLogger(__name__)
 
-# The advisory lock keys that serialise the head of each chain on PostgreSQL (fixed bigints).
-CHAIN_LOCK_KEY = 0x6C6561666C6574  # "leaflet": the log
-LEDGER_LOCK_KEY = 0x6C6564676572  # "ledger": the stock ledger
-
-# What SQLite says of a file that is not a whole database: damage, not an altered chain.
-_DAMAGE = ("file is not a database", "malformed", "file is encrypted", "disk image")
 
 
 @dataclass(frozen=True)
@@ -115,179 +103,20 @@ class Store:
     """The log in one database. Cheap to create; the engine is shared per URL."""
 
     def __init__(self, url: str):
+        self.db = Database(url)
         self.url = url
-        self.display_url = display(url)
-        self.file = location.sqlite_file(url)  # a plain SQLite file, or None
-        self.engine = engine_for(url)
-        self.dialect = self.engine.dialect.name
-        self._schema_checked = False
-        self._intact = False  # a writer's quick_check of the file passed (storage.lite)
-
-    # --- connections and the chain lock -------------------------------------------------
-
-    @contextlib.contextmanager
-    def _connect(self):
-        try:
-            with self.engine.connect() as conn:
-                yield conn
-        except exc.DBAPIError as error:
-            text = _first_line(error.orig or error)
-            if self.dialect == "sqlite" and any(d in text.lower() for d in _DAMAGE):
-                raise DamagedLog(f"{self.display_url} is damaged: {text}",
-                                 hint="restore the log from a backup; nothing was written "
-                                      "to it") from None
-            raise StoreError(f"{self.display_url}: {text}", hint=self._hint(error)) from None
-
-    def _hint(self, error: Exception) -> str | None:
-        text = str(error).lower()
-        if self.dialect == "sqlite":
-            if "unable to open" in text or "readonly" in text or "read-only" in text:
-                return ("the log's file or its folder cannot be written; pass --db with a "
-                        "file in a folder you can write")
-            if "disk i/o" in text or "full" in text:
-                return "check the disk the log is on (space, errors)"
-        if "permission denied" in text or "readonly" in text or "read-only" in text:
-            return ("the database refused this role; to create or upgrade the schema run "
-                    "`leaflet db upgrade` as the owner (docs/deployment.md)")
-        if "locked" in text or "timeout" in text:
-            return "another writer held the log too long; try again"
-        return None
-
-    @contextlib.contextmanager
-    def _write(self, lock_key: int = CHAIN_LOCK_KEY):
-        """A transaction holding a chain's lock: one writer at a time reads and extends the
-        head. A SQLite file is checked whole first, once per store (storage.lite): a log
-        found damaged is never written to."""
-        if self.file is not None and not self._intact:
-            lite.require_intact(self.file)
-            self._intact = True
-        try:
-            with self._connect() as conn:
-                conn = conn.execution_options(leaflet_write=True)
-                with conn.begin():
-                    if self.dialect == "postgresql":
-                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                                     {"key": lock_key})
-                    yield conn
-        except DamagedLog as error:
-            if self.file is not None:
-                lite.mark(self.file, error.message)
-            raise
-
-    @contextlib.contextmanager
-    def _read(self):
-        """A transaction with one snapshot, so a walk never sees half of a concurrent write."""
-        with self._connect() as conn:
-            if self.dialect == "postgresql":
-                conn = conn.execution_options(isolation_level="REPEATABLE READ")
-            with conn.begin():
-                yield conn
-
-    # --- schema --------------------------------------------------------------------------
-
-    def version(self) -> int:
-        with self._read() as conn:
-            return migrations.current_version(conn)
-
-    def _is_new_file(self) -> bool:
-        """A SQLite file that does not exist yet or is empty: no log, and nothing to open."""
-        if self.file is None:
-            return False
-        try:
-            return self.file.stat().st_size == 0
-        except (FileNotFoundError, NotADirectoryError):
-            return True
-
-    def _log_version(self, conn: sa.Connection, *, reading: bool) -> int:
-        """The schema version of the log in this database; 0 when the database is new or
-        empty. A database that holds other tables is refused: readers find no log in it
-        (NoLog), writers never create one there (ForeignDatabase)."""
-        version = migrations.current_version(conn)
-        if version:
-            return version
-        found = tables.database_tables(conn)
-        own = [name for name in found if name in tables.metadata.tables]
-        if own:
-            # Another writer may have committed the new log between the two looks (the
-            # first record of several desks at once): look at the version again.
-            version = migrations.current_version(conn)
-            if version:
-                return version
-            raise DamagedLog(f"{self.display_url} holds the log's tables ({', '.join(own)}) "
-                             f"but not {layout.SCHEMA_TABLE}: damaged or tampered with",
-                             hint="restore the log from a backup")
-        if found:
-            listed = _listed(found)
-            if reading:
-                raise NoLog(f"no hand-over log in {self.display_url}: it holds other tables "
-                            f"({listed}), not a hand-over log", hint=NO_LOG_HINT)
-            raise ForeignDatabase(f"{self.display_url} holds other tables ({listed}), not a "
-                                  "hand-over log",
-                                  hint="the log is created only in a new or empty database; "
-                                       "pass --db with the log's database or a new file")
-        return 0
+        self.display_url = self.db.display_url
+        self.file = self.db.file  # a plain SQLite file, or None
+        self.engine = self.db.engine
+        self.dialect = self.db.dialect
 
     def require_log(self, *, older: bool = False) -> int:
-        """For readers: the log must exist at this leaflet's schema version (or, with
-        `older`, at an older one, which only `verify` reads). Creates nothing (no file, no
-        folder, no table); NoLog when there is no log. Returns the version."""
-        if self._schema_checked:
-            return layout.SCHEMA_VERSION
-        if self._is_new_file():
-            raise NoLog(f"no hand-over log at {self.display_url}", hint=NO_LOG_HINT)
-        with self._read() as conn:
-            version = self._log_version(conn, reading=True)
-        if version == 0:
-            raise NoLog(f"no hand-over log at {self.display_url}"
-                        + (" (the database is empty)" if self.file is None else ""),
-                        hint=NO_LOG_HINT)
-        if older and version < layout.SCHEMA_VERSION:
-            return version
-        self._check_version(version)
-        self._schema_checked = True
-        return version
-
-    def _prepare_file(self) -> None:
-        """Before the first write to a new SQLite file: its folder exists and can be written."""
-        if self.file is not None and self._is_new_file():
-            location.prepare_folder(self.file)
+        """For readers: the log must exist (leaflet.storage.database.Database.require_log)."""
+        return self.db.require_log(older=older)
 
     def ensure_schema(self) -> None:
-        """For writers: create the log in a new or empty database on first use; refuse a
-        database that holds other tables, and one at another schema version."""
-        if self._schema_checked:
-            return
-        version = self._writer_version()
-        if version == 0:
-            self._prepare_file()
-            with self._write() as conn:
-                # Under the chain lock: another process may have created it meanwhile.
-                if self._log_version(conn, reading=False) == 0:
-                    for migration in migrations.pending(0):
-                        migrations.apply(conn, migration, utc_now_text())
-        else:
-            self._check_version(version)
-        self._schema_checked = True
-
-    def _writer_version(self) -> int:
-        """A writer's first look, without the chain lock: the log's schema version, 0 for a
-        new or empty database (ForeignDatabase, DamagedLog as `_log_version`)."""
-        if self._is_new_file():
-            return 0
-        with self._connect() as conn:
-            version = self._log_version(conn, reading=False)
-            conn.rollback()
-        return version
-
-    def _check_version(self, version: int) -> None:
-        if version < layout.SCHEMA_VERSION:
-            raise SchemaError(f"{self.display_url} is at schema version {version}, this "
-                              f"leaflet writes version {layout.SCHEMA_VERSION}",
-                              hint="run `leaflet db upgrade` (after a backup)")
-        if version > layout.SCHEMA_VERSION:
-            raise SchemaError(f"{self.display_url} is at schema version {version}, newer than "
-                              f"this leaflet (version {layout.SCHEMA_VERSION})",
-                              hint="upgrade leaflet before writing to this database")
+        """For writers: create the log in a new or empty database on first use."""
+        self.db.ensure_schema()
 
     def upgrade(self) -> tuple[int, list[int]]:
         """Create the log in a new or empty database, or apply pending migrations (and
@@ -295,12 +124,12 @@ class Store:
 
         A log that does not verify is not upgraded: an upgrade re-anchors the version-1
         records, and must never give a tampered log a fresh seal."""
-        if self._writer_version() == 0:
-            self._prepare_file()
-        with self._write() as conn:
-            before = self._log_version(conn, reading=False)
+        if self.db.writer_version() == 0:
+            self.db.prepare_file()
+        with self.db.write() as conn:
+            before = self.db.log_version(conn, reading=False)
             if before > layout.SCHEMA_VERSION:
-                self._check_version(before)
+                self.db.check_version(before)
             todo = migrations.pending(before)
             if before and todo:
                 try:
@@ -315,7 +144,7 @@ class Store:
                 # A dropped trigger is put back: the guard is part of the schema.
                 for statement in appendonly.ddl(self.dialect, appendonly.present_tables(conn)):
                     conn.execute(sa.text(statement))
-        self._schema_checked = False
+        self.db.schema_checked = False
         return before, [m[0] for m in todo]
 
     # --- writing -------------------------------------------------------------------------
@@ -323,7 +152,7 @@ class Store:
     def append(self, encounter: Encounter) -> str:
         """Add one record in its own transaction; returns its hash."""
         self.ensure_schema()
-        with self._write() as conn:
+        with self.db.write() as conn:
             if encounter.amends is not None and not self._exists(conn, encounter.amends):
                 raise RecordError("amends", f"no record {encounter.amends} in the log",
                                   hint="a correction names the id of the record it corrects")
@@ -340,7 +169,7 @@ class Store:
         t, sec = tables.encounter, tables.secret
         holding = sa.or_(t.c.case_ref.is_not(None), t.c.not_given_note.is_not(None))
         salted = sa.or_(sec.c.case_ref_salt.is_not(None), sec.c.not_given_note_salt.is_not(None))
-        with self._write() as conn:
+        with self.db.write() as conn:
             if self.dialect == "sqlite":
                 conn.exec_driver_sql("PRAGMA secure_delete = ON")
             seqs = conn.execute(sa.select(t.c.seq).where(t.c.occurred_utc < before, holding)
@@ -364,7 +193,7 @@ class Store:
                 conn.execute(sa.update(sec).where(sec.c.seq.in_(chunk))
                              .values(case_ref_salt=None, not_given_note_salt=None))
         if self.dialect == "sqlite":
-            with self._connect() as conn:
+            with self.db.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
             self._vacuum_erased()
@@ -451,7 +280,7 @@ class Store:
             if encounter.id in done:
                 continue
             done.add(encounter.id)
-            with self._write() as conn:
+            with self.db.write() as conn:
                 added = not self._exists(conn, encounter.id)
                 if added:
                     self._insert(conn, encounter)
@@ -459,23 +288,23 @@ class Store:
 
     def _log_present(self) -> bool:
         """Whether the log exists (at this schema version); creates nothing."""
-        if self._is_new_file():
+        if self.db.is_new_file():
             return False
-        with self._read() as conn:
-            version = self._log_version(conn, reading=False)
+        with self.db.read() as conn:
+            version = self.db.log_version(conn, reading=False)
         if version:
-            self._check_version(version)
+            self.db.check_version(version)
         return bool(version)
 
     def _any_exists(self, record_id: str) -> bool:
-        with self._read() as conn:
+        with self.db.read() as conn:
             return self._exists(conn, record_id)
 
     def _existing(self, ids: Iterable[str]) -> dict[str, dict]:
         """The records among `ids` already in the log, by id."""
         ids = list(dict.fromkeys(ids))
         found: dict[str, dict] = {}
-        with self._read() as conn:
+        with self.db.read() as conn:
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
                 for stored in self._walk(conn, tables.encounter.c.id.in_(chunk)):
@@ -486,7 +315,7 @@ class Store:
 
     def count(self) -> int:
         self.require_log()
-        with self._read() as conn:
+        with self.db.read() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(tables.encounter)
                                 ).scalar_one()
 
@@ -500,7 +329,7 @@ class Store:
             clauses.append(t.c.occurred_utc < where.end)
         if where.unit is not None:
             clauses.append(t.c.unit == where.unit)
-        with self._read() as conn:
+        with self.db.read() as conn:
             yield from self._walk(conn, sa.and_(sa.true(), *clauses))
 
     def get(self, id_or_prefix: str) -> tuple[StoredRecord, list[str]]:
@@ -515,7 +344,7 @@ class Store:
                                      "8 or more characters")
         self.require_log()
         t = tables.encounter
-        with self._read() as conn:
+        with self.db.read() as conn:
             matches = list(self._walk(conn, t.c.id.startswith(key, autoescape=True)))
             if not matches:
                 raise UnknownRecord(f"no record {key} in {self.display_url}",
@@ -569,7 +398,7 @@ class Store:
                 if problem is not None:
                     raise DamagedLog(f"{self.display_url} is damaged ({problem})",
                                      hint=lite.RESTORE_HINT)
-            with self._read() as conn:
+            with self.db.read() as conn:
                 result = self._verify(conn, expect_head=expect_head, version=version)
         except DamagedLog as error:
             if self.file is not None:
@@ -675,7 +504,7 @@ class Store:
     def events(self) -> list[dict]:
         """The log's own records (upgrade, erasures), in chain order."""
         self.require_log()
-        with self._read() as conn:
+        with self.db.read() as conn:
             return self._events(conn)
 
     def _events(self, conn: sa.Connection) -> list[dict]:
@@ -752,13 +581,7 @@ def _stored(row, codes: list[str]) -> StoredRecord:
                         prev_hash=data["prev_hash"], hash=data["hash"], secret=secret)
 
 
-def _listed(names: list[str], shown: int = 5) -> str:
-    text = ", ".join(clip(n, 40) if len(n) > 38 else n for n in names[:shown])
-    return text + (f", … ({len(names)} in all)" if len(names) > shown else "")
 
-
-NO_LOG_HINT = ("check --db / LEAFLET_DB; `leaflet handover` creates the log with its first "
-               "record, `leaflet db upgrade` an empty one")
 
 
 assert set(CHAIN_FIELDS) == {"seq", "recorded_at", "prev_hash", "hash"}

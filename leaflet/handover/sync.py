@@ -22,7 +22,8 @@ import sqlalchemy as sa
 
 from leaflet.storage import layout
 from leaflet.storage.errors import StoreError
-from leaflet.storage import tables
+from leaflet.storage import ledger_chain, tables
+from leaflet.storage.database import LEDGER_LOCK_KEY
 
 
 class SyncConflict(StoreError):
@@ -59,9 +60,8 @@ def same_record(a, b) -> bool:
 
 def sync(source_url: str, dest_url: str, *, dry_run: bool = False) -> SyncResult:
     from leaflet.handover.store import Store
-    from leaflet.stock.ledger import Ledger
 
-    source, dest = Store(source_url), Ledger(dest_url)
+    source, dest = Store(source_url), Store(dest_url)
     if source.display_url == dest.display_url:
         from leaflet.errors import UsageError
 
@@ -70,13 +70,13 @@ def sync(source_url: str, dest_url: str, *, dry_run: bool = False) -> SyncResult
     result = SyncResult(dry_run=dry_run)
     present = dest._log_present()
     if not dry_run:
-        dest.ensure_ledger()
+        dest.ensure_schema()  # the log and, with it, the ledger
         present = True
     records = list(source.records())
     existing = dest._existing(r.id for r in records) if present else {}
     known = {}
     if present:
-        with dest._read() as conn:
+        with dest.db.read() as conn:
             for stored in dest._walk(conn, tables.encounter.c.id.in_(list(existing))):
                 known[stored.id] = stored
     for stored in records:
@@ -91,7 +91,7 @@ def sync(source_url: str, dest_url: str, *, dry_run: bool = False) -> SyncResult
             result.present += 1
             continue
         if not dry_run:
-            with dest._write() as conn:
+            with dest.db.write() as conn:
                 if dest._exists(conn, stored.id):  # another sync got there first
                     result.present += 1
                     continue
@@ -103,24 +103,13 @@ def sync(source_url: str, dest_url: str, *, dry_run: bool = False) -> SyncResult
     return result
 
 
-def _ledger_rows(conn) -> list[tuple[str, dict]]:
-    """(table, row) of every ledger row, in the ledger's chain order."""
-    c = tables.stock_chain
-    rows = {}
-    for table in (tables.movement, tables.adjustment):
-        for row in conn.execute(sa.select(table)).mappings():
-            rows[row["id"]] = (table.name, dict(row))
-    order = conn.execute(sa.select(c.c.row_id).order_by(c.c.seq)).scalars().all()
-    return [rows[i] for i in order if i in rows]
-
-
 def _sync_stock(source, dest, result: SyncResult, dry_run: bool, present: bool) -> None:
-    with source._read() as conn:
-        rows = _ledger_rows(conn)
+    with source.db.read() as conn:
+        rows = ledger_chain.rows_in_chain_order(conn)
     have: dict[str, dict] = {}
     if present:
-        with dest._read() as conn:
-            have = {row["id"]: row for _, row in _ledger_rows(conn)}
+        with dest.db.read() as conn:
+            have = {row["id"]: row for _, row in ledger_chain.rows_in_chain_order(conn)}
     groups: list[list[tuple[str, dict]]] = []
     for table, row in rows:
         if groups and groups[-1][0][1]["movement"] == row["movement"]:
@@ -141,11 +130,11 @@ def _sync_stock(source, dest, result: SyncResult, dry_run: bool, present: bool) 
         if not missing:
             continue
         if not dry_run:
-            with dest._append() as conn:
+            with dest.db.write(LEDGER_LOCK_KEY) as conn:
                 ids = [row["id"] for _, row in missing]
                 already = set(conn.execute(sa.select(tables.stock_chain.c.row_id).where(
                     tables.stock_chain.c.row_id.in_(ids))).scalars())
                 todo = [(t, r) for t, r in missing if r["id"] not in already]
-                dest.insert_rows(conn, [r for t, r in todo if t == tables.MOVEMENT_TABLE],
+                ledger_chain.insert_rows(conn, [r for t, r in todo if t == tables.MOVEMENT_TABLE],
                                  [r for t, r in todo if t != tables.MOVEMENT_TABLE])
         result.stock += len(missing)

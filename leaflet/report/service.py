@@ -40,15 +40,15 @@ def bulk():
 
 
 def open_log(db: str | None):
-    """The Store of the log at `db` (None: the default file); NoLog when there is none and
+    """The database of the log at `db` (None: the default file); NoLog when there is none and
     DamagedLog for a file that is not a whole SQLite database. Creates nothing: no folder, no
     file, no table (leaflet.storage.access)."""
     from leaflet.storage import access
 
     url = access.reader_url(db)
-    from leaflet.handover.store import Store
+    from leaflet.storage.database import Database
 
-    return Store(url)
+    return Database(url)
 
 
 @contextlib.contextmanager

@@ -18,7 +18,6 @@ PostgreSQL; Python only divides the few aggregated rows into weeks.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -27,13 +26,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from leaflet.errors import UsageError
-from leaflet.storage.errors import StoreError
 from leaflet.periods import local_now_text, utc_now_text
-from leaflet.handover.store import Store
 from leaflet.storage import access
 from leaflet.duties import record
 from leaflet.storage import ledger_chain, tables
-from leaflet.storage import migrations
+from leaflet.storage.database import LEDGER_LOCK_KEY, Database
 
 WINDOW_DAYS = 90  # copies used per week are averaged over this many days before `as of`
 REORDER_WEEKS = 4  # reorder when the current edition lasts fewer weeks than this
@@ -90,44 +87,14 @@ class StatusRow:
         return dict(self.__dict__)  # flat values only: dataclasses.asdict deep-copies, slowly
 
 
-class Ledger(Store):
-    """The stock ledger in the log's database (same engine, same connections and errors)."""
+class Ledger:
+    """The stock ledger in the log's database (leaflet.storage.database: the same engine,
+    connections and errors as the log; the ledger's own chain lock)."""
 
     def __init__(self, url: str):
-        super().__init__(url)
-        self._ledger_checked = False
-
-    @contextlib.contextmanager
-    def _connect(self):
-        """The store's connection; any other error of the database (a damaged page: "database
-        disk image is malformed") is a one-line StoreError too, never a traceback."""
-        try:
-            with super()._connect() as conn:
-                yield conn
-        except sa.exc.DBAPIError as error:
-            lines = str(error.orig or error).strip().splitlines() or ["database error"]
-            raise StoreError(f"{self.display_url}: {lines[0]}",
-                             hint="restore the log from a backup if it is damaged") from None
-
-    # --- schema ------------------------------------------------------------------------
-
-    def ensure_ledger(self) -> None:
-        """Create the log (and with it the ledger) on first use; refuse another version."""
-        if self._ledger_checked:
-            return
-        self.ensure_schema()
-        self._ledger_checked = True
-
-    @contextlib.contextmanager
-    def _append(self):
-        """A write transaction for ledger rows that holds the ledger's chain lock: SQLite's
-        write lock from the start (BEGIN IMMEDIATE); on PostgreSQL an advisory lock of the
-        ledger's own, so a desk recording a hand-over never waits for the coordinator. A
-        damaged file is refused as for the log (Store._write)."""
-        from leaflet.handover.store import LEDGER_LOCK_KEY
-
-        with self._write(LEDGER_LOCK_KEY) as conn:
-            yield conn
+        self.db = Database(url)
+        self.display_url = self.db.display_url
+        self.dialect = self.db.dialect
 
     # --- writing -------------------------------------------------------------------------
 
@@ -152,8 +119,8 @@ class Ledger(Store):
                  recorded_at) -> list[dict]:
         """The rows that close an order: minus what is still on order, per language."""
         a = tables.adjustment
-        self.ensure_ledger()
-        with self._read() as conn:
+        self.db.ensure_schema()
+        with self.db.read() as conn:
             rows = conn.execute(sa.select(a).where(sa.or_(a.c.movement == order,
                                                           a.c.order_id == order))).mappings().all()
         placed = [r for r in rows if r["kind"] == "order" and r["movement"] == order]
@@ -195,8 +162,8 @@ class Ledger(Store):
         m, a = tables.movement, tables.adjustment
         key = check_field("unit", "ID", movement_id)
         note = check_field("not_given_note", "--note", note)
-        self.ensure_ledger()
-        with self._read() as conn:
+        self.db.ensure_schema()
+        with self.db.read() as conn:
             rows = conn.execute(sa.select(m).where(sa.or_(m.c.movement == key,
                                                           m.c.id == key))).mappings().all()
             if not rows:
@@ -267,9 +234,9 @@ class Ledger(Store):
 
     def _record(self, movement_id, rows, unit, edition, lines, *, adjustments=(),
                 corrects: str | None = None) -> dict[str, Any]:
-        self.ensure_ledger()
-        with self._append() as conn:
-            self.insert_rows(conn, rows, adjustments)
+        self.db.ensure_schema()
+        with self.db.write(LEDGER_LOCK_KEY) as conn:
+            ledger_chain.insert_rows(conn, rows, adjustments)
         # After the commit, outside the write lock: a desk never waits for this figure.
         on_hand = {row.language: row.on_hand for row in self.status(
             until=None, since=None, current_edition=edition, unit=unit)
@@ -281,23 +248,13 @@ class Ledger(Store):
             result["corrects"] = corrects
         return result
 
-    @staticmethod
-    def insert_rows(conn, rows, adjustments=()) -> None:
-        """Insert ledger rows and their links (the caller holds the ledger lock)."""
-        if rows:
-            conn.execute(sa.insert(tables.movement), list(rows))
-        if adjustments:
-            conn.execute(sa.insert(tables.adjustment), list(adjustments))
-        migrations.chain_ledger_rows(conn, [(tables.MOVEMENT_TABLE, r) for r in rows]
-                                     + [("stock_adjustment", r) for r in adjustments])
-
     # --- reading ---------------------------------------------------------------------------
 
     def languages_held(self, edition: str) -> set[str]:
         """The languages of `edition` that any movement of the ledger names (none when the
         database holds no ledger yet). Reads only."""
         m = tables.movement
-        with self._read() as conn:
+        with self.db.read() as conn:
             if not ledger_chain.present(conn):
                 return set()
             return set(conn.execute(sa.select(m.c.language).where(m.c.edition == edition)
@@ -311,8 +268,8 @@ class Ledger(Store):
         Reads only: a database without a log is NoLog, and a log without a ledger yet (a desk
         made it, no stock command ran) gives the copies handed over, with nothing received.
         """
-        self.require_log(older=True)  # a version-1 log is read as it is
-        with self._read() as conn:
+        self.db.require_log(older=True)  # a version-1 log is read as it is
+        with self.db.read() as conn:
             access.require_log(conn, self.display_url)
             names = set(sa.inspect(conn).get_table_names())
             query = status_query(until=until, since=since, current_edition=current_edition,

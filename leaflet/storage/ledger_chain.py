@@ -58,3 +58,24 @@ def verify_ledger(conn: sa.Connection) -> tuple[int, str]:
         raise ChainBroken(f"stock row {unlinked[0]} is not in the ledger's chain (inserted "
                           "beside it)", record_id=unlinked[0])
     return expected_seq - 1, prev_hash
+
+
+def insert_rows(conn: sa.Connection, rows, adjustments=()) -> None:
+    """Insert ledger rows and their links (the caller holds the ledger's lock)."""
+    if rows:
+        conn.execute(sa.insert(tables.movement), list(rows))
+    if adjustments:
+        conn.execute(sa.insert(tables.adjustment), list(adjustments))
+    migrations.chain_ledger_rows(conn, [(tables.MOVEMENT_TABLE, r) for r in rows]
+                                 + [("stock_adjustment", r) for r in adjustments])
+
+
+def rows_in_chain_order(conn: sa.Connection) -> list[tuple[str, dict]]:
+    """(table, row) of every ledger row, in the ledger's chain order."""
+    c = tables.stock_chain
+    rows = {}
+    for table in (tables.movement, tables.adjustment):
+        for row in conn.execute(sa.select(table)).mappings():
+            rows[row["id"]] = (table.name, dict(row))
+    order = conn.execute(sa.select(c.c.row_id).order_by(c.c.seq)).scalars().all()
+    return [rows[i] for i in order if i in rows]

@@ -21,7 +21,7 @@ def test_python_and_sql_judge_every_combination_alike(tmp_path):
     from leaflet.errors import LeafletError
     from leaflet.handover import service
     from leaflet.storage import tables
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
     from leaflet.duties import judge, sql, sqlite
     from leaflet.duties.rules import BY_ID, RULES
 

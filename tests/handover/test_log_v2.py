@@ -300,7 +300,8 @@ def _laptop(tmp_path: Path, count: int) -> Log:
     """A laptop's SQLite log with `count` records (some with a case reference and a note),
     two corrections and stock rows."""
     from leaflet.duties.record import validate
-    from leaflet.handover.store import Store, dispose_engines
+    from leaflet.handover.store import Store
+    from leaflet.storage.engine import dispose_engines
     from leaflet.stock.ledger import Ledger
 
     url = f"sqlite:///{tmp_path / 'laptop.sqlite3'}"

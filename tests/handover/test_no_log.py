@@ -117,7 +117,7 @@ def logged(tmp_path) -> Path:
     values["person_languages"] = values.pop("person_language")
     for n in range(40):
         service.record(str(path), dict(values, unit=f"U{n}", case_ref=f"PV/{n:06d}"))
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
 
     dispose_engines()
     with sqlite3.connect(path) as con:

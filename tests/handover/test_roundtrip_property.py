@@ -114,7 +114,8 @@ def stored(url: str) -> list[dict]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(logs(), st.booleans())
 def test_any_accepted_record_survives_export_and_import(generated, with_chain):
-    from leaflet.handover.store import Store, dispose_engines
+    from leaflet.handover.store import Store
+    from leaflet.storage.engine import dispose_engines
 
     encounters = [accepted(r) for r in generated]
     assume(all(encounters))

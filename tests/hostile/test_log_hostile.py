@@ -74,7 +74,7 @@ class Desk:
         path = self.db_dir / "log.sqlite3"
         if not path.exists():
             from leaflet.handover import service
-            from leaflet.handover.store import dispose_engines
+            from leaflet.storage.engine import dispose_engines
 
             values = {"service": "police", "unit": "PZ-5339", "officer": "A1234",
                       "assessment": "uncertain", "residence_status": "unknown",

@@ -52,7 +52,7 @@ def log_file(tmp_path_factory, hostile_ws) -> Path:
     from click.testing import CliRunner
 
     from leaflet.cli import cli
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
 
     path = tmp_path_factory.mktemp("hostile-log") / "log.sqlite3"
     runner = CliRunner()

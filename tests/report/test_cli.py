@@ -19,7 +19,7 @@ def log_url(tmp_path):
     url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
     fx.write_log(url, tmp_path)
     yield url
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
 
     dispose_engines()
 

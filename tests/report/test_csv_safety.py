@@ -53,7 +53,7 @@ def log_url(tmp_path):
     path = tmp_path / "log.sqlite3"
     url = f"sqlite:///{path}"
     assert fx.run(["db", "upgrade"], url).exit_code == 0
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
 
     dispose_engines()
     seq = 0

@@ -42,7 +42,7 @@ def _both(path: Path, start, end, *, max_violations=None, **scope):
 def logs(tmp_path_factory):
     """Three SQLite logs at the current version: the hand-made one, the version-2 fixture
     upgraded, and a synthetic one of the benchmark's mix."""
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
 
     folder = tmp_path_factory.mktemp("fast")
     with pytest.MonkeyPatch.context() as mp:

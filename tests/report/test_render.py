@@ -29,7 +29,7 @@ def log_url(tmp_path_factory):
         url = f"sqlite:///{folder / 'log.sqlite3'}"
         fx.write_log(url, folder)
     yield url
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
 
     dispose_engines()
 
@@ -40,7 +40,7 @@ def long_log_url(tmp_path_factory):
     path = tmp_path_factory.mktemp("long-log") / "log.sqlite3"
     fx.build_synthetic_log(path, 1500, seed=7)
     yield f"sqlite:///{path}"
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
 
     dispose_engines()
 

@@ -49,7 +49,7 @@ def station(station_ws, db_url):
 @pytest.fixture
 def sqlite_station(station_ws, tmp_path):
     """(app, db) on SQLite only, for the tests that are not about the backend."""
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
     from leaflet.station.app import create_app
     from leaflet.workspace import load_workspace
 

@@ -44,7 +44,7 @@ def axe_js():
 def browser_db(tmp_path_factory):
     db = str(tmp_path_factory.mktemp("browser-db") / "log.sqlite3")
     make_account(db)
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
 
     dispose_engines()
     return db

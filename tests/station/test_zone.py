@@ -67,7 +67,7 @@ def test_a_zone_server_runs_as_the_recorder_role(postgres_admin, station_ws):
                            ).status_code == 302
         assert client.get("/desk/").status_code == 302
     finally:
-        from leaflet.handover.store import dispose_engines
+        from leaflet.storage.engine import dispose_engines
 
         dispose_engines()
         _drop_postgres_database(postgres_admin, name)
