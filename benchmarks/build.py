@@ -102,11 +102,11 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
 def naive_jobs(ws: Path, out: Path) -> Path:
     """The HTML our build renders, written out for the naive anchor loop."""
     sys.path.insert(0, str(ROOT))
-    from leaflet.edition import build
+    from leaflet.edition import plan
     from leaflet.workspace import load_workspace
 
     workspace = load_workspace(ws)
-    jobs = build.prepare(workspace, build.plan(workspace, force=True)[0])
+    jobs = plan.prepare(workspace, plan.plan(workspace, force=True)[0])
     out.mkdir(parents=True, exist_ok=True)
     # The anchor renders what the build renders: each language's leaflet and wallet card.
     spec = [{"html": html, "base_url": str(workspace.templates_dir) + os.sep,

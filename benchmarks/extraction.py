@@ -41,13 +41,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", default="ar,fa,ps,ur,hi,bn,ne,th,am,zh-Hans")
     args = parser.parse_args()
-    from leaflet.edition import build, catalog, pdf
+    from leaflet.edition import plan
+    from leaflet.translation import catalog
+    from leaflet.render import pdf
     from leaflet.workspace import load_workspace
     from pdfutil import logical
 
     ws = load_workspace(ROOT)
     codes = args.lang.split(",")
-    jobs = build.prepare(ws, build.plan(ws, codes, force=True)[0])
+    jobs = plan.prepare(ws, plan.plan(ws, codes, force=True)[0])
     print(f"{'lang':8} {'sentences':>9}  {'pdfium fixed/anchor':>20}  {'poppler fixed/anchor':>21}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

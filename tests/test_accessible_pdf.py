@@ -39,12 +39,13 @@ def _cases():
 
 @pytest.fixture(scope="module")
 def catalogues(built):
-    from leaflet.edition import catalog
+    from leaflet.translation import catalog
+    from leaflet.translation import messages
     from leaflet.languages import scripts
     from leaflet.workspace import load_workspace
 
     ws = load_workspace(built[0])
-    return {lang.code: catalog.load_translations(
+    return {lang.code: messages.load_translations(
         catalog.catalog_path(ws.translations_dir, lang.locale))
         for lang in scripts.languages_for(ws, list(ws.languages))}, ws
 
@@ -72,7 +73,7 @@ def test_without_the_fix_bengali_comes_out_wrong(catalogues, tmp_path):
             f"'Noto Sans Bengali'\">{headline}</p></body></html>")
     (tmp_path / "in.html").write_text(html, encoding="utf-8")
     script = ("import sys, weasyprint; from pathlib import Path; "
-              "from leaflet.edition import pdf; html = Path(sys.argv[1]).read_text(); "
+              "from leaflet.render import pdf; html = Path(sys.argv[1]).read_text(); "
               "Path(sys.argv[2]).write_bytes(weasyprint.HTML(string=html).write_pdf()); "
               "pdf.write_laid_out(pdf.lay_out(html, sys.argv[4]), Path(sys.argv[3]))")
     import sys

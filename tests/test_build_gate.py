@@ -56,7 +56,9 @@ def _set_msgstr(ws: Path, text: str) -> None:
                                  HealthCheck.too_slow])
 @given(msgstr=MSGSTRS)
 def test_any_msgstr_is_printed_or_is_a_finding_never_an_exception(gate_workspace, msgstr):
-    from leaflet.edition import build, catalog, checks
+    from leaflet.edition import build
+    from leaflet.edition.checks import catalogue as checks
+    from leaflet.translation import catalog
     from leaflet.languages import scripts
     from leaflet.errors import LeafletError
 

@@ -102,7 +102,7 @@ def test_pofilter_and_msgfmt_do_catch_what_they_are_meant_to(tmp_path):
 
 
 def test_script_in_a_translation_never_reaches_the_html_unescaped(tmp_path):
-    from leaflet.edition import build
+    from leaflet.edition import plan
     from leaflet.workspace import load_workspace
 
     ws = copy_workspace(tmp_path / "ws", languages=["fr"])
@@ -110,15 +110,16 @@ def test_script_in_a_translation_never_reaches_the_html_unescaped(tmp_path):
                 ws / "translations" / "fr" / "LC_MESSAGES" / "leaflet.po")
     workspace = load_workspace(ws)
     # The build refuses the catalogue (MARKUP) before rendering it ...
-    assert build.plan(workspace, ["fr"], force=True)[0] == []
+    assert plan.plan(workspace, ["fr"], force=True)[0] == []
     # ... and were it rendered, the escaping layer would still keep the tag inert.
-    from leaflet.edition import catalog
+    from leaflet.translation import catalog
+    from leaflet.translation import messages
     from leaflet.languages import scripts
 
     path = catalog.catalog_path(workspace.translations_dir, "fr")
-    pending = build.Pending(scripts.language("fr"), catalog.load_translations(path), "0" * 64,
+    pending = plan.Pending(scripts.language("fr"), messages.load_translations(path), "0" * 64,
                             tmp_path / "fr.pdf")
-    html = build.prepare(workspace, [pending])[0].html
+    html = plan.prepare(workspace, [pending])[0].html
     assert "<script>" not in html and "alert(1)" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -189,7 +189,8 @@ def test_the_layout_check_measures_fill_and_text_size():
     """FILL warns about a page under 60 % full; text under 9 pt in a page is an error."""
     import weasyprint
 
-    from leaflet.edition.checks import ERROR, WARNING, layout_findings, sections_of
+    from leaflet.translation.rules import ERROR, WARNING
+    from leaflet.edition.checks.layout import layout_findings, sections_of
 
     def findings(body: str):
         html = ("<style>@page { size: A5; margin: 10mm }</style>"

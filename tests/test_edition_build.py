@@ -48,11 +48,11 @@ def test_build_writes_every_language_and_a_manifest(built):
 
 def leaflet_html(ws, code: str) -> tuple[str, str]:
     """The HTML the build renders for `code`, and its base URL."""
-    from leaflet.edition import build
+    from leaflet.edition import plan
     from leaflet.workspace import load_workspace
 
     workspace = load_workspace(ws)
-    job = build.prepare(workspace, build.plan(workspace, [code], force=True)[0])[0]
+    job = plan.prepare(workspace, plan.plan(workspace, [code], force=True)[0])[0]
     return job.html, str(workspace.templates_dir) + "/"
 
 

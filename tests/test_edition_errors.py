@@ -127,7 +127,7 @@ def test_leaflet_toml_with_a_missing_field_or_bad_date(ws, old, new, fragments):
 
 
 def test_a_failed_render_leaves_no_partial_pdf(ws, monkeypatch):
-    from leaflet.edition import pdf
+    from leaflet.render import pdf
 
     def broken(html, base_url, stylesheets=()):
         raise RuntimeError("the renderer crashed")

@@ -148,8 +148,8 @@ def test_an_xliff_import_cannot_bring_it_in(pristine, tmp_path, variant):
 def test_the_shipped_catalogues_bring_in_no_figure():
     """Every catalogue of the edition passes NUMBERS and CONTACT (a repeated number such
     as "24 heures sur 24" is the English's own; a number written out in words is fine)."""
-    from leaflet.edition import checks
-    from leaflet.edition.catalog import read_po
+    from leaflet.edition.checks import entries as checks
+    from leaflet.translation.catalog import read_po
     from conftest import ROOT
 
     found = []

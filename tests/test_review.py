@@ -114,7 +114,7 @@ def test_review_survives_a_resave_and_a_reorder_but_not_a_msgid_update(fr_ws):
     entries = sorted(po, key=lambda e: e.msgid)
     po[:] = entries
     po.save()
-    from leaflet.edition import catalog, review
+    from leaflet.translation import catalog, review
 
     assert review.status(catalog.read_po(catalogue(fr_ws))) == "reviewed"
     # The English changes: `catalog update` makes the entry fuzzy, the review no longer holds.
@@ -157,7 +157,7 @@ def test_a_changed_term_base_undoes_the_review(fr_ws):
                                                            "<term>avocat</term></tig><tig>"
                                                            "<term>avocate</term>"),
                    encoding="utf-8")
-    from leaflet.edition import catalog, review
+    from leaflet.translation import catalog, review
 
     state = review.state(catalog.read_po(catalogue(fr_ws)))
     assert state.status == "changed since review" and state.header and not state.changed
@@ -207,7 +207,7 @@ def test_xliff_with_one_target_edited_changes_exactly_that_entry(fr_ws):
 
 
 def xliff_needs_work():
-    from leaflet.edition.xliff import NEEDS_WORK
+    from leaflet.translation.xliff import NEEDS_WORK
 
     return NEEDS_WORK
 
@@ -303,7 +303,7 @@ def test_proof_holds_every_msgid_and_msgstr_and_the_leaflet_pages(tmp_path, code
     assert len(pages) >= 2 + 8 + 1  # entries, then 8 leaflet pages and the wallet card
     first = squash(pages[0].extract_text())
     assert squash("Agreed terms") in first and squash("Draft") in first
-    from leaflet.edition import terms
+    from leaflet.translation import terms
 
     base = terms.load(ws / "translations", code.replace("-", "_"))
     assert len(base.terms) == 14 and all(t.agreed for t in base.terms)
@@ -366,7 +366,7 @@ def test_proof_of_an_unfinished_catalogue_has_the_table_and_says_why(fr_ws):
 # --- terms --------------------------------------------------------------------------------
 
 def test_every_shipped_language_has_a_term_base_its_catalogue_keeps():
-    from leaflet.edition import terms
+    from leaflet.translation import terms
 
     master = terms.load_master(ROOT / "translations")
     assert {t.key for t in master} >= {"human-trafficking", "support-centre", "helpline",
@@ -397,7 +397,7 @@ def test_replacing_the_agreed_term_fails_check_with_the_entry_line(fr_ws):
 
 
 def test_a_deprecated_term_is_named(fr_ws):
-    from leaflet.edition import terms
+    from leaflet.translation import terms
 
     base = terms.load(fr_ws / "translations", "fr")
     forms = {t.key: t.forms for t in base.terms}
@@ -424,7 +424,7 @@ def test_a_deprecated_term_is_named(fr_ws):
     ("ro", "centrul de sprijin vă ajută", "centru de sprijin", True),
 ])
 def test_term_matching_tolerates_what_each_language_needs(locale, text, form, found):
-    from leaflet.edition import terms
+    from leaflet.translation import terms
 
     assert terms.contains(text, form, terms.rules_for(locale)) is found
 
@@ -436,7 +436,7 @@ _WORD = st.text(alphabet="abcdeéèêfghijklmnopqrstuvwxyzàç", min_size=1, max
 @given(st.lists(_WORD, max_size=6), st.lists(_WORD, min_size=1, max_size=3),
        st.lists(_WORD, max_size=6), st.sampled_from(["fr", "de", "ro", "pl", "el", "ar"]))
 def test_a_term_written_out_is_always_found_whatever_surrounds_it(before, term, after, locale):
-    from leaflet.edition import terms
+    from leaflet.translation import terms
 
     form = " ".join(term)
     text = " ".join(before + [form.upper() if locale != "el" else form] + after) + "."
@@ -447,7 +447,7 @@ def test_catalog_init_starts_a_term_base_for_the_new_language(tmp_path):
     ws = copy_workspace(tmp_path / "ws")
     result = invoke(ws, "catalog", "init", "it")
     assert result.exit_code == 0, result.output
-    from leaflet.edition import terms
+    from leaflet.translation import terms
 
     base = terms.load(ws / "translations", "it")
     assert base is not None and len(base.terms) == 14 and not any(t.forms for t in base.terms)

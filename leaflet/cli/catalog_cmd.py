@@ -21,7 +21,7 @@ def extract(settings):
     \b
     Example:  leaflet catalog extract
     """
-    from leaflet.edition import workflow
+    from leaflet.translation import workflow
 
     path = workflow.extract(settings.workspace())
     click.echo(f"wrote {path}")
@@ -36,7 +36,7 @@ def init(settings, lang):
     \b
     Example:  leaflet catalog init ti
     """
-    from leaflet.edition import workflow
+    from leaflet.translation import workflow
 
     path = workflow.init(settings.workspace(), lang)
     click.echo(f"wrote {path}")
@@ -52,7 +52,7 @@ def update(settings):
     \b
     Example:  leaflet catalog extract && leaflet catalog update
     """
-    from leaflet.edition import workflow
+    from leaflet.translation import workflow
 
     for locale, counts in workflow.update(settings.workspace()).items():
         click.echo(f"{locale:8} kept {counts['kept']}, fuzzy {counts['fuzzy']}, "
@@ -71,7 +71,7 @@ def stats(settings, fmt):
     """
     import json
 
-    from leaflet.edition import workflow
+    from leaflet.translation import workflow
 
     rows = workflow.stats(settings.workspace())
     if fmt == "json":
@@ -101,11 +101,14 @@ def review(settings, lang, reviewer, date):
     \b
     Example:  leaflet catalog review ti --reviewer "Amina Haile, Payoke" --date 2026-12-15
     """
-    from leaflet.edition import review as reviewing
+    from leaflet.edition.checks import runner
+    from leaflet.translation import review as reviewing
 
     workspace = settings.workspace()
     try:
-        path, after, warnings = reviewing.mark_reviewed(workspace, lang, reviewer, date)
+        path, after, warnings = reviewing.mark_reviewed(
+            workspace, lang, reviewer, date,
+            check=lambda: runner.run_checks(workspace, [lang]))
     except reviewing.ReviewRefused as exc:
         for finding in exc.findings:
             click.echo(str(finding), err=True)
@@ -130,7 +133,7 @@ def export(settings, lang, fmt, dest):
     \b
     Example:  leaflet catalog export ti --format xliff
     """
-    from leaflet.edition import xliff
+    from leaflet.translation import xliff
 
     workspace = settings.workspace()
     path = xliff.export(workspace, lang, dest)
@@ -152,11 +155,15 @@ def import_(settings, file, expect):
     \b
     Example:  leaflet catalog import ~/Downloads/ti.xlf
     """
-    from leaflet.edition import xliff
+    from leaflet.edition.checks import runner
+    from leaflet.translation import xliff
 
     workspace = settings.workspace()
     try:
-        result = xliff.import_file(workspace, file, expect)
+        result = xliff.import_file(
+            workspace, file, expect,
+            check=lambda code, override: runner.run_checks(
+                workspace, [code], overrides={code: override} if override else None))
     except xliff.ImportRefused as exc:
         for finding in exc.findings:
             click.echo(str(finding), err=True)

@@ -117,7 +117,8 @@ def check(settings, langs, fmt, no_layout, release, allow_unverified, jobs):
     \b
     Example:  leaflet check --lang ti --lang am
     """
-    from leaflet.edition.checks import ERROR, run_checks
+    from leaflet.translation.rules import ERROR
+    from leaflet.edition.checks.runner import run_checks
 
     findings = run_checks(settings.workspace(), langs or None, layout=not no_layout,
                           release=release, allow_unverified=allow_unverified, jobs=jobs)

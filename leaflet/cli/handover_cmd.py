@@ -162,7 +162,7 @@ def handover(settings, db, **values):
 def _language(raw: str, workspace) -> str:
     """A code as given, or the code a language name or country resolves to (the station's
     desk form resolves its answers with the same function)."""
-    from leaflet.languages.tags import person_language
+    from leaflet.languages.person import person_language
 
     return person_language(raw, workspace, "--person-language")
 

@@ -1,15 +1,11 @@
-"""The build plan: which languages to render, from which inputs, into which files.
+"""`leaflet build`: the plan's languages rendered into PDFs, wallet cards and print files, the
+manifest merged, and with --site the audio and the static site.
 
-For each language the plan hashes its inputs (the templates, its catalogue, the parts of
-leaflet.toml the leaflet prints, the font registry and font files, the leaflet and
-WeasyPrint versions). A language whose input hash and PDF match the manifest is skipped.
-The build is the gate: every language to render first passes the catalogue and data
-checks `leaflet check` runs (checks.check_language: header, completeness, placeholders,
-markup, contact data typed into a translation, invisible characters, length, glyphs), and
-its layout is checked on the very pages that become the PDF (pdf.lay_out). A language
-with an error gets no PDF and no print file, its findings are reported with file:line, and
-the other languages still build; the build then fails. Invalid contact data stops every
-language, since every leaflet prints it.
+The build is the gate: every language to render first passes the catalogue and data checks
+`leaflet check` runs (the plan), and its layout is checked on the very pages that become the
+PDF (leaflet.edition.checks.layout). A language with an error gets no PDF and no print
+file, its findings are reported with file:line, and the other languages still build; the
+build then fails. Invalid contact data stops every language, since every leaflet prints it.
 
 Everything is validated and rendered to HTML before any PDF is written, so bad input
 leaves `output/` untouched; PDFs are rendered in parallel processes and each one is
@@ -22,46 +18,18 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import dataclasses
-import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
-
 import leaflet
-from markupsafe import Markup
-
-from leaflet.edition import catalog, render, subset, terms
+from leaflet.edition.kept import keep_built_catalogue, load_built
+from leaflet.render import templates
 from leaflet.languages import scripts
 from leaflet.errors import BuildError, LeafletError
-from leaflet.files import sha256_file, write_atomic
-
-MANIFEST = "manifest.json"
-# The templates/ files a language's leaflet and wallet card are made from.
-LEAFLET_FILES = ("leaflet.*", "wallet-card.*")
-CARD_TEMPLATE = "wallet-card.html.j2"
-
-
-def card_name(code: str) -> str:
-    """The wallet card's file name in the edition's folder."""
-    return f"card-{code}.pdf"
-
-
-@dataclass
-class Job:
-    """One language to render: its HTML is ready, its PDF not yet written."""
-
-    lang: scripts.Language
-    inputs: str
-    html: str
-    review_status: str
-    catalogue: Path
-    dest: Path
-    card_html: str = ""
+from leaflet.files import write_atomic
+from leaflet.edition.plan import MANIFEST, card_name, plan, prepare, read_manifest
 
 
 @dataclass
@@ -88,127 +56,10 @@ class LanguagesRefused(BuildError):
         self.result = result
 
 
-_FONT_HASHES: dict[tuple, str] = {}
-
-
-def _font_hash(path: Path) -> str:
-    st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns)
-    if key not in _FONT_HASHES:
-        _FONT_HASHES[key] = sha256_file(path)
-    return _FONT_HASHES[key]
-
-
-def printed_data(workspace, code: str) -> dict:
-    """The parts of leaflet.toml that a language's leaflet prints or depends on."""
-    return {
-        "edition": [workspace.edition_id, workspace.edition_date.isoformat()],
-        "organisations": {
-            org.id: [org.name, org.kind, org.city,
-                     {k: [d.value, d.source, d.verified_on and d.verified_on.isoformat()]
-                      for k, d in sorted(org.details.items())}]
-            for org in workspace.organisations.values()},
-        "website": workspace.website.for_language(code),
-        "site": workspace.site_base_url,
-        "settings": workspace.language_settings.get(code, {}),
-        "procedure": [render.PROCEDURE_NUMBERS, render.PROCEDURE_NAMES],
-    }
-
-
-def input_hash(workspace, lang: scripts.Language, catalogue: Path,
-               staged: Path | None = None) -> str:
-    """sha256 over every input of one language's PDF, in a fixed order (`staged`: the copy
-    of `catalogue` the build checks and renders, see stage_catalogue)."""
-    parts = [("leaflet", leaflet.__version__), ("weasyprint", metadata.version("weasyprint"))]
-    # The leaflet's and wallet card's own template files only: editing the language card
-    # or a report template must not reprint every leaflet.
-    for path in sorted(p for pattern in LEAFLET_FILES
-                       for p in workspace.templates_dir.glob(pattern) if p.is_file()):
-        parts.append((f"templates/{path.relative_to(workspace.templates_dir).as_posix()}",
-                      sha256_file(path)))
-    parts.append(("catalogue", sha256_file(staged or catalogue)))
-    # The term base: the TERMS check reads it, and a review's fingerprint covers it.
-    for name, path in (("terms", terms.path_beside(catalogue)),
-                       ("terms-en", terms.master_path(workspace.translations_dir))):
-        parts.append((name, sha256_file(path) if path.is_file() else ""))
-    parts.append(("data", hashlib.sha256(json.dumps(
-        printed_data(workspace, lang.code), sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()))
-    parts.append(("fonts.toml", sha256_file(scripts.REGISTRY_PATH)))
-    parts.append(("families", ",".join(lang.families)))
-    for font in scripts.font_files(lang):
-        parts.append((f"font:{font.name}", _font_hash(font)))
-    h = hashlib.sha256()
-    for name, value in parts:
-        h.update(f"{name}\0{value}\n".encode())
-    return h.hexdigest()
-
-
-def read_manifest(output_dir: Path) -> dict:
-    path = output_dir / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError):
-        return {}  # unreadable: rebuild everything and write a fresh one
-
-
-def _up_to_date(entry: dict | None, inputs: str, output_dir: Path,
-                print_files: bool = False) -> bool:
-    if not entry or entry.get("inputs") != inputs:
-        return False
-    if not entry.get("card"):
-        return False
-    if catalog.built_catalogue(output_dir, entry) is None:
-        return False  # built before catalogues were kept: the kiosk and site need one
-    files = [entry, entry["card"]] + (list(entry.get("print", {}).values())
-                                      if print_files else [])
-    if print_files and not entry.get("print"):
-        return False
-    return all((output_dir / f.get("pdf", "")).is_file()
-               and sha256_file(output_dir / f["pdf"]) == f.get("sha256") for f in files)
-
-
-@dataclass
-class Pending:
-    """A language whose PDF is missing or out of date: validated, not yet rendered."""
-
-    lang: scripts.Language
-    translations: catalog.Translations
-    inputs: str
-    dest: Path
-    staged: Path | None = None  # the catalogue's bytes as checked (stage_catalogue)
-
-
-def stage_catalogue(catalogue: Path, staging: Path | None) -> Path | None:
-    """A private copy of `catalogue` in `staging`, which the build hashes, checks, renders
-    and keeps: what the kiosk and the site show is then exactly what passed the checks,
-    even when the catalogue is edited while the build runs. None without `staging` or when
-    the catalogue cannot be read (the checks say why)."""
-    if staging is None:
-        return None
-    try:
-        data = catalogue.read_bytes()
-    except OSError:
-        return None
-    # The same layout as translations/, with the term bases beside, so that the review's
-    # fingerprint (which covers the agreed terms) reads the same in the copy.
-    locale = catalogue.parent.parent.name
-    staged = staging / locale / catalogue.parent.name / catalogue.name
-    staged.parent.mkdir(parents=True, exist_ok=True)
-    staged.write_bytes(data)
-    for source, dest in ((terms.path_beside(catalogue), terms.path_beside(staged)),
-                         (terms.master_path(catalogue.parent.parent.parent),
-                          terms.master_path(staging))):
-        if source.is_file() and not dest.exists():
-            shutil.copyfile(source, dest)
-    return staged
-
-
 def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
     """Refuse a release of draft languages, languages failing `check`, unverified data."""
-    from leaflet.edition.checks import DATA_CHECKS, ERROR, run_checks
+    from leaflet.translation.rules import DATA_CHECKS, ERROR
+    from leaflet.edition.checks.runner import run_checks
 
     # No layout here: the build checks the layout of the pages it writes (pdf.lay_out).
     findings = [f for f in run_checks(workspace, codes, release=True, layout=False,
@@ -228,117 +79,6 @@ def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
                          hint="run `leaflet check --lang CODE` to see why")
 
 
-def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
-         print_files: bool = False, staging: Path | None = None):
-    """Validate every input and decide which languages need rendering (cheap: no HTML yet).
-
-    With `staging` (a private folder), each catalogue is copied there first and the copy is
-    what is hashed, checked and rendered (stage_catalogue). Returns (pending languages,
-    skipped codes, warnings, previous manifest). Raises LeafletError on any bad input,
-    before anything is written.
-    """
-    from leaflet.workspace import contacts
-    from leaflet.edition.checks import ERROR, check_language
-
-    codes = list(codes) if codes else list(workspace.languages)
-    langs = scripts.languages_for(workspace, codes)
-    contacts.require_valid(workspace)  # every leaflet prints them: stops every language
-    warnings = [f"contact detail {name} is not verified (no verified_on in {workspace.path.name})"
-                for name in workspace.unverified_details()]
-    output_dir = workspace.output_dir
-    previous = read_manifest(output_dir)
-    pot_path = workspace.translations_dir / catalog.POT_NAME
-    pot = catalog.read_po(pot_path) if pot_path.is_file() else None
-    pending, skipped, drafts, changed = [], [], [], []
-    refused: dict[str, list[str]] = {}
-    for lang in langs:
-        catalogue = catalog.catalog_path(workspace.translations_dir, lang.locale)
-        staged = stage_catalogue(catalogue, staging)
-        inputs = input_hash(workspace, lang, catalogue, staged) if catalogue.is_file() else ""
-        if inputs and not force and _up_to_date(previous.get("languages", {}).get(lang.code),
-                                                inputs, output_dir, print_files):
-            skipped.append(lang.code)
-            if release:
-                _unreviewed(workspace, lang.code, catalog.read_po(staged or catalogue), drafts,
-                            changed, catalogue)
-            continue
-        findings = check_language(workspace, lang, pot, staged)
-        errors = [str(f) for f in findings if f.severity == ERROR]
-        warnings.extend(f"{lang.code}: {f}" for f in findings if f.severity != ERROR)
-        if errors:
-            refused[lang.code] = errors
-            continue
-        translations = catalog.load_translations(staged or catalogue, shown=catalogue)
-        if release and translations.review_status != "reviewed":
-            _unreviewed(workspace, lang.code, catalog.read_po(staged or catalogue), drafts,
-                        changed, catalogue)
-        pending.append(Pending(lang, translations, inputs, output_dir / f"{lang.code}.pdf",
-                               staged))
-    if release and (drafts or changed):
-        parts = []
-        if drafts:
-            parts.append("draft translations: " + ", ".join(drafts))
-        parts += [f"{code} changed since review: {what}" for code, what in changed]
-        raise BuildError("release refused: " + "; ".join(parts),
-                         path=workspace.translations_dir,
-                         hint="a qualified translator reviews them and runs `leaflet catalog "
-                              "review`, see docs/translating.md")
-    return pending, skipped, warnings, previous, refused
-
-
-def _unreviewed(workspace, code: str, po, drafts: list, changed: list,
-                shown: Path | None = None) -> None:
-    """Sort a language that is not reviewed into drafts, or changed (naming the entries)."""
-    from leaflet.edition import review
-
-    found = review.state(po)
-    if found.status == review.CHANGED:
-        changed.append((code, found.describe(workspace.display_path(shown or Path(po.fpath)))))
-    elif found.status != review.REVIEWED:
-        drafts.append(code)
-
-
-def prepare(workspace, pending: list[Pending], refused: dict | None = None) -> list[Job]:
-    """The HTML of each pending language (TemplateError names the template and line).
-
-    With `refused`, a language whose catalogue breaks at render time (CatalogError, e.g.
-    a msgstr that does not fit its placeholders) is recorded there and left out, instead
-    of stopping every language.
-    """
-    from leaflet.errors import CatalogError
-
-    env = render.environment(workspace.templates_dir)
-    jobs = []
-    for item in pending:
-        if refused is None:
-            jobs.append(_prepare_one(workspace, env, item))
-            continue
-        try:
-            jobs.append(_prepare_one(workspace, env, item))
-        except CatalogError as exc:
-            refused[item.lang.code] = [str(exc)]
-    return jobs
-
-
-def _prepare_one(workspace, env, item: Pending) -> Job:
-    """One language's HTML, in the shared Jinja environment."""
-    lang, translations = item.lang, item.translations
-    ctx = render.context(workspace, lang, translations, item.inputs)
-    html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
-    card = render.render_html(env, CARD_TEMPLATE, ctx, translations)
-    if scripts.subset_ahead_families(lang):
-        # Second pass: the same HTML, plus @font-face rules for subsets of its text (the
-        # card's sentences are the leaflet's, so one subset serves both).
-        rules, names = subset.font_faces(lang, html + card, workspace.font_cache_dir)
-        ctx["font_faces"] = Markup(rules)
-        ctx["lang"] = dataclasses.replace(
-            lang, families=tuple(names.get(f, f) for f in lang.families))
-        html = render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
-        card = render.render_html(env, CARD_TEMPLATE, ctx, translations)
-    return Job(lang, item.inputs, html, translations.review_status,
-               item.translations.path, item.dest, card)
-
-
 def _render_job(html: str, base_url: str, dest: str, print_rtl: bool | None = None,
                 layout_of: tuple[str, str] | None = None, card_html: str = "") -> dict:
     """Render one language's leaflet and wallet card (and their print files when
@@ -347,16 +87,22 @@ def _render_job(html: str, base_url: str, dest: str, print_rtl: bool | None = No
     Layout findings (`layout_of`) of either stop the language before any file is written:
     both are laid out first, then both written.
     """
-    from leaflet.edition import pdf, printing
+    from leaflet.render import pdf
+    from leaflet.edition import printing
 
     dest = Path(dest)
     card_dest = dest.with_name(card_name(dest.stem))
     try:
-        leaflet_doc = pdf.lay_out(html, base_url, layout_of=layout_of)
-        card_doc = pdf.lay_out(card_html, base_url, layout_of=layout_of, fill=False)
-        findings = leaflet_doc.get("findings", []) + card_doc.get("findings", [])
-        if findings:
-            return {"findings": findings}
+        leaflet_doc = pdf.lay_out(html, base_url)
+        card_doc = pdf.lay_out(card_html, base_url)
+        if layout_of is not None:
+            from leaflet.edition.checks.layout import layout_errors
+
+            findings = (layout_errors(leaflet_doc["document"].pages, html, *layout_of)
+                        + layout_errors(card_doc["document"].pages, card_html, *layout_of,
+                                        fill=False))
+            if findings:
+                return {"findings": findings}
         outcome = pdf.write_laid_out(leaflet_doc, dest)
         card = pdf.write_laid_out(card_doc, card_dest)
         outcome["warnings"] += card["warnings"]
@@ -388,7 +134,7 @@ def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False
     With `print_files`, also the print shop's files (see printing.py); with `site`, the
     audio of every built language and the static site (audio.py, site.py). `progress(code)` is
     called after each language is rendered. Returns a BuildResult; raises LeafletError
-    naming the file on bad input or a failed render.
+    naming the file on bad input or a failed templates.
     """
     import tempfile
 
@@ -445,7 +191,7 @@ def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_fi
                 failures.append(outcome["error"])
                 continue
             try:
-                kept_catalogue = catalog.keep_built_catalogue(
+                kept_catalogue = keep_built_catalogue(
                     output_dir, job.lang.code, staged.get(job.lang.code) or job.catalogue)
             except OSError as exc:
                 failures.append(f"{output_dir}: cannot write: {exc.strerror or exc} (check "
@@ -458,7 +204,7 @@ def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_fi
                 "bytes": outcome["bytes"], "inputs": job.inputs,
                 "review_status": job.review_status, "script": job.lang.script,
                 "direction": job.lang.direction, "fonts": list(job.lang.families),
-                "qr": render.qr_payloads(workspace, job.lang.code),
+                "qr": templates.qr_payloads(workspace, job.lang.code),
                 "card": outcome["card"],
                 "catalogue": kept_catalogue,
             }
@@ -488,9 +234,9 @@ def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_fi
 def print_html(workspace, env, lang: scripts.Language, entry: dict) -> str:
     """The leaflet's print HTML of a built language (its text, as the PDF has it: from the
     catalogue the build kept, never the one on disk, which may have changed since)."""
-    translations = catalog.load_built(workspace, lang, entry)
-    ctx = render.context(workspace, lang, translations, entry.get("inputs") or "")
-    return render.render_html(env, render.LEAFLET_TEMPLATE, ctx, translations)
+    translations = load_built(workspace, lang, entry)
+    ctx = templates.context(workspace, lang, translations, entry.get("inputs") or "")
+    return templates.render_html(env, templates.LEAFLET_TEMPLATE, ctx, translations)
 
 
 def build_site_and_audio(workspace, manifest: dict, htmls: dict[str, str],
@@ -508,7 +254,7 @@ def build_site_and_audio(workspace, manifest: dict, htmls: dict[str, str],
     htmls = dict(htmls)
     missing = [code for code in codes if code not in htmls]
     if missing:  # languages skipped by this build: their HTML, in one Jinja environment
-        env = render.environment(workspace.templates_dir)
+        env = templates.environment(workspace.templates_dir)
         for lang in scripts.languages_for(workspace, missing):
             htmls[lang.code] = print_html(workspace, env, lang, entries[lang.code])
 

@@ -7,8 +7,8 @@ catalogue), its English name and the code the officer records. The officer's tit
 one-line instruction come from templates/language-card.toml in en, fr, nl or de (`--for`).
 
 The card goes through the edition's machinery: the one Jinja environment
-(leaflet.edition.render), the fonts of the script registry per language, CJK faces subset
-ahead of WeasyPrint (leaflet.edition.subset), and the checks a leaflet gets before print:
+(leaflet.render.templates), the fonts of the script registry per language, CJK faces subset
+ahead of WeasyPrint (leaflet.render.subset), and the checks a leaflet gets before print:
 every character of a language's row in that language's fonts (GLYPHS), and the layout
 (LAYOUT: at most two pages, no row split across pages, no text past the margin). A failed
 check writes nothing. The PDF is written through a temporary file and a rename.
@@ -136,7 +136,7 @@ def _capitalised(text: str) -> str:
 
 def _cmap(family: str) -> set[int]:
     """The code points of a family's regular and bold faces (the check's cached cmaps)."""
-    from leaflet.edition.checks import family_cmap
+    from leaflet.languages.fonts import family_cmap
 
     return family_cmap(family)
 
@@ -218,8 +218,11 @@ def layout_findings(pages) -> list[str]:
 # --- building -------------------------------------------------------------------------------
 
 def card_items(workspace, data: dict, codes: list[str]) -> list[Item]:
-    from leaflet.edition import catalog, checks
+    from leaflet.translation import catalog
+    from leaflet.translation import messages
+    from leaflet.edition.checks.entries import ENTRY_CHECKS, check_length
     from leaflet.languages import scripts
+    from leaflet.translation.rules import ERROR
 
     items = []
     refused = []
@@ -231,10 +234,10 @@ def card_items(workspace, data: dict, codes: list[str]) -> list[Item]:
         entry = po.find(SENTENCE)
         if entry is not None:
             shown = workspace.display_path(path)
-            for check in (checks.check_length, *checks.ENTRY_CHECKS):
+            for check in (check_length, *ENTRY_CHECKS):
                 refused += [str(f) for f in check(entry, shown, lang)
-                            if f.severity == checks.ERROR]
-        translations = catalog.load_translations(path)
+                            if f.severity == ERROR]
+        translations = messages.load_translations(path)
         items.append(Item(lang=lang, autonym=_capitalised(lang.autonym),
                           gettext=translations.gettext,
                           draft=translations.review_status != "reviewed",
@@ -286,12 +289,12 @@ def render_card_html(workspace, items: list[Item], data: dict, officer: str) -> 
     """The card's HTML, with @font-face rules for subsets of huge (CJK) faces."""
     from markupsafe import Markup
 
-    from leaflet.edition import render, subset
+    from leaflet.render import templates, subset
     from leaflet.languages import scripts
 
-    env = render.environment(workspace.templates_dir)
+    env = templates.environment(workspace.templates_dir)
     ctx = context(workspace, data, items, officer)
-    html = render.render_html(env, CARD_TEMPLATE, ctx, _NoSentence())
+    html = templates.render_html(env, CARD_TEMPLATE, ctx, _NoSentence())
     rules = []
     for item in items:
         if scripts.subset_ahead_families(item.lang):
@@ -301,13 +304,13 @@ def render_card_html(workspace, items: list[Item], data: dict, officer: str) -> 
                 item.lang, families=tuple(names.get(f, f) for f in item.lang.families))
     if rules:
         ctx["font_faces"] = Markup("\n".join(rules))
-        html = render.render_html(env, CARD_TEMPLATE, ctx, _NoSentence())
+        html = templates.render_html(env, CARD_TEMPLATE, ctx, _NoSentence())
     return html
 
 
 def built_codes(workspace) -> list[str]:
     """Configured languages whose leaflet PDF is built, in leaflet.toml order."""
-    from leaflet.languages.pick import built_languages
+    from leaflet.workspace.built import built_languages
 
     return list(built_languages(workspace))
 
@@ -337,7 +340,7 @@ def build_card(workspace, officer: str = "en", *, codes: list[str] | None = None
                                                          "edition", "languages")]
                               + list(data["regions"]["names"][officer].values()))
     html = render_card_html(workspace, items, data, officer)
-    from leaflet.edition.pdf import collected_warnings
+    from leaflet.render.pdf import collected_warnings
 
     with collected_warnings() as warnings:
         document = weasyprint.HTML(string=html,

@@ -6,14 +6,17 @@ and the built PDF, from the catalogues, the script registry and the edition's ma
 
 from __future__ import annotations
 
-from leaflet.edition import build, catalog
+from leaflet.edition import plan
+from leaflet.translation import catalog
+from leaflet.edition import kept
+from leaflet.translation import review
 from leaflet.languages import scripts
 
 
 def language_rows(workspace) -> list[dict]:
     from leaflet.edition import audio
 
-    manifest = build.read_manifest(workspace.output_dir).get("languages", {})
+    manifest = plan.read_manifest(workspace.output_dir).get("languages", {})
     rows = []
     for code in workspace.languages:
         lang = scripts.language(code, workspace.language_settings.get(code))
@@ -24,7 +27,7 @@ def language_rows(workspace) -> list[dict]:
             live = [e for e in po if not e.obsolete]
             done = sum(1 for e in live if e.translated())
             percent = round(100 * done / len(live), 1) if live else 0.0
-            status = catalog.review_status(po)
+            status = review.status(po)
         entry = manifest.get(code)
         pdf = workspace.output_dir / entry["pdf"] if entry else None
         built = bool(pdf and pdf.is_file())
@@ -35,7 +38,7 @@ def language_rows(workspace) -> list[dict]:
             "pdf": workspace.display_path(pdf) if built else None,
             # the catalogue changed since the PDF was built (the kiosk and the site still
             # show the built text): `leaflet build` again
-            "needs_rebuild": built and catalog.needs_rebuild(workspace, lang, entry),
+            "needs_rebuild": built and kept.needs_rebuild(workspace, lang, entry),
             # what `build --site` gives it: a recording, a synthetic voice, or none
             "audio": {"recording": "recording", "synthetic": "synthetic voice",
                       "none": "none"}[audio.plan_for(workspace, code).kind],

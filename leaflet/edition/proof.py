@@ -39,7 +39,10 @@ def raw(text: str):
 
 def proof(workspace, code: str, dest: Path | None = None) -> tuple[Path, dict]:
     """Write the proof of `code`; return its path and a summary (pages, entries, changed)."""
-    from leaflet.edition import build, catalog, pdf, render, review, terms, xliff
+    from leaflet.edition import plan
+    from leaflet.translation import catalog, review, terms, xliff
+    from leaflet.translation.messages import load_translations
+    from leaflet.render import pdf, templates
     from leaflet.files import write_atomic
     from leaflet.languages import scripts
 
@@ -67,15 +70,15 @@ def proof(workspace, code: str, dest: Path | None = None) -> tuple[Path, dict]:
                  for t in (base.terms if base else terms.load_master(workspace.translations_dir))]
     pages_note, printed = "", []
     try:
-        translations = catalog.load_translations(path)
-        item = build.Pending(lang, translations, build.input_hash(workspace, lang, path),
+        translations = load_translations(path)
+        item = plan.Pending(lang, translations, plan.input_hash(workspace, lang, path),
                              workspace.output_dir / "unused")
-        job = build.prepare(workspace, [item])[0]
+        job = plan.prepare(workspace, [item])[0]
         printed = [job.html, job.card_html]
     except LeafletError as exc:
         pages_note = (f"The leaflet pages are not included: the catalogue cannot be rendered "
                       f"yet ({exc}).")
-    env = render.environment(workspace.templates_dir)
+    env = templates.environment(workspace.templates_dir)
     env.filters["raw"] = raw
     html = env.get_template(PROOF_TEMPLATE).render(
         lang=lang, edition=workspace.edition_id, catalogue=workspace.display_path(path),

@@ -51,7 +51,7 @@ def build_site(workspace, manifest: dict, progress=None) -> dict:
     audio audio.make() recorded in it). Returns {"dir", "languages", "audio", "bytes"}."""
     from filelock import FileLock, Timeout
 
-    from leaflet.edition import render
+    from leaflet.render import templates
     from leaflet.languages import scripts
 
     out = workspace.output_dir
@@ -61,7 +61,7 @@ def build_site(workspace, manifest: dict, progress=None) -> dict:
         raise BuildError("no built language to put on the site", path=out,
                          hint="run `leaflet build` first")
     langs = {lang.code: lang for lang in scripts.languages_for(workspace, codes)}
-    env = render.environment(workspace.templates_dir)
+    env = templates.environment(workspace.templates_dir)
     out.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out / ".site.lock"), timeout=300)
     try:
@@ -73,7 +73,8 @@ def build_site(workspace, manifest: dict, progress=None) -> dict:
 
 
 def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
-    from leaflet.edition import catalog, render, subset
+    from leaflet.edition import kept
+    from leaflet.render import templates, subset
     from leaflet.workspace import DEFAULT_TEXT_SIZE
 
     quick_exit_abs = workspace.site_quick_exit
@@ -90,8 +91,8 @@ def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
             lang, entry = langs[code], entries[code]
             folder = tmp / code
             folder.mkdir()
-            translations = catalog.load_built(workspace, lang, entry)
-            ctx = render.context(workspace, lang, translations, entry.get("inputs") or "0" * 8)
+            translations = kept.load_built(workspace, lang, entry)
+            ctx = templates.context(workspace, lang, translations, entry.get("inputs") or "0" * 8)
             pdf = _member(out, entry.get("pdf"), workspace)
             card_pdf = _member(out, (entry.get("card") or {}).get("pdf"), workspace)
             shutil.copyfile(pdf, folder / pdf.name)
@@ -106,7 +107,7 @@ def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
             ctx["site"] = {"pdf": entry["pdf"], "card": entry["card"]["pdf"],
                            "audio": site_audio,
                            "quick_exit": quick_exit_abs or f"../{EXIT_PAGE}"}
-            page = render.render_html(env, "site/language.html.j2", ctx, translations)
+            page = templates.render_html(env, "site/language.html.j2", ctx, translations)
             rules, files = subset.web_font_faces(
                 lang.families, subset.printed_chars(page), lambda n: f"../fonts/{n}.otf")
             fonts.update(files)

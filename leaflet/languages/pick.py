@@ -208,15 +208,6 @@ def nearest_names(idx: cldr.Index, q: str, n: int = 5) -> list[str]:
 
 # --- the workspace: which languages have a leaflet ----------------------------------------
 
-def built_languages(workspace) -> dict[str, str]:
-    """{code: PDF path} of the configured languages whose leaflet is built, in leaflet.toml
-    order: listed in output/<edition>/manifest.json with the PDF it names present (the
-    definition `leaflet handover` checks against, leaflet.workspace.built)."""
-    from leaflet.workspace import built
-
-    return built.built_languages(workspace)
-
-
 class Edition:
     """The languages this workspace configures and those whose PDF is built."""
 
@@ -225,7 +216,9 @@ class Edition:
         self.idx = idx
         self.configured = list(workspace.languages) if workspace is not None else []
         # code -> the PDF, relative to the workspace
-        self.built: dict[str, str] = built_languages(workspace) if workspace else {}
+        # (what the workspace says is built: leaflet.workspace.built, below this room's
+        # callers, never imported here)
+        self.built: dict[str, str] = workspace.built_languages() if workspace else {}
         # (language, script) -> configured code; a code without a region wins (pt over pt-BR).
         self._codes: dict[tuple[str, str | None], str] = {}
         self._bases: dict[str, list[str]] = {}

@@ -2,8 +2,8 @@
 
 Each takes a Report (plain data) and returns bytes. HTML and PDF come from the same template,
 templates/report.html.j2 (with templates/report.css inlined, so the file stands alone),
-rendered through the project's one Jinja environment (leaflet.edition.render.environment);
-the PDF is that HTML through WeasyPrint (leaflet.edition.pdf). Charts are SVG drawn here: one
+rendered through the project's one Jinja environment (leaflet.render.templates.environment);
+the PDF is that HTML through WeasyPrint (leaflet.render.pdf). Charts are SVG drawn here: one
 bar per duty, its parts told apart by fill pattern and by printed numbers, never by colour
 alone, so a black-and-white print reads the same. No JavaScript, nothing fetched.
 """
@@ -353,7 +353,7 @@ def html_context(report: Report) -> dict:
 
 
 def to_html(report: Report, templates_dir: Path) -> str:
-    from leaflet.edition import render as edition_render
+    from leaflet.render import templates as edition_render
 
     env = edition_render.environment(templates_dir)
 
@@ -371,7 +371,7 @@ def to_html(report: Report, templates_dir: Path) -> str:
 
 def to_pdf(html: str, templates_dir: Path) -> tuple[bytes, int, list[str]]:
     """PDF bytes, page count and WeasyPrint's warnings."""
-    from leaflet.edition.pdf import render_pdf
+    from leaflet.render.pdf import render_pdf
 
     try:
         return render_pdf(html, str(templates_dir) + "/")

@@ -63,7 +63,7 @@ def create_app(workspace, db: str | None, *, testing: bool = False,
     import flask
     from flask.sessions import SecureCookieSessionInterface
 
-    from leaflet.edition import render
+    from leaflet.render import templates
     from leaflet.station import keys
     from leaflet.station.accounts import SESSION_HOURS, Accounts
     from leaflet.workspace import DEFAULT_TEXT_SIZE
@@ -95,7 +95,7 @@ def create_app(workspace, db: str | None, *, testing: bool = False,
     # The station's own pages have no sentence to translate: one environment with null
     # translations serves every thread (the kiosk renders the person's language in its own,
     # under its lock).
-    plain = render.environment(workspace.templates_dir)
+    plain = templates.environment(workspace.templates_dir)
     plain.install_null_translations(newstyle=True)
     app.extensions["leaflet"] = {"workspace": workspace, "db": db, "accounts": accounts,
                                  "kiosk": kiosk}
@@ -429,7 +429,7 @@ def create_app(workspace, db: str | None, *, testing: bool = False,
         from leaflet.handover import service
         from leaflet.duties.record import RecordError
         from leaflet.duties.record import questions
-        from leaflet.languages.tags import person_language
+        from leaflet.languages.person import person_language
 
         form = flask.request.form
         values = answers(form)

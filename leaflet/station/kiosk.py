@@ -12,7 +12,7 @@ same catalogue, data and edition reference as the PDF, through templates/station
 kiosk-leaflet.html.j2, which only replaces its style block (screen CSS, fonts served by the
 station) and adds the kiosk's bar. The station PCs may lack the fonts of a script (a Windows
 PC and Ethiopic), so every page gets @font-face rules for subsets of the Noto faces the
-edition prints with, cut to the page's characters (HarfBuzz, leaflet.edition.subset) and
+edition prints with, cut to the page's characters (HarfBuzz, leaflet.render.subset) and
 served from memory: nothing is fetched from outside the machine.
 """
 
@@ -98,17 +98,17 @@ class Kiosk:
             from leaflet.edition import card
             from leaflet.workspace.built import member, read_manifest
             from leaflet.languages import scripts
-            from leaflet.languages.pick import built_languages
+            from leaflet.workspace.built import built_languages
 
-            from leaflet.edition import catalog
+            from leaflet.edition import kept
 
             manifest = read_manifest(self.workspace, self.workspace.edition_id) or {}
             entries = manifest.get("languages", {})
             out = self.workspace.output_dir
             # Only what a build passed: a language is shown when the edition keeps the
-            # catalogue its leaflet was built from, intact (catalog.built_catalogue).
+            # catalogue its leaflet was built from, intact (kept.built_catalogue).
             built = {code: pdf for code, pdf in built_languages(self.workspace).items()
-                     if catalog.built_catalogue(out, entries.get(code)) is not None}
+                     if kept.built_catalogue(out, entries.get(code)) is not None}
             data = card.load_card_data(self.workspace)
             rows = []
             langs = scripts.languages_for(self.workspace, list(built))
@@ -126,7 +126,7 @@ class Kiosk:
                     card=str(card_path) if card_path and card_path.is_file() else None,
                     audio=str(sound_path) if sound_path and sound_path.is_file() else None,
                     audio_synthetic=sound.get("kind") == "synthetic",
-                    stale=catalog.needs_rebuild(self.workspace, lang, entry)))
+                    stale=kept.needs_rebuild(self.workspace, lang, entry)))
             names = data["regions"]["names"]["en"]
             self._regions = [(names[region], [r for r in rows if r.region == region])
                              for region in data["regions"]["order"]
@@ -201,38 +201,39 @@ class Kiosk:
     def _translated(self, code: str):
         """The Language and the catalogue of `code` (read once per edition), and the
         kiosk's own environment, for the person's-language pages."""
-        from leaflet.edition import catalog, render
+        from leaflet.edition import kept
+        from leaflet.render import templates
 
         if self._env is None:
-            self._env = render.environment(self.workspace.templates_dir)
+            self._env = templates.environment(self.workspace.templates_dir)
         lang = self._scripts[code]
         key = ("translations", code)
         if key not in self._cache:
             entry = self._manifest.get("languages", {}).get(code, {})
-            self._cache[key] = catalog.load_built(self.workspace, lang, entry)
+            self._cache[key] = kept.load_built(self.workspace, lang, entry)
         return lang, self._cache[key]
 
     def page(self, code: str, extra: dict) -> str:
         """The leaflet of `code` as a web page."""
         def make():
-            from leaflet.edition import render
+            from leaflet.render import templates
 
             lang, translations = self._translated(code)
             inputs = self._manifest.get("languages", {}).get(code, {}).get("inputs") or ""
-            ctx = render.context(self.workspace, lang, translations, inputs or "0" * 8)
+            ctx = templates.context(self.workspace, lang, translations, inputs or "0" * 8)
             ctx.update(extra)
             ctx["font_css"] = f"/kiosk/{code}/fonts.css"
-            return render.render_html(self._env, "station/kiosk-leaflet.html.j2", ctx,
+            return templates.render_html(self._env, "station/kiosk-leaflet.html.j2", ctx,
                                       translations)
         return self.cached(("page", code), make)
 
     def officer_screen(self, code: str, extra: dict) -> str:
         """The "show this to the officer" screen of `code` with `extra["code"]`."""
         def make():
-            from leaflet.edition import render
+            from leaflet.render import templates
 
             lang, translations = self._translated(code)
-            return render.render_html(self._env, "station/kiosk-officer.html.j2",
+            return templates.render_html(self._env, "station/kiosk-officer.html.j2",
                                       {"lang": lang, **extra}, translations)
         return self.cached(("officer", code, extra["code"]), make)
 
@@ -242,7 +243,7 @@ class Kiosk:
         """@font-face rules for `families` (regular and bold), each cut to the characters of
         `text()`; the font files are kept for `font()`. Once per edition and key."""
         def make():
-            from leaflet.edition import subset
+            from leaflet.render import subset
 
             rules, files = subset.web_font_faces(families, subset.printed_chars(text()),
                                                  lambda name: f"/kiosk/font/{name}.otf")

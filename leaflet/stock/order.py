@@ -11,7 +11,7 @@ and writes one folder the print shop can take as it is:
     <output>/<lang>-a5.pdf     each ordered print file, byte for byte the built one
 
 The default folder is `output/<edition>/order-<date>/`. The PDF goes through the project's
-one Jinja environment (leaflet.edition.render.environment) and WeasyPrint.
+one Jinja environment (leaflet.render.templates.environment) and WeasyPrint.
 """
 
 from __future__ import annotations
@@ -40,8 +40,10 @@ def gate(workspace, codes: list[str], *, allow_draft: bool = False,
          jobs: int | None = None) -> list[str]:
     """Refuse drafts (unless `allow_draft`) and languages failing `leaflet check`; returns the
     check's warnings for the ordered languages. Raises OrderRefused naming every language."""
-    from leaflet.edition import catalog
-    from leaflet.edition.checks import ERROR, run_checks
+    from leaflet.translation import catalog
+    from leaflet.translation import review
+    from leaflet.translation.rules import ERROR
+    from leaflet.edition.checks.runner import run_checks
     from leaflet.languages.scripts import languages_for
     from leaflet.errors import CatalogError
 
@@ -51,7 +53,7 @@ def gate(workspace, codes: list[str], *, allow_draft: bool = False,
             po = catalog.read_po(catalog.catalog_path(workspace.translations_dir, lang.locale))
         except CatalogError:
             continue  # unreadable: `leaflet check` names it below (PO-SYNTAX)
-        if catalog.review_status(po) != "reviewed":
+        if review.status(po) != "reviewed":
             drafts.append(lang.code)
     findings = run_checks(workspace, codes, jobs=jobs)
     errors = [f for f in findings if f.severity == ERROR]
@@ -188,12 +190,12 @@ def order_html(workspace, rows: list[dict], today: dt.date) -> str:
     """The order as HTML, from templates/print-order.html.j2."""
     import jinja2
 
-    from leaflet.edition import render
+    from leaflet.render import templates
     from leaflet.languages import scripts
 
     names = {lang.code: lang.english_name
              for lang in scripts.languages_for(workspace, [row["language"] for row in rows])}
-    env = render.environment(workspace.templates_dir)
+    env = templates.environment(workspace.templates_dir)
     context = {
         "edition": {"id": workspace.edition_id, "date": workspace.edition_date.isoformat()},
         "date": today.isoformat(),
@@ -213,7 +215,7 @@ def order_html(workspace, rows: list[dict], today: dt.date) -> str:
 
 
 def _render(html: str, workspace, dest: Path) -> bytes:
-    from leaflet.edition import pdf
+    from leaflet.render import pdf
 
     try:
         data, _pages, _warnings = pdf.render_pdf(html, str(workspace.templates_dir) + "/")

@@ -160,6 +160,13 @@ class Workspace:
                         "verified_on"))
         return details
 
+    def built_languages(self, edition: str | None = None) -> dict[str, str]:
+        """{code: PDF path} of the configured languages whose leaflet of `edition` (this
+        workspace's by default) is built (leaflet.workspace.built)."""
+        from leaflet.workspace.built import built_languages
+
+        return built_languages(self, edition)
+
     def unverified_details(self) -> list[str]:
         """Names like `payoke.address` of every detail that has no verified-on date."""
         return [name for name, verified_on, _, _ in self.contact_details()

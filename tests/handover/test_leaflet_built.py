@@ -98,7 +98,7 @@ def test_without_a_workspace_the_desk_records_what_it_is_told(log, desk):
 
 
 def test_pick_and_the_hand_over_agree_on_what_is_built(at_desk):
-    from leaflet.languages.pick import built_languages
+    from leaflet.workspace.built import built_languages
     from leaflet.workspace import load_workspace
 
     assert list(built_languages(load_workspace(at_desk))) == ["en", "ti"]

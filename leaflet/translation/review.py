@@ -43,7 +43,7 @@ def _entry_digest(entry) -> str:
 
 
 def _terms_digest(po) -> str | None:
-    from leaflet.edition import terms
+    from leaflet.translation import terms
 
     path = getattr(po, "fpath", None)
     if not path:
@@ -158,24 +158,26 @@ def validate_date(value: str | None, today: dt.date) -> str:
 
 
 def mark_reviewed(workspace, code: str, reviewer: str, date: str | None = None, *,
-                  today: dt.date | None = None):
+                  check, today: dt.date | None = None):
     """Record the review of `code` in its catalogue's header, when `leaflet check` passes.
 
-    Returns (path, State after, warnings). Raises CatalogError listing the errors of
-    `leaflet check` (nothing written) when they are not all fixed.
+    `check()` returns the findings of `leaflet check` for the language (the CLI passes
+    leaflet.edition.checks.runner.run_checks). Returns (path, State after, warnings). Raises
+    CatalogError listing the errors (nothing written) when they are not all fixed.
     """
-    from leaflet.edition import catalog, checks
     from leaflet.files import write_atomic
     from leaflet.languages import scripts
+    from leaflet.translation import catalog
+    from leaflet.translation.rules import DATA_CHECKS, ERROR
 
     reviewer = validate_reviewer(reviewer)
     date = validate_date(date, today or dt.date.today())
     lang = scripts.languages_for(workspace, [code])[0]
     path = catalog.catalog_path(workspace.translations_dir, lang.locale)
     before = path.read_bytes() if path.is_file() else None
-    findings = [f for f in checks.run_checks(workspace, [code])
-                if f.lang == lang.code or f.lang is None and f.check not in checks.DATA_CHECKS]
-    errors = [f for f in findings if f.severity == checks.ERROR]
+    findings = [f for f in check()
+                if f.lang == lang.code or f.lang is None and f.check not in DATA_CHECKS]
+    errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise ReviewRefused(errors, lang.code)
     if path.read_bytes() != before:
@@ -190,7 +192,7 @@ def mark_reviewed(workspace, code: str, reviewer: str, date: str | None = None, 
     po.metadata[ENTRIES] = print_.recorded()
     write_atomic(path, po.__unicode__().encode("utf-8") + b"\n")
     after = state(catalog.read_po(path))
-    warnings = [f for f in findings if f.severity != checks.ERROR]
+    warnings = [f for f in findings if f.severity != ERROR]
     return path, after, warnings
 
 

@@ -156,25 +156,13 @@ def render_pdf(html: str, base_url: str) -> tuple[bytes, int, list[str]]:
         return document.write_pdf(), len(document.pages), warnings
 
 
-def lay_out(html: str, base_url: str, *, layout_of: tuple[str, str] | None = None,
-            fill: bool = True, stylesheets=()) -> dict:
-    """Lay `html` out once; with `layout_of` = (catalogue path as shown, language code),
-    check the laid-out pages as `leaflet check` checks them (LAYOUT; FILL when `fill`).
-
-    Returns {"document", "warnings"} or, on layout errors, {"findings": [...]}: the build
-    pays for one layout, not two, and writes nothing for a language that does not fit.
-    """
-    from leaflet.edition.checks import ERROR, layout_findings, sections_of
-
+def lay_out(html: str, base_url: str, *, stylesheets=()) -> dict:
+    """Lay `html` out once: {"document", "warnings"}. The build checks the laid-out pages
+    (leaflet.edition.checks.layout) before writing them, so it pays for one layout, not two,
+    and writes nothing for a language that does not fit."""
     try:
         with collected_warnings() as warnings:
             document = render_document(html, base_url, stylesheets)
-            if layout_of is not None:
-                findings = [f for f in layout_findings(document.pages, sections_of(html),
-                                                       *layout_of, fill=fill)
-                            if f.severity == ERROR]
-                if findings:
-                    return {"findings": [str(f) for f in findings]}
     except Exception as exc:
         raise BuildError(f"rendering failed: {exc}") from exc
     return {"document": document, "warnings": warnings}

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from leaflet.edition import catalog
+from leaflet.translation import catalog
+from leaflet.translation import review
 from leaflet.languages import scripts
 from leaflet.errors import CatalogError
 from leaflet.files import write_atomic
@@ -74,7 +75,7 @@ def init(workspace, code: str) -> Path:
     po.wrapwidth = 76
     dest.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(dest, po.__unicode__().encode("utf-8") + b"\n")
-    from leaflet.edition import terms
+    from leaflet.translation import terms
 
     if terms.master_path(workspace.translations_dir).is_file() and not terms.path_for(
             workspace.translations_dir, str(loc)).exists():
@@ -186,7 +187,7 @@ def stats(workspace) -> list[dict]:
             "untranslated": total - translated - fuzzy,
             "obsolete": len(po) - total,
             "percent": round(100 * translated / total, 1) if total else 0.0,
-            "review_status": catalog.review_status(po),
+            "review_status": review.status(po),
             "reviewed_by": po.metadata.get("X-Reviewed-By", ""),
             "reviewed_on": po.metadata.get("X-Reviewed-On", ""),
         })

@@ -64,7 +64,7 @@ def export(workspace, code: str, dest: Path | None = None) -> Path:
     from translate.convert import po2xliff
     from translate.storage import po as tkpo, poxliff
 
-    from leaflet.edition import catalog
+    from leaflet.translation import catalog
     from leaflet.files import write_atomic
     from leaflet.languages import scripts
 
@@ -136,13 +136,18 @@ def _likely_script(locale) -> str | None:
     return parts[1] if len(parts) > 2 else None
 
 
-def import_file(workspace, source: Path, expect: str | None = None) -> ImportResult:
-    """Apply the targets of an XLIFF file to its language's catalogue (see module doc)."""
+def import_file(workspace, source: Path, expect: str | None = None, *,
+                check) -> ImportResult:
+    """Apply the targets of an XLIFF file to its language's catalogue (see module doc).
+
+    `check(code, override)` returns the findings of `leaflet check` for the language, its
+    catalogue read from `override` when given (the CLI passes the edition's checks)."""
     from lxml import etree
     from translate.storage import poxliff
 
-    from leaflet.edition import catalog, checks
     from leaflet.files import write_atomic
+    from leaflet.translation import catalog
+    from leaflet.translation.rules import ERROR, length_bound
 
     source = Path(source)
     shown = str(source)
@@ -220,7 +225,7 @@ def import_file(workspace, source: Path, expect: str | None = None) -> ImportRes
                                 path=shown, line=line)
         seen.add(key)
         text = unit.target or ""
-        if len(text) > checks.length_bound(entry.msgid + (entry.msgid_plural or "")):
+        if len(text) > length_bound(entry.msgid + (entry.msgid_plural or "")):
             raise ImportRefused(f"unit {ident}: the target is {len(text):,} characters, far "
                                 f"longer than its English ({len(entry.msgid)}) could need "
                                 "(LENGTH); nothing written", path=shown, line=line,
@@ -242,11 +247,10 @@ def import_file(workspace, source: Path, expect: str | None = None) -> ImportRes
     temp = path.with_name(f".{path.name}.import")
     try:
         write_atomic(temp, new)
-        now = [f for f in checks.run_checks(workspace, [lang.code]) if f.lang == lang.code
-               and f.severity == checks.ERROR]
-        after = [f for f in checks.run_checks(workspace, [lang.code],
-                                              overrides={lang.code: temp})
-                 if f.lang == lang.code and f.severity == checks.ERROR]
+        now = [f for f in check(lang.code, None) if f.lang == lang.code
+               and f.severity == ERROR]
+        after = [f for f in check(lang.code, temp)
+                 if f.lang == lang.code and f.severity == ERROR]
         known = {(f.check, f.message) for f in now}
         fresh = [f for f in after if (f.check, f.message) not in known]
         if fresh:

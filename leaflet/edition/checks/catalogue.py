@@ -1,0 +1,206 @@
+"""The checks of one catalogue as a whole (header, review, stale entries, agreed terms,
+glyphs) and of the workspace's contact data (valid by kind, fresh); `check_language` runs
+them, with the entry checks, for one language without rendering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+from leaflet.translation import catalog
+from leaflet.errors import CatalogError
+from leaflet.edition.checks.entries import ENTRY_CHECKS, PLACEHOLDER, _translations_of, check_length
+from leaflet.languages.fonts import family_cmap
+from leaflet.translation.rules import ERROR, FRESH_MONTHS, WARNING, Finding, length_bound
+
+
+def check_header(po, path, lang, real_path=None):
+    from babel.messages.catalog import Catalog
+
+    content_type = po.metadata.get("Content-Type", "")
+    match = re.search(r"charset=([\w-]+)", content_type)
+    if not match or match.group(1).lower().replace("_", "-") != "utf-8":
+        yield Finding("PO-CHARSET", ERROR, path, _header_line(real_path or path, "Content-Type"),
+                      f"charset is {match.group(1) if match else 'missing'}: declare and save "
+                      "the file as UTF-8")
+    language = po.metadata.get("Language", "")
+    if language.replace("-", "_") != lang.locale:
+        yield Finding("PO-LANGUAGE", ERROR, path, _header_line(real_path or path, "Language"),
+                      f"Language is {language!r}, expected {lang.locale!r}")
+    expected = Catalog(locale=lang.locale).num_plurals
+    forms = po.metadata.get("Plural-Forms", "")
+    match = re.search(r"nplurals\s*=\s*(\d+)", forms)
+    if not match or int(match.group(1)) != expected:
+        yield Finding("PO-PLURAL-FORMS", ERROR, path, _header_line(real_path or path, "Plural-Forms"),
+                      f"nplurals is {match.group(1) if match else 'missing'}, CLDR has "
+                      f"{expected} plural forms for {lang.code}: use `{Catalog(locale=lang.locale).plural_forms}`")
+    status = po.metadata.get(catalog.REVIEW_HEADER, "").strip()
+    line = _header_line(real_path or path, catalog.REVIEW_HEADER)
+    if status not in ("draft", "reviewed"):
+        yield Finding("PO-REVIEW", ERROR, path, line,
+                      f"{catalog.REVIEW_HEADER} must be draft or reviewed, not {status!r}")
+    elif status == "reviewed":
+        who = po.metadata.get("X-Reviewed-By", "").strip()
+        when = po.metadata.get("X-Reviewed-On", "").strip()
+        try:
+            dt.date.fromisoformat(when)
+        except ValueError:
+            when = ""
+        if not who or not when:
+            yield Finding("PO-REVIEW", ERROR, path, line,
+                          "reviewed needs X-Reviewed-By (name) and X-Reviewed-On (YYYY-MM-DD)")
+            return
+        from leaflet.translation import review
+
+        found = review.state(po)
+        if found.note:
+            yield Finding("PO-REVIEW", WARNING, path, line, found.note)
+        elif found.status == review.CHANGED:
+            yield Finding("PO-REVIEW", WARNING, path, line,
+                          f"changed since the review of {when} by {who}, so printed as a "
+                          f"draft: {found.describe(path)}; the reviewer checks these and runs "
+                          "`leaflet catalog review`")
+
+
+def check_stale(po, path, pot):
+    have = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
+    want = {(e.msgctxt, e.msgid) for e in pot}
+    for entry in pot:
+        if (entry.msgctxt, entry.msgid) not in have:
+            yield Finding("STALE", ERROR, path, None,
+                          f"msgid {entry.msgid[:50]!r} of messages.pot is missing: run "
+                          "`leaflet catalog update`")
+    for entry in po:
+        if not entry.obsolete and (entry.msgctxt, entry.msgid) not in want:
+            yield Finding("STALE", ERROR, path, entry.linenum,
+                          f"msgid {entry.msgid[:50]!r} is no longer in messages.pot: run "
+                          "`leaflet catalog update`")
+
+
+def _header_line(path, field: str) -> int | None:
+    try:
+        for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith(f'"{field}:'):
+                return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def check_terms(workspace, po, path, lang):
+    """TERMS: every entry whose English holds a key term uses the language's agreed term."""
+    from leaflet.translation import terms
+
+    if lang.locale == "en" or not terms.master_path(workspace.translations_dir).is_file():
+        return
+    try:
+        base = terms.load(workspace.translations_dir, lang.locale)
+    except CatalogError as exc:
+        yield Finding("TERMS", ERROR, workspace.display_path(Path(exc.path)) if exc.path
+                      else path, exc.line, exc.message)
+        return
+    yield from terms.findings(po, path, base, lang,
+                              lambda severity, line, message: Finding("TERMS", severity, path,
+                                                                      line, message))
+
+
+def check_glyphs(po, path, lang, shown_data: list[str]):
+    """Every character of the translations and of the data shown is in the font stack."""
+    stack = [family_cmap(family) for family in lang.families]
+
+    def missing(text):
+        return sorted({ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0]
+                       != "C" and not any(ord(ch) in cmap for cmap in stack)})
+
+    for entry in po:
+        if entry.obsolete:
+            continue
+        for text in _translations_of(entry):
+            if len(text) > length_bound(entry.msgid + (entry.msgid_plural or "")):
+                continue  # LENGTH already refuses it
+            absent = missing(PLACEHOLDER.sub("", text))
+            if absent:
+                yield Finding("GLYPHS", ERROR, path, entry.linenum,
+                              f"{_describe(absent)} not in {', '.join(lang.families)}: the "
+                              "PDF would print empty boxes")
+    absent = missing("".join(shown_data))
+    if absent:
+        yield Finding("GLYPHS", ERROR, path, None,
+                      f"data shown in this language ({_describe(absent)}) is not in "
+                      f"{', '.join(lang.families)}")
+
+
+def _describe(chars: list[str]) -> str:
+    shown = ", ".join(f"U+{ord(c):04X} {c!r}" for c in chars[:5])
+    return shown + (f" and {len(chars) - 5} more" if len(chars) > 5 else "")
+
+
+def check_freshness(workspace, today: dt.date, release: bool, allow_unverified: bool):
+    severity = ERROR if release and not allow_unverified else WARNING
+    limit = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) \
+        else today - dt.timedelta(days=366)
+    path = workspace.path.name
+    for name, verified_on, table, key in workspace.contact_details():
+        line = workspace.line_of(table, key)
+        if verified_on is None:
+            yield Finding("DATA-UNVERIFIED", severity, path, line,
+                          f"{name} has no verified_on date", subject=name)
+        elif verified_on < limit:
+            yield Finding("DATA-STALE", severity, path, line,
+                          f"{name} was verified on {verified_on}, more than {FRESH_MONTHS} "
+                          "months ago", subject=name)
+
+
+def check_contact_data(workspace):
+    """DATA-INVALID: phone numbers, e-mail addresses parsed by kind (leaflet/contacts.py)."""
+    from leaflet.workspace import contacts
+
+    for problem in contacts.problems(workspace):
+        yield Finding("DATA-INVALID", ERROR, workspace.path.name,
+                      workspace.line_of(problem.table, problem.key), problem.message,
+                      subject=problem.name)
+
+
+def check_language(workspace, lang, pot, path: Path | None = None) -> list[Finding]:
+    """Catalogue and glyph findings for one language (no rendering).
+
+    `path` checks another file as if it were the language's catalogue (an import's result
+    before it replaces the catalogue); findings still name the catalogue."""
+    shown = workspace.display_path(catalog.catalog_path(workspace.translations_dir, lang.locale))
+    path = path or catalog.catalog_path(workspace.translations_dir, lang.locale)
+    try:
+        po = catalog.read_po(path)
+    except CatalogError as exc:
+        return [Finding("PO-SYNTAX", ERROR, shown, exc.line, exc.message, lang.code)]
+    findings = list(check_header(po, shown, lang, path))
+    for entry in po:
+        if entry.obsolete or entry.msgid == "":
+            continue
+        too_long = list(check_length(entry, shown, lang))
+        findings.extend(too_long)
+        if too_long:  # bounded first: the other checks' cost grows with the length
+            continue
+        for check in ENTRY_CHECKS:
+            findings.extend(check(entry, shown, lang))
+    if pot is not None:
+        findings.extend(check_stale(po, shown, pot))
+    findings.extend(check_terms(workspace, po, shown, lang))
+    findings.extend(check_glyphs(po, shown, lang, shown_data(workspace, lang)))
+    return [replace(f, lang=lang.code) for f in findings]
+
+
+def shown_data(workspace, lang) -> list[str]:
+    """The data a language's leaflet prints besides its translations."""
+    from babel.dates import format_date
+
+    values = [workspace.website.for_language(lang.code),
+              format_date(workspace.edition_date, "long", locale=lang.locale), "0123456789"]
+    from leaflet.render.templates import PROCEDURE_NAMES
+
+    for org in workspace.organisations.values():
+        if org.kind in ("centre", "helpline", "emergency") or org.id == "guardianship":
+            values += [org.name, org.city or ""] + [d.value for d in org.details.values()]
+    return values + list(PROCEDURE_NAMES.values())

@@ -1,0 +1,47 @@
+"""A language the person understands, as the officer typed it: a code, a name or a country.
+
+`leaflet handover` and the station's desk both answer with this. Codes take the cheap path
+(leaflet.languages.tags, standard library); a name or a country goes through the `leaflet
+pick` matcher, imported only then (the desk's path stays fast).
+"""
+
+from __future__ import annotations
+
+from leaflet.languages.tags import LANGUAGE_MAX, TAG, LanguageError, normalise
+from leaflet.textsafety import clip
+
+
+def person_language(raw: str, workspace=None, option: str = "--person-language") -> str:
+    """A language the person understands, as the officer typed it: the code as given, or
+    the code a language name or country resolves to. `option` names the field in errors.
+
+    Codes take the cheap path (no CLDR search index is loaded); anything else goes through
+    the `leaflet pick` matcher (which also knows ISO 639-3 codes such as `tir`). An unknown
+    code, or an ambiguous or unknown name, is a UsageError naming `option` and, for names,
+    listing the candidates. `leaflet handover` and the station's desk both answer with it.
+    """
+    from leaflet.errors import UsageError
+    from leaflet.textsafety import describe, invisible_chars
+
+    if not isinstance(raw, str):
+        raise UsageError(f"{option}: {clip(raw)} is not text")
+    if len(raw) > LANGUAGE_MAX:
+        raise UsageError(f"{option}: {clip(raw)} is {len(raw):,} characters long; "
+                         f"a language name or code has at most {LANGUAGE_MAX}")
+    found = invisible_chars(raw, joiners_in_words=True)
+    if found:
+        raise UsageError(f"{option}: {clip(raw)} holds an invisible character "
+                         f"({describe(found[0])})",
+                         hint="type the language again, on one line")
+    try:
+        return normalise(raw)
+    except LanguageError as error:
+        code_error = error
+    from leaflet.languages.pick import LanguageChoiceError, resolve_language
+
+    try:
+        return resolve_language(raw, workspace)
+    except LanguageChoiceError as error:
+        if TAG.match(raw.strip()):  # it looks like a code: say what is wrong with it
+            raise UsageError(f"{option}: {code_error}") from None
+        raise UsageError(f"{option}: {error.message}", hint=error.hint) from None
