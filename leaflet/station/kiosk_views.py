@@ -1,0 +1,179 @@
+"""The kiosk (no login, read-only): the person finds their language and reads the leaflet in
+it, as the build passed it (leaflet.station.kiosk); it links to no desk page, sets no cookie
+and stores nothing. Static files come from a fixed list, and a language in a path is looked
+up among the built languages: anything else is a 404, never a path on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flask
+
+from leaflet.station.pages import page, station
+
+bp = flask.Blueprint("kiosk", __name__)
+
+STATIC = {  # name -> (folder under templates/, content type)
+    "station.css": ("station", "text/css"),
+    "leaflet-screen.css": ("station", "text/css"),
+    "kiosk.js": ("station", "text/javascript"),
+    "desk.js": ("station", "text/javascript"),
+    "leaflet.css": ("", "text/css"),
+}
+# The kiosk's own words on its first page (the fonts cover them in every script).
+INDEX_TEXT = ("Choose your language Choisissez votre langue Kies uw taal Wählen Sie Ihre "
+              "Sprache Search a language, a country or a code 0123456789")
+QUERY_MAX = 80
+
+
+def _kiosk():
+    return station()["kiosk"]
+
+
+def lang_rule(lang) -> str:
+    return f":lang({lang.code}) {{ font-family: {lang.css_font_stack}; }}\n"
+
+
+def built_or_404(code):
+    row = _kiosk().language(code)
+    if row is None:
+        flask.abort(404)
+    return row
+
+
+@bp.get("/static/<name>")
+def static_file(name):
+    if name not in STATIC:
+        flask.abort(404)
+    folder, mimetype = STATIC[name]
+    path = Path(station()["workspace"].templates_dir) / folder / name
+    return flask.send_file(path, mimetype=mimetype, max_age=3600)
+
+
+@bp.get("/kiosk/font/<name>.otf")
+def font(name):
+    data = _kiosk().font(name)
+    if data is None:
+        flask.abort(404)
+    response = flask.Response(data, mimetype="font/otf")
+    response.headers["Cache-Control"] = "public, max-age=86400, immutable"
+    return response
+
+
+@bp.get("/")
+def root():
+    return flask.redirect("/kiosk/")
+
+
+@bp.get("/welcome")
+def welcome():
+    """The neutral page the quick exit leads to: nothing on it says what was read."""
+    return page("welcome.html.j2")
+
+
+@bp.get("/kiosk/")
+def index():
+    kiosk = _kiosk()
+    query = flask.request.args.get("q", "")[:QUERY_MAX].strip()
+    if not query:  # the first page, the same for everyone: rendered once per edition
+        html = kiosk.cached(("index",), lambda: station()["env"].get_template(
+            "station/kiosk-index.html.j2").render(regions=kiosk.regions(), query="",
+                                                  results=None, error=None))
+        return flask.Response(html, mimetype="text/html")
+    results, error = search(query)
+    return page("kiosk-index.html.j2", regions=kiosk.regions(), query=query, results=results,
+                error=error)
+
+
+def search(query: str):
+    """Rows of `leaflet pick` for what the person typed, or an error to show."""
+    from leaflet.errors import LeafletError
+    from leaflet.languages.pick import pick
+    from leaflet.textsafety import invisible_chars
+
+    if invisible_chars(query, joiners_in_words=True):
+        return [], "Type the name again: it holds an invisible character."
+    try:
+        return pick(query, station()["workspace"], limit=6), None
+    except LeafletError as error:
+        return [], error.message
+
+
+@bp.get("/kiosk/fonts.css")
+def index_fonts():
+    kiosk = _kiosk()
+
+    def make():
+        rows = kiosk.languages()
+        families, text = [], ""
+        for row in rows:
+            lang = kiosk.script_language(row.code)
+            families += [f for f in lang.families if f not in families]
+            text += row.autonym + " " + row.english_name + " "
+        css = kiosk.font_css("index", families, lambda: text + INDEX_TEXT)
+        return css + "".join(lang_rule(kiosk.script_language(row.code)) for row in rows)
+    return flask.Response(kiosk.cached(("index.css",), make), mimetype="text/css")
+
+
+@bp.get("/kiosk/<code>/")
+def leaflet(code):
+    row = built_or_404(code)
+    return flask.Response(_kiosk().page(row.code, {"row": row}), mimetype="text/html")
+
+
+@bp.get("/kiosk/<code>/fonts.css")
+def leaflet_fonts(code):
+    from leaflet.station.kiosk import CROCKFORD
+    from leaflet.workspace import DEFAULT_TEXT_SIZE
+
+    kiosk, workspace = _kiosk(), station()["workspace"]
+    row = built_or_404(code)
+
+    def make():
+        lang = kiosk.script_language(row.code)
+        # The page, and the officer screen with every character a code can have (so that
+        # tomorrow's code shows too).
+        css = kiosk.font_css(row.code, list(lang.families), lambda: (
+            kiosk.page(row.code, {"row": row}) + INDEX_TEXT
+            + kiosk.officer_screen(row.code, {"row": row, "code": CROCKFORD})))
+        css += lang_rule(lang)
+        # The language's text size (leaflet.toml), from the screen's 18 px for 12 pt.
+        size = workspace.language_settings.get(lang.code, {}).get("text_size",
+                                                                  DEFAULT_TEXT_SIZE)
+        return css + f"html {{ font-size: {18 * size / 12:.2f}px; }}\n"
+    return flask.Response(kiosk.cached(("fonts.css", row.code), make), mimetype="text/css")
+
+
+@bp.get("/kiosk/<code>/officer")
+def officer(code):
+    kiosk = _kiosk()
+    row = built_or_404(code)
+    html = kiosk.officer_screen(row.code, {"row": row, "code": kiosk.code(row.code)})
+    response = flask.Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/pdf/<code>/<kind>.pdf")
+def pdf(code, kind):
+    kiosk, workspace = _kiosk(), station()["workspace"]
+    row = built_or_404(code)
+    path = {"leaflet": workspace.root / row.pdf, "card": row.card}.get(kind)
+    if path is None or not Path(path).is_file():
+        flask.abort(404)
+    # The built file, read once per edition (a few tens of KB per language).
+    data = kiosk.cached(("pdf", row.code, kind), Path(path).read_bytes)
+    response = flask.Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{kind}-{row.code}.pdf"'
+    response.headers["Cache-Control"] = "public, max-age=600"
+    return response
+
+
+@bp.get("/kiosk/<code>/audio")
+def audio(code):
+    """The leaflet read aloud, when `leaflet build --site` made it (ranges for seeking)."""
+    row = built_or_404(code)
+    if not row.audio:
+        flask.abort(404)
+    mimetype = "audio/mpeg" if row.audio.endswith(".mp3") else "audio/ogg"
+    return flask.send_file(row.audio, mimetype=mimetype, conditional=True, max_age=600)
