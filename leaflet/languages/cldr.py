@@ -203,29 +203,56 @@ def _display(locale, key: str) -> str | None:
 
 def build_index() -> dict:
     """Read every CLDR locale Babel ships into the index (a few seconds; cached by index())."""
-    import tomllib
-
     import babel
-    from babel import Locale, localedata
+    from babel import Locale
     from babel.core import get_global
 
-    likely = get_global("likely_subtags")
-    territory_languages = get_global("territory_languages")
     officer = {code: Locale(code) for code in OFFICER_LANGUAGES}
-    english = officer["en"]
-
-    # Languages: every key CLDR names in English, and every key of the territory data.
-    # Deprecated and duplicate codes (tl -> fil, iw -> he, sh -> sr-Latn) name their target.
-    aliases = {}
-    for alias, target in get_global("language_aliases").items():
-        if _TAG.match(alias) and isinstance(target, str) and _TAG.match(target.split()[0]):
-            aliases[_language_key(alias)] = _language_key(target.split()[0])
+    aliases = _aliases(get_global("language_aliases"))
 
     def canonical(key: str) -> str | None:
         code = _language_key(key)
         return aliases.get(code, code) if code else None
 
-    keys = {k.replace("-", "_") for k in english.languages}
+    territory_languages = get_global("territory_languages")
+    languages = _languages(officer, canonical, territory_languages,
+                           get_global("likely_subtags"))
+    territories = _territories(officer, canonical, territory_languages, languages)
+    codes, territory_codes = _codes(languages, aliases, territories,
+                                    get_global("territory_aliases"))
+    found = _names(canonical, languages, territories)
+    names = sorted(found)
+    words = _words(found, set(names))
+    word_list = sorted(words)
+    return {
+        "format": INDEX_FORMAT,
+        "babel": babel.__version__,
+        "names": names,
+        "targets": [" ".join(sorted(found[n])) for n in names],
+        "words": word_list,
+        "word_targets": [" ".join(sorted(words[w])) for w in word_list],
+        "codes": codes,
+        "territory_codes": territory_codes,
+        "languages": languages,
+        "territories": territories,
+    }
+
+
+def _aliases(language_aliases: dict) -> dict[str, str]:
+    """Deprecated and duplicate codes (tl -> fil, iw -> he, sh -> sr-Latn) and their target."""
+    aliases = {}
+    for alias, target in language_aliases.items():
+        if _TAG.match(alias) and isinstance(target, str) and _TAG.match(target.split()[0]):
+            aliases[_language_key(alias)] = _language_key(target.split()[0])
+    return aliases
+
+
+def _languages(officer: dict, canonical, territory_languages: dict, likely: dict) -> dict:
+    """code -> (names in en/fr/nl/de, autonym, script, direction, territories): every key
+    CLDR names in English, and every key of the territory data."""
+    from babel import Locale, localedata
+
+    keys = {k.replace("-", "_") for k in officer["en"].languages}
     keys |= {k for langs in territory_languages.values() for k in langs}
     spoken: dict[str, list] = {}
     for territory, langs in territory_languages.items():
@@ -257,7 +284,12 @@ def build_index() -> dict:
             direction = "rtl" if script in RTL_SCRIPTS else "ltr"
         territories = tuple(sorted(spoken.get(code, ()), key=lambda t: (-t[1], t[0])))
         languages[code] = (names, autonym, script, direction, territories)
+    return languages
 
+
+def _territories(officer: dict, canonical, territory_languages: dict,
+                 languages: dict) -> dict:
+    """territory -> (names in en/fr/nl/de, ((language, share, official), …) by share)."""
     territories: dict[str, tuple] = {}
     for territory, langs in territory_languages.items():
         names = {lang: loc.territories[territory] for lang, loc in officer.items()
@@ -272,20 +304,32 @@ def build_index() -> dict:
                              bool(info.get("official_status"))))
         rows.sort(key=lambda r: (-r[1], r[0]))
         territories[territory] = (names, tuple(rows))
+    return territories
 
-    # Codes: the languages' own codes, then CLDR's aliases (ISO 639-2/B and T, 639-3,
-    # deprecated codes) for those that name a known language.
+
+def _codes(languages: dict, aliases: dict, territories: dict,
+           territory_aliases: dict) -> tuple[dict, dict]:
+    """The languages' own codes, then CLDR's aliases (ISO 639-2/B and T, 639-3, deprecated
+    codes) for those that name a known language; the same for territories."""
     codes = {code.lower(): code for code in languages}
     for alias, code in aliases.items():
         if code in languages and alias.lower() not in codes:
             codes[alias.lower()] = code
     territory_codes = {t.lower(): t for t in territories}
-    for alias, targets in get_global("territory_aliases").items():
+    for alias, targets in territory_aliases.items():
         if len(targets) == 1 and targets[0] in territories and alias.lower() not in \
                 territory_codes:
             territory_codes[alias.lower()] = targets[0]
+    return codes, territory_codes
 
-    # Names in every locale, normalised, each with the languages and territories it names.
+
+def _names(canonical, languages: dict, territories: dict) -> dict[str, set[str]]:
+    """Names in every locale, normalised, each with the languages ("l:") and territories
+    ("t:") it names; and the extra names of language-names.toml."""
+    import tomllib
+
+    from babel import Locale, localedata
+
     found: dict[str, set[str]] = {}
 
     def add(name: str, target: str) -> None:
@@ -313,9 +357,11 @@ def build_index() -> dict:
         if code in languages:
             for name in names:
                 add(name, "l:" + code)
+    return found
 
-    names = sorted(found)
-    full = set(names)
+
+def _words(found: dict[str, set[str]], full: set[str]) -> dict[str, set[str]]:
+    """The words (3 letters or more) of names of several words, with what they name."""
     words: dict[str, set[str]] = {}
     for name, targets in found.items():
         parts = name.split()
@@ -323,19 +369,7 @@ def build_index() -> dict:
             for word in parts:
                 if len(word) >= 3 and word not in full:
                     words.setdefault(word, set()).update(targets)
-    word_list = sorted(words)
-    return {
-        "format": INDEX_FORMAT,
-        "babel": babel.__version__,
-        "names": names,
-        "targets": [" ".join(sorted(found[n])) for n in names],
-        "words": word_list,
-        "word_targets": [" ".join(sorted(words[w])) for w in word_list],
-        "codes": codes,
-        "territory_codes": territory_codes,
-        "languages": languages,
-        "territories": territories,
-    }
+    return words
 
 
 def parse_tag(text: str) -> tuple[str, str | None, str | None] | None:

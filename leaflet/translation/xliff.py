@@ -142,15 +142,34 @@ def import_file(workspace, source: Path, expect: str | None = None, *,
 
     `check(code, override)` returns the findings of `leaflet check` for the language, its
     catalogue read from `override` when given (the CLI passes the edition's checks)."""
-    from lxml import etree
     from translate.storage import poxliff
 
-    from leaflet.files import write_atomic
     from leaflet.translation import catalog
-    from leaflet.translation.rules import ERROR, length_bound
 
-    source = Path(source)
     shown = str(source)
+    data, root = _read(Path(source), shown)
+    element = _file_element(root, shown)
+    lang = _language_checked(workspace, element, shown, expect)
+    path = catalog.catalog_path(workspace.translations_dir, lang.locale)
+    _same_catalogue(workspace, element, lang, path, shown)
+    before = path.read_bytes()
+    po = catalog.read_po(path)
+    entries = {(e.msgctxt or None, e.msgid): e for e in live_entries(po)}
+    changed, seen = _apply(poxliff.PoXliffFile.parsestring(data), entries, shown,
+                           workspace.display_path(path))
+    missing = len(entries) - seen
+    if not changed:
+        return ImportResult(lang.code, path, [], missing, [])
+    after = _write_checked(po, path, before, lang.code, check, shown,
+                           workspace.display_path(path))
+    return ImportResult(lang.code, path, changed, missing, after)
+
+
+def _read(source: Path, shown: str):
+    """(the file's bytes, its XML root), read no further than MAX_BYTES, parsed without
+    resolving entities or reaching the network, with nothing hidden in it."""
+    from lxml import etree
+
     try:
         with source.open("rb") as fh:
             data = fh.read(MAX_BYTES + 1)
@@ -169,6 +188,13 @@ def import_file(workspace, source: Path, expect: str | None = None, *,
                             hint="the file is damaged: export it again from the CAT tool") \
             from None
     _refuse_hidden_content(root, shown)
+    return data, root
+
+
+def _file_element(root, shown: str):
+    """The one <file> of an XLIFF 1.x document, with a target language and English source."""
+    from lxml import etree
+
     if etree.QName(root).localname != "xliff" or not str(root.get("version", "")).startswith("1."):
         raise ImportRefused("not an XLIFF 1.x file", path=shown, line=root.sourceline,
                             hint="export XLIFF 1.2 from the CAT tool")
@@ -176,14 +202,20 @@ def import_file(workspace, source: Path, expect: str | None = None, *,
     if len(files) != 1:
         raise ImportRefused(f"{len(files)} <file> elements, expected one", path=shown,
                             hint="import one language's file at a time")
-    target = files[0].get("target-language")
-    if not target:
+    element = files[0]
+    if not element.get("target-language"):
         raise ImportRefused("no target-language on <file>", path=shown,
-                            line=files[0].sourceline,
+                            line=element.sourceline,
                             hint="export the file again with `leaflet catalog export`")
-    if (files[0].get("source-language") or "en").split("-")[0].lower() != "en":
-        raise ImportRefused(f"source-language is {files[0].get('source-language')!r}, the "
-                            "catalogue's source is English", path=shown, line=files[0].sourceline)
+    if (element.get("source-language") or "en").split("-")[0].lower() != "en":
+        raise ImportRefused(f"source-language is {element.get('source-language')!r}, the "
+                            "catalogue's source is English", path=shown, line=element.sourceline)
+    return element
+
+
+def _language_checked(workspace, element, shown: str, expect: str | None):
+    """The configured language the file is for; refused when it is not `expect`."""
+    target = element.get("target-language")
     lang = _language_of(workspace, target, shown)
     if expect:
         from leaflet.languages import scripts
@@ -191,19 +223,27 @@ def import_file(workspace, source: Path, expect: str | None = None, *,
         wanted = scripts.languages_for(workspace, [expect])[0]
         if wanted.code != lang.code:
             raise ImportRefused(f"this file is for {lang.code} (target-language {target!r}), "
-                                f"not {wanted.code}", path=shown, line=files[0].sourceline)
-    path = catalog.catalog_path(workspace.translations_dir, lang.locale)
-    original = files[0].get("original")
+                                f"not {wanted.code}", path=shown, line=element.sourceline)
+    return lang
+
+
+def _same_catalogue(workspace, element, lang, path: Path, shown: str) -> None:
+    """The file's `original` names this language's catalogue (or none)."""
+    original = element.get("original")
     own = workspace.display_path(path)
     if original and Path(original).as_posix() != own and "/LC_MESSAGES/" in original \
             and Path(original).parent.parent.name != lang.locale:
         raise ImportRefused(f"the file says it is {original}, but its target-language is "
-                            f"{target!r} ({own})", path=shown, line=files[0].sourceline,
+                            f"{element.get('target-language')!r} ({own})", path=shown,
+                            line=element.sourceline,
                             hint="the file was edited for another language")
-    before = path.read_bytes()
-    po = catalog.read_po(path)
-    store = poxliff.PoXliffFile.parsestring(data)
-    entries = {(e.msgctxt or None, e.msgid): e for e in live_entries(po)}
+
+
+def _apply(store, entries: dict, shown: str, own: str) -> tuple[list, int]:
+    """Each unit's target onto its entry (source and context unchanged, each unit once,
+    bounded in length); (msgids changed, units seen)."""
+    from leaflet.translation.rules import length_bound
+
     seen, changed = set(), []
     for unit in store.units:
         if unit.isheader():
@@ -230,27 +270,39 @@ def import_file(workspace, source: Path, expect: str | None = None, *,
                                 f"longer than its English ({len(entry.msgid)}) could need "
                                 "(LENGTH); nothing written", path=shown, line=line,
                                 hint="fix the target in the CAT tool and export again")
-        fuzzy = _fuzzy_after(unit, entry, text)
-        if text != entry.msgstr or fuzzy != bool(entry.fuzzy):
-            entry.msgstr = text
-            if fuzzy and "fuzzy" not in entry.flags:
-                entry.flags.append("fuzzy")
-            elif not fuzzy and "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-                entry.previous_msgid = None
-                entry.previous_msgctxt = None
+        if _set_target(entry, text, _fuzzy_after(unit, entry, text)):
             changed.append(entry.msgid)
-    missing = len(entries) - len(seen)
-    if not changed:
-        return ImportResult(lang.code, path, [], missing, [])
+    return changed, len(seen)
+
+
+def _set_target(entry, text: str, fuzzy: bool) -> bool:
+    """Give `entry` its new translation and fuzzy flag; whether anything changed."""
+    if text == entry.msgstr and fuzzy == bool(entry.fuzzy):
+        return False
+    entry.msgstr = text
+    if fuzzy and "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
+    elif not fuzzy and "fuzzy" in entry.flags:
+        entry.flags.remove("fuzzy")
+        entry.previous_msgid = None
+        entry.previous_msgctxt = None
+    return True
+
+
+def _write_checked(po, path: Path, before: bytes, code: str, check, shown: str,
+                   own: str) -> list:
+    """Write the changed catalogue when `leaflet check` finds no error on it that the
+    catalogue did not already have; the errors that remain. Refused, nothing written,
+    otherwise (or when the catalogue changed meanwhile)."""
+    from leaflet.files import write_atomic
+    from leaflet.translation.rules import ERROR
+
     new = po.__unicode__().encode("utf-8") + b"\n"
     temp = path.with_name(f".{path.name}.import")
     try:
         write_atomic(temp, new)
-        now = [f for f in check(lang.code, None) if f.lang == lang.code
-               and f.severity == ERROR]
-        after = [f for f in check(lang.code, temp)
-                 if f.lang == lang.code and f.severity == ERROR]
+        now = [f for f in check(code, None) if f.lang == code and f.severity == ERROR]
+        after = [f for f in check(code, temp) if f.lang == code and f.severity == ERROR]
         known = {(f.check, f.message) for f in now}
         fresh = [f for f in after if (f.check, f.message) not in known]
         if fresh:
@@ -263,7 +315,7 @@ def import_file(workspace, source: Path, expect: str | None = None, *,
         write_atomic(path, new)
     finally:
         temp.unlink(missing_ok=True)
-    return ImportResult(lang.code, path, changed, missing, after)
+    return after
 
 
 def _refuse_hidden_content(root, shown: str) -> None:
