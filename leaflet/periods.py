@@ -146,3 +146,37 @@ def local_text(occurred_at: str, timezone: str) -> str:
     """A stored occurred_at shown in the report time zone: 2026-12-31 23:30."""
     moment = dt.datetime.fromisoformat(occurred_at).astimezone(zone(timezone))
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def moment_utc(text: str | None, timezone: str, option: str, *, end_of_day: bool):
+    """A `--from`/`--to`/`--before` value (a day of `timezone`, or an ISO 8601 date and time,
+    read in `timezone` without an offset) as a naive UTC instant; None when not given.
+    UsageError naming `option`; ConfigError for an unknown time zone."""
+    if text is None or text == "":
+        return None
+    tz = zone(timezone)
+    bad = UsageError(f"{option} {clip(text)} is not a date (YYYY-MM-DD) or an ISO 8601 "
+                     "date and time", hint="like 2026-12-01 or 2026-12-01T14:30+01:00")
+    if not text.isascii() or len(text) > 40 or text != text.strip():
+        raise bad
+    try:
+        if len(text) == 10:
+            if text[4] != "-" or text[7] != "-":
+                raise ValueError(text)  # not the other forms fromisoformat reads (2026-W49-1)
+            day = dt.date.fromisoformat(text)
+            moment = None
+        else:
+            moment = dt.datetime.fromisoformat(text)
+            day = moment.date()
+    except ValueError:
+        raise bad from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UsageError(f"{option} {clip(text)} is outside {FIRST_DAY} to {LAST_DAY}",
+                         hint=f"leave {option} out for a period open at that end")
+    if moment is None:
+        if end_of_day:
+            day += dt.timedelta(days=1)
+        moment = dt.datetime.combine(day, dt.time(), tz)
+    elif moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)

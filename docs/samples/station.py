@@ -45,7 +45,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from selenium.webdriver.common.by import By
 
-    from leaflet.handover.store import dispose_engines
+    from leaflet.storage.engine import dispose_engines
     from station import browser  # tests/station/browser.py
     from station.conftest import LANGUAGES, OFFICER, PASSWORD, make_account
 

@@ -164,7 +164,7 @@ def import_(settings, file, expect):
             workspace, file, expect,
             check=lambda code, override: runner.run_checks(
                 workspace, [code], overrides={code: override} if override else None))
-    except xliff.ImportRefused as exc:
+    except xliff.XliffRefused as exc:
         for finding in exc.findings:
             click.echo(str(finding), err=True)
         raise

@@ -12,9 +12,7 @@ import click
 from leaflet.cli.handover_cmd import db_option
 from leaflet.duties.choices import SERVICES
 
-FORMATS = ("table", "csv", "json", "html", "pdf")
-BY = ("unit", "service", "language", "month")
-CSV_TABLES = ("figures", "follow-up", "language-gaps", "editions")
+from leaflet.report.choices import BY, CSV_TABLES, FORMATS
 DEFAULT_MAX_FOLLOW_UP = 1000
 
 

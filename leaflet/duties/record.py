@@ -473,43 +473,45 @@ def _option_field(field: str, option: str, value):
         raise UsageError(f"{option}: {error.message}", hint=error.hint) from None
 
 
+# field -> (longest value, what it is called, the message when it is longer)
+_OPTIONS = {
+    "unit": (CODE_MAX, "unit code", "{option} {value} is {n:,} characters long; a unit code "
+                                    "has at most {limit}"),
+    "leaflet_edition": (EDITION_MAX, "edition id", "{option} {value} is {n:,} characters "
+                                                   "long; an edition id has at most {limit}"),
+    "not_given_note": (NOTE_MAX, "note", "{option} is {n:,} characters long; at most {limit}"),
+    "occurred_at": (MOMENT_MAX, "date and time", "{option} {value} is not an ISO 8601 date "
+                                                 "and time"),
+}
+_HINTS = {"not_given_note": "a short reference, like the delivery note number",
+          "occurred_at": "like 2026-12-01T14:30:00+01:00"}
+
+
+def _option(field: str, value: str | None, option: str) -> str | None:
+    """`value` of the command-line option `option`, checked as the record's `field`."""
+    if value is None or (value == "" and field == "leaflet_edition"):
+        return None
+    limit, what, message = _OPTIONS[field]
+    visible(value, option, what=what)
+    if len(value) > limit:
+        raise UsageError(message.format(option=option, value=clip(value), n=len(value),
+                                        limit=limit), hint=_HINTS.get(field))
+    return _option_field(field, option, value)
+
+
 def option_code(value: str | None, option: str) -> str | None:
     """A unit code as the log stores it (letters, digits, '.', '/', '_', '-'; at most 40)."""
-    if value is None:
-        return None
-    visible(value, option, what="unit code")
-    if len(value) > CODE_MAX:
-        raise UsageError(f"{option} {clip(value)} is {len(value):,} characters long; a unit "
-                         f"code has at most {CODE_MAX}")
-    return _option_field("unit", option, value)
+    return _option("unit", value, option)
 
 
 def option_edition(value: str | None, option: str = "--edition") -> str | None:
-    if value is None or value == "":
-        return None
-    visible(value, option, what="edition id")
-    if len(value) > EDITION_MAX:
-        raise UsageError(f"{option} {clip(value)} is {len(value):,} characters long; an "
-                         f"edition id has at most {EDITION_MAX}")
-    return _option_field("leaflet_edition", option, value)
+    return _option("leaflet_edition", value, option)
 
 
 def option_note(value: str | None, option: str = "--note") -> str | None:
-    if value is None:
-        return None
-    visible(value, option, what="note")
-    if len(value) > NOTE_MAX:
-        raise UsageError(f"{option} is {len(value):,} characters long; at most {NOTE_MAX}",
-                         hint="a short reference, like the delivery note number")
-    return _option_field("not_given_note", option, value)
+    return _option("not_given_note", value, option)
 
 
 def option_moment(value: str | None, option: str = "--occurred-at") -> str | None:
     """An ISO 8601 date and time with its UTC offset, as the log checks occurred_at."""
-    if value is None:
-        return None
-    visible(value, option, what="date and time")
-    if len(value) > MOMENT_MAX:
-        raise UsageError(f"{option} {clip(value)} is not an ISO 8601 date and time",
-                         hint="like 2026-12-01T14:30:00+01:00")
-    return _option_field("occurred_at", option, value)
+    return _option("occurred_at", value, option)

@@ -27,9 +27,9 @@ from leaflet.render import templates, subset
 from leaflet.languages import scripts
 from leaflet.errors import BuildError
 from leaflet.files import sha256_file
+from leaflet.workspace.built import MANIFEST  # noqa: F401  (what plan and build read)
 
 
-MANIFEST = "manifest.json"
 
 
 # The templates/ files a language's leaflet and wallet card are made from.

@@ -1,18 +1,15 @@
 """The hand-over log: every encounter and leaflet hand-over, recorded as evidence.
 
-    model        the encounter record, its checks, canonical JSON and the chain hash
-    languages    BCP 47 codes checked against CLDR (Babel)
-    layout       table and column names, schema version, record → rows (shared by writers)
-    schema       SQLAlchemy tables, append-only triggers, migrations
-    store        the SQLAlchemy store: create/upgrade, append, read, verify, import
-    sqlite_fast  the stdlib SQLite appender that keeps `leaflet handover` fast
-    interchange  JSON Lines and CSV import and export (spreadsheet-safe CSV cells)
-    editions     which leaflets a workspace built: what `handover --leaflet given` may name
     service      one core function per command
-    location     the default database file and `--db` URLs
-    cldr         CLDR language knowledge as one cached search index (for `leaflet pick`)
-    pick         `leaflet pick`: find a language by any name, code or country
+    store        the log on SQLAlchemy Core: append, read, verify, import, erase, upgrade
+    fast_append  the standard-library SQLite appender that keeps `leaflet handover` fast
+    interchange  JSON Lines and CSV import and export (spreadsheet-safe CSV cells)
+    given        a leaflet recorded as given must be one the workspace built
+    sync         `leaflet log sync`: one log's records and stock rows into another
+    errors       the import's and `log show`'s errors
 
-Importing this package imports nothing else: the desk's path pays only for what it uses.
-The format is documented in docs/log-format.md, deployment in docs/deployment.md.
+The record itself (its fields and checks) is leaflet.duties.record; the database is
+leaflet.storage. Importing this package imports nothing else: the desk's path pays only for
+what it uses. The format is documented in docs/log-format.md, deployment in
+docs/deployment.md.
 """

@@ -19,18 +19,14 @@ import os
 from pathlib import Path
 from typing import IO, Any, Iterator, Mapping
 
-from leaflet.errors import ConfigError, UsageError
+from leaflet import periods
+from leaflet.errors import UsageError
 from leaflet.storage import location
 from leaflet.duties.record import describe, new_id, validate
 from leaflet.periods import local_now_text
 from leaflet.textsafety import clip, invisible_chars
 from leaflet.workspace import DEFAULT_CASE_REF_PATTERN, DEFAULT_TIMEZONE
 
-# --from/--to days accepted (as `leaflet report`'s, leaflet.report.options FIRST_DAY and
-# LAST_DAY): beyond them the UTC bounds overflow in some time zones (year 1, year 9999), and
-# a period of thousands of years is a typo. Leaving the option out opens the period.
-FIRST_DAY = dt.date(1900, 1, 1)
-LAST_DAY = dt.date(2999, 12, 31)
 
 
 def record(db: str | None, values: Mapping[str, Any], *,
@@ -58,9 +54,9 @@ def record_encounter(db: str | None, values: Mapping[str, Any], *,
     url = location.resolve(location.checked_db(db), create_folder=False)
     path = location.sqlite_file(url)
     if path is not None:
-        from leaflet.handover import sqlite_fast
+        from leaflet.handover import fast_append
 
-        if sqlite_fast.append(path, encounter) is not None:
+        if fast_append.append(path, encounter) is not None:
             return encounter
     open_store(url, write=True).append(encounter)
     return encounter
@@ -110,12 +106,12 @@ def period(start: str | None, end: str | None, timezone: str = DEFAULT_TIMEZONE,
     """A Filter from `--from`/`--to` values: dates are days in `timezone`, date-times without
     an offset are read in `timezone`; `--from` is included and `--to` excluded, as in
     `leaflet report` (docs/report-format.md).
-    UsageError naming the option for a value that is not a date, outside FIRST_DAY to
-    LAST_DAY, or a `--from` after the `--to`."""
+    UsageError naming the option for a value that is not a date, outside periods.FIRST_DAY to
+    periods.LAST_DAY, or a `--from` after the `--to`."""
     from leaflet.handover.store import Filter
 
-    begin = _moment(start, timezone, "--from", end_of_day=False)
-    until = _moment(end, timezone, "--to", end_of_day=False)
+    begin = periods.moment_utc(start, timezone, "--from", end_of_day=False)
+    until = periods.moment_utc(end, timezone, "--to", end_of_day=False)
     if begin is not None and until is not None and begin >= until:
         raise UsageError(f"--from {clip(start)} is not before --to {clip(end)}: no record can "
                          "be in that period",
@@ -130,44 +126,6 @@ def period(start: str | None, end: str | None, timezone: str = DEFAULT_TIMEZONE,
         except RecordError as error:
             raise UsageError(f"--unit: {error.message}", hint=error.hint) from None
     return Filter(start=begin, end=until, unit=unit)
-
-
-def _moment(text: str | None, timezone: str, option: str, *, end_of_day: bool):
-    if text is None or text == "":
-        return None
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"[report] timezone {clip(timezone)} is not a known time zone",
-                          hint="install tzdata, or set an IANA name like Europe/Brussels"
-                          ) from None
-    bad = UsageError(f"{option} {clip(text)} is not a date (YYYY-MM-DD) or an ISO 8601 "
-                     "date and time", hint="like 2026-12-01 or 2026-12-01T14:30+01:00")
-    if not text.isascii() or len(text) > 40 or text != text.strip():
-        raise bad
-    try:
-        if len(text) == 10:
-            if text[4] != "-" or text[7] != "-":
-                raise ValueError(text)  # not the other forms fromisoformat reads (2026-W49-1)
-            day = dt.date.fromisoformat(text)
-            moment = None
-        else:
-            moment = dt.datetime.fromisoformat(text)
-            day = moment.date()
-    except ValueError:
-        raise bad from None
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise UsageError(f"{option} {clip(text)} is outside {FIRST_DAY} to {LAST_DAY}",
-                         hint=f"leave {option} out for a period open at that end")
-    if moment is None:
-        if end_of_day:
-            day += dt.timedelta(days=1)
-        moment = dt.datetime.combine(day, dt.time(), zone)
-    elif moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def records(db: str | None, where=None) -> Iterator[dict[str, Any]]:
@@ -260,8 +218,8 @@ def erase(db: str | None, before: str, by: str, workspace) -> dict[str, Any]:
     if day is None:
         raise UsageError(f"--before {clip(before)} is not a date (YYYY-MM-DD)",
                          hint="records that occurred before that day are erased")
-    if day < FIRST_DAY:
-        raise UsageError(f"--before {day} is before {FIRST_DAY}: no record is that old",
+    if day < periods.FIRST_DAY:
+        raise UsageError(f"--before {day} is before {periods.FIRST_DAY}: no record is that old",
                          hint="give the day before which records are erased, like 2019-01-01")
     today = dt.date.today()
     try:
@@ -272,7 +230,7 @@ def erase(db: str | None, before: str, by: str, workspace) -> dict[str, Any]:
         raise UsageError(f"--before {day} is within the retention period of {years} years: "
                          f"the earliest allowed is --before {limit}",
                          hint="nothing can be erased before its time")
-    start = _moment(before, workspace.timezone, "--before", end_of_day=False)
+    start = periods.moment_utc(before, workspace.timezone, "--before", end_of_day=False)
     store = open_store(db)
     result = store.erase(start, actor, {"before": day.isoformat(), "retention_years": years,
                                         "timezone": workspace.timezone})

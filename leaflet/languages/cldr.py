@@ -171,9 +171,6 @@ def index() -> Index:
 
 # --- building the index from Babel ------------------------------------------------------
 
-def _bcp47(key: str) -> str:
-    return key.replace("_", "-")
-
 
 def _language_key(key: str) -> str | None:
     """A CLDR language key as an index language: regions dropped, scripts kept.

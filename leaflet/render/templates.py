@@ -103,7 +103,7 @@ def qr_payloads(workspace, code: str) -> dict[str, str]:
     from leaflet.workspace.contacts import tel_uri
 
     # Parsed with libphonenumber, never taken from the text: `078 O55 8OO` is refused
-    # (leaflet/contacts.py), not encoded as another number.
+    # (leaflet/workspace/contacts.py), not encoded as another number.
     international = workspace.organisations["helpline"].value("phone_international")
     payloads = {
         "helpline": tel_uri(international),

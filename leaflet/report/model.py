@@ -108,7 +108,7 @@ class Report:
     language_gaps: tuple[LanguageGap, ...]
     editions: tuple[EditionCount, ...]
     log: dict[str, Any] = field(default_factory=dict)  # records, head (the chain's last hash)
-    # The JSON text of each of `violations`, when the reader made it (leaflet.report.render
+    # The JSON text of each of `violations`, when the reader made it (leaflet.report.formats
     # writes the same text itself otherwise): not part of what the report says.
     violations_json: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 

@@ -49,7 +49,6 @@ from leaflet.report import tally
 from leaflet.report.model import Group, Report
 from leaflet.report.tally import chunked, merge
 
-BY_CHOICES = ("unit", "service", "language", "month")
 e = tables.encounter
 lang = tables.encounter_language
 stored_outcomes = judged_outcomes.tables.outcome

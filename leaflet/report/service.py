@@ -17,8 +17,7 @@ from leaflet.storage.errors import StoreError
 from leaflet import periods as periods
 from leaflet.workspace import DEFAULT_TIMEZONE
 
-FORMATS = ("table", "csv", "json", "html", "pdf")
-BY = ("unit", "service", "language", "month")  # as leaflet.report.query.BY_CHOICES
+from leaflet.report.choices import BY, FORMATS  # noqa: F401  (FORMATS: the CLI's --format)
 
 
 @contextlib.contextmanager
@@ -112,14 +111,14 @@ def make_report(db: str | None, *, start: str | None = None, end: str | None = N
     path = location.sqlite_file(url)
     if path is not None and by is None:
         # A SQLite log at this leaflet's schema version: read with the standard library
-        # (leaflet.report.sqlite_fast); None when the SQLAlchemy reader must do it.
-        from leaflet.report import sqlite_fast
+        # (leaflet.report.fast_reader); None when the SQLAlchemy reader must do it.
+        from leaflet.report import fast_reader
 
         with bulk():
             json_lines = None
             if for_format == "json":
-                from leaflet.report.render import violation_json as json_lines
-            report = sqlite_fast.build(path, span, service=service, unit=unit,
+                from leaflet.report.formats import violation_json as json_lines
+            report = fast_reader.build(path, span, service=service, unit=unit,
                                        max_violations=max_violations, json_lines=json_lines)
         if report is not None:
             return report
@@ -134,7 +133,7 @@ def make_report(db: str | None, *, start: str | None = None, end: str | None = N
 def render(report, fmt: str, *, templates_dir: Path | None = None, table: str = "figures"
            ) -> bytes:
     """`report` as bytes in `fmt` (table, csv, json, html or pdf)."""
-    from leaflet.report import render as renderings
+    from leaflet.report import formats as renderings
 
     with bulk():
         return renderings.render(report, fmt, templates_dir=templates_dir, table=table)

@@ -1,7 +1,7 @@
 """From the rows the report's statements return to the Report's figures: standard library only.
 
 Both readers of the log use these functions: leaflet.report.query (SQLAlchemy Core, every
-backend and every option) and leaflet.report.sqlite_fast (the standard library's sqlite3, for
+backend and every option) and leaflet.report.fast_reader (the standard library's sqlite3, for
 a SQLite log at the current schema version), so the two cannot count differently. The rows
 are those of the statements described in leaflet.report.query: counts per
 (grp, outcomes, no_language, correction), the records to follow up, the language gap

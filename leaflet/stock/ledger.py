@@ -1,6 +1,6 @@
 """The stock ledger: receipts, transfers, and what every unit holds of each language and edition.
 
-Receipts and transfers are rows of `stock_movement` (leaflet.stock.schema). Hand-overs are
+Receipts and transfers are rows of `stock_movement` (leaflet.storage.tables). Hand-overs are
 not: a unit's stock is *derived*,
 
     on hand = received + transferred in − transferred out − copies given

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from leaflet.errors import ConfigError, UsageError
+from leaflet.errors import UsageError
 from leaflet.storage import access
 from leaflet import periods
 from leaflet.duties import record
@@ -205,26 +205,14 @@ def window(as_of: str | None, timezone: str = DEFAULT_TIMEZONE
            ) -> tuple[dt.date, dt.datetime, dt.datetime]:
     """(as-of day, until, since): until is the end of the as-of day in `timezone` and since
     is WINDOW_DAYS before it, both naive UTC as the log stores occurred_utc."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from leaflet.textsafety import clip
-
-    day = periods.day(as_of, "--as-of")
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ConfigError(f"[report] timezone {clip(timezone)} is not a known time "
-                          "zone") from None
-    day = day or dt.datetime.now(zone).date()
     from leaflet.stock.ledger import WINDOW_DAYS
 
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone)
-    start = dt.datetime.combine(day + dt.timedelta(days=1 - WINDOW_DAYS), dt.time(), zone)
-
-    def utc(moment: dt.datetime) -> dt.datetime:
-        return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-    return day, utc(end), utc(start)
+    day = periods.day(as_of, "--as-of")
+    zone = periods.zone(timezone)
+    day = day or dt.datetime.now(zone).date()
+    until = periods.local_midnight_utc(day + dt.timedelta(days=1), zone)
+    since = periods.local_midnight_utc(day + dt.timedelta(days=1 - WINDOW_DAYS), zone)
+    return day, until, since
 
 
 def status(db: str | None, workspace, *, unit: str | None = None,

@@ -21,9 +21,8 @@ import sqlite3
 from pathlib import Path
 
 from leaflet.storage import layout, location
-from leaflet.storage.errors import DamagedLog, NoLog, StoreError
+from leaflet.storage.errors import NO_LOG_HINT, DamagedLog, NoLog, StoreError
 
-NO_LOG_HINT = "check --db / LEAFLET_DB; `leaflet handover` creates the log with its first record"
 
 
 def sqlite_tables(path: Path) -> list[str]:

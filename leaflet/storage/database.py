@@ -19,15 +19,13 @@ from sqlalchemy import exc
 from leaflet.periods import utc_now_text
 from leaflet.storage import layout, lite, location, migrations, tables
 from leaflet.storage.engine import _first_line, display, engine_for
-from leaflet.storage.errors import (DamagedLog, ForeignDatabase, NoLog, SchemaError,
-                                    StoreError)
+from leaflet.storage.errors import (NO_LOG_HINT, DamagedLog, ForeignDatabase, NoLog,
+                                    SchemaError, StoreError)
 from leaflet.textsafety import clip
 
 # The advisory lock keys that serialise the head of each chain on PostgreSQL (fixed bigints).
 CHAIN_LOCK_KEY = 0x6C6561666C6574  # "leaflet": the log
 LEDGER_LOCK_KEY = 0x6C6564676572  # "ledger": the stock ledger
-NO_LOG_HINT = ("check --db / LEAFLET_DB; `leaflet handover` creates the log with its first "
-               "record, `leaflet db upgrade` an empty one")
 
 
 class Database:

@@ -16,7 +16,7 @@ from leaflet.storage.errors import StoreError
 from leaflet.storage import lite
 from leaflet.textsafety import clip
 
-BUSY_TIMEOUT_S = 60  # a desk waits this long for other writers before giving up
+BUSY_TIMEOUT_S = lite.BUSY_TIMEOUT_S
 _ENGINES: dict[str, sa.Engine] = {}
 
 

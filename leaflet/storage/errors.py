@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from leaflet.errors import LeafletError
 
+NO_LOG_HINT = ("check --db / LEAFLET_DB; `leaflet handover` creates the log with its first "
+               "record, `leaflet db upgrade` an empty one")
+
 
 class StoreError(LeafletError):
     """The database cannot be opened, created or written."""

@@ -24,6 +24,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+BUSY_TIMEOUT_S = 60  # a writer waits this long for the others before giving up
 MARK_SUFFIX = ".damaged"
 # What SQLite says of a file that is not a whole database: damage, not an altered chain.
 DAMAGE_WORDS = ("file is not a database", "malformed", "file is encrypted", "disk image")

@@ -182,6 +182,3 @@ def sqlite_file(url: str) -> Path | None:
             return Path(rest if os.path.isabs(rest) else os.path.abspath(rest))
     return None
 
-
-def is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite")

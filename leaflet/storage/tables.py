@@ -111,7 +111,7 @@ movement = sa.Table(
     sa.Column("occurred_utc", sa.DateTime(), nullable=False),
     sa.Column("recorded_at", sa.String(40), nullable=False),
     sa.Column("note", sa.String(200)),
-    sa.CheckConstraint("kind IN ('receipt', 'transfer_out', 'transfer_in')",
+    sa.CheckConstraint(f"kind IN ({', '.join(repr(k) for k in KINDS)})",
                        name="stock_movement_kind"),
     sa.CheckConstraint("(kind = 'transfer_out' AND copies < 0) "
                        "OR (kind <> 'transfer_out' AND copies > 0)",
@@ -174,7 +174,7 @@ adjustment = sa.Table(
     sa.Column("occurred_utc", sa.DateTime(), nullable=False),
     sa.Column("recorded_at", sa.String(40), nullable=False),
     sa.Column("note", sa.String(200)),
-    sa.CheckConstraint("kind IN ('correction', 'order', 'order_close')",
+    sa.CheckConstraint(f"kind IN ({', '.join(repr(k) for k in ADJUSTMENT_KINDS)})",
                        name="stock_adjustment_kind"),
     sa.CheckConstraint("(kind = 'correction') = (corrects IS NOT NULL)",
                        name="stock_adjustment_corrects"),

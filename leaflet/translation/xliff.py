@@ -96,7 +96,7 @@ class ImportResult:
     remaining: list  # errors the catalogue had already, still there
 
 
-class ImportRefused(CatalogError):
+class XliffRefused(CatalogError):
     def __init__(self, message, *, path=None, line=None, hint=None, findings=()):
         super().__init__(message, path=path, line=line, hint=hint)
         self.findings = list(findings)
@@ -112,7 +112,7 @@ def _language_of(workspace, target: str, source: Path):
     try:
         wanted = Locale.parse(target, sep="-")
     except (ValueError, UnknownLocaleError):
-        raise ImportRefused(f"target-language {target!r} is not a language code", path=source,
+        raise XliffRefused(f"target-language {target!r} is not a language code", path=source,
                             hint="export the file again with `leaflet catalog export`") from None
     for code in workspace.languages:
         have = scripts.parse_locale(code, source="leaflet.toml")
@@ -122,7 +122,7 @@ def _language_of(workspace, target: str, source: Path):
                 and (have.territory is None or have.territory == wanted.territory))
         if same:
             return scripts.languages_for(workspace, [code])[0]
-    raise ImportRefused(f"target-language {target!r} is not a language of this edition",
+    raise XliffRefused(f"target-language {target!r} is not a language of this edition",
                         path=source, hint="see `leaflet languages`")
 
 
@@ -174,17 +174,17 @@ def _read(source: Path, shown: str):
         with source.open("rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise ImportRefused(f"cannot read the file: {exc.strerror or exc}", path=shown) \
+        raise XliffRefused(f"cannot read the file: {exc.strerror or exc}", path=shown) \
             from None
     if len(data) > MAX_BYTES:
-        raise ImportRefused(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB: an XLIFF "
+        raise XliffRefused(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB: an XLIFF "
                             "of one catalogue is a few hundred KB", path=shown,
                             hint="import the file `leaflet catalog export` wrote, translated")
     try:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
                                                       huge_tree=False))
     except etree.XMLSyntaxError as exc:
-        raise ImportRefused(f"not valid XML: {exc.msg}", path=shown, line=exc.lineno,
+        raise XliffRefused(f"not valid XML: {exc.msg}", path=shown, line=exc.lineno,
                             hint="the file is damaged: export it again from the CAT tool") \
             from None
     _refuse_hidden_content(root, shown)
@@ -196,19 +196,19 @@ def _file_element(root, shown: str):
     from lxml import etree
 
     if etree.QName(root).localname != "xliff" or not str(root.get("version", "")).startswith("1."):
-        raise ImportRefused("not an XLIFF 1.x file", path=shown, line=root.sourceline,
+        raise XliffRefused("not an XLIFF 1.x file", path=shown, line=root.sourceline,
                             hint="export XLIFF 1.2 from the CAT tool")
     files = [f for f in root if etree.QName(f).localname == "file"]
     if len(files) != 1:
-        raise ImportRefused(f"{len(files)} <file> elements, expected one", path=shown,
+        raise XliffRefused(f"{len(files)} <file> elements, expected one", path=shown,
                             hint="import one language's file at a time")
     element = files[0]
     if not element.get("target-language"):
-        raise ImportRefused("no target-language on <file>", path=shown,
+        raise XliffRefused("no target-language on <file>", path=shown,
                             line=element.sourceline,
                             hint="export the file again with `leaflet catalog export`")
     if (element.get("source-language") or "en").split("-")[0].lower() != "en":
-        raise ImportRefused(f"source-language is {element.get('source-language')!r}, the "
+        raise XliffRefused(f"source-language is {element.get('source-language')!r}, the "
                             "catalogue's source is English", path=shown, line=element.sourceline)
     return element
 
@@ -222,7 +222,7 @@ def _language_checked(workspace, element, shown: str, expect: str | None):
 
         wanted = scripts.languages_for(workspace, [expect])[0]
         if wanted.code != lang.code:
-            raise ImportRefused(f"this file is for {lang.code} (target-language {target!r}), "
+            raise XliffRefused(f"this file is for {lang.code} (target-language {target!r}), "
                                 f"not {wanted.code}", path=shown, line=element.sourceline)
     return lang
 
@@ -233,7 +233,7 @@ def _same_catalogue(workspace, element, lang, path: Path, shown: str) -> None:
     own = workspace.display_path(path)
     if original and Path(original).as_posix() != own and "/LC_MESSAGES/" in original \
             and Path(original).parent.parent.name != lang.locale:
-        raise ImportRefused(f"the file says it is {original}, but its target-language is "
+        raise XliffRefused(f"the file says it is {original}, but its target-language is "
                             f"{element.get('target-language')!r} ({own})", path=shown,
                             line=element.sourceline,
                             hint="the file was edited for another language")
@@ -251,22 +251,22 @@ def _apply(store, entries: dict, shown: str, own: str) -> tuple[list, int]:
         line = unit.xmlelement.sourceline
         ident = unit.xmlelement.get("id", "?")
         if unit.hasplural():
-            raise ImportRefused(f"unit {ident} has plural forms, which import does not take",
+            raise XliffRefused(f"unit {ident} has plural forms, which import does not take",
                                 path=shown, line=line)
         key = (unit.getcontext() or None, unit.source)
         entry = entries.get(key)
         if entry is None:
-            raise ImportRefused(f"unit {ident}: its source {unit.source[:50]!r} is not a msgid "
+            raise XliffRefused(f"unit {ident}: its source {unit.source[:50]!r} is not a msgid "
                                 f"of {own}", path=shown, line=line,
                                 hint="a CAT tool must not change the English; export again "
                                      "with `leaflet catalog export` and translate that file")
         if key in seen:
-            raise ImportRefused(f"unit {ident}: the source {unit.source[:50]!r} appears twice",
+            raise XliffRefused(f"unit {ident}: the source {unit.source[:50]!r} appears twice",
                                 path=shown, line=line)
         seen.add(key)
         text = unit.target or ""
         if len(text) > length_bound(entry.msgid + (entry.msgid_plural or "")):
-            raise ImportRefused(f"unit {ident}: the target is {len(text):,} characters, far "
+            raise XliffRefused(f"unit {ident}: the target is {len(text):,} characters, far "
                                 f"longer than its English ({len(entry.msgid)}) could need "
                                 "(LENGTH); nothing written", path=shown, line=line,
                                 hint="fix the target in the CAT tool and export again")
@@ -306,11 +306,11 @@ def _write_checked(po, path: Path, before: bytes, code: str, check, shown: str,
         known = {(f.check, f.message) for f in now}
         fresh = [f for f in after if (f.check, f.message) not in known]
         if fresh:
-            raise ImportRefused(f"import refused, nothing written: `leaflet check` fails on "
+            raise XliffRefused(f"import refused, nothing written: `leaflet check` fails on "
                                 f"the result: {fresh[0]}", path=shown, findings=fresh,
                                 hint="fix the target in the CAT tool and export again")
         if path.read_bytes() != before:
-            raise ImportRefused("the catalogue changed during the import; nothing written",
+            raise XliffRefused("the catalogue changed during the import; nothing written",
                                 path=own, hint="import the file again")
         write_atomic(path, new)
     finally:
@@ -324,7 +324,7 @@ def _refuse_hidden_content(root, shown: str) -> None:
     from lxml import etree
 
     for node in root.iter(etree.Entity):
-        raise ImportRefused(f"the entity reference {node.text} (XLIFF targets are plain "
+        raise XliffRefused(f"the entity reference {node.text} (XLIFF targets are plain "
                             "text; an entity is not imported)", path=shown,
                             line=node.sourceline,
                             hint="type the character itself in the CAT tool, then export "
@@ -338,7 +338,7 @@ def _refuse_hidden_content(root, shown: str) -> None:
             if local != name or not set(element.attrib) <= attributes \
                     or element.get("mtype") not in kinds:
                 shown_attrs = " ".join(f'{k}="{v[:30]}"' for k, v in element.attrib.items())
-                raise ImportRefused(f"a target holds <{local}{' ' if shown_attrs else ''}"
+                raise XliffRefused(f"a target holds <{local}{' ' if shown_attrs else ''}"
                                     f"{shown_attrs}>: targets are plain text (markup like "
                                     "<strong> is typed as text, as in the English)",
                                     path=shown, line=element.sourceline,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from leaflet.errors import LeafletError
 
-MANIFEST = "manifest.json"  # as leaflet.edition.build.MANIFEST
+MANIFEST = "manifest.json"  # what a build writes last (leaflet.edition.build)
 SHOWN = 12  # languages listed in a message at most
 
 

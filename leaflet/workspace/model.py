@@ -19,7 +19,7 @@ _EDITION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # The organisations the leaflet and the hand-over log name; leaflet.toml must define each.
 REQUIRED_ORGANISATIONS = ("helpline", "pag-asa", "payoke", "surya", "foreigners-dept")
 # The phone numbers every leaflet and wallet card prints: a build or check needs each of
-# them in leaflet.toml (leaflet/contacts.py reports a missing one); the desk does not.
+# them in leaflet.toml (leaflet/workspace/contacts.py reports a missing one); the desk does not.
 PRINTED_PHONES = {"helpline": ("phone", "phone_international"), "emergency": ("phone",),
                    "police": ("phone",), "guardianship": ("phone",), "pag-asa": ("phone",),
                    "payoke": ("phone",), "surya": ("phone",)}

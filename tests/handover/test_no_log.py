@@ -151,7 +151,7 @@ def test_a_damaged_file_is_reported_as_damaged_and_never_written(logged, damage)
 
 
 def test_the_fast_path_refuses_a_damaged_file(logged):
-    from leaflet.handover import sqlite_fast
+    from leaflet.handover import fast_append
     from leaflet.storage.errors import DamagedLog
     from leaflet.duties.record import validate
 
@@ -159,7 +159,7 @@ def test_the_fast_path_refuses_a_damaged_file(logged):
 
     logged.write_bytes(logged.read_bytes()[:8192])
     with pytest.raises(DamagedLog, match="truncated"):
-        sqlite_fast.append(logged, validate(record(), strict_fields=True))
+        fast_append.append(logged, validate(record(), strict_fields=True))
 
 
 def test_a_file_where_the_folder_should_be_is_named(tmp_path):

@@ -92,7 +92,7 @@ def test_sqlite_is_the_default_in_the_user_data_folder(tmp_path):
 
 def test_both_sqlite_writers_store_the_same_bytes(tmp_path):
     """The desk's stdlib appender and the SQLAlchemy store are interchangeable on one file."""
-    from leaflet.handover import service, sqlite_fast
+    from leaflet.handover import service, fast_append
     from leaflet.handover.store import Store
 
     url = f"sqlite:///{tmp_path / 'writers.sqlite3'}"
@@ -114,7 +114,7 @@ def test_both_sqlite_writers_store_the_same_bytes(tmp_path):
                    "foreigners_dept_informed") else None) for k in r.keys()] for r in rows]
     assert [r["id"] for r in rows] == [first, fast, third.id]
     assert typed[0] == typed[1] == typed[2]
-    assert sqlite_fast.append(tmp_path / "missing.sqlite3", third) is None
+    assert fast_append.append(tmp_path / "missing.sqlite3", third) is None
     assert store.verify().count == 3
 
 

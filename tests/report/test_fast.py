@@ -1,5 +1,5 @@
 """The two readers of the log make the same report: the standard-library one
-(leaflet.report.sqlite_fast, a SQLite log at the current schema version, no --by) and the
+(leaflet.report.fast_reader, a SQLite log at the current schema version, no --by) and the
 SQLAlchemy one (leaflet.report.query, everything), over the same logs, every period and scope,
 cut short or not, on one thread or two."""
 
@@ -24,12 +24,12 @@ SCOPES = [{}, {"unit": "PZ-5339"}, {"service": "police"}, {"service": "social-in
 def _both(path: Path, start, end, *, max_violations=None, **scope):
     """(standard-library report, SQLAlchemy report) of the log at `path`."""
     from leaflet import periods
-    from leaflet.report import query, service, sqlite_fast
+    from leaflet.report import query, service, fast_reader
     from leaflet.report.service import snapshot
 
     span = periods.period(periods.parse_day(start, "--from"), periods.parse_day(end, "--to"),
                          fx.TZ)
-    fast = sqlite_fast.build(path, span, max_violations=max_violations, **scope)
+    fast = fast_reader.build(path, span, max_violations=max_violations, **scope)
     store = service.open_log(str(path))
     with snapshot(store) as conn:
         slow = query.build(conn, span, max_violations=max_violations,
@@ -83,33 +83,33 @@ def test_both_readers_cut_the_follow_up_list_alike(logs):
 
 def test_the_fast_reader_on_two_threads_and_at_another_head(logs, monkeypatch):
     from leaflet import periods
-    from leaflet.report import sqlite_fast, tally
+    from leaflet.report import fast_reader, tally
 
     span = periods.period(None, None, fx.TZ)
-    serial = sqlite_fast.build(logs["mix"], span)
+    serial = fast_reader.build(logs["mix"], span)
     monkeypatch.setattr(tally, "PARALLEL_FROM", 1)
-    assert sqlite_fast.build(logs["mix"], span) == serial
-    real_head, calls = sqlite_fast.log_head, []
+    assert fast_reader.build(logs["mix"], span) == serial
+    real_head, calls = fast_reader.log_head, []
 
     def head_seen(con):
         calls.append(con)
         head = real_head(con)
         return dict(head, records=head["records"] + 1) if len(calls) == 2 else head
 
-    monkeypatch.setattr(sqlite_fast, "log_head", head_seen)
-    assert sqlite_fast.build(logs["mix"], span) == serial
+    monkeypatch.setattr(fast_reader, "log_head", head_seen)
+    assert fast_reader.build(logs["mix"], span) == serial
     assert len(calls) == 3  # both other snapshots were looked at; the one at another head
     #                         was not used: its share was done again on the first
 
 
 def test_the_fast_reader_declines_what_it_does_not_read(tmp_path):
     from leaflet import periods
-    from leaflet.report import sqlite_fast
+    from leaflet.report import fast_reader
 
     span = periods.period(None, None, fx.TZ)
     older = tmp_path / "v2.sqlite3"
     shutil.copy(ROOT / "tests" / "fixtures" / "log-v2.sqlite3", older)
-    assert sqlite_fast.build(older, span) is None  # schema version 2: read live by query
+    assert fast_reader.build(older, span) is None  # schema version 2: read live by query
     other = tmp_path / "other.sqlite3"
     import sqlite3
 
@@ -117,7 +117,7 @@ def test_the_fast_reader_declines_what_it_does_not_read(tmp_path):
     con.execute("CREATE TABLE notes (x)")
     con.commit()
     con.close()
-    assert sqlite_fast.build(other, span) is None
+    assert fast_reader.build(other, span) is None
     assert fx.run(["report"], f"sqlite:///{other}").exit_code == 1  # NoLog, as ever
 
 
@@ -136,21 +136,21 @@ def test_the_report_command_imports_no_sqlalchemy_for_a_current_sqlite_log(logs)
 
 
 def test_the_rules_version_is_the_same_in_both_readers():
-    from leaflet.report import sqlite_fast
+    from leaflet.report import fast_reader
     from leaflet.storage import tables
 
-    assert sqlite_fast.FOLLOW_UP_CONDITION == tables.FOLLOW_UP_CONDITION
+    assert fast_reader.FOLLOW_UP_CONDITION == tables.FOLLOW_UP_CONDITION
     assert dt.datetime(2026, 1, 2, 3, 4, 5).strftime(
-        sqlite_fast.layout.SQLITE_DATETIME_FORMAT) == "2026-01-02 03:04:05.000000"
+        fast_reader.layout.SQLITE_DATETIME_FORMAT) == "2026-01-02 03:04:05.000000"
 
 
 def test_the_json_text_made_by_the_reader_is_the_renderers(logs):
-    from leaflet.report import render, service
+    from leaflet.report import formats, service
 
     for limit in (None, 5):
         fast = service.make_report(str(logs["mix"]), max_violations=limit, for_format="json")
         assert fast.violations_json is not None  # made on the reader's thread
         plain = service.make_report(str(logs["mix"]), max_violations=limit)
         assert plain.violations_json is None
-        assert render.to_json(fast) == render.to_json(plain)
+        assert formats.to_json(fast) == formats.to_json(plain)
         assert len(fast.violations_json) == len(fast.violations)

@@ -116,12 +116,12 @@ def test_headless_chromium_shows_no_console_error(log_url, tmp_path):
 def test_pdf_is_the_same_template_with_pages_for_long_lists(long_log_url, tmp_path):
     from pdfutil import pdf_text, squash
 
-    from leaflet.report import render, service
+    from leaflet.report import formats, service
 
     report = service.make_report(long_log_url.removeprefix("sqlite:///"), by="service")
     assert report.violations_total > 100
-    html = render.to_html(report, ROOT / "templates")
-    pdf, pages, warnings = render.to_pdf(html, ROOT / "templates")
+    html = formats.to_html(report, ROOT / "templates")
+    pdf, pages, warnings = formats.to_pdf(html, ROOT / "templates")
     assert warnings == []
     assert pages >= 4
     path = tmp_path / "report.pdf"
@@ -184,13 +184,13 @@ def test_the_json_interface_is_the_documented_one(log_url):
 
     # The JSON written by hand (one item per line, follow-up lines by a fast path) is the
     # Report's own dictionary, and each follow-up line reads as json.dumps would write it.
-    from leaflet.report import render, service
+    from leaflet.report import formats, service
 
     report = service.make_report(log_url.removeprefix("sqlite:///"), start=fx.OCTOBER[0],
                                  end=fx.OCTOBER[1], by="unit")
     assert data == report.to_dict()
     for violation in report.violations:
-        assert render.violation_json(violation) == json.dumps(
+        assert formats.violation_json(violation) == json.dumps(
             violation.to_dict(), ensure_ascii=False, separators=(", ", ": "))
 
 

@@ -155,7 +155,7 @@ def check_freshness(workspace, today: dt.date, release: bool, allow_unverified: 
 
 
 def check_contact_data(workspace):
-    """DATA-INVALID: phone numbers, e-mail addresses parsed by kind (leaflet/contacts.py)."""
+    """DATA-INVALID: phone numbers, e-mail addresses parsed by kind (leaflet/workspace/contacts.py)."""
     from leaflet.workspace import contacts
 
     for problem in contacts.problems(workspace):

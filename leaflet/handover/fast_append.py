@@ -24,7 +24,6 @@ from leaflet.storage.chain import GENESIS_HASH
 from leaflet.duties.record import Encounter
 from leaflet.periods import utc_now_text
 
-BUSY_TIMEOUT_S = 60  # as leaflet.storage.engine.BUSY_TIMEOUT_S
 
 _INSERT_LOG = (f"INSERT INTO {layout.LOG_TABLE} ({', '.join(layout.LOG_COLUMNS)}) "
                f"VALUES ({', '.join(':' + c for c in layout.LOG_COLUMNS)})")
@@ -46,11 +45,11 @@ def append(path: Path, encounter: Encounter) -> str | None:
 
     lite.require_intact(path)  # a damaged log is never written to (marked, then refused)
     try:
-        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        con = sqlite3.connect(path, timeout=lite.BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
         raise StoreError(f"cannot open {path}: {error}") from None
     try:
-        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        con.execute(f"PRAGMA busy_timeout = {lite.BUSY_TIMEOUT_S * 1000}")
         con.execute("PRAGMA synchronous = FULL")  # see Store: evidence survives a power cut
         con.execute("BEGIN IMMEDIATE")
         try:
@@ -66,7 +65,7 @@ def append(path: Path, encounter: Encounter) -> str | None:
         return digest
     except sqlite3.DatabaseError as error:
         text = str(error)
-        if any(d in text.lower() for d in _DAMAGE):
+        if lite.is_damage(text):
             from leaflet.storage import lite
 
             lite.mark(path, text)
@@ -84,8 +83,6 @@ def append(path: Path, encounter: Encounter) -> str | None:
         con.close()
 
 
-# What SQLite says of a file that is not a whole database (as leaflet.handover.store).
-_DAMAGE = ("file is not a database", "malformed", "file is encrypted", "disk image")
 
 
 def _append_locked(con: sqlite3.Connection, path: Path, encounter: Encounter) -> str | None:

@@ -27,7 +27,7 @@ from leaflet.textsafety import csv_row
 log = logging.getLogger(__name__)
 
 TEMPLATE = "report.html.j2"
-CSV_TABLES = ("figures", "follow-up", "language-gaps", "editions")
+from leaflet.report.choices import CSV_TABLES
 BY_TITLES = {"unit": "unit", "service": "service", "language": "language understood",
              "month": "month"}
 

@@ -2,7 +2,7 @@
 
 `leaflet report` runs as a fresh process. Importing SQLAlchemy alone takes about 0.4 s on our
 machines, a third of a whole report over a million records (benchmarks/report.py). So, as the
-hand-over path does (leaflet.handover.sqlite_fast), a report without `--by` over a SQLite log
+hand-over path does (leaflet.handover.fast_append), a report without `--by` over a SQLite log
 at the schema version this leaflet writes is read here, with the statements of
 leaflet.report.query written out for SQLite, and assembled by the same functions
 (leaflet.report.tally). Anything else returns None and leaflet.report.query does it: another
@@ -26,7 +26,6 @@ from leaflet.duties.sqlite import FOLLOW_UP_CONDITION
 from leaflet.report import tally
 from leaflet.report.model import Report
 from leaflet.storage import layout
-BUSY_TIMEOUT_S = 60  # as leaflet.storage.engine.BUSY_TIMEOUT_S
 
 # The replaced set: as leaflet.report.query.replaced_seqs.
 REPLACED = """
@@ -159,13 +158,13 @@ def _snapshot(path: Path):
     from leaflet.storage import lite
 
     if lite.cannot_write(path):  # a write-protected copy: read-only, immutable
-        con = lite.connect_readonly(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+        con = lite.connect_readonly(path, timeout=lite.BUSY_TIMEOUT_S, isolation_level=None,
                                     check_same_thread=False)
     else:
-        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+        con = sqlite3.connect(path, timeout=lite.BUSY_TIMEOUT_S, isolation_level=None,
                               check_same_thread=False)
     try:
-        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}"); con.execute("PRAGMA mmap_size = 1073741824")
+        con.execute(f"PRAGMA busy_timeout = {lite.BUSY_TIMEOUT_S * 1000}"); con.execute("PRAGMA mmap_size = 1073741824")
         con.execute("BEGIN")
         yield con
     finally:
@@ -178,7 +177,7 @@ def build(path: Path, span, *, service: str | None = None, unit: str | None = No
           max_violations: int | None = None, json_lines=None) -> Report | None:
     """The report of the SQLite log at `path` (an existing file), or None when
     leaflet.report.query must make it. As leaflet.report.query.build, without `--by`;
-    `json_lines` (leaflet.report.render.violation_json) also makes the follow-up list's
+    `json_lines` (leaflet.report.formats.violation_json) also makes the follow-up list's
     JSON text, on the thread that reads it."""
     try:
         with _snapshot(path) as con:
