@@ -101,16 +101,55 @@ def workspace(tmp_path) -> Path:
     return copy_workspace(tmp_path / "ws")
 
 
+def shared_once(tmp_path_factory, name: str, make) -> Path:
+    """`make(folder)` run once for the whole test run, also when pytest-xdist runs the tests
+    in several processes: the first worker makes it under a lock, in a folder every worker
+    sees, and the others wait for it and use it as it is (read only)."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / f"shared-{name}"
+    with FileLock(str(root / f"shared-{name}.lock")):
+        done = folder / ".done"
+        if not done.exists():
+            if folder.exists():
+                shutil.rmtree(folder)  # a run that failed half-way
+            folder.mkdir()
+            make(folder)
+            done.write_text("ok", encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """Every configured language built once, shared by the read-only PDF checks."""
-    ws = copy_workspace(tmp_path_factory.mktemp("built") / "ws")
-    result = invoke(ws, "build")
-    assert result.exit_code == 0, result.output
+    """Every configured language built once, shared by the read-only PDF checks. A test
+    that builds more (the site) copies it first: nothing writes where the others read."""
     import json
 
+    def make(folder):
+        ws = copy_workspace(folder / "ws")
+        result = invoke(ws, "build")
+        assert result.exit_code == 0, result.output
+
+    ws = shared_once(tmp_path_factory, "built", make) / "ws"
     manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
     return ws, manifest
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark what a test needs: PostgreSQL (the `postgresql` backend, or the admin server),
+    a real browser (Chromium), so that `-m "not postgres"` or `-m "not browser"` make an
+    inner loop; `slow` is set by the tests themselves."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        if (callspec is not None and callspec.params.get("backend") == "postgresql") or \
+                {"postgres_admin", "postgres_admin_url", "empty_postgres"} & names:
+            item.add_marker(pytest.mark.postgres)
+        if {"driver", "driver_without_js", "chromium_page"} & names or \
+                item.module.__name__.endswith(("test_browser", "test_accessibility")):
+            item.add_marker(pytest.mark.browser)
 
 
 # Log databases: every test that takes `db_url` runs on SQLite and on a real PostgreSQL 15.
@@ -202,19 +241,52 @@ def other_db_url(backend, tmp_path, request):
     yield from _new_database(backend, tmp_path, request, "central.sqlite3")
 
 
-# A desk with no settings of its own. Each flow's conftest makes this autouse.
+# --- a desk with no settings of its own, for every test ---------------------------------------
+
 DESK_VARIABLES = ("LEAFLET_DB", "LEAFLET_UNIT", "LEAFLET_OFFICER", "LEAFLET_SERVICE",
                   "LEAFLET_WORKSPACE")
 
 
-def isolated_desk(monkeypatch, tmp_path, variables=DESK_VARIABLES) -> Path:
-    """No `variables` from the environment, a private data folder, a fresh current folder
-    (so no leaflet.toml is found from it)."""
-    for name in variables:
+def isolated_desk(monkeypatch, tmp_path) -> Path:
+    """No LEAFLET_* variable from the environment, private data and config folders (the
+    default log, the station's key), and a fresh current folder (so no leaflet.toml is found
+    from it): what the machine running the tests has set never leaks into a test."""
+    for name in [n for n in os.environ if n.startswith("LEAFLET_")]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # the station's key
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("LEAFLET_STATION_KEY_FILE", str(tmp_path / "station.key"))
     home = tmp_path / "desk"
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     monkeypatch.chdir(home)
     return home
+
+
+@pytest.fixture(autouse=True)
+def desk(monkeypatch, tmp_path) -> Path:
+    """Every test runs at an isolated desk (isolated_desk)."""
+    return isolated_desk(monkeypatch, tmp_path)
+
+
+def subprocess_env(**extra) -> dict:
+    """The environment of a `leaflet` run in a new interpreter: no LEAFLET_* variable."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEAFLET_")}
+    env.update(extra)
+    return env
+
+
+def mark_built(workspace: Path, edition: str, codes) -> Path:
+    """Mark the leaflets `codes` of `edition` as built in `workspace`, as `leaflet build`
+    leaves them: an entry in output/<edition>/manifest.json and its (dummy) PDF."""
+    import json
+
+    out = workspace / "output" / edition
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = out / "manifest.json"
+    data = (json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists()
+            else {"edition": edition, "languages": {}})
+    for code in codes:
+        (out / f"{code}.pdf").write_bytes(b"%PDF-1.7\n")
+        data["languages"][code] = {"pdf": f"{code}.pdf"}
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    return manifest

@@ -31,8 +31,14 @@ RMS_FLOOR = 0.02
 
 
 @pytest.fixture(scope="module")
-def site(built):
-    ws, _ = built
+def site(built, tmp_path_factory):
+    """A copy of the built workspace with its site and audio: the site writes into its own
+    copy, never into `built`, which other tests read."""
+    import shutil
+
+    source, _ = built
+    ws = tmp_path_factory.mktemp("site") / "ws"
+    shutil.copytree(source, ws)
     result = invoke(ws, "build", "--site")
     assert result.exit_code == 0, result.output
     manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())

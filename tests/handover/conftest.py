@@ -9,14 +9,13 @@ fresh machine. It never skips: no PostgreSQL is a failure. Each test gets a new 
 
 from __future__ import annotations
 
-import os
 import sys
 import uuid
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import isolated_desk
+from conftest import mark_built, subprocess_env  # noqa: F401  (the flow's tests import them from here)
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -105,12 +104,6 @@ def record(**changes) -> dict:
     return data
 
 
-@pytest.fixture(autouse=True)
-def desk(monkeypatch, tmp_path):
-    """A desk with no settings of its own: no env, no workspace, a private data folder."""
-    return isolated_desk(monkeypatch, tmp_path)
-
-
 WORKSPACE_EDITION = "2027-03"  # [edition] id of MINIMAL_WORKSPACE
 
 
@@ -127,23 +120,6 @@ def make_workspace(folder: Path, pattern: str = r"^[A-Za-z0-9./-]{1,40}$", *,
                            else {WORKSPACE_EDITION: languages}).items():
         mark_built(folder, edition, codes)
     return folder
-
-
-def mark_built(workspace: Path, edition: str, codes) -> Path:
-    """Mark the leaflets `codes` of `edition` as built in `workspace`, as `leaflet build`
-    leaves them: an entry in output/<edition>/manifest.json and its (dummy) PDF."""
-    import json
-
-    out = workspace / "output" / edition
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = out / "manifest.json"
-    data = (json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists()
-            else {"edition": edition, "languages": {}})
-    for code in codes:
-        (out / f"{code}.pdf").write_bytes(b"%PDF-1.7\n")
-        data["languages"][code] = {"pdf": f"{code}.pdf"}
-    manifest.write_text(json.dumps(data), encoding="utf-8")
-    return manifest
 
 
 # --- running the CLI and looking in the database -----------------------------------------
@@ -201,12 +177,6 @@ class Log:
 @pytest.fixture
 def log(db_url) -> Log:
     return Log(db_url)
-
-
-def subprocess_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEAFLET_")}
-    env.update(extra)
-    return env
 
 
 def copy_sqlite_rows(con, conn, tables_) -> None:

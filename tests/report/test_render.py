@@ -90,9 +90,9 @@ def test_the_same_report_renders_the_same_bytes(log_url):
     assert first == second
 
 
-@pytest.mark.skipif(binary() is None, reason="Debian package chromium is not installed "
-                                             "(.ci/setup installs it)")
+@pytest.mark.browser
 def test_headless_chromium_shows_no_console_error(log_url, tmp_path):
+    assert binary() is not None, "Debian package chromium is missing: run `bash .ci/setup`"
     out = tmp_path / "october.html"
     run(log_url, *OCTOBER, "--by", "month", "--format", "html", "-o", str(out))
     broken = tmp_path / "broken.html"  # the control: the probe does see errors

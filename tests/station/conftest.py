@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import copy_workspace, invoke
+from conftest import copy_workspace, invoke, shared_once
 
 LANGUAGES = ["en", "ti", "ar"]
 OFFICER, UNIT, PASSWORD = "A1234", "PZ-5339", "correct horse battery staple"
@@ -15,19 +15,14 @@ OFFICER, UNIT, PASSWORD = "A1234", "PZ-5339", "correct horse battery staple"
 
 @pytest.fixture(scope="session")
 def station_ws(tmp_path_factory):
-    ws = copy_workspace(tmp_path_factory.mktemp("station") / "ws", languages=LANGUAGES)
-    result = invoke(ws, "build", "--site")  # with the audio the kiosk plays
-    assert result.exit_code == 0, result.output
-    return ws
+    """The station's workspace, built with its site and audio once per test run (shared by
+    every worker, read only: a test that changes it copies it first)."""
+    def make(folder):
+        ws = copy_workspace(folder / "ws", languages=LANGUAGES)
+        result = invoke(ws, "build", "--site")  # with the audio the kiosk plays
+        assert result.exit_code == 0, result.output
 
-
-@pytest.fixture(autouse=True)
-def _desk_env(monkeypatch, tmp_path):
-    for name in ("LEAFLET_DB", "LEAFLET_UNIT", "LEAFLET_OFFICER", "LEAFLET_SERVICE",
-                 "LEAFLET_WORKSPACE", "LEAFLET_STATION_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    # The station's key of this test, outside the log and outside the user's config.
-    monkeypatch.setenv("LEAFLET_STATION_KEY_FILE", str(tmp_path / "station.key"))
+    return shared_once(tmp_path_factory, "station", make) / "ws"
 
 
 def make_account(db: str, name: str = OFFICER, unit: str = UNIT, password: str = PASSWORD):

@@ -6,23 +6,15 @@ Every test taking `db_url` (tests/conftest.py) runs on SQLite and on PostgreSQL 
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_workspace, isolated_desk
+from conftest import copy_workspace, mark_built, subprocess_env  # noqa: F401
 
 PYTHON = sys.executable
 from conftest import EDITION  # the edition of the project's leaflet.toml, which tests copy
-
-
-@pytest.fixture(autouse=True)
-def desk(monkeypatch, tmp_path):
-    """No settings from the environment: no LEAFLET_* variables, a private data folder."""
-    return isolated_desk(monkeypatch, tmp_path,
-                         [n for n in os.environ if n.startswith("LEAFLET_")])
 
 
 class Coordinator:
@@ -76,26 +68,8 @@ class Coordinator:
 LANGUAGES = ["en", "fr", "ro", "ti"]
 
 
-def built_edition(workspace, edition: str, languages: list[str]) -> None:
-    """Mark the leaflets `languages` of `edition` as built in `workspace`, as `leaflet build`
-    leaves them: listed in output/<edition>/manifest.json, with their (dummy) PDF."""
-    folder = workspace / "output" / edition
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = {"edition": edition, "languages": {}}
-    for code in languages:
-        (folder / f"{code}.pdf").write_bytes(b"%PDF-1.7\n")
-        manifest["languages"][code] = {"pdf": f"{code}.pdf"}
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-
-
 @pytest.fixture
 def coordinator(tmp_path, db_url) -> Coordinator:
     workspace = copy_workspace(tmp_path / "ws", languages=LANGUAGES)
-    built_edition(workspace, EDITION, LANGUAGES)
+    mark_built(workspace, EDITION, LANGUAGES)
     return Coordinator(workspace, db_url)
-
-
-def subprocess_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEAFLET_")}
-    env.update(extra)
-    return env

@@ -8,7 +8,7 @@ import pytest
 
 from leaflet.storage import layout
 
-from .conftest import EDITION, built_edition
+from .conftest import EDITION, mark_built
 
 AS_OF = "2026-03-31"  # the 90-day window is 2026-01-01 to 2026-03-31, Brussels time
 
@@ -58,7 +58,7 @@ def test_receipts_transfers_and_handovers_add_up(coordinator):
 
 def test_status_flags_reorder_negative_and_superseded_stock(coordinator):
     c = coordinator
-    built_edition(c.workspace, "2026-06", ["fr"])  # the superseded edition PZ-8 still holds
+    mark_built(c.workspace, "2026-06", ["fr"])  # the superseded edition PZ-8 still holds
     jan = "2026-01-05T09:00:00+01:00"
     c.ok("stock", "receive", "--unit", "PZ-7", "--occurred-at", jan, "en=5")
     c.ok("stock", "receive", "--unit", "PZ-8", "--occurred-at", jan, "fr=10")
@@ -203,7 +203,7 @@ def test_a_coordinator_role_needs_only_the_grants_in_the_stock_guide(postgres_ad
     role = f"coordinator_{name[-8:]}"
     try:
         ws = copy_workspace(tmp_path / "ws", languages=["en", "ro"])
-        built_edition(ws, EDITION, ["en", "ro"])
+        mark_built(ws, EDITION, ["en", "ro"])
         owner = Coordinator(ws, owner_url)
         assert "schema version" in owner.ok("db", "upgrade").stdout
         with postgres_admin.connect() as conn:
@@ -266,7 +266,7 @@ def test_copies_are_counted_only_as_leaflets_the_workspace_built(coordinator):
     import shutil
 
     c = coordinator
-    built_edition(c.workspace, "2026-06", ["fr"])
+    mark_built(c.workspace, "2026-06", ["fr"])
     c.ok("stock", "receive", "--unit", "COORD", "--edition", "2026-06", "fr=40")
     refused = c.run("stock", "receive", "--unit", "COORD", "--edition", "2026-06", "en=5")
     assert refused.exit_code == 2
