@@ -247,16 +247,21 @@ DESK_VARIABLES = ("LEAFLET_DB", "LEAFLET_UNIT", "LEAFLET_OFFICER", "LEAFLET_SERV
                   "LEAFLET_WORKSPACE")
 
 
+# The test run's own settings, not a desk's: the PostgreSQL server of the tests, the CLDR
+# index cache a module shares.
+KEPT = ("LEAFLET_TEST_POSTGRES_URL", "LEAFLET_CACHE_DIR")
+
+
 def isolated_desk(monkeypatch, tmp_path) -> Path:
     """No LEAFLET_* variable from the environment, private data and config folders (the
     default log, the station's key), and a fresh current folder (so no leaflet.toml is found
     from it): what the machine running the tests has set never leaks into a test."""
-    for name in [n for n in os.environ if n.startswith("LEAFLET_")]:
+    for name in [n for n in os.environ if n.startswith("LEAFLET_") and n not in KEPT]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("LEAFLET_STATION_KEY_FILE", str(tmp_path / "station.key"))
-    home = tmp_path / "desk"
+    home = tmp_path / ".desk"
     home.mkdir(exist_ok=True)
     monkeypatch.chdir(home)
     return home
