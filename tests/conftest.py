@@ -252,25 +252,28 @@ DESK_VARIABLES = ("LEAFLET_DB", "LEAFLET_UNIT", "LEAFLET_OFFICER", "LEAFLET_SERV
 KEPT = ("LEAFLET_TEST_POSTGRES_URL", "LEAFLET_CACHE_DIR")
 
 
-def isolated_desk(monkeypatch, tmp_path) -> Path:
+def isolated_desk(monkeypatch, folder) -> Path:
     """No LEAFLET_* variable from the environment, private data and config folders (the
     default log, the station's key), and a fresh current folder (so no leaflet.toml is found
-    from it): what the machine running the tests has set never leaks into a test."""
+    from it), all in `folder` (not a test's tmp_path, whose contents tests count): what the
+    machine running the tests has set never leaks into a test."""
+    tmp_path = Path(folder)
     for name in [n for n in os.environ if n.startswith("LEAFLET_") and n not in KEPT]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("LEAFLET_STATION_KEY_FILE", str(tmp_path / "station.key"))
-    home = tmp_path / ".desk"
-    home.mkdir(exist_ok=True)
+    home = tmp_path / "current"
+    home.mkdir(parents=True, exist_ok=True)
     monkeypatch.chdir(home)
     return home
 
 
 @pytest.fixture(autouse=True)
-def desk(monkeypatch, tmp_path) -> Path:
-    """Every test runs at an isolated desk (isolated_desk)."""
-    return isolated_desk(monkeypatch, tmp_path)
+def desk(monkeypatch, tmp_path_factory) -> Path:
+    """Every test runs at an isolated desk (isolated_desk), in a folder of its own beside
+    the test's tmp_path."""
+    return isolated_desk(monkeypatch, tmp_path_factory.mktemp("desk"))
 
 
 def subprocess_env(**extra) -> dict:

@@ -3,6 +3,7 @@ is created only in a new or empty database; periods refuse what cannot be a peri
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def test_the_default_log_is_not_created_by_a_reader(tmp_path):
     result = CliRunner().invoke(cli, ["log", "verify"])
     assert result.exit_code == 1
     assert "no hand-over log at" in result.output
-    assert not (tmp_path / "xdg-data").exists()
+    assert not Path(os.environ["XDG_DATA_HOME"]).exists()
 
 
 def sqlite_with_other_tables(path: Path) -> bytes:

@@ -4,8 +4,10 @@ recorder and an auditor with the least privileges docs/deployment.md grants them
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -80,7 +82,7 @@ def test_sqlite_is_the_default_in_the_user_data_folder(tmp_path):
 
     result = CliRunner().invoke(cli, ["handover", *options(GOOD)])
     assert result.exit_code == 0, result.output
-    path = tmp_path / "xdg-data" / "leaflet" / "handover.sqlite3"
+    path = Path(os.environ["XDG_DATA_HOME"]) / "leaflet" / "handover.sqlite3"
     assert path.is_file()
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

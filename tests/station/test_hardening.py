@@ -13,11 +13,13 @@ server (locks, connections) and through Flask's test client elsewhere.
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import socket
 import threading
 import time
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -277,7 +279,7 @@ def test_a_session_forged_with_anything_in_the_log_is_refused(sqlite_station, tm
     assert any(len(text) == 64 for text in stored)  # the session's sha256 is there
     signer_app = type(app)("forger")
     refused = 0
-    for key in stored + [(tmp_path / "station.key").read_text().strip() + "0"]:
+    for key in stored + [Path(os.environ["LEAFLET_STATION_KEY_FILE"]).read_text().strip() + "0"]:
         signer_app.secret_key = key
         serializer = SecureCookieSessionInterface().get_signing_serializer(signer_app)
         for sid in stored[:50] + ["x" * 43]:
@@ -294,7 +296,7 @@ def test_the_session_key_is_not_in_the_log_and_is_private(sqlite_station, tmp_pa
     import stat
 
     app, db = sqlite_station
-    key_file = tmp_path / "station.key"
+    key_file = Path(os.environ["LEAFLET_STATION_KEY_FILE"])
     key = key_file.read_text().strip()
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     assert not any(key in text or app.secret_key in text for text in every_stored_text(db))
