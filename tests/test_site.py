@@ -16,6 +16,7 @@ import functools
 import http.server
 import json
 import re
+import struct
 import subprocess
 import threading
 from pathlib import Path
@@ -45,10 +46,34 @@ def site(built, tmp_path_factory):
     return ws, manifest, result.output
 
 
-def _sox_stat(path: Path, tmp_path: Path) -> dict[str, float]:
-    """sox `stat` of an Opus file (decoded with opusdec: sox reads no Opus)."""
+def _opus_seconds(data: bytes) -> float:
+    """An Ogg Opus file's length: its last page's granule position (48 kHz samples) less
+    the pre-skip of its OpusHead (RFC 7845), read without decoding the file."""
+    head = data.find(b"OpusHead")
+    pre_skip = struct.unpack_from("<H", data, head + 10)[0]
+    granule = struct.unpack_from("<q", data, data.rfind(b"OggS") + 6)[0]
+    return (granule - pre_skip) / 48000
+
+
+def _opus_start(data: bytes, seconds: float) -> bytes:
+    """The file's first pages up to `seconds` of sound: a shorter Ogg Opus file."""
+    pos = 0
+    while (page := data.find(b"OggS", pos)) >= 0:
+        segments = data[page + 27:page + 27 + data[page + 26]]
+        pos = page + 27 + len(segments) + sum(segments)
+        if struct.unpack_from("<q", data, page + 6)[0] >= seconds * 48000:
+            break
+    return data[:pos]
+
+
+def _sox_stat(path: Path, tmp_path: Path, seconds: float = 90) -> dict[str, float]:
+    """sox `stat` of an Opus file's first `seconds` (decoded with opusdec: sox reads no
+    Opus; decoding whole files cost the suite a minute), with its whole length."""
+    data = path.read_bytes()
+    start = tmp_path / (path.stem + ".start.opus")
+    start.write_bytes(_opus_start(data, seconds))
     wav = tmp_path / (path.stem + ".wav")
-    subprocess.run(["opusdec", "--quiet", "--rate", "16000", str(path), str(wav)], check=True)
+    subprocess.run(["opusdec", "--quiet", "--rate", "16000", str(start), str(wav)], check=True)
     done = subprocess.run(["sox", str(wav), "-n", "stat"], capture_output=True, text=True)
     stats = {}
     for line in done.stderr.splitlines():
@@ -57,6 +82,8 @@ def _sox_stat(path: Path, tmp_path: Path) -> dict[str, float]:
             stats[name.strip()] = float(value.strip())
         except ValueError:
             pass
+    assert stats["Length (seconds)"] == pytest.approx(min(seconds, _opus_seconds(data)), abs=1)
+    stats["Length (seconds)"] = _opus_seconds(data)
     return stats
 
 
@@ -67,6 +94,17 @@ def _expected_seconds(text: str, code: str) -> float:
     if code in ("zh-Hans", "th"):
         return len(re.sub(r"\s", "", text)) / 300 * 60
     return len(text.split()) / 130 * 60
+
+
+def test_the_length_read_from_the_ogg_pages_is_the_decoded_length(tmp_path):
+    wav, opus = tmp_path / "tone.wav", tmp_path / "tone.opus"
+    subprocess.run(["sox", "-n", "-r", "22050", "-b", "16", "-c", "1", str(wav), "synth", "137.3", "sine", "440"],
+                   check=True)
+    subprocess.run(["opusenc", "--quiet", str(wav), str(opus)], check=True)
+    assert _opus_seconds(opus.read_bytes()) == pytest.approx(137.3, abs=0.01)
+    stats = _sox_stat(opus, tmp_path, seconds=20)
+    assert stats["Length (seconds)"] == pytest.approx(137.3, abs=0.01)
+    assert stats["RMS     amplitude"] > 0.3  # a sine at sox's default level: RMS 0.5
 
 
 def test_every_language_with_a_voice_has_audio_that_speaks(site, tmp_path):
