@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from leaflet.errors import LeafletError, UsageError
+from leaflet.i18n import _
 from leaflet.textsafety import clip, visible
 
 
@@ -61,9 +62,10 @@ def _nearest_existing(path: Path) -> Path:
 def _writable_folder(folder: Path, target: Path, option: str) -> None:
     """`folder` (an existing ancestor of `target`) must be a folder this process may write."""
     if not folder.is_dir():
-        raise UsageError(f"{option} {clip(str(target), 200)}: {folder} is a file, not a folder",
-                         hint="choose a path whose folders exist or can be created")
-    reason = None if os.access(folder, os.W_OK | os.X_OK) else "permission denied"
+        raise UsageError(_("%(option)s %(path)s: %(folder)s is a file, not a folder")
+                         % {"option": option, "path": clip(str(target), 200), "folder": folder},
+                         hint=_("choose a path whose folders exist or can be created"))
+    reason = None if os.access(folder, os.W_OK | os.X_OK) else _("permission denied")
     if reason is None:
         # The permission bits do not tell everything (root, a read-only file system): try.
         import tempfile
@@ -76,8 +78,10 @@ def _writable_folder(folder: Path, target: Path, option: str) -> None:
             os.close(fd)
             os.unlink(probe)
     if reason is not None:
-        raise LeafletError(f"{option} {clip(str(target), 200)}: cannot write in {folder} "
-                           f"({reason})", hint="choose a folder you can write")
+        raise LeafletError(_("%(option)s %(path)s: cannot write in %(folder)s (%(reason)s)")
+                           % {"option": option, "path": clip(str(target), 200),
+                              "folder": folder, "reason": reason},
+                           hint=_("choose a folder you can write"))
 
 
 def output_file(value: str | None, option: str = "--output", *,
@@ -87,20 +91,26 @@ def output_file(value: str | None, option: str = "--output", *,
     Missing folders are created only when the file is written."""
     if value is None:
         return None
-    visible(value, option, what="file name")
+    # Translators: it fills "type the %(what)s again on one line, …".
+    visible(value, option, what=_("file name"))
     path = Path(value).expanduser()
     absolute = Path(os.path.abspath(path))
     for protected in not_into:
         if protected is not None and _same(absolute, protected):
-            raise UsageError(f"{option} {clip(value, 200)} is the log being read",
-                             hint="write the report to another file")
+            raise UsageError(_("%(option)s %(path)s is the log being read")
+                             % {"option": option, "path": clip(value, 200)},
+                             hint=_("write the report to another file"))
     if absolute.is_dir():
-        raise UsageError(f"{option} {clip(value, 200)} is a folder", hint="name a file")
+        raise UsageError(_("%(option)s %(path)s is a folder")
+                         % {"option": option, "path": clip(value, 200)},
+                         hint=_("name a file"))
     existing = _nearest_existing(absolute)
     if existing == absolute:
         if not os.access(absolute, os.W_OK):
-            raise LeafletError(f"{option} {clip(value, 200)}: cannot write the file "
-                               "(permission denied)", hint="choose a file you can write")
+            raise LeafletError(_("%(option)s %(path)s: cannot write the file "
+                                 "(permission denied)")
+                               % {"option": option, "path": clip(value, 200)},
+                               hint=_("choose a file you can write"))
         existing = absolute.parent
     _writable_folder(existing, path, option)
     return path
@@ -109,7 +119,8 @@ def output_file(value: str | None, option: str = "--output", *,
 def output_folder(value: str | Path, option: str = "--output-dir") -> Path:
     """The folder `value` names (created when written), checked the same way."""
     text = str(value)
-    visible(text, option, what="folder name")
+    # Translators: it fills "type the %(what)s again on one line, …".
+    visible(text, option, what=_("folder name"))
     path = Path(text).expanduser()
     absolute = Path(os.path.abspath(path))
     existing = _nearest_existing(absolute)
@@ -127,5 +138,6 @@ def _same(a: Path, b: Path) -> bool:
 def write_error(option: str, path: Path, error: OSError) -> LeafletError:
     """An OSError of writing `path` as the one-line failure the CLI shows (exit code 1)."""
     reason = error.strerror or type(error).__name__
-    return LeafletError(f"{option} {clip(str(path), 200)}: cannot write: {reason}",
-                        hint="choose a place you can write; nothing was written there")
+    return LeafletError(_("%(option)s %(path)s: cannot write: %(reason)s")
+                        % {"option": option, "path": clip(str(path), 200), "reason": reason},
+                        hint=_("choose a place you can write; nothing was written there"))

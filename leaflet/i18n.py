@@ -3,7 +3,7 @@ the coordinator and the reviewer, in English (the source), French, Dutch or Germ
 
 This is not the leaflet's text: the leaflet's catalogues (the person's 34 languages) live in
 the workspace, under translations/. The interface's catalogues ship with the package, in
-leaflet/locale/<code>/LC_MESSAGES/leaflet.po, compiled beside it to leaflet.mo (see
+leaflet/locale/<code>/LC_MESSAGES/leaflet.po, compiled beside it to a .mo file (see
 docs/translating.md, "The tool's own language").
 
 Every sentence a user reads is written `_("…")` (or `ngettext` for a count); a sentence kept
@@ -36,6 +36,15 @@ AUTONYMS = {"en": "English", "fr": "Français", "nl": "Nederlands", "de": "Deuts
 # English for the source (day before month, as every Belgian reader expects).
 FORMAT_LOCALES = {"en": "en_GB", "fr": "fr_BE", "nl": "nl_BE", "de": "de_BE"}
 ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+# The templates of the tool's own pages (under templates/): their sentences are the
+# interface's, never the leaflet's. The kiosk's screen for the officer holds both: the
+# leaflet's `{% trans %}` and the interface's `ui("…")`.
+INTERFACE_TEMPLATES = (
+    "station/base.html.j2", "station/_desk_nav.html.j2", "station/_language_switch.html.j2",
+    "station/login.html.j2", "station/desk-form.html.j2", "station/receipt.html.j2",
+    "station/today.html.j2", "station/error.html.j2", "report.html.j2",
+    "print-order.html.j2", "proof.html.j2")
+MIXED_TEMPLATES = ("station/kiosk-officer.html.j2",)
 
 _chosen: contextvars.ContextVar[str | None] = contextvars.ContextVar("leaflet_language",
                                                                        default=None)
@@ -116,6 +125,10 @@ def N_(message: str) -> str:
     """Mark `message` for translation where it is written; `_()` translates it where it is
     shown (a constant's text is read in whatever language the reader has then)."""
     return message
+
+
+# Said on every page and in `leaflet --help` while a language's catalogue is not reviewed.
+DRAFT_NOTICE = N_("This translation of the tool is a draft and has not been reviewed yet.")
 
 
 def is_draft(code: str | None = None) -> bool:

@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from leaflet.errors import ConfigError, UsageError
+from leaflet.i18n import _
 from leaflet.textsafety import clip
 
 FIRST_DAY = dt.date(1900, 1, 1)
@@ -59,12 +60,17 @@ def day(text: str | None, option: str) -> dt.date | None:
         except ValueError:
             parsed = None
     if parsed is None:
-        raise UsageError(f"{option} {clip(text)} is not a calendar day (YYYY-MM-DD)",
-                         hint="periods are whole days in the report time zone")
+        raise UsageError(_("%(option)s %(value)s is not a calendar day (YYYY-MM-DD)")
+                         % {"option": option, "value": clip(text)},
+                         hint=_("periods are whole days in the report time zone"))
     if not FIRST_DAY <= parsed <= LAST_DAY:
-        raise UsageError(f"{option} {text} is outside {FIRST_DAY} to {LAST_DAY}",
-                         hint=f"leave {option} out for a period open at that end"
-                         if option in ("--from", "--to") else "give a day in that range")
+        # Translators: %(first)s and %(last)s are days, like 1900-01-01.
+        raise UsageError(_("%(option)s %(value)s is outside %(first)s to %(last)s")
+                         % {"option": option, "value": text, "first": FIRST_DAY,
+                            "last": LAST_DAY},
+                         hint=_("leave %(option)s out for a period open at that end")
+                         % {"option": option}
+                         if option in ("--from", "--to") else _("give a day in that range"))
     return parsed
 
 
@@ -78,9 +84,10 @@ def zone(name: str, *, where=None):
         path, line = where if where else (None, None)
         from leaflet.textsafety import clip
 
-        raise ConfigError(f"[report] timezone {clip(name)} is not a known time zone", path=path,
-                          line=line, hint="use an IANA name like Europe/Brussels (Debian "
-                                          "package tzdata)") from None
+        raise ConfigError(_("[report] timezone %(value)s is not a known time zone")
+                          % {"value": clip(name)}, path=path,
+                          line=line, hint=_("use an IANA name like Europe/Brussels (Debian "
+                                            "package tzdata)")) from None
 
 
 def parse_day(text: str | None, option: str) -> dt.date | None:
@@ -110,8 +117,10 @@ def period(start: dt.date | None, end: dt.date | None, timezone: str, *, where=N
     """The period from `start` (inclusive) to `end` (exclusive) in `timezone`."""
     tz = zone(timezone, where=where)
     if start is not None and end is not None and end <= start:
-        raise UsageError(f"--to {end.isoformat()} is not after --from {start.isoformat()}",
-                         hint="--to is exclusive: --from 2026-12-01 --to 2026-12-02 is one day")
+        raise UsageError(_("--to %(end)s is not after --from %(start)s")
+                         % {"end": end.isoformat(), "start": start.isoformat()},
+                         hint=_("--to is exclusive: --from 2026-12-01 --to 2026-12-02 is one "
+                                "day"))
     return Period(start, end, timezone,
                   local_midnight_utc(start, tz) if start else None,
                   local_midnight_utc(end, tz) if end else None)
@@ -155,8 +164,9 @@ def moment_utc(text: str | None, timezone: str, option: str, *, end_of_day: bool
     if text is None or text == "":
         return None
     tz = zone(timezone)
-    bad = UsageError(f"{option} {clip(text)} is not a date (YYYY-MM-DD) or an ISO 8601 "
-                     "date and time", hint="like 2026-12-01 or 2026-12-01T14:30+01:00")
+    bad = UsageError(_("%(option)s %(value)s is not a date (YYYY-MM-DD) or an ISO 8601 "
+                       "date and time") % {"option": option, "value": clip(text)},
+                     hint=_("like 2026-12-01 or 2026-12-01T14:30+01:00"))
     if not text.isascii() or len(text) > 40 or text != text.strip():
         raise bad
     try:
@@ -171,8 +181,12 @@ def moment_utc(text: str | None, timezone: str, option: str, *, end_of_day: bool
     except ValueError:
         raise bad from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise UsageError(f"{option} {clip(text)} is outside {FIRST_DAY} to {LAST_DAY}",
-                         hint=f"leave {option} out for a period open at that end")
+        # Translators: %(first)s and %(last)s are days, like 1900-01-01.
+        raise UsageError(_("%(option)s %(value)s is outside %(first)s to %(last)s")
+                         % {"option": option, "value": clip(text), "first": FIRST_DAY,
+                            "last": LAST_DAY},
+                         hint=_("leave %(option)s out for a period open at that end")
+                         % {"option": option})
     if moment is None:
         if end_of_day:
             day += dt.timedelta(days=1)

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from leaflet.i18n import N_, _
+
 
 def _usage(message: str, hint: str):
     from leaflet.errors import UsageError
@@ -163,11 +165,11 @@ def plain_text_problem(text: str) -> tuple[str, int, str] | None:
     """(message, line, hint) when a text file starts with a BOM or holds a NUL byte (which
     some parsers drop silently); None when it has neither."""
     if text.startswith("\ufeff"):
-        return ("the file starts with a byte-order mark (BOM)", 1,
-                "save it as UTF-8 without BOM (Poedit and most editors can)")
+        return (_("the file starts with a byte-order mark (BOM)"), 1,
+                _("save it as UTF-8 without BOM (Poedit and most editors can)"))
     if "\x00" in text:
-        return ("the file holds a NUL byte", text[:text.index("\x00")].count("\n") + 1,
-                "remove it; the file is plain text")
+        return (_("the file holds a NUL byte"), text[:text.index("\x00")].count("\n") + 1,
+                _("remove it; the file is plain text"))
     return None
 
 
@@ -198,12 +200,16 @@ def csv_row(values) -> list:
     return [csv_cell(v) for v in values]
 
 
-def visible(value: str, option: str, *, what: str = "value") -> str:
-    """`value` unchanged, or UsageError naming `option` and the first invisible character."""
+def visible(value: str, option: str, *, what: str = N_("value")) -> str:
+    """`value` unchanged, or UsageError naming `option` and the first invisible character.
+    `what` (what the value is, "file name") is marked for translation by the caller, and
+    translated here."""
     found = invisible_chars(value)
     if found:
-        raise _usage(f"{option} {clip(value)} holds an invisible character "
-                     f"({describe(found[0])})",
-                     hint=f"type the {what} again on one line, without control, "
-                          "line-separator or direction characters")
+        # Translators: %(character)s names a character, like "U+000A LINE FEED".
+        raise _usage(_("%(option)s %(value)s holds an invisible character (%(character)s)")
+                     % {"option": option, "value": clip(value), "character": describe(found[0])},
+                     # Translators: %(what)s is what was typed, like "file name" or "value".
+                     hint=_("type the %(what)s again on one line, without control, "
+                            "line-separator or direction characters") % {"what": _(what)})
     return value

@@ -14,6 +14,11 @@ import click
 
 from leaflet import __version__
 from leaflet.errors import ExitCode, LeafletError
+from leaflet import i18n
+from leaflet.i18n import _
+
+# click's own words (Usage, Options, "Missing option") in the environment's language too.
+i18n.use_for_click()
 
 
 class LeafletClickError(click.ClickException):
@@ -56,14 +61,18 @@ class LeafletGroup(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             raise LeafletClickError(LeafletError(
                 f"{where}{exc.strerror or exc}",
-                hint="check the path and its permissions")) from None
+                hint=_("check the path and its permissions"))) from None
         except Exception as exc:  # noqa: BLE001  (a bug: one line, not a traceback)
             self._show_traceback()
             text = (str(exc).splitlines() or [""])[0][:160]
             raise LeafletClickError(LeafletError(
-                f"internal error: {type(exc).__name__}: {text}",
-                hint=f"this is a bug; run again with {DEBUG_VARIABLE}=1 for the traceback "
-                     "and report it")) from None
+                # Translators: %(kind)s is a Python exception's class name, like KeyError;
+                # %(text)s its message, in English.
+                _("internal error: %(kind)s: %(text)s")
+                % {"kind": type(exc).__name__, "text": text},
+                # Translators: %(variable)s is an environment variable's name, LEAFLET_DEBUG.
+                hint=_("this is a bug; run again with %(variable)s=1 for the traceback "
+                       "and report it") % {"variable": DEBUG_VARIABLE})) from None
 
     @staticmethod
     def _show_traceback() -> None:
@@ -100,20 +109,22 @@ class Settings:
         return self.workspace()
 
 
-@click.group(cls=LeafletGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LeafletGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("The support-centre leaflet for possible victims of human trafficking.\n"
+                    "\n"
+                    "\b\n"
+                    "Exit codes: 0 ok, 1 a check or build failed, 2 bad usage or an invalid "
+                    "value.\n"
+                    "Example:  leaflet build --lang ar --lang fr"),
+             epilog=_(i18n.DRAFT_NOTICE) if i18n.is_draft() else None)
 @click.option("--workspace", "-w", "workspace_dir", envvar="LEAFLET_WORKSPACE",
               type=click.Path(file_okay=False, path_type=str),
-              help="Folder holding leaflet.toml (default: the current folder or a parent). "
-                   "Env: LEAFLET_WORKSPACE.")
+              help=_("Folder holding leaflet.toml (default: the current folder or a parent). "
+                     "Env: LEAFLET_WORKSPACE."))
 @click.version_option(__version__, prog_name="leaflet")
 @click.pass_context
 def cli(ctx, workspace_dir):
-    """The support-centre leaflet for possible victims of human trafficking.
-
-    \b
-    Exit codes: 0 ok, 1 a check or build failed, 2 bad usage or an invalid value.
-    Example:  leaflet build --lang ar --lang fr
-    """
+    # The group's help is in the decorator (translated).
     handler = logging.StreamHandler()  # stderr: stdout stays parseable
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     package_logger = logging.getLogger("leaflet")

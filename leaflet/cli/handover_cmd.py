@@ -15,6 +15,7 @@ import sys
 import click
 
 from leaflet.errors import LeafletError
+from leaflet.i18n import N_, _, ngettext
 
 from leaflet.duties.choices import (
     ASSESSMENTS,
@@ -37,29 +38,31 @@ OPTION_OF_FIELD = {
     "amends": "--amends", "case_ref": "--case-ref",
 }
 
-# Prompts for the fields a desk must answer: (text, choices or None).
+# Prompts for the fields a desk must answer: (text, choices or None); the text is
+# translated where it is asked (_prompt).
 QUESTIONS = {
-    "service": ("Service", SERVICES),
-    "unit": ("Unit code", None),
-    "officer": ("Officer code", None),
-    "assessment": ("Assessment", ASSESSMENTS),
-    "residence_status": ("Residence status", RESIDENCE_STATUSES),
-    "person_languages": ("Languages the person understands (codes like ti or ar-MA, or "
-                         "names, comma-separated; und if unknown)", None),
-    "leaflet": ("Leaflet", LEAFLET_OUTCOMES),
-    "leaflet_language": ("Language of the leaflet handed over", None),
-    "not_given_reason": ("Why not given", NOT_GIVEN_REASONS),
-    "centre_action": ("Support centre action", CENTRE_ACTIONS),
-    "centre": ("Support centre", CENTRES),
-    "foreigners_dept_informed": ("Foreigners Department informed?", None),
+    "service": (N_("Service"), SERVICES),
+    "unit": (N_("Unit code"), None),
+    "officer": (N_("Officer code"), None),
+    "assessment": (N_("Assessment"), ASSESSMENTS),
+    "residence_status": (N_("Residence status"), RESIDENCE_STATUSES),
+    # Translators: the codes (ti, ar-MA) and "und" are typed as they are.
+    "person_languages": (N_("Languages the person understands (codes like ti or ar-MA, or "
+                            "names, comma-separated; und if unknown)"), None),
+    "leaflet": (N_("Leaflet"), LEAFLET_OUTCOMES),
+    "leaflet_language": (N_("Language of the leaflet handed over"), None),
+    "not_given_reason": (N_("Why not given"), NOT_GIVEN_REASONS),
+    "centre_action": (N_("Support centre action"), CENTRE_ACTIONS),
+    "centre": (N_("Support centre"), CENTRES),
+    "foreigners_dept_informed": (N_("Foreigners Department informed?"), None),
 }
 
 
 def db_option(function):
     return click.option(
         "--db", metavar="URL", envvar="LEAFLET_DB",
-        help="The log's database: a SQLAlchemy URL (postgresql+psycopg://…) or a SQLite file "
-             "path. Default: handover.sqlite3 in the user data folder. Env: LEAFLET_DB.",
+        help=_("The log's database: a SQLAlchemy URL (postgresql+psycopg://…) or a SQLite file "
+               "path. Default: handover.sqlite3 in the user data folder. Env: LEAFLET_DB."),
     )(function)
 
 
@@ -76,60 +79,59 @@ def _record_error(error) -> click.UsageError:
 
 
 
-@click.command()
+@click.command(help=_("Record one encounter and what was handed over; prints the new record's "
+                      "id.\n\n"
+                      "Options not given are asked for when stdin is a terminal; otherwise a "
+                      "missing option is an error (exit code 2). A correction is a new record "
+                      "naming the one it corrects with --amends.\n\n"
+                      "\b\n"
+                      "Example:  export LEAFLET_UNIT=PZ-5339 LEAFLET_OFFICER=A1234\n"
+                      "          leaflet handover --service police --assessment uncertain \\\n"
+                      "            --residence-status unknown --person-language ti --leaflet "
+                      "given \\\n"
+                      "            --leaflet-language ti --centre-action contact_arranged "
+                      "--centre payoke"))
 @click.option("--service", type=click.Choice(SERVICES), envvar="LEAFLET_SERVICE",
-              help="The service that met the person. Env: LEAFLET_SERVICE.")
+              help=_("The service that met the person. Env: LEAFLET_SERVICE."))
 @click.option("--unit", metavar="CODE", envvar="LEAFLET_UNIT",
-              help="The unit's code (a desk sets LEAFLET_UNIT once).")
+              help=_("The unit's code (a desk sets LEAFLET_UNIT once)."))
 @click.option("--officer", metavar="CODE", envvar="LEAFLET_OFFICER",
-              help="The officer's code (a desk sets LEAFLET_OFFICER once).")
+              help=_("The officer's code (a desk sets LEAFLET_OFFICER once)."))
 @click.option("--assessment", type=click.Choice(ASSESSMENTS),
-              help="victim: good reason to believe so (§5.1); uncertain (§5.2); implicated "
-                   "in the trafficking (§5.3).")
+              help=_("victim: good reason to believe so (§5.1); uncertain (§5.2); implicated "
+                     "in the trafficking (§5.3)."))
 @click.option("--residence-status", type=click.Choice(RESIDENCE_STATUSES))
 @click.option("--person-language", "person_languages", multiple=True, metavar="LANGUAGE",
-              help="A language the person understands, repeatable: a code (ti, zh-Hans; und "
-                   "if unknown), a name in any language (Tigrinya, tigrinia, ትግርኛ) or a "
-                   "country (resolved as `leaflet pick` does; an ambiguous answer is refused "
-                   "with the candidates).")
+              help=_("A language the person understands, repeatable: a code (ti, zh-Hans; und "
+                     "if unknown), a name in any language (Tigrinya, tigrinia, ትግርኛ) or a "
+                     "country (resolved as `leaflet pick` does; an ambiguous answer is refused "
+                     "with the candidates)."))
 @click.option("--leaflet", type=click.Choice(LEAFLET_OUTCOMES),
-              help="Was the leaflet handed over?")
+              help=_("Was the leaflet handed over?"))
 @click.option("--leaflet-language", metavar="CODE",
-              help="Language of the leaflet handed over (required with --leaflet given).")
+              help=_("Language of the leaflet handed over (required with --leaflet given)."))
 @click.option("--edition", "leaflet_edition", metavar="ID",
-              help="Edition of the leaflet handed over (default: the workspace's edition).")
+              help=_("Edition of the leaflet handed over (default: the workspace's edition)."))
 @click.option("--not-given-reason", type=click.Choice(NOT_GIVEN_REASONS),
-              help="Required with --leaflet not_given.")
+              help=_("Required with --leaflet not_given."))
 @click.option("--note", "not_given_note", metavar="TEXT",
-              help="Why the leaflet was not given or refused; at most 200 characters, "
-                   "nothing that identifies the person.")
+              help=_("Why the leaflet was not given or refused; at most 200 characters, "
+                     "nothing that identifies the person."))
 @click.option("--centre-action", type=click.Choice(CENTRE_ACTIONS),
-              help="What was arranged with a support centre.")
+              help=_("What was arranged with a support centre."))
 @click.option("--centre", type=click.Choice(CENTRES),
-              help="The support centre (required unless --centre-action none).")
+              help=_("The support centre (required unless --centre-action none)."))
 @click.option("--foreigners-dept-informed/--foreigners-dept-not-informed", default=None,
-              help="Whether the Foreigners Department was informed.")
+              help=_("Whether the Foreigners Department was informed."))
 @click.option("--case-ref", metavar="REF",
-              help="A pseudonymous reference such as the police report number; never a "
-                   "national register number.")
+              help=_("A pseudonymous reference such as the police report number; never a "
+                     "national register number."))
 @click.option("--occurred-at", metavar="ISO-8601",
-              help="When the encounter happened, with its UTC offset (default: now).")
-@click.option("--amends", metavar="ID", help="Record a correction of the record ID.")
+              help=_("When the encounter happened, with its UTC offset (default: now)."))
+@click.option("--amends", metavar="ID", help=_("Record a correction of the record ID."))
 @db_option
 @click.pass_obj
 def handover(settings, db, **values):
-    """Record one encounter and what was handed over; prints the new record's id.
-
-    Options not given are asked for when stdin is a terminal; otherwise a missing
-    option is an error (exit code 2). A correction is a new record naming the one it
-    corrects with --amends.
-
-    \b
-    Example:  export LEAFLET_UNIT=PZ-5339 LEAFLET_OFFICER=A1234
-              leaflet handover --service police --assessment uncertain \\
-                --residence-status unknown --person-language ti --leaflet given \\
-                --leaflet-language ti --centre-action contact_arranged --centre payoke
-    """
     from leaflet.handover import service
     from leaflet.duties.record import RecordError
     from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
@@ -154,7 +156,7 @@ def handover(settings, db, **values):
     # on stderr: stdout stays the record id alone, for scripts.
     from leaflet.report.checklist import checklist, lines
 
-    click.echo("Duties of the circular for this encounter:", err=True)
+    click.echo(_("Duties of the circular for this encounter:"), err=True)
     for line in lines(checklist(encounter.to_dict(), workspace)):
         click.echo("  " + line, err=True)
 
@@ -173,8 +175,9 @@ def _bounded_languages(answers) -> None:
     from leaflet.duties.record import PERSON_LANGUAGES_MAX
 
     if answers and len(answers) > PERSON_LANGUAGES_MAX:
-        raise click.BadParameter(f"{len(answers)} languages given; at most "
-                                 f"{PERSON_LANGUAGES_MAX}", param_hint="--person-language")
+        raise click.BadParameter(_("%(count)s languages given; at most %(max)s")
+                                 % {"count": len(answers), "max": PERSON_LANGUAGES_MAX},
+                                 param_hint="--person-language")
 
 
 def _split_languages(raw: str) -> list[str]:
@@ -195,7 +198,9 @@ def _ask(values: dict, workspace) -> None:
     if not interactive:
         missing = questions(values)
         if missing:
-            raise click.UsageError("missing " + ", ".join(_describe(f) for f in missing))
+            # Translators: %(options)s lists option names, like --unit, --service (police|…).
+            raise click.UsageError(_("missing %(options)s")
+                                   % {"options": ", ".join(_describe(f) for f in missing)})
     while True:
         missing = questions(values)
         if not missing:
@@ -206,7 +211,7 @@ def _ask(values: dict, workspace) -> None:
             values["leaflet_edition"] = workspace.edition_id
         elif interactive:
             values["leaflet_edition"] = click.prompt(
-                "Edition of the leaflet (empty if unknown)", default="", show_default=False
+                _("Edition of the leaflet (empty if unknown)"), default="", show_default=False
             ) or None
 
 
@@ -221,6 +226,7 @@ def _prompt(field: str, workspace=None):
     from leaflet.duties.record import validate_field
 
     text, choices = QUESTIONS[field]
+    text = _(text)
     if field == "foreigners_dept_informed":
         return click.confirm(text, default=None)
 
@@ -244,52 +250,54 @@ def _prompt(field: str, workspace=None):
     return click.prompt(text, value_proc=check)
 
 
-@click.group()
+@click.group(help=_("Read, check and move the hand-over log."))
 def log():
-    """Read, check and move the hand-over log."""
+    pass
 
 
-@log.command()
+@log.command(help=_("Walk the hash chain; print the record count and the head hash.\n\n"
+                    "Exit code 1, naming the first bad record, when a record was altered or "
+                    "removed.\n\n"
+                    "\b\n"
+                    "Example:  leaflet log verify --db postgresql+psycopg://auditor@db/leaflet"))
 @click.option("--expect-head", metavar="HASH",
-              help="A head hash noted earlier: fail if it is no longer in the chain (records "
-                   "removed from the end).")
+              help=_("A head hash noted earlier: fail if it is no longer in the chain (records "
+                     "removed from the end)."))
 @db_option
 def verify(db, expect_head):
-    """Walk the hash chain; print the record count and the head hash.
-
-    Exit code 1, naming the first bad record, when a record was altered or removed.
-
-    \b
-    Example:  leaflet log verify --db postgresql+psycopg://auditor@db/leaflet
-    """
     from leaflet.handover import service
 
     result = service.verify(db, expect_head=expect_head)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: %(message)s") % {"message": warning}, err=True)
     extra = []
     if result.events:
-        extra.append(f"{result.events} log record{'s' if result.events != 1 else ''} "
-                     "(upgrade, erasures: `leaflet log events`)")
+        extra.append(ngettext("%(count)s log record (upgrade, erasures: `leaflet log events`)",
+                              "%(count)s log records (upgrade, erasures: `leaflet log events`)",
+                              result.events) % {"count": result.events})
     if result.ledger:
-        extra.append(f"{result.ledger} stock rows, ledger head {result.ledger_head}")
-    click.echo(f"ok: {result.count} records, head {result.head}"
-               + (f"; {'; '.join(extra)}" if extra else ""))
+        extra.append(_("%(count)s stock rows, ledger head %(head)s")
+                     % {"count": result.ledger, "head": result.ledger_head})
+    if extra:
+        # Translators: %(details)s are the log records' and the stock rows' counts, each
+        # translated, joined with "; ".
+        click.echo(_("ok: %(count)s records, head %(head)s; %(details)s")
+                   % {"count": result.count, "head": result.head, "details": "; ".join(extra)})
+    else:
+        click.echo(_("ok: %(count)s records, head %(head)s")
+                   % {"count": result.count, "head": result.head})
 
 
-@log.command()
+@log.command(help=_("List the log's own records: the upgrade to schema version 2, each "
+                    "erasure.\n\n"
+                    "They are links of the same hash chain as the encounters; counts and reports "
+                    "leave them out.\n\n"
+                    "\b\n"
+                    "Example:  leaflet log events"))
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table",
               show_default=True)
 @db_option
 def events(fmt, db):
-    """List the log's own records: the upgrade to schema version 2, each erasure.
-
-    They are links of the same hash chain as the encounters; counts and reports leave them
-    out.
-
-    \b
-    Example:  leaflet log events
-    """
     from leaflet.handover import service
     from leaflet.storage.chain import canonical_json
     from leaflet.storage import migrations
@@ -303,64 +311,74 @@ def events(fmt, db):
             continue
         details = doc["details"]
         if doc["kind"] == "erasure":
-            what = (f"erasure by {doc['actor']}: case_ref and not_given_note of "
-                    f"{details['records']} records that occurred before {details['before']} "
-                    f"(retention {details['retention_years']} years)")
+            # Translators: case_ref and not_given_note are field names: keep them as they are.
+            # %(actor)s is the data protection officer's code; %(before)s a date, YYYY-MM-DD.
+            what = (_("erasure by %(actor)s: case_ref and not_given_note of %(records)s records "
+                      "that occurred before %(before)s (retention %(years)s years)")
+                    % {"actor": doc["actor"], "records": details["records"],
+                       "before": details["before"], "years": details["retention_years"]})
         else:
-            what = (f"upgrade to schema version {details['to']}: {details['v1_committed']} "
-                    f"version-1 records sealed, up to #{details['v1_last_seq']}")
-        click.echo(f"#{row['seq']:<6} {row['recorded_at']}  {what}  id {doc['id']}")
+            # Translators: %(seq)s is a record's sequence number, shown after #.
+            what = (_("upgrade to schema version %(version)s: %(count)s version-1 records "
+                      "sealed, up to #%(seq)s")
+                    % {"version": details["to"], "count": details["v1_committed"],
+                       "seq": details["v1_last_seq"]})
+        # Translators: a line of `leaflet log events`: the record's number (padded), when it
+        # was recorded, what it did, and its id.
+        click.echo(_("#%(seq)s %(recorded_at)s  %(what)s  id %(id)s")
+                   % {"seq": f"{row['seq']:<6}", "recorded_at": row["recorded_at"],
+                      "what": what, "id": doc["id"]})
     if not rows:
-        click.echo("no log records (no upgrade, no erasure)", err=True)
+        click.echo(_("no log records (no upgrade, no erasure)"), err=True)
 
 
-@log.command()
+@log.command(help=_("Erase the case reference and the note of records older than the retention "
+                    "period.\n\n"
+                    "Only those two fields, which could lead back to a person, and only in "
+                    "records that occurred before --before, which must be at least [handover] "
+                    "retention_years ago. The erasure is itself a record of the log; counts, "
+                    "reports and `log verify` are unchanged. See docs/privacy.md.\n\n"
+                    "\b\n"
+                    "Example:  leaflet log erase --before 2021-01-01 --by DPO-5339"))
 @click.option("--before", required=True, metavar="DATE",
-              help="Erase in records that occurred before this day (YYYY-MM-DD, report time "
-                   "zone); it must be at least [handover] retention_years ago.")
+              help=_("Erase in records that occurred before this day (YYYY-MM-DD, report time "
+                     "zone); it must be at least [handover] retention_years ago."))
 @click.option("--by", "by", required=True, metavar="CODE",
-              help="Who erases (the data protection officer's code), kept in the erasure record.")
+              help=_("Who erases (the data protection officer's code), kept in the erasure "
+                     "record."))
 @db_option
 @click.pass_obj
 def erase(settings, before, by, db):
-    """Erase the case reference and the note of records older than the retention period.
-
-    Only those two fields, which could lead back to a person, and only in records that
-    occurred before --before, which must be at least [handover] retention_years ago. The
-    erasure is itself a record of the log; counts, reports and `log verify` are unchanged.
-    See docs/privacy.md.
-
-    \b
-    Example:  leaflet log erase --before 2021-01-01 --by DPO-5339
-    """
     from leaflet.handover import service
 
     result = service.erase(db, before, by, settings.workspace_or_none())
     if result["seq"] is None:
-        click.echo(f"nothing to erase: no record that occurred before {result['before']} still "
-                   "holds a case reference or a note; no erasure record was added")
+        click.echo(_("nothing to erase: no record that occurred before %(before)s still "
+                     "holds a case reference or a note; no erasure record was added")
+                   % {"before": result["before"]})
         return
-    click.echo(f"erased case_ref and not_given_note in {result['records']} records that "
-               f"occurred before {result['before']}; erasure record #{result['seq']} "
-               f"(id {result['id']})")
+    # Translators: case_ref and not_given_note are field names: keep them as they are.
+    click.echo(_("erased case_ref and not_given_note in %(records)s records that occurred "
+                 "before %(before)s; erasure record #%(seq)s (id %(id)s)")
+               % {"records": result["records"], "before": result["before"],
+                  "seq": result["seq"], "id": result["id"]})
 
 
-@log.command()
+@log.command(help=_("Copy the records and stock rows the destination lacks, in order, once "
+                    "each.\n\n"
+                    "The source is verified first. Each record is copied in its own transaction, "
+                    "so a sync that was interrupted is finished by running it again; a second run "
+                    "copies nothing. An id already in the destination with different content "
+                    "stops the sync, naming it.\n\n"
+                    "\b\n"
+                    "Example:  leaflet log sync --from ~/laptop.sqlite3 --to "
+                    "postgresql+psycopg://recorder@db/leaflet"))
 @click.option("--from", "source", required=True, metavar="URL",
-              help="The log to copy from (a laptop's SQLite file or a URL).")
+              help=_("The log to copy from (a laptop's SQLite file or a URL)."))
 @click.option("--to", "dest", required=True, metavar="URL",
-              help="The log to copy into (e.g. the zone's PostgreSQL); created if new.")
-@click.option("--dry-run", is_flag=True, help="Say what would be copied; write nothing.")
+              help=_("The log to copy into (e.g. the zone's PostgreSQL); created if new."))
+@click.option("--dry-run", is_flag=True, help=_("Say what would be copied; write nothing."))
 def sync(source, dest, dry_run):
-    """Copy the records and stock rows the destination lacks, in order, once each.
-
-    The source is verified first. Each record is copied in its own transaction, so a sync
-    that was interrupted is finished by running it again; a second run copies nothing. An
-    id already in the destination with different content stops the sync, naming it.
-
-    \b
-    Example:  leaflet log sync --from ~/laptop.sqlite3 --to postgresql+psycopg://recorder@db/leaflet
-    """
     from leaflet.storage import location
     from leaflet.storage.engine import display
     from leaflet.handover import sync as syncing
@@ -371,25 +389,33 @@ def sync(source, dest, dry_run):
     source_url = _db_url(source, "--from", False)
     dest_url = _db_url(dest, "--to", not dry_run)
     result = syncing.sync(source_url, dest_url, dry_run=dry_run)
-    verb = "would copy" if dry_run else "copied"
-    click.echo(f"{verb} {result.records} records ({result.present} already there) and "
-               f"{result.stock} stock rows ({result.stock_present} already there) into "
-               f"{display(dest_url)}")
+    counts = {"records": result.records, "present": result.present, "stock": result.stock,
+              "stock_present": result.stock_present, "dest": display(dest_url)}
+    if dry_run:
+        click.echo(_("would copy %(records)s records (%(present)s already there) and "
+                     "%(stock)s stock rows (%(stock_present)s already there) into %(dest)s")
+                   % counts)
+    else:
+        click.echo(_("copied %(records)s records (%(present)s already there) and "
+                     "%(stock)s stock rows (%(stock_present)s already there) into %(dest)s")
+                   % counts)
     if result.verified is not None:
         v = result.verified
-        click.echo(f"{display(dest_url)} verifies: {v.count} records, head {v.head}; "
-                   f"{v.ledger} stock rows")
+        click.echo(_("%(dest)s verifies: %(count)s records, head %(head)s; %(ledger)s stock rows")
+                   % {"dest": display(dest_url), "count": v.count, "head": v.head,
+                      "ledger": v.ledger})
 
 
 def _period_options(function):
-    function = click.option("--unit", metavar="CODE", help="Only this unit's records.")(function)
+    function = click.option("--unit", metavar="CODE", help=_("Only this unit's records."))(function)
     function = click.option("--to", "end", metavar="DATE",
-                            help="Before this date, excluded (YYYY-MM-DD, report time zone), "
-                                 "or before this ISO 8601 time; as in `leaflet report`.")(function)
+                            help=_("Before this date, excluded (YYYY-MM-DD, report time zone), "
+                                   "or before this ISO 8601 time; as in `leaflet report`.")
+                            )(function)
     return click.option("--from", "start", metavar="DATE",
-                        help="From this date, included (YYYY-MM-DD, in the report time "
-                             "zone) or ISO 8601 time. Days from 1900-01-01 to "
-                             "2999-12-31.")(function)
+                        help=_("From this date, included (YYYY-MM-DD, in the report time "
+                               "zone) or ISO 8601 time. Days from 1900-01-01 to "
+                               "2999-12-31."))(function)
 
 
 def _period(settings, start, end, unit):
@@ -401,29 +427,30 @@ def _period(settings, start, end, unit):
                           unit=unit)
 
 
-@log.command(name="list")
+@log.command(name="list", help=_("List records in the order they were recorded.\n\n"
+                                 "--from is included and --to excluded, as everywhere: --from "
+                                 "2026-12-01 --to 2027-01-01 is all of December.\n\n"
+                                 "\b\n"
+                                 "Example:  leaflet log list --from 2026-12-01 --to 2027-01-01 "
+                                 "--unit PZ-5339"))
 @_period_options
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table",
               show_default=True)
 @db_option
 @click.pass_obj
 def list_(settings, start, end, unit, fmt, db):
-    """List records in the order they were recorded.
-
-    --from is included and --to excluded, as everywhere: --from 2026-12-01 --to 2027-01-01
-    is all of December.
-
-    \b
-    Example:  leaflet log list --from 2026-12-01 --to 2027-01-01 --unit PZ-5339
-    """
     from leaflet.handover import service
     from leaflet.storage.chain import canonical_json
 
     where = _period(settings, start, end, unit)
     rows = service.records(db, where)  # the log is opened (or refused) before any output
     if fmt == "table":
-        click.echo(f"{'#':>6}  {'occurred_at':25}  {'unit':12}  {'officer':10}  "
-                   f"{'assessment':10}  {'leaflet':16}  id")
+        # Translators: the headings of `leaflet log list` (columns: when, unit, officer,
+        # assessment, leaflet, record id); short words.
+        titles = [_("occurred at"), _("unit"), _("officer"), _("assessment"), _("leaflet"),
+                  _("id")]
+        click.echo(f"{'#':>6}  {titles[0]:25}  {titles[1]:12}  {titles[2]:10}  "
+                   f"{titles[3]:10}  {titles[4]:16}  {titles[5]}")
     for record in rows:
         if fmt == "jsonl":
             click.echo(canonical_json(record).decode("utf-8"))
@@ -432,19 +459,17 @@ def list_(settings, start, end, unit, fmt, db):
                                        if record["leaflet_language"] else "")
         click.echo(f"{record['seq']:>6}  {record['occurred_at']:25}  {record['unit']:12}  "
                    f"{record['officer']:10}  {record['assessment']:10}  {leaflet:16}  "
-                   f"{record['id']}" + (f"  amends {record['amends'][:8]}"
+                   f"{record['id']}" + ("  " + _("amends %(id)s") % {"id": record["amends"][:8]}
                                         if record["amends"] else ""))
 
 
-@log.command()
+@log.command(help=_("Show one record (ID or its first 8+ characters) with its chain fields and "
+                    "corrections.\n\n"
+                    "\b\n"
+                    "Example:  leaflet log show 3f2c9a1e"))
 @click.argument("record_id", metavar="ID")
 @db_option
 def show(record_id, db):
-    """Show one record (ID or its first 8+ characters) with its chain fields and corrections.
-
-    \b
-    Example:  leaflet log show 3f2c9a1e
-    """
     import json
 
     from leaflet.handover import service
@@ -452,26 +477,23 @@ def show(record_id, db):
     click.echo(json.dumps(service.show(db, record_id), indent=2, ensure_ascii=False))
 
 
-@log.command()
+@log.command(help=_("Write the records as JSON Lines (the interchange format) or CSV.\n\n"
+                    "CSV cells a spreadsheet would evaluate (=, +, -, @ …) get a leading "
+                    "apostrophe; `leaflet log import` of the CSV removes it again. --to is "
+                    "excluded.\n\n"
+                    "\b\n"
+                    "Example:  leaflet log export --format jsonl -o station-2026-12.jsonl"))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
               show_default=True)
 @click.option("--with-chain", is_flag=True,
-              help="Add seq, recorded_at, prev_hash and hash, so the chain can be checked "
-                   "outside leaflet.")
+              help=_("Add seq, recorded_at, prev_hash and hash, so the chain can be checked "
+                     "outside leaflet."))
 @click.option("--output", "-o", metavar="FILE",
-              help="Write to this file (default: stdout); written whole or not at all.")
+              help=_("Write to this file (default: stdout); written whole or not at all."))
 @_period_options
 @db_option
 @click.pass_obj
 def export(settings, fmt, with_chain, output, start, end, unit, db):
-    """Write the records as JSON Lines (the interchange format) or CSV.
-
-    CSV cells a spreadsheet would evaluate (=, +, -, @ …) get a leading apostrophe;
-    `leaflet log import` of the CSV removes it again. --to is excluded.
-
-    \b
-    Example:  leaflet log export --format jsonl -o station-2026-12.jsonl
-    """
     import io
 
     from leaflet.errors import LeafletError
@@ -489,29 +511,30 @@ def export(settings, fmt, with_chain, output, start, end, unit, db):
         try:
             write_atomic(target, buffer.getvalue().encode("utf-8"))
         except OSError as error:
-            raise LeafletError(f"cannot write the export: {error.strerror or error}",
-                               path=target, hint="nothing was written; write to another "
-                                                 "file or free some space") from None
-    click.echo(f"exported {count} records", err=True)
+            raise LeafletError(_("cannot write the export: %(reason)s")
+                               % {"reason": error.strerror or error},
+                               path=target, hint=_("nothing was written; write to another "
+                                                   "file or free some space")) from None
+    click.echo(_("exported %(count)s records") % {"count": count}, err=True)
 
 
-@log.command(name="import")
+@log.command(name="import", help=_("Import records from a JSON Lines or CSV export; prints each "
+                                   "added id once committed.\n\n"
+                                   "Every line is checked first: if any is bad, nothing is "
+                                   "imported and every bad line is named. A record already in the "
+                                   "log is skipped, so importing a file twice adds nothing. A CSV "
+                                   "is read back exactly as `leaflet log export --format csv` "
+                                   "wrote it.\n\n"
+                                   "\b\n"
+                                   "Example:  leaflet log import station-2026-12.jsonl --db "
+                                   "postgresql+psycopg://central/leaflet"))
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
-              help="The file's format (default: csv for a .csv file, else jsonl; stdin: "
-                   "jsonl).")
+              help=_("The file's format (default: csv for a .csv file, else jsonl; stdin: "
+                     "jsonl)."))
 @db_option
 @click.pass_obj
 def import_(settings, path, fmt, db):
-    """Import records from a JSON Lines or CSV export; prints each added id once committed.
-
-    Every line is checked first: if any is bad, nothing is imported and every bad line is
-    named. A record already in the log is skipped, so importing a file twice adds nothing.
-    A CSV is read back exactly as `leaflet log export --format csv` wrote it.
-
-    \b
-    Example:  leaflet log import station-2026-12.jsonl --db postgresql+psycopg://central/leaflet
-    """
     from leaflet.handover import service
     from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
 
@@ -528,33 +551,36 @@ def import_(settings, path, fmt, db):
             click.echo(record_id)  # after its commit: what is printed is in the log
         else:
             present += 1
-    click.echo(f"imported {added} records, {present} already present", err=True)
+    click.echo(_("imported %(added)s records, %(present)s already present")
+               % {"added": added, "present": present}, err=True)
 
 
-@click.group()
+@click.group(help=_("The log's database."))
 def db():
-    """The log's database."""
+    pass
 
 
-@db.command()
+@db.command(help=_("Create the log's tables or bring them to this leaflet's schema version.\n\n"
+                   "Also restores append-only triggers that were dropped. Run it as the database "
+                   "owner.\n\n"
+                   "\b\n"
+                   "Example:  leaflet db upgrade --db "
+                   "postgresql+psycopg://leaflet_owner@db/leaflet"))
 @db_option
 def upgrade(db):
-    """Create the log's tables or bring them to this leaflet's schema version.
-
-    Also restores append-only triggers that were dropped. Run it as the database owner.
-
-    \b
-    Example:  leaflet db upgrade --db postgresql+psycopg://leaflet_owner@db/leaflet
-    """
     from leaflet.handover import service
 
     result = service.upgrade(db)
     if result["applied"]:
-        click.echo(f"{result['database']}: schema version {result['from']} → "
-                   f"{result['version']} (applied {', '.join(map(str, result['applied']))})")
+        # Translators: %(database)s is the log's database (a file or a URL); %(applied)s the
+        # schema versions applied, like 2, 3.
+        click.echo(_("%(database)s: schema version %(old)s → %(new)s (applied %(applied)s)")
+                   % {"database": result["database"], "old": result["from"],
+                      "new": result["version"],
+                      "applied": ", ".join(map(str, result["applied"]))})
     else:
-        click.echo(f"{result['database']}: at schema version {result['version']}, "
-                   "nothing to do")
+        click.echo(_("%(database)s: at schema version %(version)s, nothing to do")
+                   % {"database": result["database"], "version": result["version"]})
 
 
 COMMANDS = [handover, log, db]

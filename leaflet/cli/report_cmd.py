@@ -11,48 +11,52 @@ import click
 
 from leaflet.cli.handover_cmd import db_option
 from leaflet.duties.choices import SERVICES
+from leaflet.i18n import _
 
+from leaflet.i18n import LANGUAGES
 from leaflet.report.choices import BY, CSV_TABLES, FORMATS
 DEFAULT_MAX_FOLLOW_UP = 1000
 
 
 
-@click.command()
+@click.command(help=_("Each duty of the 13 January 1997 instructions: applicable, met, refused, "
+                      "not met.\n\n"
+                      "Counts the latest version of every encounter recorded in the hand-over "
+                      "log, in the period (calendar days in leaflet.toml's [report] timezone, "
+                      "default Europe/Brussels; --from included, --to excluded), with the "
+                      "follow-up list, the language gaps and the editions handed over.\n\n"
+                      "\b\n"
+                      "Example:  leaflet report --from 2026-10-01 --to 2027-01-01 --by unit \\\n"
+                      "            --format html -o q4-2026.html"))
 @click.option("--from", "start", metavar="DATE",
-              help="First day of the period, included (YYYY-MM-DD, report time zone).")
+              help=_("First day of the period, included (YYYY-MM-DD, report time zone)."))
 @click.option("--to", "end", metavar="DATE",
-              help="Day after the period, excluded (YYYY-MM-DD): --from 2026-10-01 "
-                   "--to 2027-01-01 is the fourth quarter of 2026.")
-@click.option("--service", type=click.Choice(SERVICES), help="Only this service's encounters.")
-@click.option("--unit", metavar="CODE", help="Only this unit's encounters.")
+              help=_("Day after the period, excluded (YYYY-MM-DD): --from 2026-10-01 "
+                     "--to 2027-01-01 is the fourth quarter of 2026."))
+@click.option("--service", type=click.Choice(SERVICES), help=_("Only this service's encounters."))
+@click.option("--unit", metavar="CODE", help=_("Only this unit's encounters."))
 @click.option("--by", type=click.Choice(BY),
-              help="Also give the figures per unit, service, language the person understands, "
-                   "or month (report time zone).")
+              help=_("Also give the figures per unit, service, language the person understands, "
+                     "or month (report time zone)."))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
-              show_default=True, help="json is the stable interface (docs/report-format.md).")
+              show_default=True, help=_("json is the stable interface (docs/report-format.md)."))
 @click.option("--table", "table", type=click.Choice(CSV_TABLES), default="figures",
-              show_default=True, help="Which table --format csv writes.")
+              show_default=True, help=_("Which table --format csv writes."))
 @click.option("--max-follow-up", type=click.IntRange(min=0), default=DEFAULT_MAX_FOLLOW_UP,
               show_default=True,
-              help="Lines of the follow-up list shown by table, html and pdf (0: all). "
-                   "json and csv always hold the whole list.")
+              help=_("Lines of the follow-up list shown by table, html and pdf (0: all). "
+                     "json and csv always hold the whole list."))
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="Write to this file, atomically (default: stdout); its folder is created "
-                   "if missing.")
+              help=_("Write to this file, atomically (default: stdout); its folder is created "
+                     "if missing."))
+@click.option("--lang", "lang", type=click.Choice(LANGUAGES), metavar="|".join(LANGUAGES),
+              help=_("The language of the table, HTML and PDF (default: the environment's, "
+                     "as LANGUAGE or LANG say; English otherwise). CSV and JSON keep their "
+                     "English keys."))
 @db_option
 @click.pass_obj
-def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, output, db):
-    """Each duty of the 13 January 1997 instructions: applicable, met, refused, not met.
-
-    Counts the latest version of every encounter recorded in the hand-over log, in the
-    period (calendar days in leaflet.toml's [report] timezone, default Europe/Brussels;
-    --from included, --to excluded), with the follow-up list, the language gaps and the
-    editions handed over.
-
-    \b
-    Example:  leaflet report --from 2026-10-01 --to 2027-01-01 --by unit \\
-                --format html -o q4-2026.html
-    """
+def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, output, db,
+           lang):
     import sys
 
     from leaflet.errors import UsageError
@@ -62,15 +66,17 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
     from leaflet.workspace import DEFAULT_TIMEZONE
 
     if table != "figures" and fmt != "csv":
-        raise click.UsageError("--table chooses the table of --format csv")
+        raise click.UsageError(_("--table chooses the table of --format csv"))
     if fmt == "pdf" and output is None and sys.stdout.isatty():
-        raise click.UsageError("--format pdf writes binary data: give --output FILE")
+        raise click.UsageError(_("--format pdf writes binary data: give --output FILE"))
     # Where the report goes is checked before it is computed; never over the log it reads.
     target = files.output_file(output, "--output", not_into=[_log_file(db)])
     workspace = settings.workspace_or_none()
     if fmt in ("html", "pdf") and workspace is None:
-        raise UsageError(f"--format {fmt} renders templates/report.html.j2 of a workspace",
-                         hint="run inside a workspace or pass --workspace DIR")
+        # Translators: %(format)s is html or pdf.
+        raise UsageError(_("--format %(format)s renders templates/report.html.j2 of a "
+                           "workspace") % {"format": fmt},
+                         hint=_("run inside a workspace or pass --workspace DIR"))
     timezone = workspace.timezone if workspace else DEFAULT_TIMEZONE
     source = (workspace.path, workspace.line_of("report", "timezone")) if workspace else None
     limit = None if fmt in ("json", "csv") or max_follow_up == 0 else max_follow_up
@@ -78,8 +84,11 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
                                         service=service, unit=unit, by=by,
                                         max_violations=limit, timezone_source=source,
                                         for_format=fmt)
-    data = report_service.render(result, fmt, table=table,
-                                 templates_dir=workspace.templates_dir if workspace else None)
+    from leaflet import i18n
+
+    with i18n.language(lang):
+        data = report_service.render(
+            result, fmt, table=table, templates_dir=workspace.templates_dir if workspace else None)
     if target is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -89,8 +98,9 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
             write_atomic(target, data)
         except OSError as error:
             raise files.write_error("--output", target, error) from None
-        click.echo(f"wrote {output} ({result.encounters} encounters, "
-                   f"{result.violations_total} failed duties)", err=True)
+        click.echo(_("wrote %(path)s (%(encounters)s encounters, %(failed)s failed duties)")
+                   % {"path": output, "encounters": result.encounters,
+                      "failed": result.violations_total}, err=True)
 
 
 def _log_file(db):

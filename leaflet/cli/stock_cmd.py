@@ -11,6 +11,7 @@ import json
 import click
 
 from leaflet.cli.handover_cmd import db_option
+from leaflet.i18n import _
 
 LINES = click.argument("items", nargs=-1, required=True, metavar="LANG=COPIES…")
 
@@ -19,140 +20,152 @@ LINES = click.argument("items", nargs=-1, required=True, metavar="LANG=COPIES…
 
 def _movement_options(function):
     function = click.option("--note", metavar="TEXT",
-                            help="A short reference, like the delivery note number (one line, "
-                                 "at most 200 characters).")(function)
+                            help=_("A short reference, like the delivery note number (one line, "
+                                   "at most 200 characters)."))(function)
     function = click.option("--occurred-at", metavar="ISO-8601",
-                            help="When the copies arrived or left, with its UTC offset "
-                                 "(default: now).")(function)
+                            help=_("When the copies arrived or left, with its UTC offset "
+                                   "(default: now)."))(function)
     return click.option("--edition", metavar="ID",
-                        help="The edition of the copies (default: the workspace's edition; "
-                             "in a workspace, one it has built or the current one)."
+                        help=_("The edition of the copies (default: the workspace's edition; "
+                               "in a workspace, one it has built or the current one).")
                         )(function)
 
 
-@click.group()
+@click.group(help=_("Printed stock: print orders, receipts, transfers and what every unit "
+                    "holds.\n\n"
+                    "Every hand-over recorded with `--leaflet given` takes one copy of its "
+                    "language and edition from its unit's stock: nothing to record beyond "
+                    "`leaflet handover`.\n\n"
+                    "\b\n"
+                    "Example:  leaflet stock status --unit PZ-5339"))
 def stock():
-    """Printed stock: print orders, receipts, transfers and what every unit holds.
-
-    Every hand-over recorded with `--leaflet given` takes one copy of its language and
-    edition from its unit's stock: nothing to record beyond `leaflet handover`.
-
-    \b
-    Example:  leaflet stock status --unit PZ-5339
-    """
+    pass
 
 
-@stock.command()
-@click.option("--unit", required=True, metavar="CODE", help="The unit that received the copies.")
+@stock.command(help=_("Record printed copies a unit received, per language; prints its stock "
+                      "after.\n\n"
+                      "Prints the movement's id: `leaflet stock correct ID` corrects it.\n\n"
+                      "\b\n"
+                      "Example:  leaflet stock receive --unit COORD --edition 2026-12 ro=500 "
+                      "ti=200 \\\n"
+                      "            --note \"delivery note 2026-118\""))
+@click.option("--unit", required=True, metavar="CODE", help=_("The unit that received the copies."))
 @click.option("--order", "order_id", metavar="ID",
-              help="The order these copies fill (`leaflet stock order --unit`): it is closed, "
-                   "its copies no longer on order.")
+              help=_("The order these copies fill (`leaflet stock order --unit`): it is closed, "
+                     "its copies no longer on order."))
 @_movement_options
 @LINES
 @db_option
 @click.pass_obj
 def receive(settings, unit, order_id, edition, occurred_at, note, items, db):
-    """Record printed copies a unit received, per language; prints its stock after.
-
-    Prints the movement's id: `leaflet stock correct ID` corrects it.
-
-    \b
-    Example:  leaflet stock receive --unit COORD --edition 2026-12 ro=500 ti=200 \\
-                --note "delivery note 2026-118"
-    """
     from leaflet.stock import service
 
     result = service.receive(db, unit, edition, items, occurred_at=occurred_at, note=note,
                              workspace=settings.workspace_or_none(), order=order_id)
-    click.echo(f"movement {result['movement']}")
+    # Translators: %(id)s is a stock movement's id (a UUID).
+    click.echo(_("movement %(id)s") % {"id": result["movement"]})
     for line in result["lines"]:
-        click.echo(f"{result['unit']}  {line['language']:8} {result['edition']}  "
-                   f"+{line['copies']}  on hand {line['on_hand']}")
+        # Translators: a line of `leaflet stock receive`: unit, language (padded), edition,
+        # the copies received and the copies on hand after.
+        click.echo(_("%(unit)s  %(language)s %(edition)s  +%(copies)s  on hand %(on_hand)s")
+                   % {"unit": result["unit"], "language": f"{line['language']:8}",
+                      "edition": result["edition"], "copies": line["copies"],
+                      "on_hand": line["on_hand"]})
 
 
-@stock.command()
+@stock.command(help=_("Correct a receipt or transfer: LANG=COPIES are the right figures.\n\n"
+                      "The ledger is never edited: the correction is a new movement naming the "
+                      "one it corrects, which changes each language by the difference.\n\n"
+                      "\b\n"
+                      "Example:  leaflet stock correct 5b0c…-…-a1 ro=480 --note \"box 3 was ti, "
+                      "not ro\""))
 @click.argument("movement", metavar="ID")
-@click.option("--note", metavar="TEXT", help="Why the figures were wrong (one line).")
+@click.option("--note", metavar="TEXT", help=_("Why the figures were wrong (one line)."))
 @LINES
 @db_option
 @click.pass_obj
 def correct(settings, movement, note, items, db):
-    """Correct a receipt or transfer: LANG=COPIES are the right figures.
-
-    The ledger is never edited: the correction is a new movement naming the one it
-    corrects, which changes each language by the difference.
-
-    \b
-    Example:  leaflet stock correct 5b0c…-…-a1 ro=480 --note "box 3 was ti, not ro"
-    """
     from leaflet.stock import service
 
     result = service.correct(db, movement, items, note=note,
                              workspace=settings.workspace_or_none())
-    click.echo(f"movement {result['movement']} corrects {result['corrects']}")
+    # Translators: two stock movements' ids: the correction's and the one it corrects.
+    click.echo(_("movement %(id)s corrects %(corrected)s")
+               % {"id": result["movement"], "corrected": result["corrects"]})
     for line in result["lines"]:
-        click.echo(f"{result['unit']}  {line['language']:8} {result['edition']}  "
-                   f"now {line['copies']}  on hand {line['on_hand']}")
+        # Translators: a line of `leaflet stock correct`: unit, language (padded), edition,
+        # the right figure and the copies on hand after.
+        click.echo(_("%(unit)s  %(language)s %(edition)s  now %(copies)s  on hand %(on_hand)s")
+                   % {"unit": result["unit"], "language": f"{line['language']:8}",
+                      "edition": result["edition"], "copies": line["copies"],
+                      "on_hand": line["on_hand"]})
 
 
-@stock.command()
-@click.option("--from", "source", required=True, metavar="CODE", help="The unit sending.")
-@click.option("--to", "dest", required=True, metavar="CODE", help="The unit receiving.")
+@stock.command(help=_("Record copies sent from one unit to another; prints the sender's stock "
+                      "after.\n\n"
+                      "A transfer that leaves the sender below zero is recorded (the boxes moved) "
+                      "and warned about: the ledger is missing a receipt. Prints the movement's "
+                      "id, for `stock correct`.\n\n"
+                      "\b\n"
+                      "Example:  leaflet stock transfer --from COORD --to PZ-5339 ro=100 ti=50"))
+@click.option("--from", "source", required=True, metavar="CODE", help=_("The unit sending."))
+@click.option("--to", "dest", required=True, metavar="CODE", help=_("The unit receiving."))
 @_movement_options
 @LINES
 @db_option
 @click.pass_obj
 def transfer(settings, source, dest, edition, occurred_at, note, items, db):
-    """Record copies sent from one unit to another; prints the sender's stock after.
-
-    A transfer that leaves the sender below zero is recorded (the boxes moved) and warned
-    about: the ledger is missing a receipt. Prints the movement's id, for `stock correct`.
-
-    \b
-    Example:  leaflet stock transfer --from COORD --to PZ-5339 ro=100 ti=50
-    """
     from leaflet.stock import service
 
     result = service.transfer(db, source, dest, edition, items, occurred_at=occurred_at,
                               note=note, workspace=settings.workspace_or_none())
-    click.echo(f"movement {result['movement']}")
+    click.echo(_("movement %(id)s") % {"id": result["movement"]})
     for line in result["lines"]:
-        click.echo(f"{result['unit']} → {dest}  {line['language']:8} {result['edition']}  "
-                   f"{line['copies']}  on hand {line['on_hand']}")
+        # Translators: a line of `leaflet stock transfer`: sending unit → receiving unit,
+        # language (padded), edition, the copies sent and the sender's copies on hand after.
+        click.echo(_("%(unit)s → %(dest)s  %(language)s %(edition)s  %(copies)s  "
+                     "on hand %(on_hand)s")
+                   % {"unit": result["unit"], "dest": dest, "language": f"{line['language']:8}",
+                      "edition": result["edition"], "copies": line["copies"],
+                      "on_hand": line["on_hand"]})
         if line["on_hand"] < 0:
-            click.echo(f"warning: {result['unit']} now has {line['on_hand']} copies of "
-                       f"{line['language']} {result['edition']}: a receipt is missing from "
-                       "the ledger", err=True)
+            click.echo(_("warning: %(unit)s now has %(on_hand)s copies of %(language)s "
+                         "%(edition)s: a receipt is missing from the ledger")
+                       % {"unit": result["unit"], "on_hand": line["on_hand"],
+                          "language": line["language"], "edition": result["edition"]},
+                       err=True)
 
 
-@stock.command()
-@click.option("--unit", metavar="CODE", help="Only this unit.")
+# Translators: REORDER, ON ORDER, NEGATIVE and WITHDRAW are the table's flags, printed in
+# English: keep them as they are.
+@stock.command(help=_("On hand per unit × language × edition, use per week, weeks left, what to "
+                      "reorder or withdraw.\n\n"
+                      "Use is the copies handed over in the 90 days before --as-of; weeks left is "
+                      "the current edition's stock over the unit's weekly use of that language in "
+                      "any edition. Flags: REORDER (under 4 weeks left, or none left, and nothing "
+                      "on order), ON ORDER n (copies ordered with `stock order --unit`, not yet "
+                      "received), NEGATIVE (more handed over or sent than recorded as received), "
+                      "WITHDRAW (copies of a superseded edition).\n\n"
+                      "\b\n"
+                      "Example:  leaflet stock status --format json --as-of 2026-12-31"))
+@click.option("--unit", metavar="CODE", help=_("Only this unit."))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--as-of", metavar="DATE",
-              help="Stock at the end of this day (YYYY-MM-DD, report time zone; default today).")
+              help=_("Stock at the end of this day (YYYY-MM-DD, report time zone; default today)."))
 @db_option
 @click.pass_obj
 def status(settings, unit, fmt, as_of, db):
-    """On hand per unit × language × edition, use per week, weeks left, what to reorder or
-    withdraw.
-
-    Use is the copies handed over in the 90 days before --as-of; weeks left is the current
-    edition's stock over the unit's weekly use of that language in any edition. Flags:
-    REORDER (under 4 weeks left, or none left, and nothing on order), ON ORDER n (copies
-    ordered with `stock order --unit`, not yet received), NEGATIVE (more handed over or
-    sent than recorded as received), WITHDRAW (copies of a superseded edition).
-
-    \b
-    Example:  leaflet stock status --format json --as-of 2026-12-31
-    """
     from leaflet.stock import service
 
     report = service.status(db, settings.workspace(), unit=unit, as_of=as_of)
     if fmt == "json":
         click.echo(_json_rows_per_line(report))
         return
-    header = ("unit", "lang", "edition", "on hand", "used/week", "weeks left", "flags")
+    # Translators: the headings of `leaflet stock status`'s table. The flags under "flags"
+    # (REORDER, ON ORDER, NEGATIVE, WITHDRAW) are codes and stay in English.
+    header = (_("unit"), _("lang"), _("edition"), _("on hand"), _("used/week"), _("weeks left"),
+              _("flags"))
     table = [header]
     for row in report["rows"]:
         flags = []
@@ -165,7 +178,8 @@ def status(settings, unit, fmt, as_of, db):
         if row["withdraw"]:
             flags.append(f"WITHDRAW {row['withdraw']}")
         weeks = "—" if row["weeks_left"] is None else f"{row['weeks_left']:.1f}"
-        table.append((row["unit"], row["language"], row["edition"] or "(none)",
+        # Translators: the edition of hand-overs recorded without one.
+        table.append((row["unit"], row["language"], row["edition"] or _("(none)"),
                       str(row["on_hand"]), f"{row['used_per_week']:.1f}",
                       weeks if row["current"] else "", " ".join(flags)))
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
@@ -174,9 +188,11 @@ def status(settings, unit, fmt, as_of, db):
         click.echo("  ".join(v.rjust(w) if i in numeric else v.ljust(w)
                              for i, (v, w) in enumerate(zip(r, widths))).rstrip())
     s = report["summary"]
-    click.echo(f"as of {report['as_of']}, current edition {report['current_edition']}: "
-               f"{s['reorder']} to reorder, {s['negative']} negative, "
-               f"{s['withdraw_copies']} superseded copies to withdraw", err=True)
+    click.echo(_("as of %(date)s, current edition %(edition)s: %(reorder)s to reorder, "
+                 "%(negative)s negative, %(withdraw)s superseded copies to withdraw")
+               % {"date": report["as_of"], "edition": report["current_edition"],
+                  "reorder": s["reorder"], "negative": s["negative"],
+                  "withdraw": s["withdraw_copies"]}, err=True)
 
 
 def _json_rows_per_line(report: dict) -> str:
@@ -189,30 +205,29 @@ def _json_rows_per_line(report: dict) -> str:
     return head[:-2] + ',\n  "rows": [' + (f"\n{lines}\n  ]" if rows else "]") + "\n}"
 
 
-@stock.command()
+@stock.command(help=_("Write a print order (PDF and CSV) and the print files for the print "
+                      "shop.\n\n"
+                      "Refuses, naming them, languages whose catalogue is a draft (unless "
+                      "--allow-draft) or that fail `leaflet check`. Builds the print files that "
+                      "are missing or out of date. With --unit, records the order in the ledger "
+                      "and prints its id.\n\n"
+                      "\b\n"
+                      "Example:  leaflet stock order ro=500 ti=200 --unit COORD --output-dir "
+                      "~/orders/2026-12"))
 @LINES
 @click.option("--allow-draft", is_flag=True,
-              help="Order draft translations too (each printed copy says it is a draft). "
-                   "A language failing `leaflet check` is refused all the same.")
+              help=_("Order draft translations too (each printed copy says it is a draft). "
+                     "A language failing `leaflet check` is refused all the same."))
 @click.option("--output-dir", type=click.Path(file_okay=False), metavar="DIR",
-              help="Where to write the order (default: output/<edition>/order-<date>/).")
+              help=_("Where to write the order (default: output/<edition>/order-<date>/)."))
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Parallel render processes for checks and print files.")
+              help=_("Parallel render processes for checks and print files."))
 @click.option("--unit", metavar="CODE",
-              help="Also record the copies as on order for this unit in the ledger: they "
-                   "quiet REORDER until `stock receive --order ID` closes the order.")
+              help=_("Also record the copies as on order for this unit in the ledger: they "
+                     "quiet REORDER until `stock receive --order ID` closes the order."))
 @db_option
 @click.pass_obj
 def order(settings, items, allow_draft, output_dir, jobs, unit, db):
-    """Write a print order (PDF and CSV) and the print files for the print shop.
-
-    Refuses, naming them, languages whose catalogue is a draft (unless --allow-draft) or
-    that fail `leaflet check`. Builds the print files that are missing or out of date.
-    With --unit, records the order in the ledger and prints its id.
-
-    \b
-    Example:  leaflet stock order ro=500 ti=200 --unit COORD --output-dir ~/orders/2026-12
-    """
     from leaflet.stock import order as print_order
     from leaflet.stock import service
 
@@ -226,17 +241,21 @@ def order(settings, items, allow_draft, output_dir, jobs, unit, db):
     if unit is not None:
         placed = service.place_order(db, unit, workspace.edition_id, items,
                                      workspace=workspace)
-        click.echo(f"order {placed['movement']}: on order for {unit} until "
-                   f"`leaflet stock receive --unit {unit} --order {placed['movement']}`")
+        # Translators: %(id)s is the order's id; %(unit)s a unit's code.
+        click.echo(_("order %(id)s: on order for %(unit)s until "
+                     "`leaflet stock receive --unit %(unit)s --order %(id)s`")
+                   % {"id": placed["movement"], "unit": unit})
     for warning in result["warnings"]:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: %(message)s") % {"message": warning}, err=True)
     for line in result["lines"]:
         click.echo(f"  {line['language']:8} {line['copies']:>7}  {line['file']}  "
                    f"{line['page_size']} +{line['bleed_mm']} mm  {line['sha256'][:16]}…"
-                   + ("  draft" if line["review_status"] != "reviewed" else ""))
-    click.echo(f"{result['copies']} copies of edition {result['edition']} in "
-               f"{result['output_dir']}/ ({len(result['lines'])} files, print-order.pdf, "
-               "print-order.csv)")
+                   # Translators: marks a print file whose translation is not yet reviewed.
+                   + ("  " + _("draft") if line["review_status"] != "reviewed" else ""))
+    click.echo(_("%(copies)s copies of edition %(edition)s in %(folder)s/ (%(files)s files, "
+                 "print-order.pdf, print-order.csv)")
+               % {"copies": result["copies"], "edition": result["edition"],
+                  "folder": result["output_dir"], "files": len(result["lines"])})
 
 
 COMMANDS = [stock]

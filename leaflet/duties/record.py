@@ -26,6 +26,7 @@ from typing import Any, Callable, Mapping
 from leaflet.languages import tags as languages
 from leaflet.textsafety import clip, describe, invisible_chars, visible
 from leaflet.errors import UsageError
+from leaflet.i18n import N_, _
 from leaflet.duties.choices import (
     ASSESSMENTS,
     CENTRE_ACTIONS,
@@ -53,13 +54,17 @@ class RecordError(UsageError):
         self.field = field
 
     def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = self.path + (f":{self.line}" if self.line else "") + ": "
-        elif self.line:
-            where = f"line {self.line}: "
         tail = f" ({self.hint})" if self.hint else ""
-        return f"{where}field {self.field!r}: {self.message}{tail}"
+        # Translators: %(field)s is a field's name in the log format, quoted, like 'unit';
+        # %(message)s says what is wrong with it.
+        text = _("field %(field)s: %(message)s") % {"field": repr(self.field),
+                                                      "message": self.message} + tail
+        if self.path:
+            return self.path + (f":{self.line}" if self.line else "") + ": " + text
+        if self.line:
+            # Translators: %(line)s is a line number of an import file; %(text)s the problem.
+            return _("line %(line)s: %(text)s") % {"line": self.line, "text": text}
+        return text
 
 # The interchange format's fields, in the order docs/log-format.md lists them.
 FIELDS = (
@@ -148,7 +153,8 @@ class _Context:
 
 
 
-TYPE_AGAIN = "type it again on one line, without control, line-separator or direction characters"
+TYPE_AGAIN = N_("type it again on one line, without control, line-separator or direction "
+                "characters")
 
 
 def _one_line(ctx: _Context, field: str, value: str, *, joiners_in_words: bool = False,
@@ -160,23 +166,29 @@ def _one_line(ctx: _Context, field: str, value: str, *, joiners_in_words: bool =
     if found:
         ch = found[0]
         if ch in LINE_BREAKS:
-            where = "ends with" if value.endswith(ch) else "holds"
-            ctx.fail(field, f"{clip(value)} {where} a line break ({describe(ch)})",
-                     hint=TYPE_AGAIN)
-        ctx.fail(field, f"{clip(value)} holds an invisible character ({describe(ch)})",
-                 hint=TYPE_AGAIN)
+            # Translators: %(value)s is the value typed, quoted; %(character)s names the
+            # character, like U+2028 LINE SEPARATOR.
+            message = (_("%(value)s ends with a line break (%(character)s)") if value.endswith(ch)
+                       else _("%(value)s holds a line break (%(character)s)"))
+            ctx.fail(field, message % {"value": clip(value), "character": describe(ch)},
+                     hint=_(TYPE_AGAIN))
+        ctx.fail(field, _("%(value)s holds an invisible character (%(character)s)")
+                 % {"value": clip(value), "character": describe(ch)}, hint=_(TYPE_AGAIN))
     if edges and value != value.strip():
-        ctx.fail(field, f"{clip(value)} starts or ends with a space",
-                 hint="remove the space")
+        ctx.fail(field, _("%(value)s starts or ends with a space") % {"value": clip(value)},
+                 hint=_("remove the space"))
 
 
 def _string(ctx: _Context, field: str, value, *, nullable: bool) -> str | None:
     if value is None:
         if nullable:
             return None
-        ctx.fail(field, "is required")
+        # Translators: said of a field of the record, named before it ("field 'unit': …").
+        ctx.fail(field, _("is required"))
     if not isinstance(value, str):
-        ctx.fail(field, f"must be a string{' or null' if nullable else ''}, not {clip(value)}")
+        message = (_("must be a string or null, not %(value)s") if nullable
+                   else _("must be a string, not %(value)s"))
+        ctx.fail(field, message % {"value": clip(value)})
     if value == "" and nullable:
         return None  # an empty option or CSV cell means "not given"
     return value
@@ -186,7 +198,9 @@ def _choice(ctx: _Context, field: str, value, choices: tuple[str, ...], *,
             nullable: bool = False) -> str | None:
     value = _string(ctx, field, value, nullable=nullable)
     if value is not None and value not in choices:
-        ctx.fail(field, f"{clip(value)} is not one of {', '.join(choices)}")
+        # Translators: %(choices)s lists the allowed values, which are codes: police, victim …
+        ctx.fail(field, _("%(value)s is not one of %(choices)s")
+                 % {"value": clip(value), "choices": ", ".join(choices)})
     return value
 
 
@@ -201,9 +215,10 @@ def _uuid(ctx: _Context, field: str, value, *, nullable: bool) -> str | None:
     try:
         parsed = uuid.UUID(value)
     except ValueError:
-        ctx.fail(field, f"{clip(value)} is not a UUID")
+        ctx.fail(field, _("%(value)s is not a UUID") % {"value": clip(value)})
     if len(value) != 36 or value.strip() != value:
-        ctx.fail(field, f"{clip(value)} is not a UUID in its 8-4-4-4-12 form")
+        ctx.fail(field, _("%(value)s is not a UUID in its 8-4-4-4-12 form")
+                 % {"value": clip(value)})
     return str(parsed)
 
 
@@ -215,26 +230,28 @@ def check_occurred_at(ctx: _Context, value) -> str:
             moment = dt.datetime.fromisoformat(value)
         except ValueError:
             pass
+    shown = {"value": clip(value)}
     if moment is None:
-        ctx.fail("occurred_at", f"{clip(value)} is not an ISO 8601 date and time",
-                 hint="like 2026-12-01T14:30:00+01:00")
+        ctx.fail("occurred_at", _("%(value)s is not an ISO 8601 date and time") % shown,
+                 hint=_("like 2026-12-01T14:30:00+01:00"))
     if "T" not in value.upper() and " " not in value:
-        ctx.fail("occurred_at", f"{clip(value)} has no time of day",
-                 hint="like 2026-12-01T14:30:00+01:00")
+        ctx.fail("occurred_at", _("%(value)s has no time of day") % shown,
+                 hint=_("like 2026-12-01T14:30:00+01:00"))
     if moment.tzinfo is None or moment.utcoffset() is None:
-        ctx.fail("occurred_at", f"{clip(value)} has no UTC offset",
-                 hint="add one, like 2026-12-01T14:30:00+01:00")
+        ctx.fail("occurred_at", _("%(value)s has no UTC offset") % shown,
+                 hint=_("add one, like 2026-12-01T14:30:00+01:00"))
     try:
         moment.astimezone(dt.timezone.utc)
     except OverflowError:
-        ctx.fail("occurred_at", f"{clip(value)} is out of range",
-                 hint="give a time from 13 January 1997 to now")
+        ctx.fail("occurred_at", _("%(value)s is out of range") % shown,
+                 hint=_("give a time from 13 January 1997 to now"))
     now = ctx.now or dt.datetime.now(dt.timezone.utc)
     if moment > now + FUTURE_TOLERANCE:
-        ctx.fail("occurred_at", f"{clip(value)} is in the future",
-                 hint="check the date and the machine's clock")
+        ctx.fail("occurred_at", _("%(value)s is in the future") % shown,
+                 hint=_("check the date and the machine's clock"))
     if moment < EARLIEST:
-        ctx.fail("occurred_at", f"{clip(value)} is before the instructions of 13 January 1997")
+        ctx.fail("occurred_at",
+                 _("%(value)s is before the instructions of 13 January 1997") % shown)
     return moment.isoformat()
 
 
@@ -242,22 +259,24 @@ def check_code(ctx: _Context, field: str, value) -> str:
     value = _string(ctx, field, value, nullable=False)
     _one_line(ctx, field, value)
     if not CODE_PATTERN.fullmatch(value):
-        ctx.fail(field, f"{clip(value)} is not a code (letters, digits, '.', '/', '_', '-', "
-                        "at most 40, starting with a letter or digit, no spaces)")
+        ctx.fail(field, _("%(value)s is not a code (letters, digits, '.', '/', '_', '-', "
+                          "at most 40, starting with a letter or digit, no spaces)")
+                 % {"value": clip(value)})
     if looks_like_national_number(value):
-        ctx.fail(field, "looks like a national register number",
-                 hint="the log must not identify the person")
+        ctx.fail(field, _("looks like a national register number"),
+                 hint=_("the log must not identify the person"))
     return value
 
 
 def check_person_languages(ctx: _Context, value) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        ctx.fail("person_languages", f"must be a list of language codes, not {clip(value)}")
+        ctx.fail("person_languages",
+                 _("must be a list of language codes, not %(value)s") % {"value": clip(value)})
     if not value:
-        ctx.fail("person_languages", "needs at least one code ('und' when unknown)")
+        ctx.fail("person_languages", _("needs at least one code ('und' when unknown)"))
     if len(value) > PERSON_LANGUAGES_MAX:
-        ctx.fail("person_languages", f"lists {len(value)} languages; at most "
-                                     f"{PERSON_LANGUAGES_MAX}")
+        ctx.fail("person_languages", _("lists %(count)s languages; at most %(maximum)s")
+                 % {"count": len(value), "maximum": PERSON_LANGUAGES_MAX})
     codes = []
     for item in value:
         try:
@@ -265,10 +284,10 @@ def check_person_languages(ctx: _Context, value) -> tuple[str, ...]:
         except languages.LanguageError as exc:
             ctx.fail("person_languages", str(exc))
         if code in codes:
-            ctx.fail("person_languages", f"{clip(code)} is listed twice")
+            ctx.fail("person_languages", _("%(code)s is listed twice") % {"code": clip(code)})
         codes.append(code)
     if languages.UNKNOWN in codes and len(codes) > 1:
-        ctx.fail("person_languages", "'und' means the language is unknown: give it alone")
+        ctx.fail("person_languages", _("'und' means the language is unknown: give it alone"))
     return tuple(codes)
 
 
@@ -281,7 +300,7 @@ def check_leaflet_language(ctx: _Context, value) -> str | None:
     except languages.LanguageError as exc:
         ctx.fail("leaflet_language", str(exc))
     if code == languages.UNKNOWN:
-        ctx.fail("leaflet_language", "a leaflet is printed in a known language, not 'und'")
+        ctx.fail("leaflet_language", _("a leaflet is printed in a known language, not 'und'"))
     return code
 
 
@@ -291,8 +310,9 @@ def check_edition(ctx: _Context, value) -> str | None:
         return None
     _one_line(ctx, "leaflet_edition", value)
     if not EDITION_PATTERN.fullmatch(value):
-        ctx.fail("leaflet_edition", f"{clip(value)} is not an edition id "
-                                    "(letters, digits, '.', '_', '-'; at most 64)")
+        ctx.fail("leaflet_edition", _("%(value)s is not an edition id "
+                                      "(letters, digits, '.', '_', '-'; at most 64)")
+                 % {"value": clip(value)})
     return value
 
 
@@ -301,21 +321,23 @@ def check_note(ctx: _Context, value) -> str | None:
     if value is None:
         return None
     if len(value) > NOTE_MAX:
-        ctx.fail("not_given_note", f"is {len(value):,} characters long; at most {NOTE_MAX}",
-                 hint="say it in fewer words")
+        ctx.fail("not_given_note", _("is %(length)s characters long; at most %(maximum)s")
+                 % {"length": f"{len(value):,}", "maximum": NOTE_MAX},
+                 hint=_("say it in fewer words"))
     if not value.strip():
-        ctx.fail("not_given_note", "is blank")
+        ctx.fail("not_given_note", _("is blank"))
     # One line of printable text; spaces at its ends are text too, so they are kept.
     _one_line(ctx, "not_given_note", value, joiners_in_words=True, edges=False)
     if looks_like_national_number(value):
-        ctx.fail("not_given_note", "holds what looks like a national register number",
-                 hint="the log must not identify the person")
+        ctx.fail("not_given_note", _("holds what looks like a national register number"),
+                 hint=_("the log must not identify the person"))
     return value
 
 
 def check_foreigners_dept(ctx: _Context, value) -> bool | None:
     if value is not None and not isinstance(value, bool):
-        ctx.fail("foreigners_dept_informed", f"must be true, false or null, not {clip(value)}")
+        ctx.fail("foreigners_dept_informed",
+                 _("must be true, false or null, not %(value)s") % {"value": clip(value)})
     return value
 
 
@@ -327,52 +349,61 @@ def check_case_ref(ctx: _Context, value) -> str | None:
     # characters or spaces at its ends.
     _one_line(ctx, "case_ref", value)
     if looks_like_national_number(value):
-        ctx.fail("case_ref", "looks like a national register number (11 digits)",
-                 hint="use a pseudonymous reference such as the police report number")
+        ctx.fail("case_ref", _("looks like a national register number (11 digits)"),
+                 hint=_("use a pseudonymous reference such as the police report number"))
     if not ctx.case_ref.fullmatch(value):
-        ctx.fail("case_ref", f"{clip(value)} does not match the case_ref pattern "
-                             f"{clip(ctx.case_ref_pattern, 80)}")
+        # Translators: %(pattern)s is a regular expression from leaflet.toml; case_ref is a
+        # field's name.
+        ctx.fail("case_ref", _("%(value)s does not match the case_ref pattern %(pattern)s")
+                 % {"value": clip(value), "pattern": clip(ctx.case_ref_pattern, 80)})
     return value
 
 
 def rule_leaflet_language_iff_given(ctx: _Context, r: dict) -> None:
     if r["leaflet"] == "given" and r["leaflet_language"] is None:
-        ctx.fail("leaflet_language", "is required when the leaflet was given")
+        ctx.fail("leaflet_language", _("is required when the leaflet was given"))
     if r["leaflet"] != "given" and r["leaflet_language"] is not None:
-        ctx.fail("leaflet_language", f"must be null when the leaflet was {r['leaflet']}")
+        # Translators: %(outcome)s is the record's leaflet value, a code: refused, not_given …
+        ctx.fail("leaflet_language",
+                 _("must be null when the leaflet was %(outcome)s") % {"outcome": r["leaflet"]})
 
 
 def rule_edition_only_when_given(ctx: _Context, r: dict) -> None:
     # An edition on a record where no leaflet changed hands would make the trace of who got
     # an edition (say, one with a wrong phone number) name people who got nothing.
     if r["leaflet"] != "given" and r["leaflet_edition"] is not None:
-        ctx.fail("leaflet_edition", f"must be null when the leaflet was {r['leaflet']}")
+        ctx.fail("leaflet_edition",
+                 _("must be null when the leaflet was %(outcome)s") % {"outcome": r["leaflet"]})
 
 
 def rule_reason_iff_not_given(ctx: _Context, r: dict) -> None:
     if r["leaflet"] == "not_given" and r["not_given_reason"] is None:
-        ctx.fail("not_given_reason", "is required when the leaflet was not given")
+        ctx.fail("not_given_reason", _("is required when the leaflet was not given"))
     if r["leaflet"] != "not_given" and r["not_given_reason"] is not None:
-        ctx.fail("not_given_reason", f"must be null when the leaflet was {r['leaflet']}")
+        ctx.fail("not_given_reason",
+                 _("must be null when the leaflet was %(outcome)s") % {"outcome": r["leaflet"]})
 
 
 def rule_note_only_when_not_given(ctx: _Context, r: dict) -> None:
     # Free text is where identifying details slip in; it is allowed only where the format
     # needs it: to explain a leaflet that was not given or was refused.
     if r["leaflet"] == "given" and r["not_given_note"] is not None:
-        ctx.fail("not_given_note", "must be null when the leaflet was given")
+        ctx.fail("not_given_note", _("must be null when the leaflet was given"))
 
 
 def rule_centre_iff_action(ctx: _Context, r: dict) -> None:
     if r["centre_action"] != "none" and r["centre"] is None:
-        ctx.fail("centre", f"is required when centre_action is {r['centre_action']}")
+        # Translators: centre_action is a field's name; %(action)s its value, a code such as
+        # intake or contact_arranged.
+        ctx.fail("centre", _("is required when centre_action is %(action)s")
+                 % {"action": r["centre_action"]})
     if r["centre_action"] == "none" and r["centre"] is not None:
-        ctx.fail("centre", "must be null when centre_action is none")
+        ctx.fail("centre", _("must be null when centre_action is none"))
 
 
 def rule_amends_another_record(ctx: _Context, r: dict) -> None:
     if r["amends"] is not None and r["amends"] == r["id"]:
-        ctx.fail("amends", "a record cannot amend itself")
+        ctx.fail("amends", _("a record cannot amend itself"))
 
 
 FIELD_CHECKS: dict[str, Callable[[_Context, Any], Any]] = {
@@ -416,11 +447,11 @@ def validate(data: Mapping[str, Any], *, case_ref_pattern: str = DEFAULT_CASE_RE
         unknown = [k for k in data if k not in FIELDS and k not in CHAIN_FIELDS
                    and k not in PROOF_FIELDS]
         if unknown:
-            ctx.fail(unknown[0], "is not a field of the log format",
-                     hint="the log holds no personal data; see docs/log-format.md")
+            ctx.fail(unknown[0], _("is not a field of the log format"),
+                     hint=_("the log holds no personal data; see docs/log-format.md"))
         missing = [k for k in FIELDS if k not in data]
         if missing:
-            ctx.fail(missing[0], "is missing (use null when it does not apply)")
+            ctx.fail(missing[0], _("is missing (use null when it does not apply)"))
     clean = {name: check(ctx, data.get(name)) for name, check in FIELD_CHECKS.items()}
     for rule in RULES:
         rule(ctx, clean)
@@ -473,18 +504,26 @@ def _option_field(field: str, option: str, value):
         raise UsageError(f"{option}: {error.message}", hint=error.hint) from None
 
 
-# field -> (longest value, what it is called, the message when it is longer)
+# field -> (longest value, what it is called, the message when it is longer). The names go
+# into textsafety.visible's hint ("type the unit code again …").
 _OPTIONS = {
-    "unit": (CODE_MAX, "unit code", "{option} {value} is {n:,} characters long; a unit code "
-                                    "has at most {limit}"),
-    "leaflet_edition": (EDITION_MAX, "edition id", "{option} {value} is {n:,} characters "
-                                                   "long; an edition id has at most {limit}"),
-    "not_given_note": (NOTE_MAX, "note", "{option} is {n:,} characters long; at most {limit}"),
-    "occurred_at": (MOMENT_MAX, "date and time", "{option} {value} is not an ISO 8601 date "
-                                                 "and time"),
+    # Translators: %(option)s is a command-line option, like --unit; %(value)s the value
+    # given, quoted; "unit code" also goes into "type the unit code again …".
+    "unit": (CODE_MAX, N_("unit code"),
+             N_("%(option)s %(value)s is %(length)s characters long; a unit code "
+                "has at most %(limit)s")),
+    "leaflet_edition": (EDITION_MAX, N_("edition id"),
+                        N_("%(option)s %(value)s is %(length)s characters "
+                           "long; an edition id has at most %(limit)s")),
+    # Translators: the short free-text note of a record (why no leaflet was given, or a
+    # delivery note's number); goes into "type the note again …".
+    "not_given_note": (NOTE_MAX, N_("note"),
+                       N_("%(option)s is %(length)s characters long; at most %(limit)s")),
+    "occurred_at": (MOMENT_MAX, N_("date and time"),
+                    N_("%(option)s %(value)s is not an ISO 8601 date and time")),
 }
-_HINTS = {"not_given_note": "a short reference, like the delivery note number",
-          "occurred_at": "like 2026-12-01T14:30:00+01:00"}
+_HINTS = {"not_given_note": N_("a short reference, like the delivery note number"),
+          "occurred_at": N_("like 2026-12-01T14:30:00+01:00")}
 
 
 def _option(field: str, value: str | None, option: str) -> str | None:
@@ -492,10 +531,12 @@ def _option(field: str, value: str | None, option: str) -> str | None:
     if value is None or (value == "" and field == "leaflet_edition"):
         return None
     limit, what, message = _OPTIONS[field]
-    visible(value, option, what=what)
+    visible(value, option, what=what)  # marked N_ above; textsafety.visible translates it
     if len(value) > limit:
-        raise UsageError(message.format(option=option, value=clip(value), n=len(value),
-                                        limit=limit), hint=_HINTS.get(field))
+        hint = _HINTS.get(field)
+        raise UsageError(_(message) % {"option": option, "value": clip(value),
+                                       "length": f"{len(value):,}", "limit": limit},
+                         hint=_(hint) if hint else None)
     return _option_field(field, option, value)
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from leaflet.duties.choices import CENTRE_ACTIONS
+from leaflet.i18n import N_
 
 # The outcome of one duty for one record, as stored (one digit per duty, in RULES order).
 DOES_NOT_APPLY, MET, REFUSED, NOT_MET = 0, 1, 2, 3
@@ -39,32 +40,49 @@ RULES_VERSION = 1
 RULES_FINGERPRINT = "2a06d3a9b1a77568d55973316ba5f8bdc0a2410ff96e06f1306ee03e59cc870b"
 
 # The circular (../shared/seed/circular-1997-excerpt.txt): section 5, "Organising contact with
-# victim support centres", and its closing paragraph, verbatim.
-CIRCULAR = ("Instructions of 13 January 1997 to the Foreigners Department, the prosecuting "
+# victim support centres", and its closing paragraph, verbatim in English (N_: a report in
+# French, Dutch or German shows them translated, marked as an unofficial translation). The
+# duties' texts below are N_ too: stored and machine-readable forms keep the English.
+# Translators: the title of the Belgian instructions of 13 January 1997, section 5.
+CIRCULAR = N_("Instructions of 13 January 1997 to the Foreigners Department, the prosecuting "
             "authorities, the police and the social law inspection service and social "
             "inspection services concerning assistance to victims of human trafficking, "
             "section 5, “Organising contact with victim support centres”")
 PARAGRAPHS = {
-    "§5.1": ("If the police or social inspection service has good reason to believe that they "
+    # Translators: a paragraph of the Belgian instructions of 13 January 1997 (the report
+    # prints it as an unofficial translation): translate faithfully, keep its legal terms.
+    "§5.1": N_("If the police or social inspection service has good reason to believe that they "
              "are dealing with a victim of human trafficking, they take the necessary measures "
              "to ensure that the person is taken in by a victim support centre, and they inform "
              "the Foreigners Department of the fact if he or she is an illegal or provisional "
              "resident."),
-    "§5.2": ("If the police or social inspection service is not certain whether a person is a "
+    # Translators: a paragraph of the Belgian instructions of 13 January 1997 (the report
+    # prints it as an unofficial translation): translate faithfully, keep its legal terms.
+    "§5.2": N_("If the police or social inspection service is not certain whether a person is a "
              "victim of human trafficking, the support centre must be given the opportunity to "
              "establish contact with this person. This can be done by, for example, inviting a "
              "staff member of the support centre to the police station, if the person in "
              "question agrees to this."),
-    "§5.3": ("Finally, if there are indications that one or more persons detained are "
+    # Translators: a paragraph of the Belgian instructions of 13 January 1997 (the report
+    # prints it as an unofficial translation): translate faithfully, keep its legal terms.
+    "§5.3": N_("Finally, if there are indications that one or more persons detained are "
              "implicated in the organisation or pursuit of human trafficking, and are therefore "
              "not victims, they are not to be put in contact with a victim support centre."),
-    "closing paragraph": (
+    # Translators: a paragraph of the Belgian instructions of 13 January 1997 (the report
+    # prints it as an unofficial translation): translate faithfully, keep its legal terms.
+    "closing paragraph": N_(
         "Whenever the police or a social inspection service encounter a person who may be a "
         "victim of human trafficking, it is their duty to give him or a her the information "
         "leaflet about the support centres, which has been produced in different languages by "
         "the Centre for Equal Opportunities and Action Against Racism and is available from "
         "the organisations mentioned in this circular."),
 }
+
+
+# How a reader names each paragraph (the keys above are its stable, English ids).
+PARAGRAPH_NAMES = {"§5.1": "§5.1", "§5.2": "§5.2", "§5.3": "§5.3",
+                   # Translators: the last paragraph of section 5 of the instructions.
+                   "closing paragraph": N_("closing paragraph")}
 
 
 @dataclass(frozen=True)
@@ -112,45 +130,49 @@ MAY_BE_VICTIM = Is("assessment", ("victim", "uncertain"))  # §5.1 or §5.2
 VICTIM = Is("assessment", ("victim",))
 
 RULES: tuple[Duty, ...] = (
-    Duty("LEAFLET-GIVEN", "give the information leaflet about the support centres",
-         "assessment victim or uncertain (a person who may be a victim)",
-         "the leaflet was handed over; a refusal by the person is counted apart",
+    Duty("LEAFLET-GIVEN", N_("give the information leaflet about the support centres"),
+         N_("assessment victim or uncertain (a person who may be a victim)"),
+         N_("the leaflet was handed over; a refusal by the person is counted apart"),
          "closing paragraph",
          applies=(MAY_BE_VICTIM,), met=(Is("leaflet", ("given",)),),
          refused=(Is("leaflet", ("refused",)),),
-         todo="give the leaflet in a language the person reads, then record a correction"),
-    Duty("LEAFLET-LANGUAGE", "give the leaflet in a language the person understands",
-         "LEAFLET-GIVEN applies and the leaflet was handed over",
-         "the leaflet's language is one of the languages the person understands",
+         todo=N_("give the leaflet in a language the person reads, then record a correction")),
+    Duty("LEAFLET-LANGUAGE", N_("give the leaflet in a language the person understands"),
+         N_("LEAFLET-GIVEN applies and the leaflet was handed over"),
+         N_("the leaflet's language is one of the languages the person understands"),
          "closing paragraph",
          applies=(MAY_BE_VICTIM, Is("leaflet", ("given",))), met=(LanguageUnderstood(),),
-         todo="give the leaflet in a language the person understands, then record a "
-              "correction"),
-    Duty("CENTRE-INTAKE", "have the person taken in by a victim support centre",
-         "assessment victim", "intake by a support centre was arranged", "§5.1",
+         todo=N_("give the leaflet in a language the person understands, then record a "
+                 "correction")),
+    Duty("CENTRE-INTAKE", N_("have the person taken in by a victim support centre"),
+         N_("assessment victim"), N_("intake by a support centre was arranged"), "§5.1",
          applies=(VICTIM,), met=(Is("centre_action", ("intake",)),),
-         todo="call a support centre to arrange the intake, then record a correction",
+         todo=N_("call a support centre to arrange the intake, then record a correction"),
          calls="centre"),
-    Duty("FOREIGNERS-DEPT", "inform the Foreigners Department",
-         "assessment victim and residence status illegal or provisional",
-         "the Foreigners Department was informed (not stated counts as not informed)", "§5.1",
+    Duty("FOREIGNERS-DEPT", N_("inform the Foreigners Department"),
+         N_("assessment victim and residence status illegal or provisional"),
+         N_("the Foreigners Department was informed (not stated counts as not informed)"),
+         "§5.1",
          applies=(VICTIM, Is("residence_status", ("illegal", "provisional"))),
          met=(IsTrue("foreigners_dept_informed"),),
-         todo="inform the Foreigners Department, then record a correction",
+         todo=N_("inform the Foreigners Department, then record a correction"),
          calls="foreigners-dept"),
-    Duty("CENTRE-CONTACT", "give the support centre the opportunity to establish contact",
-         "assessment uncertain",
-         "the person was asked: intake, contact arranged, or contact declined by the person",
+    Duty("CENTRE-CONTACT", N_("give the support centre the opportunity to establish contact"),
+         N_("assessment uncertain"),
+         N_("the person was asked: intake, contact arranged, or contact declined by the "
+            "person"),
          "§5.2",
          applies=(Is("assessment", ("uncertain",)),),
          met=(Is("centre_action", ("intake", "contact_arranged", "contact_declined")),),
-         todo="offer the person contact with a support centre, then record a correction",
+         todo=N_("offer the person contact with a support centre, then record a correction"),
          calls="centre"),
-    Duty("NO-CENTRE-FOR-IMPLICATED", "do not put the person in contact with a support centre",
-         "assessment implicated", "no support-centre contact or intake was arranged", "§5.3",
+    Duty("NO-CENTRE-FOR-IMPLICATED",
+         N_("do not put the person in contact with a support centre"),
+         N_("assessment implicated"), N_("no support-centre contact or intake was arranged"),
+         "§5.3",
          applies=(Is("assessment", ("implicated",)),), met=(Is("centre_action", ("none",)),),
-         todo="do not put the person in contact with a support centre; record a correction "
-              "if this was a mistake"),
+         todo=N_("do not put the person in contact with a support centre; record a "
+                 "correction if this was a mistake")),
 )
 BY_ID = {rule.id: rule for rule in RULES}
 # The record is a correction, or was not given for want of a language: stored beside the

@@ -35,6 +35,7 @@ from xml.sax.saxutils import escape
 
 from leaflet.errors import BuildError
 from leaflet.files import sha256_file, write_atomic
+from leaflet.i18n import N_, _
 
 AUDIO_DIR = "audio"
 # Our language code -> espeak-ng voice. A language absent here has no synthetic voice, even
@@ -58,6 +59,11 @@ BITRATE = 16  # kbit/s: mono speech, clear in Opus, with 60 ms frames
 COMPLEXITY = 1
 BLOCKS = {"h1", "h2", "h3", "p", "li", "dt", "dd"}
 SKIP = {"figure", "style", "script", "title", "head"}
+# Why a language has no audio: kept in the manifest as it is (English), shown translated by
+# shown_reason().
+NO_VOICE = N_("espeak-ng has no voice for this language and no recording is placed in audio/")
+# Translators: %(voice)s is an espeak-ng voice's name, in quotes, like 'ti'.
+NOT_INSTALLED = N_("espeak-ng voice %(voice)s is not installed (apt-get install espeak-ng)")
 
 
 @dataclass
@@ -107,13 +113,22 @@ def plan_for(workspace, code: str) -> Audio:
                      speaker=recording.speaker, recorded_on=recording.recorded_on.isoformat())
     voice = VOICES.get(code)
     if voice is None:
-        return Audio(code, "none", reason="espeak-ng has no voice for this language and "
-                                          "no recording is placed in audio/")
+        return Audio(code, "none", reason=NO_VOICE)
     installed = _espeak_voices()
     if installed is None or voice not in installed:
-        return Audio(code, "none", reason=f"espeak-ng voice {voice!r} is not installed "
-                                          "(apt-get install espeak-ng)")
+        return Audio(code, "none", reason=NOT_INSTALLED % {"voice": repr(voice)})
     return Audio(code, "synthetic", voice=voice)
+
+
+def shown_reason(reason: str) -> str:
+    """A manifest's reason for no audio (English, as plan_for() gave it) in the reader's
+    language; a reason it does not know, as it is."""
+    if reason == NO_VOICE:
+        return _(NO_VOICE)
+    for voice in sorted(set(VOICES.values())):
+        if reason == NOT_INSTALLED % {"voice": repr(voice)}:
+            return _(NOT_INSTALLED) % {"voice": repr(voice)}
+    return reason
 
 
 # --- the script: what the voice says -----------------------------------------------------
@@ -222,9 +237,11 @@ def synthesise(audio: Audio, ssml: str, inputs: str, dest: Path) -> float:
                                "-w", str(wav), "--stdin"], input=ssml.encode(),
                               capture_output=True)
         if done.returncode or not wav.is_file():
-            raise BuildError(f"espeak-ng failed for {audio.code}: "
-                             f"{done.stderr.decode(errors='replace').strip()[:200]}",
-                             hint="run `leaflet doctor`")
+            # Translators: %(error)s is espeak-ng's own message.
+            raise BuildError(_("espeak-ng failed for %(code)s: %(error)s")
+                             % {"code": audio.code,
+                                "error": done.stderr.decode(errors="replace").strip()[:200]},
+                             hint=_("run `leaflet doctor`"))
         with wave.open(str(wav)) as w:
             seconds = w.getnframes() / float(w.getframerate())
         opus = Path(tmp) / "speech.opus"
@@ -237,9 +254,11 @@ def synthesise(audio: Audio, ssml: str, inputs: str, dest: Path) -> float:
                                "--comment", "COMMENT=synthetic voice (espeak-ng)",
                                str(wav), str(opus)], capture_output=True)
         if done.returncode:
-            raise BuildError(f"opusenc failed for {audio.code}: "
-                             f"{done.stderr.decode(errors='replace').strip()[:200]}",
-                             hint="apt-get install opus-tools, or run `leaflet doctor`")
+            # Translators: %(error)s is opusenc's own message.
+            raise BuildError(_("opusenc failed for %(code)s: %(error)s")
+                             % {"code": audio.code,
+                                "error": done.stderr.decode(errors="replace").strip()[:200]},
+                             hint=_("apt-get install opus-tools, or run `leaflet doctor`"))
         write_atomic(dest, opus.read_bytes())
     return seconds
 
@@ -255,8 +274,10 @@ def make(workspace, code: str, html: str, previous: dict | None) -> dict:
     if audio.kind == "none":
         return {"kind": "none", "reason": audio.reason}
     if audio.kind == "recording" and not audio.source.is_file():
-        raise BuildError(f"the recording of {code} is missing", path=audio.source,
-                         hint=f"place it in audio/ or remove [audio.{code}] from leaflet.toml")
+        raise BuildError(_("the recording of %(code)s is missing") % {"code": code},
+                         path=audio.source,
+                         hint=_("place it in audio/ or remove [audio.%(code)s] from leaflet.toml")
+                         % {"code": code})
     ssml, plain = script(html, code) if audio.kind == "synthetic" else ("", "")
     inputs = inputs_of(audio, ssml)
     name = file_name(audio)

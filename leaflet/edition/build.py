@@ -29,6 +29,7 @@ from leaflet.render import templates
 from leaflet.languages import scripts
 from leaflet.errors import BuildError, LeafletError
 from leaflet.files import write_atomic
+from leaflet.i18n import _
 from leaflet.edition.plan import MANIFEST, card_name, plan, prepare, read_manifest
 
 
@@ -49,9 +50,13 @@ class LanguagesRefused(BuildError):
     def __init__(self, refused: dict[str, list[str]], result: "BuildResult"):
         first = next(iter(refused.values()))[0]
         codes = ", ".join(sorted(refused))
-        super().__init__(f"not built: {codes} ({first}"
-                         + (" …)" if sum(map(len, refused.values())) > 1 else ")"),
-                         hint="fix the findings above, or see `leaflet check --lang CODE`")
+        # Translators: %(languages)s lists language codes; %(finding)s is the first finding
+        # (file:line: CHECK-ID: message).
+        message = (_("not built: %(languages)s (%(finding)s …)")
+                   if sum(map(len, refused.values())) > 1
+                   else _("not built: %(languages)s (%(finding)s)"))
+        super().__init__(message % {"languages": codes, "finding": first},
+                         hint=_("fix the findings above, or see `leaflet check --lang CODE`"))
         self.refused = refused
         self.result = result
 
@@ -66,17 +71,20 @@ def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
                                       allow_unverified=allow_unverified) if f.severity == ERROR]
     general = [f for f in findings if f.lang is None and f.check not in DATA_CHECKS]
     if general:  # e.g. messages.pot missing: nothing can be judged without it
-        raise BuildError(f"release refused: {general[0].message}", path=general[0].path)
+        # Translators: %(reason)s is why (several reasons are separated by semicolons).
+        raise BuildError(_("release refused: %(reason)s") % {"reason": general[0].message},
+                         path=general[0].path)
     data = sorted({f.subject for f in findings if f.check in DATA_CHECKS})
     if data:
-        raise BuildError("release refused: contact details not verified or stale: "
-                         + ", ".join(data), path=workspace.path,
-                         hint="verify them and set verified_on, or pass --allow-unverified")
+        # Translators: %(details)s lists contact details, like "payoke.phone, helpline.email".
+        raise BuildError(_("release refused: contact details not verified or stale: "
+                           "%(details)s") % {"details": ", ".join(data)}, path=workspace.path,
+                         hint=_("verify them and set verified_on, or pass --allow-unverified"))
     failing = sorted({f.lang for f in findings if f.lang})
     if failing:
-        raise BuildError("release refused: languages failing `leaflet check`: "
-                         + ", ".join(failing), path=workspace.translations_dir,
-                         hint="run `leaflet check --lang CODE` to see why")
+        raise BuildError(_("release refused: languages failing `leaflet check`: %(languages)s")
+                         % {"languages": ", ".join(failing)}, path=workspace.translations_dir,
+                         hint=_("run `leaflet check --lang CODE` to see why"))
 
 
 def _render_job(html: str, base_url: str, dest: str, print_rtl: bool | None = None,
@@ -116,10 +124,11 @@ def _render_job(html: str, base_url: str, dest: str, print_rtl: bool | None = No
     except LeafletError as exc:  # sent back as data: exceptions with context don't pickle
         return {"error": str(exc)}
     except OSError as exc:
-        return {"error": f"{exc.filename or dest}: cannot write: {exc.strerror or exc} "
-                         "(check that output/ is writable)"}
+        return {"error": _("%(path)s: cannot write: %(reason)s (check that output/ is writable)")
+                % {"path": exc.filename or dest, "reason": exc.strerror or exc}}
     except Exception as exc:  # noqa: BLE001  (a print step failing names its language)
-        return {"error": f"{dest}: print files failed: {exc}"}
+        return {"error": _("%(path)s: print files failed: %(reason)s")
+                % {"path": dest, "reason": exc}}
 
 
 def _warm_up() -> None:
@@ -167,7 +176,7 @@ def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_fi
                 pool = stack.enter_context(concurrent.futures.ProcessPoolExecutor(
                     workers, mp_context=multiprocessing.get_context("fork"),
                     initializer=_warm_up))
-                for _ in range(workers):
+                for _worker in range(workers):
                     pool.submit(_warm_up)
             todo = prepare(workspace, pending, refused)
             def args(job):
@@ -194,8 +203,9 @@ def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_fi
                 kept_catalogue = keep_built_catalogue(
                     output_dir, job.lang.code, staged.get(job.lang.code) or job.catalogue)
             except OSError as exc:
-                failures.append(f"{output_dir}: cannot write: {exc.strerror or exc} (check "
-                                "that output/ is writable)")
+                failures.append(_("%(path)s: cannot write: %(reason)s (check that output/ is "
+                                  "writable)") % {"path": output_dir,
+                                                  "reason": exc.strerror or exc})
                 continue
             result.rendered.append(job.lang.code)
             result.warnings.extend(f"{job.lang.code}: WeasyPrint: {w}" for w in outcome["warnings"])
@@ -215,9 +225,10 @@ def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_fi
                 ours[job.lang.code]["print"] = outcome["print"]
                 blanks = outcome["print"]["booklet"]["blank_pages"]
                 if blanks:
-                    result.warnings.append(f"{job.lang.code}: {outcome['pages']} pages is not "
-                                           f"a multiple of 4: the booklet has {blanks} blank "
-                                           "page(s)")
+                    result.warnings.append(
+                        _("%(code)s: %(pages)s pages is not a multiple of 4: the booklet has "
+                          "%(blanks)s blank page(s)")
+                        % {"code": job.lang.code, "pages": outcome["pages"], "blanks": blanks})
     result.manifest = _merge_manifest(workspace, ours, previous)
     result.rendered.sort()
     if site and not failures:
@@ -305,12 +316,13 @@ def _merge_manifest(workspace, ours: dict[str, dict], previous: dict) -> dict:
                              (json.dumps(manifest, indent=2, ensure_ascii=False,
                                          sort_keys=True) + "\n").encode())
     except Timeout:
-        raise BuildError("another build held the manifest for 2 minutes", path=output_dir,
-                         hint="wait for it to finish, then build again") from None
+        raise BuildError(_("another build held the manifest for 2 minutes"), path=output_dir,
+                         hint=_("wait for it to finish, then build again")) from None
     except OSError as exc:
-        raise BuildError(f"cannot write the manifest: {exc.strerror or exc}",
+        raise BuildError(_("cannot write the manifest: %(reason)s")
+                         % {"reason": exc.strerror or exc},
                          path=output_dir / MANIFEST,
-                         hint="check that output/ is writable") from None
+                         hint=_("check that output/ is writable")) from None
     return manifest
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leaflet.errors import BuildError, ConfigError, UsageError
+from leaflet.i18n import _
 
 CARD_TEMPLATE = "language-card.html.j2"
 CARD_DATA = "language-card.toml"
@@ -66,33 +67,42 @@ def load_card_data(workspace) -> dict:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError("the language card's data file is missing", path=path,
-                          hint="restore templates/language-card.toml") from None
+        raise ConfigError(_("the language card's data file is missing"), path=path,
+                          hint=_("restore templates/language-card.toml")) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=path) from None
+        raise ConfigError(_("cannot read: %(error)s") % {"error": exc}, path=path) from None
     regions = data.get("regions", {})
     order = regions.get("order")
     if not isinstance(order, list) or not order:
-        raise ConfigError("[regions] order must list the regions", path=path)
+        raise ConfigError(_("[regions] order must list the regions"), path=path)
     for officer in OFFICER_LANGUAGES:
         texts = data.get("officer", {}).get(officer, {})
         for key in ("title", "instruction", "draft_note", "edition", "languages"):
             if not isinstance(texts.get(key), str) or not texts[key].strip():
-                raise ConfigError(f"[officer.{officer}] needs a non-empty '{key}'", path=path)
+                # Translators: %(table)s is a table of language-card.toml, like
+                # [officer.fr]; %(key)s one of its keys, like 'title'.
+                raise ConfigError(_("%(table)s needs a non-empty %(key)s")
+                                  % {"table": f"[officer.{officer}]", "key": f"'{key}'"},
+                                  path=path)
         names = regions.get("names", {}).get(officer, {})
         missing = [r for r in order if not names.get(r)]
         if missing:
-            raise ConfigError(f"[regions.names] {officer} has no name for "
-                              + ", ".join(missing), path=path)
+            # Translators: %(officer)s is a language code (en, fr, nl, de); %(regions)s lists
+            # region ids of language-card.toml.
+            raise ConfigError(_("[regions.names] %(officer)s has no name for %(regions)s")
+                              % {"officer": officer, "regions": ", ".join(missing)}, path=path)
     for table in ("languages", "timezones"):
         for key, region in regions.get(table, {}).items():
             if region not in order:
-                raise ConfigError(f"[regions.{table}] {key} = {region!r} is not in [regions] "
-                                  "order", path=path)
+                # Translators: %(entry)s is a line of language-card.toml, like
+                # [regions.languages] ti = 'africa'.
+                raise ConfigError(_("%(entry)s is not in [regions] order")
+                                  % {"entry": f"[regions.{table}] {key} = {region!r}"},
+                                  path=path)
     for region in regions.get("territories", {}):
         if region not in order:
-            raise ConfigError(f"[regions.territories] {region!r} is not in [regions] order",
-                              path=path)
+            raise ConfigError(_("%(entry)s is not in [regions] order")
+                              % {"entry": f"[regions.territories] {region!r}"}, path=path)
     data["_path"] = path
     return data
 
@@ -115,8 +125,10 @@ def region_of(code: str, data: dict) -> str:
         full = likely.get("_".join(parts)) or likely.get(parts[0]) or ""
         territory = next((p for p in full.split("_")[1:] if len(p) == 2), None)
     if territory is None:
-        raise ConfigError(f"CLDR gives no territory for {code!r}", path=data["_path"],
-                          hint=f"add it to [regions.languages]: {code} = \"REGION\"")
+        raise ConfigError(_("CLDR gives no territory for %(code)s") % {"code": repr(code)},
+                          path=data["_path"],
+                          hint=_("add it to [regions.languages]: %(line)s")
+                          % {"line": f'{code} = "REGION"'})
     for region, territories in regions.get("territories", {}).items():
         if territory in territories:
             return region
@@ -124,8 +136,10 @@ def region_of(code: str, data: dict) -> str:
     for area, region in regions.get("timezones", {}).items():  # in the file's order
         if area in areas:
             return region
-    raise ConfigError(f"no region for {code!r} (territory {territory})", path=data["_path"],
-                      hint=f"add it to [regions.languages]: {code} = \"REGION\"")
+    raise ConfigError(_("no region for %(code)s (territory %(territory)s)")
+                      % {"code": repr(code), "territory": territory}, path=data["_path"],
+                      hint=_("add it to [regions.languages]: %(line)s")
+                      % {"line": f'{code} = "REGION"'})
 
 
 def _capitalised(text: str) -> str:
@@ -157,14 +171,20 @@ def glyph_findings(items: list[Item], officer_texts: list[str]) -> list[str]:
         absent = missing_glyphs(text, item.lang.families)
         if absent:
             shown = ", ".join(f"U+{ord(c):04X} {c!r}" for c in absent[:5])
-            findings.append(f"GLYPHS: {item.lang.code}: {shown} not in "
-                            f"{', '.join(item.lang.families)}")
+            # Translators: %(chars)s lists characters (U+1234 'x'), %(fonts)s font families.
+            findings.append(f"GLYPHS: {item.lang.code}: "
+                            + _("%(chars)s not in %(fonts)s")
+                            % {"chars": shown, "fonts": ", ".join(item.lang.families)})
         absent = missing_glyphs(item.lang.english_name + item.lang.code + "*", [LATIN_FONT])
         if absent:
-            findings.append(f"GLYPHS: {item.lang.code}: English name needs {absent}")
+            # Translators: %(chars)s is a list of characters, like ['ŋ'].
+            findings.append(f"GLYPHS: {item.lang.code}: "
+                            + _("English name needs %(chars)s") % {"chars": absent})
     absent = missing_glyphs("".join(officer_texts), [LATIN_FONT])
     if absent:
-        findings.append(f"GLYPHS: officer text: {absent} not in {LATIN_FONT}")
+        # Translators: %(chars)s is a list of characters, like ['ŋ']; %(font)s a font family.
+        findings.append("GLYPHS: " + _("officer text: %(chars)s not in %(font)s")
+                        % {"chars": absent, "font": LATIN_FONT})
     return findings
 
 
@@ -174,8 +194,10 @@ def layout_findings(pages) -> list[str]:
     px_to_mm = 25.4 / 96
     findings = []
     if len(pages) > MAX_PAGES:
-        findings.append(f"LAYOUT: the card takes {len(pages)} pages, at most {MAX_PAGES} "
-                        "are allowed: fewer languages, or a smaller type in language-card.css")
+        findings.append("LAYOUT: " + _("the card takes %(pages)s pages, at most %(most)s are "
+                                       "allowed: fewer languages, or a smaller type in "
+                                       "language-card.css")
+                        % {"pages": len(pages), "most": MAX_PAGES})
     seen: dict[str, set[int]] = {}
     overflow: dict[str, float] = {}
     for number, page in enumerate(pages, 1):
@@ -203,15 +225,20 @@ def layout_findings(pages) -> list[str]:
                 excess = max(box.position_x + box.margin_width() - right,
                              left - box.position_x)
                 if excess > 1:
-                    findings.append(f"LAYOUT: page {number}: {box.text[:30]!r} runs "
-                                    f"{excess * px_to_mm:.1f} mm past the margin")
+                    # Translators: %(text)s is the start of the text, in quotes.
+                    findings.append("LAYOUT: " + _("page %(page)s: %(text)s runs %(mm)s mm past "
+                                                   "the margin")
+                                    % {"page": number, "text": repr(box.text[:30]),
+                                       "mm": f"{excess * px_to_mm:.1f}"})
     for code, numbers in sorted(seen.items()):
         if len(numbers) > 1:
-            findings.append(f"LAYOUT: {code}: its row is split over pages "
-                            f"{', '.join(map(str, sorted(numbers)))}")
+            findings.append(f"LAYOUT: {code}: "
+                            + _("its row is split over pages %(pages)s")
+                            % {"pages": ", ".join(map(str, sorted(numbers)))})
     for code, excess in sorted(overflow.items()):
-        findings.append(f"LAYOUT: {code}: its text runs {excess * px_to_mm:.1f} mm out of its "
-                        "cell")
+        findings.append(f"LAYOUT: {code}: "
+                        + _("its text runs %(mm)s mm out of its cell")
+                        % {"mm": f"{excess * px_to_mm:.1f}"})
     return findings
 
 
@@ -243,9 +270,11 @@ def card_items(workspace, data: dict, codes: list[str]) -> list[Item]:
                           draft=translations.review_status != "reviewed",
                           region=region_of(lang.code, data)))
     if refused:
-        raise BuildError(f"the language card is not written: {refused[0]}"
-                         + (f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""),
-                         hint="fix the catalogue, then run `leaflet card` again")
+        # Translators: %(finding)s is the first finding (file:line: CHECK-ID: message).
+        message = (_("the language card is not written: %(finding)s (and %(more)s more)")
+                   if len(refused) > 1 else _("the language card is not written: %(finding)s"))
+        raise BuildError(message % {"finding": refused[0], "more": len(refused) - 1},
+                         hint=_("fix the catalogue, then run `leaflet card` again"))
     return items
 
 
@@ -277,9 +306,11 @@ class _NoSentence:
     review_status = "draft"
 
     def gettext(self, msgid):
-        raise BuildError(f"{CARD_TEMPLATE}: {msgid[:40]!r} is outside a language row",
-                         hint="put translated sentences inside {% with gettext = "
-                              "item.gettext %}")
+        # Translators: %(template)s is a template's file name, %(msgid)s a sentence's start.
+        raise BuildError(_("%(template)s: %(msgid)s is outside a language row")
+                         % {"template": CARD_TEMPLATE, "msgid": repr(msgid[:40])},
+                         hint=_("put translated sentences inside %(tag)s")
+                         % {"tag": "{% with gettext = item.gettext %}"})
 
     def ngettext(self, singular, plural, n):
         return self.gettext(singular)
@@ -327,13 +358,15 @@ def build_card(workspace, officer: str = "en", *, codes: list[str] | None = None
     from leaflet.files import write_atomic
 
     if officer not in OFFICER_LANGUAGES:
-        raise UsageError(f"--for: {officer!r} is not an officer language",
-                         hint="use one of " + ", ".join(OFFICER_LANGUAGES))
+        raise UsageError(_("--for: %(value)s is not an officer language")
+                         % {"value": repr(officer)},
+                         hint=_("use one of %(languages)s")
+                         % {"languages": ", ".join(OFFICER_LANGUAGES)})
     data = load_card_data(workspace)
     codes = list(codes) if codes else built_codes(workspace)
     if not codes:
-        raise BuildError("no leaflet is built yet: the card lists built languages only",
-                         path=workspace.output_dir, hint="run `leaflet build` first")
+        raise BuildError(_("no leaflet is built yet: the card lists built languages only"),
+                         path=workspace.output_dir, hint=_("run `leaflet build` first"))
     items = card_items(workspace, data, codes)
     texts = data["officer"][officer]
     findings = glyph_findings(items, [texts[k] for k in ("title", "instruction", "draft_note",
@@ -349,7 +382,8 @@ def build_card(workspace, officer: str = "en", *, codes: list[str] | None = None
         pdf = document.write_pdf()
     dest = card_path(workspace, officer)
     if findings:
-        raise BuildError("the language card fails its checks: " + "; ".join(findings),
+        raise BuildError(_("the language card fails its checks: %(findings)s")
+                         % {"findings": "; ".join(findings)},
                          path=workspace.templates_dir / CARD_TEMPLATE)
     write_atomic(dest, pdf)
     order = [i.lang.code for region in data["regions"]["order"] for i in items

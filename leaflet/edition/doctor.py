@@ -6,6 +6,8 @@ import ctypes.util
 import importlib.util
 import shutil
 
+from leaflet.i18n import _
+
 
 def _finding(name, ok, detail, fix, required=True):
     return {"name": name, "ok": bool(ok), "required": required, "detail": detail, "fix": fix}
@@ -20,14 +22,17 @@ def diagnose(workspace=None) -> list[dict]:
                             ("qrcode", "qrcode"), ("babel", "babel"), ("jinja2", "jinja2")):
         present = importlib.util.find_spec(module) is not None
         findings.append(_finding(f"python:{package}", present,
-                                 "installed" if present else "not importable",
-                                 f"pip install {package} (or bash .ci/setup)"))
+                                 _("installed") if present else _("not importable"),
+                                 _("pip install %(package)s (or bash .ci/setup)")
+                                 % {"package": package}))
     for lib, package, why in (
-            ("pango-1.0", "libpango-1.0-0", "WeasyPrint's text layout"),
+            ("pango-1.0", "libpango-1.0-0", _("WeasyPrint's text layout")),
             ("harfbuzz-subset", "libharfbuzz-subset0",
-             "font subsetting; without it a CJK leaflet takes ~8 s instead of ~0.3 s")):
+             _("font subsetting; without it a CJK leaflet takes ~8 s instead of ~0.3 s"))):
         found = ctypes.util.find_library(lib)
-        findings.append(_finding(f"lib:{package}", found, found or f"missing ({why})",
+        # Translators: %(why)s is what the missing library is for.
+        findings.append(_finding(f"lib:{package}", found,
+                                 found or _("missing (%(why)s)") % {"why": why},
                                  f"apt-get install {package}"))
     for tool, package, required in (("fc-match", "fontconfig", True),
                                     ("fc-list", "fontconfig", True),
@@ -36,7 +41,7 @@ def diagnose(workspace=None) -> list[dict]:
                                     ("espeak-ng", "espeak-ng", False),
                                     ("opusenc", "opus-tools", False)):
         path = shutil.which(tool)
-        findings.append(_finding(f"tool:{tool}", path, path or "not on PATH",
+        findings.append(_finding(f"tool:{tool}", path, path or _("not on PATH"),
                                  f"apt-get install {package}", required))
     families = {}
     for spec in scripts.registry().values():
@@ -48,7 +53,7 @@ def diagnose(workspace=None) -> list[dict]:
                 lang = scripts.language(code, workspace.language_settings.get(code))
             except Exception as exc:  # reported, not fatal: doctor lists everything it can
                 findings.append(_finding(f"language:{code}", False, str(exc),
-                                         "fix leaflet.toml or install a font"))
+                                         _("fix leaflet.toml or install a font")))
                 continue
             for family in lang.families:
                 families.setdefault(family, "fonts-noto-core")

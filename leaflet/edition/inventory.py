@@ -6,6 +6,7 @@ and the built PDF, from the catalogues, the script registry and the edition's ma
 
 from __future__ import annotations
 
+from leaflet.i18n import N_
 from leaflet.edition import plan
 from leaflet.translation import catalog
 from leaflet.edition import kept
@@ -39,8 +40,11 @@ def language_rows(workspace) -> list[dict]:
             # the catalogue changed since the PDF was built (the kiosk and the site still
             # show the built text): `leaflet build` again
             "needs_rebuild": built and kept.needs_rebuild(workspace, lang, entry),
-            # what `build --site` gives it: a recording, a synthetic voice, or none
-            "audio": {"recording": "recording", "synthetic": "synthetic voice",
-                      "none": "none"}[audio.plan_for(workspace, code).kind],
+            # what `build --site` gives it: a recording, a synthetic voice, or none (English
+            # data; `leaflet languages` shows it translated)
+            # Translators: the audio of a language in `leaflet languages`: a human recording,
+            # espeak-ng's synthetic voice, or none.
+            "audio": {"recording": N_("recording"), "synthetic": N_("synthetic voice"),
+                      "none": N_("none")}[audio.plan_for(workspace, code).kind],
         })
     return rows

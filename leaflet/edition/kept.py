@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from leaflet.errors import CatalogError
+from leaflet.i18n import _
 from leaflet.translation.catalog import catalog_path
 from leaflet.translation.messages import Translations, load_translations
 
@@ -55,9 +56,11 @@ def load_built(workspace, lang, entry: dict) -> Translations:
     manifest when the edition holds no intact copy: build the language again)."""
     path = built_catalogue(workspace.output_dir, entry)
     if path is None:
-        raise CatalogError(f"the edition holds no intact copy of the {lang.code} catalogue "
-                           "it was built from", path=workspace.output_dir / "manifest.json",
-                           hint=f"build it again: `leaflet build --lang {lang.code}`")
+        raise CatalogError(_("the edition holds no intact copy of the %(code)s catalogue it "
+                             "was built from") % {"code": lang.code},
+                           path=workspace.output_dir / "manifest.json",
+                           hint=_("build it again: `leaflet build --lang %(code)s`")
+                           % {"code": lang.code})
     translations = load_translations(path, shown=catalog_path(workspace.translations_dir,
                                                                lang.locale))
     # What was printed: the review status the build recorded (the copy has no term base

@@ -27,6 +27,7 @@ from leaflet.render import templates, subset
 from leaflet.languages import scripts
 from leaflet.errors import BuildError
 from leaflet.files import sha256_file
+from leaflet.i18n import _
 from leaflet.workspace.built import MANIFEST  # noqa: F401  (what plan and build read)
 
 
@@ -38,6 +39,11 @@ LEAFLET_FILES = ("leaflet.*", "wallet-card.*")
 
 CARD_TEMPLATE = "wallet-card.html.j2"
 
+
+
+class UnverifiedContact(str):
+    """The warning that a contact detail has no verified-on date (a str, told apart by its
+    type in any language)."""
 
 def card_name(code: str) -> str:
     """The wallet card's file name in the edition's folder."""
@@ -191,8 +197,13 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
     codes = list(codes) if codes else list(workspace.languages)
     langs = scripts.languages_for(workspace, codes)
     contacts.require_valid(workspace)  # every leaflet prints them: stops every language
-    warnings = [f"contact detail {name} is not verified (no verified_on in {workspace.path.name})"
-                for name in workspace.unverified_details()]
+    # leaflet.stock.order recognises these by their kind (`leaflet check` names the same
+    # details, DATA-UNVERIFIED).
+    warnings = [UnverifiedContact(
+        # Translators: %(detail)s is a contact detail's name, like payoke.phone.
+        _("contact detail %(detail)s is not verified (no verified_on in %(file)s)")
+        % {"detail": name, "file": workspace.path.name})
+        for name in workspace.unverified_details()]
     output_dir = workspace.output_dir
     previous = read_manifest(output_dir)
     pot_path = workspace.translations_dir / catalog.POT_NAME
@@ -225,12 +236,15 @@ def plan(workspace, codes=None, *, force: bool = False, release: bool = False,
     if release and (drafts or changed):
         parts = []
         if drafts:
-            parts.append("draft translations: " + ", ".join(drafts))
-        parts += [f"{code} changed since review: {what}" for code, what in changed]
-        raise BuildError("release refused: " + "; ".join(parts),
+            parts.append(_("draft translations: %(languages)s") % {"languages": ", ".join(drafts)})
+        # Translators: %(code)s is a language code; %(entries)s names the changed entries.
+        parts += [_("%(code)s changed since review: %(entries)s") % {"code": code, "entries": what}
+                  for code, what in changed]
+        # Translators: %(reason)s is why (several reasons are separated by semicolons).
+        raise BuildError(_("release refused: %(reason)s") % {"reason": "; ".join(parts)},
                          path=workspace.translations_dir,
-                         hint="a qualified translator reviews them and runs `leaflet catalog "
-                              "review`, see docs/translating.md")
+                         hint=_("a qualified translator reviews them and runs `leaflet catalog "
+                                "review`, see docs/translating.md"))
     return pending, skipped, warnings, previous, refused
 
 

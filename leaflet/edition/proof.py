@@ -17,8 +17,16 @@ import re
 from pathlib import Path
 
 from leaflet.errors import LeafletError
+from leaflet.i18n import N_, _
 
 PROOF_TEMPLATE = "proof.html.j2"
+# The marks of an entry on the proof, shown in the reader's language.
+# Translators: a mark beside an entry of the reviewer's proof.
+CHANGED = N_("changed since review")
+# Translators: a mark beside an entry of the reviewer's proof (the catalogue's fuzzy flag).
+FUZZY = N_("fuzzy")
+# Translators: a mark beside an entry of the reviewer's proof.
+UNTRANSLATED = N_("untranslated")
 _CODE = re.compile(r"%\(\w+\)[sd]|<[^<>]*>")
 
 
@@ -42,7 +50,7 @@ def proof(workspace, code: str, dest: Path | None = None) -> tuple[Path, dict]:
     from leaflet.edition import plan
     from leaflet.translation import catalog, review, terms, xliff
     from leaflet.translation.messages import load_translations
-    from leaflet.render import pdf, templates
+    from leaflet.render import interface, pdf, templates
     from leaflet.files import write_atomic
     from leaflet.languages import scripts
 
@@ -52,18 +60,21 @@ def proof(workspace, code: str, dest: Path | None = None) -> tuple[Path, dict]:
     state = review.state(po)
     changed = {id(e) for e in state.changed}
     rows = []
+    changed_count = 0
     for number, entry in enumerate(xliff.live_entries(po), 1):
         marks = []
         if id(entry) in changed:
-            marks.append("changed since review")
+            marks.append(CHANGED)
+            changed_count += 1
         if entry.fuzzy:
-            marks.append("fuzzy")
+            marks.append(FUZZY)
         if not entry.msgstr.strip():
-            marks.append("untranslated")
+            marks.append(UNTRANSLATED)
         rows.append({"number": number, "line": entry.linenum, "msgid": entry.msgid,
                      "msgstr": entry.msgstr, "notes": entry.comment or "",
                      "translator": entry.tcomment or "",
-                     "previous": entry.previous_msgid or "", "marks": marks})
+                     "previous": entry.previous_msgid or "",
+                     "marks": [_(mark) for mark in marks]})
     base = terms.load(workspace.translations_dir, lang.locale)
     term_rows = [{"english": t.english[0], "agreed": t.agreed, "others": t.forms[1:],
                   "avoid": t.deprecated, "definition": t.definition}
@@ -76,16 +87,17 @@ def proof(workspace, code: str, dest: Path | None = None) -> tuple[Path, dict]:
         job = plan.prepare(workspace, [item])[0]
         printed = [job.html, job.card_html]
     except LeafletError as exc:
-        pages_note = (f"The leaflet pages are not included: the catalogue cannot be rendered "
-                      f"yet ({exc}).")
+        pages_note = (_("The leaflet pages are not included: the catalogue cannot be rendered "
+                        "yet (%(error)s).") % {"error": exc})
     env = templates.environment(workspace.templates_dir)
+    interface.install(env)  # the proof's own words are the tool's, in the reader's language
     env.filters["raw"] = raw
     html = env.get_template(PROOF_TEMPLATE).render(
         lang=lang, edition=workspace.edition_id, catalogue=workspace.display_path(path),
         state=state, rows=rows, terms=term_rows, pages_note=pages_note,
         terms_file=workspace.display_path(terms.path_for(workspace.translations_dir,
                                                          lang.locale)) if base else None,
-        changed_count=sum(1 for r in rows if "changed since review" in r["marks"]),
+        changed_count=changed_count,
         include_pages=bool(printed))
     base_url = str(workspace.templates_dir) + os.sep
     pdf.install_text_fixes()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from leaflet.edition import audio as audio_mod
 from leaflet.errors import BuildError
+from leaflet.i18n import _
 
 SITE_DIR = "site"
 STATIC = (("leaflet.css", "leaflet.css"), ("station/station.css", "station.css"),
@@ -36,9 +37,10 @@ def _member(folder: Path, name, workspace) -> Path:
 
     path = member(folder, name)
     if path is None or "/" in name:
-        raise BuildError(f"the manifest names {name!r}, which is not a file of the edition",
+        raise BuildError(_("the manifest names %(name)s, which is not a file of the edition")
+                         % {"name": repr(name)},
                          path=workspace.output_dir / "manifest.json",
-                         hint="build the language again (`leaflet build --force --lang CODE`)")
+                         hint=_("build the language again (`leaflet build --force --lang CODE`)"))
     return path
 
 
@@ -58,8 +60,8 @@ def build_site(workspace, manifest: dict, progress=None) -> dict:
     entries = manifest.get("languages", {})
     codes = [code for code in workspace.languages if code in entries]
     if not codes:
-        raise BuildError("no built language to put on the site", path=out,
-                         hint="run `leaflet build` first")
+        raise BuildError(_("no built language to put on the site"), path=out,
+                         hint=_("run `leaflet build` first"))
     langs = {lang.code: lang for lang in scripts.languages_for(workspace, codes)}
     env = templates.environment(workspace.templates_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -68,8 +70,8 @@ def build_site(workspace, manifest: dict, progress=None) -> dict:
         with lock:
             return _write(workspace, out, codes, langs, entries, env, progress)
     except Timeout:
-        raise BuildError("another build held the site for 5 minutes", path=out / SITE_DIR,
-                         hint="wait for it to finish, then build again") from None
+        raise BuildError(_("another build held the site for 5 minutes"), path=out / SITE_DIR,
+                         hint=_("wait for it to finish, then build again")) from None
 
 
 def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
@@ -87,11 +89,14 @@ def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
         shutil.copyfile(workspace.templates_dir / "site" / EXIT_PAGE, tmp / EXIT_PAGE)
         fonts: dict[str, bytes] = {}
         audio_report = {}
+        greeting: dict = {}
         for code in codes:
             lang, entry = langs[code], entries[code]
             folder = tmp / code
             folder.mkdir()
             translations = kept.load_built(workspace, lang, entry)
+            if code in templates.GREETING_LANGUAGES:
+                greeting[code] = translations
             ctx = templates.context(workspace, lang, translations, entry.get("inputs") or "0" * 8)
             pdf = _member(out, entry.get("pdf"), workspace)
             card_pdf = _member(out, (entry.get("card") or {}).get("pdf"), workspace)
@@ -119,7 +124,9 @@ def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
             (folder / "index.html").write_text(page, encoding="utf-8")
             if progress:
                 progress(code)
-        index = _index(workspace, env, [langs[c] for c in codes], quick_exit_abs or EXIT_PAGE)
+        greet = templates.greeter(greeting, {c: langs[c].direction for c in codes})
+        index = _index(workspace, env, [langs[c] for c in codes], quick_exit_abs or EXIT_PAGE,
+                       greet)
         families = list(dict.fromkeys(["Noto Sans"] + [f for c in codes
                                                         for f in langs[c].families]))
         rules, files = subset.web_font_faces(families, subset.printed_chars(index),
@@ -139,7 +146,7 @@ def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
     return {"dir": dest, "languages": codes, "audio": audio_report, "bytes": size}
 
 
-def _index(workspace, env, langs, quick_exit: str) -> str:
+def _index(workspace, env, langs, quick_exit: str, greet) -> str:
     from leaflet.edition import card
 
     data = card.load_card_data(workspace)
@@ -151,7 +158,7 @@ def _index(workspace, env, langs, quick_exit: str) -> str:
                for region in data["regions"]["order"]
                if any(r["region"] == region for r in rows)]
     return env.get_template("site/index.html.j2").render(
-        regions=regions, quick_exit=quick_exit, edition=workspace.edition_id)
+        regions=regions, quick_exit=quick_exit, edition=workspace.edition_id, greet=greet)
 
 
 def _swap(new: Path, dest: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from leaflet.duties.record import RecordError
 from leaflet.errors import LeafletError, UsageError
+from leaflet.i18n import _
 
 
 class ImportRefused(UsageError):
@@ -19,13 +20,17 @@ class ImportRefused(UsageError):
     def __init__(self, path: str, errors: list[RecordError]):
         self.errors = errors
         lines = sorted({e.line for e in errors if e.line})
-        super().__init__(f"{len(lines)} bad line(s) ({', '.join(map(str, lines[:50]))}"
-                         f"{', …' if len(lines) > 50 else ''}); nothing imported", path=path)
+        numbers = ", ".join(map(str, lines[:50])) + (", …" if len(lines) > 50 else "")
+        # Translators: %(lines)s lists line numbers of the import file, like 3, 7, 12.
+        super().__init__(_("%(count)s bad line(s) (%(lines)s); nothing imported")
+                         % {"count": len(lines), "lines": numbers}, path=path)
 
     def __str__(self) -> str:
         shown = [str(e) for e in self.errors[: self.MAX_LISTED]]
         if len(self.errors) > self.MAX_LISTED:
-            shown.append(f"… and {len(self.errors) - self.MAX_LISTED} more")
+            more = len(self.errors) - self.MAX_LISTED
+            # Translators: %(count)s is how many more bad lines there are, not listed above.
+            shown.append(_("… and %(count)s more") % {"count": more})
         return "\n".join([*shown, f"{self.path}: {self.message}"])
 
 

@@ -23,6 +23,7 @@ from leaflet.duties.record import RecordError
 from leaflet.storage.chain import GENESIS_HASH
 from leaflet.duties.record import Encounter
 from leaflet.periods import utc_now_text
+from leaflet.i18n import _
 
 
 _INSERT_LOG = (f"INSERT INTO {layout.LOG_TABLE} ({', '.join(layout.LOG_COLUMNS)}) "
@@ -47,7 +48,9 @@ def append(path: Path, encounter: Encounter) -> str | None:
     try:
         con = sqlite3.connect(path, timeout=lite.BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
-        raise StoreError(f"cannot open {path}: {error}") from None
+        # Translators: %(path)s is the log's file; %(reason)s SQLite's message, in English.
+        raise StoreError(_("cannot open %(path)s: %(reason)s") % {"path": path, "reason": error}
+                         ) from None
     try:
         con.execute(f"PRAGMA busy_timeout = {lite.BUSY_TIMEOUT_S * 1000}")
         con.execute("PRAGMA synchronous = FULL")  # see Store: evidence survives a power cut
@@ -69,13 +72,14 @@ def append(path: Path, encounter: Encounter) -> str | None:
             from leaflet.storage import lite
 
             lite.mark(path, text)
-            raise DamagedLog(f"{path} is damaged: {text}",
-                             hint="restore the log from a backup; nothing was written to it"
+            # Translators: %(log)s is the log's file; %(reason)s SQLite's message, in English.
+            raise DamagedLog(_("%(log)s is damaged: %(reason)s") % {"log": path, "reason": text},
+                             hint=_("restore the log from a backup; nothing was written to it")
                              ) from None
-        hint = "another writer held the log too long; try again" if "locked" in text else None
+        hint = _("another writer held the log too long; try again") if "locked" in text else None
         if "unable to open" in text or "readonly" in text:
-            hint = ("the log's file or its folder cannot be written; pass --db with a file "
-                    "in a folder you can write")
+            hint = _("the log's file or its folder cannot be written; pass --db with a file "
+                     "in a folder you can write")
         raise StoreError(f"{path}: {text}", hint=hint) from None
     except sqlite3.Error as error:
         raise StoreError(f"{path}: {error}") from None
@@ -93,10 +97,10 @@ def _append_locked(con: sqlite3.Connection, path: Path, encounter: Encounter) ->
     if version != layout.SCHEMA_VERSION:
         return None  # the store says what to do (upgrade, or a newer leaflet)
     if encounter.amends is not None and not _exists(con, encounter.amends):
-        raise RecordError("amends", f"no record {encounter.amends} in the log",
-                          hint="a correction names the id of the record it corrects")
+        raise RecordError("amends", _("no record %(id)s in the log") % {"id": encounter.amends},
+                          hint=_("a correction names the id of the record it corrects"))
     if _exists(con, encounter.id):
-        raise RecordError("id", f"{encounter.id} is already in the log")
+        raise RecordError("id", _("%(id)s is already in the log") % {"id": encounter.id})
     heads = [row for row in (con.execute(q).fetchone() for q in _HEADS) if row is not None]
     head = max(heads) if heads else None
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)

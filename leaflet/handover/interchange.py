@@ -26,6 +26,7 @@ from typing import IO, Iterable
 
 from leaflet.errors import UsageError
 from leaflet.handover.errors import ImportRefused
+from leaflet.i18n import _
 from leaflet.duties.record import RecordError
 from leaflet.duties.record import CHAIN_FIELDS, Encounter, validate
 from leaflet.storage.chain import canonical_json
@@ -41,7 +42,8 @@ def format_of(path: str | Path, fmt: str | None = None) -> str:
     """`fmt`, or the format a file's name says: `.csv` is CSV, anything else JSON Lines."""
     if fmt is not None:
         if fmt not in FORMATS:
-            raise UsageError(f"--format {clip(fmt)} is not one of {', '.join(FORMATS)}")
+            raise UsageError(_("--format %(value)s is not one of %(choices)s")
+                             % {"value": clip(fmt), "choices": ", ".join(FORMATS)})
         return fmt
     return "csv" if str(path).lower().endswith(".csv") else "jsonl"
 
@@ -53,9 +55,11 @@ def decode(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        raise UsageError(f"not UTF-8 (byte 0x{data[error.start]:02x} on line {line})",
+        # Translators: %(byte)s is a byte's value in hexadecimal, like 0xe9.
+        raise UsageError(_("not UTF-8 (byte %(byte)s on line %(line)s)")
+                         % {"byte": f"0x{data[error.start]:02x}", "line": line},
                          path=name, line=line,
-                         hint="save the file as UTF-8; `leaflet log export` writes UTF-8"
+                         hint=_("save the file as UTF-8; `leaflet log export` writes UTF-8")
                          ) from None
 
 
@@ -73,16 +77,18 @@ def read_records(path: str | Path, *, fmt: str | None = None, case_ref_pattern: 
             try:
                 data = Path(path).read_bytes()
             except FileNotFoundError:
-                raise UsageError("file not found", path=name) from None
+                raise UsageError(_("file not found"), path=name) from None
             except IsADirectoryError:
-                raise UsageError("is a folder, not a file", path=name) from None
+                raise UsageError(_("is a folder, not a file"), path=name) from None
             except OSError as error:
-                raise UsageError(f"cannot read: {error.strerror or error}", path=name) from None
+                # Translators: %(reason)s is the system's message, like "Permission denied".
+                raise UsageError(_("cannot read: %(reason)s")
+                                 % {"reason": error.strerror or error}, path=name) from None
         text = decode(data, name)
     if "\x00" in text:
         line = text[:text.index("\x00")].count("\n") + 1
-        raise UsageError("holds a NUL byte: not a text file", path=name, line=line,
-                         hint="import the file `leaflet log export` wrote")
+        raise UsageError(_("holds a NUL byte: not a text file"), path=name, line=line,
+                         hint=_("import the file `leaflet log export` wrote"))
     if format_of(path, fmt) == "csv":
         return read_csv(name, text, case_ref_pattern=case_ref_pattern)
     return read_jsonl(name, case_ref_pattern=case_ref_pattern, text=text)
@@ -114,25 +120,29 @@ def _json_object(line: str, number: int, name: str, errors: list[RecordError]) -
         errors.append(RecordError("(line)", message, line=number, path=name))
 
     if len(line) > MAX_LINE:
-        fail(f"is {len(line):,} characters long; a record is at most {MAX_LINE:,}")
+        fail(_("is %(length)s characters long; a record is at most %(maximum)s")
+             % {"length": f"{len(line):,}", "maximum": f"{MAX_LINE:,}"})
         return None
     try:
         data = json.loads(line, object_pairs_hook=_no_duplicates,
                           parse_constant=_no_constant)
     except _Duplicate as error:
-        fail(f"field {clip(error.args[0])} appears twice in the object")
+        # Translators: %(field)s is a field's name, quoted.
+        fail(_("field %(field)s appears twice in the object") % {"field": clip(error.args[0])})
         return None
     except json.JSONDecodeError as error:
-        fail(f"not JSON: {error.msg} at column {error.colno}")
+        # Translators: %(reason)s is Python's JSON message, in English, like "Expecting value".
+        fail(_("not JSON: %(reason)s at column %(column)s")
+             % {"reason": error.msg, "column": error.colno})
         return None
     except ValueError as error:  # NaN, Infinity
-        fail(f"not JSON: {error}")
+        fail(_("not JSON: %(reason)s") % {"reason": error})
         return None
     except RecursionError:
-        fail("not JSON: nested too deeply")
+        fail(_("not JSON: nested too deeply"))
         return None
     if not isinstance(data, dict):
-        fail("is not a JSON object")
+        fail(_("is not a JSON object"))
         return None
     return data
 
@@ -153,7 +163,8 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
 
 
 def _no_constant(word: str):
-    raise ValueError(f"{word} is not a JSON value")
+    # Translators: %(word)s is NaN, Infinity or -Infinity.
+    raise ValueError(_("%(word)s is not a JSON value") % {"word": word})
 
 
 def _check(data: dict, number: int, name: str, case_ref_pattern: str,
@@ -172,7 +183,7 @@ def _done(name: str, records, errors) -> list[tuple[int, Encounter]]:
     if errors:
         raise ImportRefused(name, errors)
     if not records:
-        raise UsageError("holds no records", path=name)
+        raise UsageError(_("holds no records"), path=name)
     return records
 
 
@@ -190,33 +201,42 @@ def read_csv(name: str, text: str, *, case_ref_pattern: str) -> list[tuple[int, 
     try:
         header = next(reader, None)
     except csv.Error as error:
-        raise UsageError(f"not CSV: {error}", path=name, line=reader.line_num or 1) from None
+        # Translators: %(reason)s is Python's CSV message, in English.
+        raise UsageError(_("not CSV: %(reason)s") % {"reason": error}, path=name,
+                         line=reader.line_num or 1) from None
     if header is None:
-        raise UsageError("holds no records", path=name)
+        raise UsageError(_("holds no records"), path=name)
     allowed = (list(FIELDS), list(FIELDS) + list(CHAIN_FIELDS))
     if header not in allowed:
         unknown = [c for c in header if c not in FIELDS and c not in CHAIN_FIELDS]
         missing = [f for f in FIELDS if f not in header]
-        detail = (f"column {clip(unknown[0])} is not a field of the log format" if unknown
-                  else f"column {missing[0]!r} is missing" if missing
-                  else "the columns are not in the order of the format")
-        raise UsageError(f"the header is not the log's: {detail}", path=name, line=1,
-                         hint="import a file `leaflet log export --format csv` wrote")
+        # Translators: the header's problem; %(column)s is a column's name, quoted.
+        detail = (_("column %(column)s is not a field of the log format")
+                  % {"column": clip(unknown[0])} if unknown
+                  else _("column %(column)s is missing") % {"column": repr(missing[0])}
+                  if missing
+                  else _("the columns are not in the order of the format"))
+        # Translators: %(problem)s says what is wrong with the CSV header.
+        raise UsageError(_("the header is not the log's: %(problem)s") % {"problem": detail},
+                         path=name, line=1,
+                         hint=_("import a file `leaflet log export --format csv` wrote"))
     while True:
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as error:
-            errors.append(RecordError("(line)", f"not CSV: {error}", line=reader.line_num,
-                                      path=name))
+            errors.append(RecordError("(line)", _("not CSV: %(reason)s") % {"reason": error},
+                                      line=reader.line_num, path=name))
             break  # the reader cannot resynchronise after a broken quote
         number = reader.line_num
         if not row or row == [""]:
             continue
         if len(row) != len(header):
-            errors.append(RecordError("(line)", f"has {len(row)} cells; the header has "
-                                                f"{len(header)}", line=number, path=name))
+            errors.append(RecordError("(line)", _("has %(cells)s cells; the header has "
+                                                  "%(columns)s")
+                                      % {"cells": len(row), "columns": len(header)},
+                                      line=number, path=name))
             continue
         data = {column: _uncell(column, cell) for column, cell in zip(header, row)
                 if column in FIELDS}

@@ -23,6 +23,7 @@ from leaflet import periods
 from leaflet.errors import UsageError
 from leaflet.storage import location
 from leaflet.duties.record import describe, new_id, validate
+from leaflet.i18n import _
 from leaflet.periods import local_now_text
 from leaflet.textsafety import clip, invisible_chars
 from leaflet.workspace import DEFAULT_CASE_REF_PATTERN, DEFAULT_TIMEZONE
@@ -94,9 +95,10 @@ def verify(db: str | None, *, expect_head: str | None = None):
     if expect_head is not None:
         head = expect_head.strip().lower()
         if len(head) != 64 or any(c not in "0123456789abcdef" for c in head):
-            raise UsageError(f"--expect-head {clip(expect_head)} is not a head hash",
-                             hint="give the 64 hexadecimal characters `leaflet log verify` "
-                                  "printed after 'head'")
+            raise UsageError(_("--expect-head %(value)s is not a head hash")
+                             % {"value": clip(expect_head)},
+                             hint=_("give the 64 hexadecimal characters `leaflet log verify` "
+                                    "printed after 'head'"))
         expect_head = head
     return open_store(db).verify(expect_head=expect_head)
 
@@ -113,10 +115,10 @@ def period(start: str | None, end: str | None, timezone: str = DEFAULT_TIMEZONE,
     begin = periods.moment_utc(start, timezone, "--from", end_of_day=False)
     until = periods.moment_utc(end, timezone, "--to", end_of_day=False)
     if begin is not None and until is not None and begin >= until:
-        raise UsageError(f"--from {clip(start)} is not before --to {clip(end)}: no record can "
-                         "be in that period",
-                         hint="--to is excluded: --from 2026-12-01 --to 2026-12-02 is that "
-                              "one day")
+        raise UsageError(_("--from %(start)s is not before --to %(end)s: no record can "
+                           "be in that period") % {"start": clip(start), "end": clip(end)},
+                         hint=_("--to is excluded: --from 2026-12-01 --to 2026-12-02 is that "
+                                "one day"))
     if unit is not None:
         from leaflet.duties.record import RecordError
         from leaflet.duties.record import validate_field
@@ -153,7 +155,8 @@ def export(db: str | None, out: IO[str], *, fmt: str = "jsonl", with_chain: bool
     from leaflet.handover.store import Filter
 
     if fmt not in interchange.FORMATS:
-        raise UsageError(f"unknown export format {clip(fmt)} (jsonl or csv)")
+        raise UsageError(_("unknown export format %(format)s (jsonl or csv)")
+                         % {"format": clip(fmt)})
     store = open_store(db)
     store.require_log()  # before the first line is written: no half output for a missing log
     rows = (s.to_dict(with_chain=with_chain) for s in store.records(where or Filter()))
@@ -204,9 +207,9 @@ def erase(db: str | None, before: str, by: str, workspace) -> dict[str, Any]:
 
     years = workspace.retention_years if workspace is not None else None
     if years is None:
-        raise UsageError("no retention period: leaflet.toml [handover] retention_years is not "
-                         "set, so nothing is ever erased",
-                         hint="set retention_years (docs/privacy.md) to allow erasure")
+        raise UsageError(_("no retention period: leaflet.toml [handover] retention_years is "
+                           "not set, so nothing is ever erased"),
+                         hint=_("set retention_years (docs/privacy.md) to allow erasure"))
     try:
         actor = validate_field("officer", by)
     except RecordError as error:
@@ -216,20 +219,26 @@ def erase(db: str | None, before: str, by: str, workspace) -> dict[str, Any]:
     except ValueError:
         day = None
     if day is None:
-        raise UsageError(f"--before {clip(before)} is not a date (YYYY-MM-DD)",
-                         hint="records that occurred before that day are erased")
+        raise UsageError(_("--before %(value)s is not a date (YYYY-MM-DD)")
+                         % {"value": clip(before)},
+                         hint=_("records that occurred before that day are erased"))
     if day < periods.FIRST_DAY:
-        raise UsageError(f"--before {day} is before {periods.FIRST_DAY}: no record is that old",
-                         hint="give the day before which records are erased, like 2019-01-01")
+        # Translators: %(day)s and %(first)s are dates, like 1996-05-01.
+        raise UsageError(_("--before %(day)s is before %(first)s: no record is that old")
+                         % {"day": day, "first": periods.FIRST_DAY},
+                         hint=_("give the day before which records are erased, "
+                                "like 2019-01-01"))
     today = dt.date.today()
     try:
         limit = today.replace(year=today.year - years)
     except ValueError:  # 29 February
         limit = today.replace(year=today.year - years, day=28)
     if day > limit:
-        raise UsageError(f"--before {day} is within the retention period of {years} years: "
-                         f"the earliest allowed is --before {limit}",
-                         hint="nothing can be erased before its time")
+        # Translators: %(day)s and %(limit)s are dates; %(years)s the retention period.
+        raise UsageError(_("--before %(day)s is within the retention period of %(years)s "
+                           "years: the earliest allowed is --before %(limit)s")
+                         % {"day": day, "years": years, "limit": limit},
+                         hint=_("nothing can be erased before its time"))
     start = periods.moment_utc(before, workspace.timezone, "--before", end_of_day=False)
     store = open_store(db)
     result = store.erase(start, actor, {"before": day.isoformat(), "retention_years": years,
@@ -244,8 +253,12 @@ def export_target(output: str, db: str | None) -> Path:
     option = "-o/--output"
     found = invisible_chars(output)
     if found:
-        raise UsageError(f"{option} {clip(output)} holds an invisible character "
-                         f"({describe(found[0])})", hint="type the file name again")
+        # Translators: %(option)s is -o/--output; %(value)s the file name given, quoted;
+        # %(character)s names the character, like U+202E RIGHT-TO-LEFT OVERRIDE.
+        raise UsageError(_("%(option)s %(value)s holds an invisible character (%(character)s)")
+                         % {"option": option, "value": clip(output),
+                            "character": describe(found[0])},
+                         hint=_("type the file name again"))
     path = Path(output).expanduser()
     try:
         path = path.resolve()
@@ -257,28 +270,34 @@ def export_target(output: str, db: str | None) -> Path:
         taken = {log_file.resolve()} | {log_file.resolve().with_name(log_file.name + tail)
                                         for tail in ("-wal", "-shm", "-journal")}
         if path in taken:
-            raise UsageError(f"{option} {path} is the log's own database",
-                             hint="write the export to another file; the log is never "
-                                  "overwritten")
+            raise UsageError(_("%(option)s %(path)s is the log's own database")
+                             % {"option": option, "path": path},
+                             hint=_("write the export to another file; the log is never "
+                                    "overwritten"))
     if path.is_dir():
-        raise UsageError(f"{option} {path} is a folder", hint="give a file name in it")
+        raise UsageError(_("%(option)s %(path)s is a folder") % {"option": option, "path": path},
+                         hint=_("give a file name in it"))
     if path.exists() and not os.access(path, os.W_OK):
-        raise UsageError(f"{option} {path} is read-only", hint="write to another file")
+        raise UsageError(_("%(option)s %(path)s is read-only") % {"option": option, "path": path},
+                         hint=_("write to another file"))
     folder = path.parent
     while not folder.exists():
         folder = folder.parent
     if not folder.is_dir():
-        raise UsageError(f"{option} {path}: {folder} is a file, not a folder",
-                         hint="give a file in a folder")
+        raise UsageError(_("%(option)s %(path)s: %(folder)s is a file, not a folder")
+                         % {"option": option, "path": path, "folder": folder},
+                         hint=_("give a file in a folder"))
     # Can a file be created there? (Permissions alone do not say it: /proc, read-only
     # mounts, or root, for whom every mode bit passes.)
     probe = folder / f".{path.name[:80]}.{os.getpid()}.probe"
     try:
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
-        raise UsageError(f"{option} {path}: cannot write in {folder}: "
-                         f"{exc.strerror or exc}",
-                         hint="write the export to a folder you can write") from None
+        # Translators: %(reason)s is the system's message, like "Permission denied".
+        raise UsageError(_("%(option)s %(path)s: cannot write in %(folder)s: %(reason)s")
+                         % {"option": option, "path": path, "folder": folder,
+                            "reason": exc.strerror or exc},
+                         hint=_("write the export to a folder you can write")) from None
     os.close(fd)
     os.unlink(probe)
     return path

@@ -35,8 +35,13 @@ from leaflet.storage import outcomes
 from leaflet.storage import appendonly, chain, lite, migrations, tables
 from leaflet.storage.database import Database
 from leaflet.textsafety import clip
+from leaflet.i18n import N_, _
 
 log = logging.getLogger(__name__)
+# What `log verify` says of a file that fails SQLite's quick_check. The damage mark (lite.mark)
+# keeps it in English: the mark is read back later, in whatever language the reader has.
+# Translators: %(log)s is the log's file; %(reason)s SQLite's message, in English.
+DAMAGED = N_("%(log)s is damaged (%(reason)s)")
 
 
 
@@ -135,9 +140,11 @@ class Store:
                 try:
                     self._verify(conn, version=before)
                 except ChainBroken as broken:
-                    raise ChainBroken(f"not upgraded, nothing changed: {broken.message}",
+                    # Translators: %(reason)s says which record of the chain does not hold.
+                    raise ChainBroken(_("not upgraded, nothing changed: %(reason)s")
+                                      % {"reason": broken.message},
                                       seq=broken.seq, record_id=broken.record_id,
-                                      hint="restore the log from a backup") from None
+                                      hint=_("restore the log from a backup")) from None
             for migration in todo:
                 migrations.apply(conn, migration, utc_now_text())
             if before:
@@ -154,10 +161,11 @@ class Store:
         self.ensure_schema()
         with self.db.write() as conn:
             if encounter.amends is not None and not self._exists(conn, encounter.amends):
-                raise RecordError("amends", f"no record {encounter.amends} in the log",
-                                  hint="a correction names the id of the record it corrects")
+                raise RecordError("amends",
+                                  _("no record %(id)s in the log") % {"id": encounter.amends},
+                                  hint=_("a correction names the id of the record it corrects"))
             if self._exists(conn, encounter.id):
-                raise RecordError("id", f"{encounter.id} is already in the log")
+                raise RecordError("id", _("%(id)s is already in the log") % {"id": encounter.id})
             return self._insert(conn, encounter)
 
     def erase(self, before: dt.datetime, actor: str, details: dict) -> dict:
@@ -209,8 +217,9 @@ class Store:
                 for table in (layout.LOG_TABLE, layout.SECRET_TABLE):
                     conn.exec_driver_sql(f"VACUUM {table}")
         except exc.DBAPIError:
-            log.warning("VACUUM after erasure refused for this role; autovacuum will reclaim "
-                        "the old row versions")
+            # Translators: VACUUM is a PostgreSQL command; autovacuum its background process.
+            log.warning(_("VACUUM after erasure refused for this role; autovacuum will reclaim "
+                          "the old row versions"))
 
     def _exists(self, conn: sa.Connection, record_id: str) -> bool:
         t = tables.encounter
@@ -263,14 +272,17 @@ class Store:
             record = encounter.to_dict()
             earlier = seen.get(encounter.id) or existing.get(encounter.id)
             if earlier is not None and earlier != record:
-                where = "on an earlier line" if encounter.id in seen else "in the log"
-                errors.append(RecordError("id", f"{encounter.id} is already {where} with "
-                                                "different content", line=line, path=path))
+                message = (_("%(id)s is already on an earlier line with different content")
+                           if encounter.id in seen
+                           else _("%(id)s is already in the log with different content"))
+                errors.append(RecordError("id", message % {"id": encounter.id},
+                                          line=line, path=path))
             if (encounter.amends is not None and encounter.amends not in seen
                     and encounter.amends not in existing
                     and not (present and self._any_exists(encounter.amends))):
-                errors.append(RecordError("amends", f"no record {encounter.amends} in the log "
-                                                    "or on an earlier line", line=line, path=path))
+                errors.append(RecordError("amends",
+                                          _("no record %(id)s in the log or on an earlier line")
+                                          % {"id": encounter.amends}, line=line, path=path))
             seen.setdefault(encounter.id, record)
         if errors:
             raise ImportRefused(path, errors)
@@ -337,21 +349,26 @@ class Store:
         ids of the records that amend it."""
         key = id_or_prefix.strip().lower()
         if len(key) < 8:
-            raise UnknownRecord(f"{clip(id_or_prefix)}: give at least 8 characters of the id")
+            raise UnknownRecord(_("%(value)s: give at least 8 characters of the id")
+                                % {"value": clip(id_or_prefix)})
         if len(key) > 36 or not all(c in "0123456789abcdef-" for c in key):
-            raise UnknownRecord(f"{clip(id_or_prefix)} is not a record id",
-                                hint="give the id `leaflet handover` printed, or its first "
-                                     "8 or more characters")
+            raise UnknownRecord(_("%(value)s is not a record id") % {"value": clip(id_or_prefix)},
+                                hint=_("give the id `leaflet handover` printed, or its first "
+                                       "8 or more characters"))
         self.require_log()
         t = tables.encounter
         with self.db.read() as conn:
             matches = list(self._walk(conn, t.c.id.startswith(key, autoescape=True)))
             if not matches:
-                raise UnknownRecord(f"no record {key} in {self.display_url}",
-                                    hint="`leaflet log list` shows the ids")
+                # Translators: %(id)s is a record's id (or its start); %(database)s the log's
+                # database.
+                raise UnknownRecord(_("no record %(id)s in %(database)s")
+                                    % {"id": key, "database": self.display_url},
+                                    hint=_("`leaflet log list` shows the ids"))
             if len(matches) > 1:
-                raise UnknownRecord(f"{key} matches {len(matches)} records",
-                                    hint="give more of the id")
+                raise UnknownRecord(_("%(id)s matches %(count)s records")
+                                    % {"id": key, "count": len(matches)},
+                                    hint=_("give more of the id"))
             found = matches[0]
             amended_by = conn.execute(sa.select(t.c.id).where(t.c.amends == found.id)
                                       .order_by(t.c.seq)).scalars().all()
@@ -396,20 +413,23 @@ class Store:
             if self.file is not None:
                 problem = lite.quick_check(self.file)
                 if problem is not None:
-                    raise DamagedLog(f"{self.display_url} is damaged ({problem})",
-                                     hint=lite.RESTORE_HINT)
+                    values = {"log": self.display_url, "reason": problem}
+                    raise DamagedLog(_(DAMAGED) % values, mark_text=DAMAGED % values,
+                                     hint=_(lite.RESTORE_HINT))
             with self.db.read() as conn:
                 result = self._verify(conn, expect_head=expect_head, version=version)
         except DamagedLog as error:
             if self.file is not None:
-                lite.mark(self.file, error.message)
+                lite.mark(self.file, error.mark_text)
             raise
         if self.file is not None:
             lifted = lite.lift(self.file)
             if lifted is not None:
                 result.warnings.append(
-                    f"the damage mark of {lifted.get('found', '?')} is lifted: this file "
-                    "verifies whole, and writers may use it again")
+                    # Translators: %(found)s is when the damage was found, a date and time.
+                    _("the damage mark of %(found)s is lifted: this file "
+                      "verifies whole, and writers may use it again")
+                    % {"found": lifted.get("found", "?")})
         return result
 
     def _verify(self, conn: sa.Connection, *, expect_head: str | None = None,
@@ -429,27 +449,39 @@ class Store:
                 missing = (f"#{expected_seq}" if seq == expected_seq + 1
                            else f"#{expected_seq}–#{seq - 1}")
                 if seq < expected_seq:
-                    raise ChainBroken(f"{name}: its number #{seq} is used twice (inserted)",
+                    # Translators: %(record)s names a record of the chain, like "record #12
+                    # (id …)"; %(seq)s is its number.
+                    raise ChainBroken(_("%(record)s: its number #%(seq)s is used twice "
+                                        "(inserted)") % {"record": name, "seq": seq},
                                       seq=seq, record_id=record_id)
-                raise ChainBroken(f"{name}: record {missing} before it is missing (deleted)",
+                # Translators: %(missing)s is a record number or a range, like #4 or #4–#9.
+                raise ChainBroken(_("%(record)s: record %(missing)s before it is missing "
+                                    "(deleted)") % {"record": name, "missing": missing},
                                   seq=seq, record_id=record_id)
             if prev != prev_hash:
-                raise ChainBroken(f"{name}: its prev_hash does not match the hash of record "
-                                  f"#{seq - 1}: a record before it was removed, replaced or "
-                                  "altered", seq=seq, record_id=record_id)
+                # Translators: prev_hash is a field's name; %(previous)s a record's number.
+                raise ChainBroken(_("%(record)s: its prev_hash does not match the hash of "
+                                    "record #%(previous)s: a record before it was removed, "
+                                    "replaced or altered") % {"record": name, "previous": seq - 1},
+                                  seq=seq, record_id=record_id)
 
         def take_event(event):
             nonlocal expected_seq, prev_hash, seen_head
-            name = f"log record #{event['seq']} ({event['kind']}, id {event['id']})"
+            # Translators: one of the log's own records; %(kind)s is a code (upgrade,
+            # erasure); %(id)s its id.
+            name = (_("log record #%(seq)s (%(kind)s, id %(id)s)")
+                    % {"seq": event["seq"], "kind": event["kind"], "id": event["id"]})
             check_link(event["seq"], event["prev_hash"], name, event["id"])
             if chain.chain_hash(event["prev_hash"], migrations.event_document(event),
                                 event["recorded_at"]) != event["hash"]:
-                raise ChainBroken(f"{name}: its content does not match its hash (altered)",
+                raise ChainBroken(_("%(record)s: its content does not match its hash (altered)")
+                                  % {"record": name},
                                   seq=event["seq"], record_id=event["id"])
             if event["kind"] == migrations.V1_UPGRADE_KIND and \
                     event["details"]["v1_anchor"] != anchor:
-                raise ChainBroken(f"{name}: the records made under version 1 no longer match "
-                                  "the digest the upgrade sealed: one of them was altered",
+                raise ChainBroken(_("%(record)s: the records made under version 1 no longer "
+                                    "match the digest the upgrade sealed: one of them was "
+                                    "altered") % {"record": name},
                                   seq=event["seq"], record_id=event["id"])
             prev_hash, expected_seq = event["hash"], expected_seq + 1
             seen_head = seen_head or event["hash"] == expect_head
@@ -458,27 +490,17 @@ class Store:
             while next_event is not None and next_event["seq"] < stored.seq:
                 take_event(next_event)
                 next_event = next(pending_events, None)
-            name = f"record #{stored.seq} (id {stored.id})"
+            # Translators: names a record of the chain by its number and its id.
+            name = _("record #%(seq)s (id %(id)s)") % {"seq": stored.seq, "id": stored.id}
             check_link(stored.seq, stored.prev_hash, name, stored.id)
             if version >= 2:
                 self._check_commitments(stored, name)
             if stored.seq <= boundary:
-                if stored.secret is not None and version >= 2:
-                    commits = {n: stored.secret.get(f"{n}_commit") for n in layout.ERASABLE}
-                    digest = migrations.v1_record_digest(
-                        layout.document(stored.record, commits), stored.recorded_at,
-                        stored.hash)
-                    if digest != stored.secret.get("v1_digest"):
-                        raise ChainBroken(f"{name}: its content does not match its digest "
-                                          "(altered)", seq=stored.seq, record_id=stored.id)
-                    anchor = chain.accumulate(anchor, digest)
-                if not stored.erased and chain_hash(prev_hash, stored.record,
-                                                    stored.recorded_at) != stored.hash:
-                    raise ChainBroken(f"{name}: its content does not match its hash (altered)",
-                                      seq=stored.seq, record_id=stored.id)
+                anchor = self._check_v1_record(stored, prev_hash, name, anchor, version)
             elif layout.record_hash(prev_hash, stored.record, stored.secret,
                                     stored.recorded_at) != stored.hash:
-                raise ChainBroken(f"{name}: its content does not match its hash (altered)",
+                raise ChainBroken(_("%(record)s: its content does not match its hash (altered)")
+                                  % {"record": name},
                                   seq=stored.seq, record_id=stored.id)
             prev_hash, expected_seq, count = stored.hash, expected_seq + 1, count + 1
             seen_head = seen_head or stored.hash == expect_head
@@ -492,14 +514,36 @@ class Store:
 
             result.ledger, result.ledger_head = stock_verify.verify_ledger(conn)
         if not seen_head:
-            raise ChainBroken(f"the head {expect_head} noted earlier is not in the chain: "
-                              "records after it were removed", hint="compare with a backup")
+            # Translators: %(head)s is a hash, 64 hexadecimal characters.
+            raise ChainBroken(_("the head %(head)s noted earlier is not in the chain: "
+                                "records after it were removed") % {"head": expect_head},
+                              hint=_("compare with a backup"))
         missing_triggers = appendonly.missing(conn)
         if missing_triggers:
-            result.warnings.append("append-only triggers missing or disabled: "
-                                   + ", ".join(sorted(missing_triggers))
-                                   + "; `leaflet db upgrade` restores them")
+            # Translators: %(triggers)s lists the database triggers' names.
+            result.warnings.append(_("append-only triggers missing or disabled: %(triggers)s; "
+                                     "`leaflet db upgrade` restores them")
+                                   % {"triggers": ", ".join(sorted(missing_triggers))})
         return result
+
+    @staticmethod
+    def _check_v1_record(stored, prev_hash: str, name: str, anchor: str, version: int) -> str:
+        """A record made under version 1 (hashed over its clear values): its digest, sealed by
+        the upgrade, and its hash; the anchor accumulated over it."""
+        if stored.secret is not None and version >= 2:
+            commits = {n: stored.secret.get(f"{n}_commit") for n in layout.ERASABLE}
+            digest = migrations.v1_record_digest(
+                layout.document(stored.record, commits), stored.recorded_at, stored.hash)
+            if digest != stored.secret.get("v1_digest"):
+                raise ChainBroken(_("%(record)s: its content does not match its digest "
+                                    "(altered)") % {"record": name},
+                                  seq=stored.seq, record_id=stored.id)
+            anchor = chain.accumulate(anchor, digest)
+        if not stored.erased and chain_hash(prev_hash, stored.record,
+                                            stored.recorded_at) != stored.hash:
+            raise ChainBroken(_("%(record)s: its content does not match its hash (altered)")
+                              % {"record": name}, seq=stored.seq, record_id=stored.id)
+        return anchor
 
     def events(self) -> list[dict]:
         """The log's own records (upgrade, erasures), in chain order."""
@@ -518,8 +562,10 @@ class Store:
             try:
                 data["details"] = json.loads(row["details"])
             except ValueError:
-                raise ChainBroken(f"log record #{row['seq']} (id {row['id']}): its details "
-                                  "are not JSON (altered)", seq=row["seq"]) from None
+                raise ChainBroken(_("log record #%(seq)s (id %(id)s): its details "
+                                    "are not JSON (altered)")
+                                  % {"seq": row["seq"], "id": row["id"]},
+                                  seq=row["seq"]) from None
             events.append(data)
         return events
 
@@ -534,8 +580,10 @@ class Store:
             if value is None:
                 continue
             if not salt or not committed or chain.commit(salt, value) != committed:
-                raise ChainBroken(f"{name}: its {field_name} does not match its commitment "
-                                  "(altered)", seq=stored.seq, record_id=stored.id)
+                # Translators: %(field)s is a field's name, case_ref or not_given_note.
+                raise ChainBroken(_("%(record)s: its %(field)s does not match its commitment "
+                                    "(altered)") % {"record": name, "field": field_name},
+                                  seq=stored.seq, record_id=stored.id)
 
     def _check_derived(self, conn: sa.Connection) -> None:
         """Columns outside the hash must agree with it: occurred_utc, no stray languages or
@@ -544,28 +592,34 @@ class Store:
         for seq, rid, occurred_at, occurred_utc in conn.execute(
                 sa.select(t.c.seq, t.c.id, t.c.occurred_at, t.c.occurred_utc).order_by(t.c.seq)):
             if occurred_utc != utc_of(occurred_at):  # None only for a rewritten row
-                raise ChainBroken(f"record #{seq} (id {rid}): occurred_utc {occurred_utc} does "
-                                  f"not match occurred_at {occurred_at} (altered)",
+                # Translators: occurred_utc and occurred_at are columns' names; the others
+                # placeholders their values.
+                raise ChainBroken(_("record #%(seq)s (id %(id)s): occurred_utc %(utc)s does "
+                                    "not match occurred_at %(occurred)s (altered)")
+                                  % {"seq": seq, "id": rid, "utc": occurred_utc,
+                                     "occurred": occurred_at},
                                   seq=seq, record_id=rid)
         stray = conn.execute(sa.select(lang.c.seq).where(
             ~sa.exists().where(t.c.seq == lang.c.seq)).limit(1)).first()
         if stray is not None:
-            raise ChainBroken(f"languages are stored for record #{stray.seq}, which is not in "
-                              "the log (inserted or its record deleted)", seq=stray.seq)
+            raise ChainBroken(_("languages are stored for record #%(seq)s, which is not in "
+                                "the log (inserted or its record deleted)") % {"seq": stray.seq},
+                              seq=stray.seq)
         if sa.inspect(conn).has_table(layout.SECRET_TABLE):
             sec = tables.secret
             stray = conn.execute(sa.select(sec.c.seq).where(
                 ~sa.exists().where(t.c.seq == sec.c.seq)).limit(1)).first()
             if stray is not None:
-                raise ChainBroken(f"commitments are stored for record #{stray.seq}, which is "
-                                  "not in the log (inserted or its record deleted)",
-                                  seq=stray.seq)
+                raise ChainBroken(_("commitments are stored for record #%(seq)s, which is "
+                                    "not in the log (inserted or its record deleted)")
+                                  % {"seq": stray.seq}, seq=stray.seq)
         if sa.inspect(conn).has_table(layout.OUTCOME_TABLE):
             # The report counts the stored outcomes: each must be what the rules give its
             # record now (leaflet.storage.outcomes), one per record, none without one.
             for seq, what in outcomes.mismatches(conn):
                 rid = conn.execute(sa.select(t.c.id).where(t.c.seq == seq)).scalar()
-                name = f"record #{seq}" + (f" (id {rid})" if rid else "")
+                name = (_("record #%(seq)s (id %(id)s)") % {"seq": seq, "id": rid} if rid
+                        else _("record #%(seq)s") % {"seq": seq})
                 raise ChainBroken(f"{name}: {what}", seq=seq, record_id=rid)
 
 

@@ -24,6 +24,7 @@ from leaflet.storage import layout
 from leaflet.storage.errors import StoreError
 from leaflet.storage import ledger_chain, tables
 from leaflet.storage.database import LEDGER_LOCK_KEY
+from leaflet.i18n import _
 
 
 class SyncConflict(StoreError):
@@ -65,7 +66,7 @@ def sync(source_url: str, dest_url: str, *, dry_run: bool = False) -> SyncResult
     if source.display_url == dest.display_url:
         from leaflet.errors import UsageError
 
-        raise UsageError("--from and --to are the same database")
+        raise UsageError(_("--from and --to are the same database"))
     source.verify()  # a tampered source is never copied
     result = SyncResult(dry_run=dry_run)
     present = dest._log_present()
@@ -84,10 +85,13 @@ def sync(source_url: str, dest_url: str, *, dry_run: bool = False) -> SyncResult
         if other is not None:
             if not same_record(stored, other):
                 raise SyncConflict(
-                    f"record {stored.id} is in {dest.display_url} with different content: "
-                    f"sync stopped, nothing after it copied ({result.records} copied before it)",
-                    hint="compare the two with `leaflet log show`; a record is never changed, "
-                         "a correction is a new record")
+                    # Translators: %(id)s is a record's id; %(database)s the destination
+                    # database; %(count)s how many records were copied before this one.
+                    _("record %(id)s is in %(database)s with different content: "
+                      "sync stopped, nothing after it copied (%(count)s copied before it)")
+                    % {"id": stored.id, "database": dest.display_url, "count": result.records},
+                    hint=_("compare the two with `leaflet log show`; a record is never changed, "
+                           "a correction is a new record"))
             result.present += 1
             continue
         if not dry_run:
@@ -123,8 +127,10 @@ def _sync_stock(source, dest, result: SyncResult, dry_run: bool, present: bool) 
             if other is None:
                 missing.append((table, row))
             elif other != row:
-                raise SyncConflict(f"stock row {row['id']} is in {dest.display_url} with "
-                                   "different content: sync stopped, nothing after it copied")
+                # Translators: %(id)s is a stock row's id; %(database)s the destination.
+                raise SyncConflict(_("stock row %(id)s is in %(database)s with "
+                                     "different content: sync stopped, nothing after it copied")
+                                   % {"id": row["id"], "database": dest.display_url})
             else:
                 result.stock_present += 1
         if not missing:

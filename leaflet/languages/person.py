@@ -7,6 +7,7 @@ pick` matcher, imported only then (the desk's path stays fast).
 
 from __future__ import annotations
 
+from leaflet.i18n import _
 from leaflet.languages.tags import LANGUAGE_MAX, TAG, LanguageError, normalise
 from leaflet.textsafety import clip
 
@@ -24,15 +25,22 @@ def person_language(raw: str, workspace=None, option: str = "--person-language")
     from leaflet.textsafety import describe, invisible_chars
 
     if not isinstance(raw, str):
-        raise UsageError(f"{option}: {clip(raw)} is not text")
+        # Translators: %(option)s is an option or field name, like --person-language.
+        raise UsageError(_("%(option)s: %(value)s is not text")
+                         % {"option": option, "value": clip(raw)})
     if len(raw) > LANGUAGE_MAX:
-        raise UsageError(f"{option}: {clip(raw)} is {len(raw):,} characters long; "
-                         f"a language name or code has at most {LANGUAGE_MAX}")
+        raise UsageError(_("%(option)s: %(value)s is %(length)s characters long; "
+                           "a language name or code has at most %(most)s")
+                         % {"option": option, "value": clip(raw), "length": f"{len(raw):,}",
+                            "most": LANGUAGE_MAX})
     found = invisible_chars(raw, joiners_in_words=True)
     if found:
-        raise UsageError(f"{option}: {clip(raw)} holds an invisible character "
-                         f"({describe(found[0])})",
-                         hint="type the language again, on one line")
+        # Translators: %(character)s describes the character, like U+200B ZERO WIDTH SPACE.
+        raise UsageError(_("%(option)s: %(value)s holds an invisible character "
+                           "(%(character)s)")
+                         % {"option": option, "value": clip(raw),
+                            "character": describe(found[0])},
+                         hint=_("type the language again, on one line"))
     try:
         return normalise(raw)
     except LanguageError as error:

@@ -28,6 +28,7 @@ import bisect
 from dataclasses import dataclass, field
 
 from leaflet.errors import LeafletError, UsageError
+from leaflet.i18n import _
 from leaflet.languages import cldr
 from leaflet.textsafety import clip
 
@@ -46,8 +47,10 @@ class NoLanguageMatch(LeafletError):
     """Nothing matches the query (exit 1); `nearest` holds the closest names."""
 
     def __init__(self, query: str, nearest: list[str]):
-        super().__init__(f"no language matches {clip(query)}",
-                         hint=("nearest names: " + ", ".join(nearest)) if nearest else None)
+        # Translators: %(names)s lists language and country names with their codes.
+        super().__init__(_("no language matches %(query)s") % {"query": clip(query)},
+                         hint=(_("nearest names: %(names)s") % {"names": ", ".join(nearest)})
+                         if nearest else None)
         self.query = query
         self.nearest = nearest
 
@@ -150,8 +153,10 @@ def search(query: str, *, prefer=None, limit: int | None = None) -> list[Hit]:
     from leaflet.languages.tags import LANGUAGE_MAX
 
     if len(query) > LANGUAGE_MAX:  # bounded in work: a pasted page is not a language name
-        raise UsageError(f"{clip(query)} is {len(query):,} characters long; a language name, "
-                         f"code or country has at most {LANGUAGE_MAX}")
+        raise UsageError(_("%(query)s is %(length)s characters long; a language name, "
+                           "code or country has at most %(most)s")
+                         % {"query": clip(query), "length": f"{len(query):,}",
+                            "most": LANGUAGE_MAX})
     idx = cldr.index()
     q = cldr.normalise(query)
     if not q and not query.strip().isdigit():
@@ -239,7 +244,7 @@ class Edition:
 
     def code_for(self, key: str) -> str | None:
         """The configured code of index language `key` (zh -> zh-Hans), or None."""
-        base, _, script = key.partition("-")
+        base, _sep, script = key.partition("-")
         return self._codes.get((base, self._script(base, script or None)))
 
     def same_language_other_script(self, key: str) -> list[str]:
@@ -370,8 +375,8 @@ def resolve_language(query: str, workspace=None) -> str:
     """
     text = (query or "").strip()
     if not text:
-        raise LanguageChoiceError("the language is empty", [],
-                                  hint="give a code such as ti, or a language name")
+        raise LanguageChoiceError(_("the language is empty"), [],
+                                  hint=_("give a code such as ti, or a language name"))
     idx = cldr.index()
     tag = cldr.parse_tag(text)
     if tag:
@@ -381,19 +386,21 @@ def resolve_language(query: str, workspace=None) -> str:
         code = idx.codes.get(lang)
         if code:
             if region and not region.isdigit() and region.lower() not in idx.territory_codes:
-                raise LanguageChoiceError(f"{clip(text)}: {region!r} is not a region CLDR knows",
-                                          [], hint="use a country code such as ER or MA")
+                raise LanguageChoiceError(_("%(query)s: %(region)s is not a region CLDR knows")
+                                          % {"query": clip(text), "region": repr(region)},
+                                          [], hint=_("use a country code such as ER or MA"))
             if script and script not in _script_codes():
-                raise LanguageChoiceError(f"{clip(text)}: {script!r} is not a CLDR script code",
-                                          [], hint="use a script code such as Latn or Hans")
-            base, _, alias_script = code.partition("-")
+                raise LanguageChoiceError(_("%(query)s: %(script)s is not a CLDR script code")
+                                          % {"query": clip(text), "script": repr(script)},
+                                          [], hint=_("use a script code such as Latn or Hans"))
+            base, _sep, alias_script = code.partition("-")
             script = script or alias_script or None
             return "-".join(p for p in (base, script, region) if p)
     try:
         rows = pick(text, workspace, limit=8)
     except NoLanguageMatch as exc:
-        raise LanguageChoiceError(f"no language matches {clip(text)}", [],
-                                  hint=exc.hint) from None
+        raise LanguageChoiceError(_("no language matches %(query)s") % {"query": clip(text)},
+                                  [], hint=exc.hint) from None
     first = rows[0]
     second = next((r for r in rows[1:] if r["code"] != first["code"]), None)
     if first["score"] >= ACCEPT and (second is None or
@@ -401,8 +408,11 @@ def resolve_language(query: str, workspace=None) -> str:
         return first["code"]
     close = [r for r in rows if r["score"] >= first["score"] - 15][:6]
     listed = ", ".join(f"{r['code']} ({r['english_name']})" for r in close)
-    what = "could mean several languages" if first["score"] >= ACCEPT or len(close) > 1 \
-        else "matches no language well enough"
-    raise LanguageChoiceError(f"{clip(text)} {what}: {listed}", close,
-                              hint="give one of these codes, or check with `leaflet pick "
-                                   f"{clip(text, 40)[1:-1]}`")
+    # Translators: %(candidates)s lists codes with their English names, like "ti (Tigrinya)".
+    message = (_("%(query)s could mean several languages: %(candidates)s")
+               if first["score"] >= ACCEPT or len(close) > 1 else
+               _("%(query)s matches no language well enough: %(candidates)s"))
+    raise LanguageChoiceError(message % {"query": clip(text), "candidates": listed}, close,
+                              # Translators: %(command)s is a command to run, kept as it is.
+                              hint=_("give one of these codes, or check with `%(command)s`")
+                              % {"command": f"leaflet pick {clip(text, 40)[1:-1]}"})

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leaflet.errors import ConfigError, LeafletError, UsageError
+from leaflet.i18n import _
 
 REGISTRY_PATH = Path(__file__).with_name("fonts.toml")
 LATIN_FALLBACK = "Noto Sans"
@@ -59,8 +60,10 @@ def parse_locale(code: str, *, source: str = "--lang"):
     try:
         return Locale.parse(code, sep="-")
     except (UnknownLocaleError, ValueError, TypeError):
-        raise UsageError(f"{source}: {code!r} is not a language code CLDR knows",
-                         hint="use a BCP 47 code such as fr, zh-Hans or pt-BR") from None
+        # Translators: %(source)s is where the code came from, like --lang or leaflet.toml.
+        raise UsageError(_("%(source)s: %(code)s is not a language code CLDR knows")
+                         % {"source": source, "code": repr(code)},
+                         hint=_("use a BCP 47 code such as fr, zh-Hans or pt-BR")) from None
 
 
 def gettext_name(code: str) -> str:
@@ -89,8 +92,9 @@ def language(code: str, settings: dict | None = None, *, source: str = "--lang")
     families = tuple(dict.fromkeys(families))  # no family twice
     for family in families:
         if not isinstance(family, str) or not _FAMILY.match(family):
-            raise ConfigError(f"font family {family!r} for {code!r} is not a plain family name",
-                              hint="use letters, digits and spaces, e.g. \"Noto Sans Thai\"")
+            raise ConfigError(_("font family %(family)s for %(code)s is not a plain family "
+                                "name") % {"family": repr(family), "code": repr(code)},
+                              hint=_("use letters, digits and spaces, e.g. \"Noto Sans Thai\""))
     english = loc.get_display_name("en") or code
     return Language(code=code, locale=str(loc), script=script, direction=direction,
                     english_name=english, autonym=loc.get_display_name(loc) or english,
@@ -99,7 +103,8 @@ def language(code: str, settings: dict | None = None, *, source: str = "--lang")
 
 def _fc(*args: str) -> str:
     if not shutil.which(args[0]):
-        raise FontMissing(f"{args[0]} (fontconfig) is not installed",
+        # Translators: %(program)s is fc-list or fc-match, programs of fontconfig.
+        raise FontMissing(_("%(program)s (fontconfig) is not installed") % {"program": args[0]},
                           hint="apt-get install fontconfig")
     return subprocess.run(args, capture_output=True, text=True, check=False).stdout
 
@@ -120,11 +125,12 @@ def fontconfig_family_for(lang: str, code: str) -> str:
         key=lambda n: (not n.startswith("Noto Sans"), len(n), n))
     if not candidates:
         raise FontMissing(
-            f"no installed Noto font covers language {code!r}, and fonts.toml has no entry "
-            "for its script",
-            hint="install the Debian package of a Noto font for it (fonts-noto-core, "
-                 "fonts-noto-extra) or set [languages." + code + "] font = \"FAMILY\" in "
-                 "leaflet.toml")
+            _("no installed Noto font covers language %(code)s, and fonts.toml has no entry "
+              "for its script") % {"code": repr(code)},
+            # Translators: FAMILY stands for a font family's name, as the user writes it.
+            hint=_("install the Debian package of a Noto font for it (fonts-noto-core, "
+                   "fonts-noto-extra) or set [languages.%(code)s] font = \"FAMILY\" in "
+                   "leaflet.toml") % {"code": code})
     return candidates[0]
 
 
@@ -133,13 +139,15 @@ def font_face(family: str, bold: bool = False) -> tuple[Path, int]:
     """The file and face index fontconfig uses for `family`; FontMissing if absent."""
     pattern = f"{family}:weight={'bold' if bold else 'regular'}"
     out = _fc("fc-match", "-f", "%{family}\t%{file}\t%{index}", pattern)
-    found_families, _, rest = out.partition("\t")
-    file, _, index = rest.partition("\t")
+    found_families, _tab, rest = out.partition("\t")
+    file, _tab, index = rest.partition("\t")
     if family not in [f.strip() for f in found_families.split(",")]:
         package = next((spec.get("debian") for spec in registry().values()
                         if family in spec["families"]), "fonts-noto-core")
-        raise FontMissing(f"font family {family!r} is not installed",
-                          hint=f"apt-get install {package}, or run `leaflet doctor`")
+        # Translators: %(package)s is a Debian package's name.
+        raise FontMissing(_("font family %(family)s is not installed") % {"family": repr(family)},
+                          hint=_("apt-get install %(package)s, or run `leaflet doctor`")
+                          % {"package": package})
     return Path(file), int(index or 0)
 
 
@@ -169,14 +177,17 @@ def languages_for(workspace, codes) -> list[Language]:
     result = []
     for code in codes:
         if code not in workspace.languages:
-            raise UsageError(f"--lang: {code!r} is not a language of this workspace",
-                             hint="configured in leaflet.toml [build] languages: "
-                                  + ", ".join(workspace.languages))
+            raise UsageError(_("--lang: %(code)s is not a language of this workspace")
+                             % {"code": repr(code)},
+                             # Translators: %(languages)s lists language codes.
+                             hint=_("configured in leaflet.toml [build] languages: "
+                                    "%(languages)s")
+                             % {"languages": ", ".join(workspace.languages)})
         try:
             result.append(language(code, workspace.language_settings.get(code),
                                    source="[build] languages"))
         except UsageError as exc:
             raise ConfigError(exc.message, path=workspace.path,
                               line=workspace.line_of("build", "languages"),
-                              hint="fix [build] languages") from None
+                              hint=_("fix [build] languages")) from None
     return result

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
+from leaflet.i18n import _
 from leaflet.textsafety import clip
 
 UNKNOWN = "und"
@@ -27,16 +28,19 @@ class LanguageError(ValueError):
 def normalise(tag: str) -> str:
     """The canonical BCP 47 form of `tag`, or LanguageError when CLDR does not know it."""
     if not isinstance(tag, str):
-        raise LanguageError(f"{clip(tag)} is not a string")
+        raise LanguageError(_("%(value)s is not a string") % {"value": clip(tag)})
     match = TAG.match(tag.strip())
     if not match:
-        raise LanguageError(f"{clip(tag)} is not a language code like ti, zh-Hans or ar-MA")
+        raise LanguageError(_("%(value)s is not a language code like ti, zh-Hans or ar-MA")
+                            % {"value": clip(tag)})
     lang = match["lang"].lower()
     script = match["script"].title() if match["script"] else None
     region = match["region"].upper() if match["region"] else None
     if lang == UNKNOWN:
         if script or region:
-            raise LanguageError(f"{clip(tag)}: 'und' (unknown) takes no script or region")
+            # Translators: 'und' is a language code (not translated).
+            raise LanguageError(_("%(value)s: 'und' (unknown) takes no script or region")
+                                % {"value": clip(tag)})
         return UNKNOWN
     canonical = "-".join(p for p in (lang, script, region) if p)
     if _has_locale_data("_".join(p for p in (lang, script, region) if p)):
@@ -44,11 +48,14 @@ def normalise(tag: str) -> str:
     names = _cldr_names()
     prefix = f"{clip(tag)}: " if tag.strip().lower() != lang else ""
     if lang not in names["languages"]:
-        raise LanguageError(f"{prefix}{lang!r} is not a CLDR language code")
+        raise LanguageError(prefix + _("%(code)s is not a CLDR language code")
+                            % {"code": repr(lang)})
     if script and script not in names["scripts"]:
-        raise LanguageError(f"{prefix}{script!r} is not a CLDR script code")
+        raise LanguageError(prefix + _("%(code)s is not a CLDR script code")
+                            % {"code": repr(script)})
     if region and region not in names["territories"]:
-        raise LanguageError(f"{prefix}{region!r} is not a CLDR region code")
+        raise LanguageError(prefix + _("%(code)s is not a CLDR region code")
+                            % {"code": repr(region)})
     return canonical
 
 

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from leaflet.errors import BuildError
 from leaflet.files import write_atomic
+from leaflet.i18n import _
 
 
 class _Collect(logging.Handler):
@@ -164,7 +165,8 @@ def lay_out(html: str, base_url: str, *, stylesheets=()) -> dict:
         with collected_warnings() as warnings:
             document = render_document(html, base_url, stylesheets)
     except Exception as exc:
-        raise BuildError(f"rendering failed: {exc}") from exc
+        # Translators: %(error)s is WeasyPrint's own message.
+        raise BuildError(_("rendering failed: %(error)s") % {"error": exc}) from exc
     return {"document": document, "warnings": warnings}
 
 
@@ -174,12 +176,12 @@ def write_laid_out(laid_out: dict, dest: Path) -> dict:
     try:
         data = laid_out["document"].write_pdf(pdf_variant=ACCESSIBLE_VARIANT)
     except Exception as exc:
-        raise BuildError(f"rendering failed: {exc}", path=dest) from exc
+        raise BuildError(_("rendering failed: %(error)s") % {"error": exc}, path=dest) from exc
     try:
         write_atomic(dest, data)
     except OSError as exc:
-        raise BuildError(f"cannot write the PDF: {exc.strerror or exc}", path=dest,
-                         hint="check that output/ is writable") from None
+        raise BuildError(_("cannot write the PDF: %(reason)s") % {"reason": exc.strerror or exc},
+                         path=dest, hint=_("check that output/ is writable")) from None
     return {"sha256": hashlib.sha256(data).hexdigest(),
             "pages": len(laid_out["document"].pages), "bytes": len(data),
             "warnings": list(laid_out["warnings"])}

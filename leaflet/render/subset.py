@@ -22,6 +22,7 @@ from pathlib import Path
 
 from leaflet.errors import BuildError
 from leaflet.files import write_atomic
+from leaflet.i18n import _
 
 # Characters a page can show without them being in the text: list markers, punctuation.
 ALWAYS = set(string.printable) | set("•·–—…«»“”‘’")
@@ -32,8 +33,8 @@ _TAG = re.compile(r"<[^>]*>")
 def _libs():
     names = (ctypes.util.find_library("harfbuzz"), ctypes.util.find_library("harfbuzz-subset"))
     if not all(names):
-        raise BuildError("libharfbuzz-subset0 is not installed",
-                         hint="apt-get install libharfbuzz-subset0, or run `leaflet doctor`")
+        raise BuildError(_("libharfbuzz-subset0 is not installed"),
+                         hint=_("apt-get install libharfbuzz-subset0, or run `leaflet doctor`"))
     hb, hbs = (ctypes.CDLL(name) for name in names)
     vp, uint = ctypes.c_void_p, ctypes.c_uint
     for fn, res, args in (
@@ -64,7 +65,7 @@ def subset_font(path: Path, index: int, chars: set[str]) -> bytes:
             hb.hb_set_add(unicodes, ord(ch))
         result = hbs.hb_subset_or_fail(face, request)
         if not result:
-            raise BuildError("HarfBuzz could not subset the font", path=path)
+            raise BuildError(_("HarfBuzz could not subset the font"), path=path)
         out = hb.hb_face_reference_blob(result)
         size = ctypes.c_uint()
         data = ctypes.string_at(hb.hb_blob_get_data(out, ctypes.byref(size)), size.value)

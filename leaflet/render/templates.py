@@ -15,6 +15,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from leaflet.errors import TemplateError
+from leaflet.i18n import _
 from leaflet.workspace import DEFAULT_TEXT_SIZE
 
 LEAFLET_TEMPLATE = "leaflet.html.j2"
@@ -28,6 +29,10 @@ PROCEDURE_NAMES = {"reflection_document": "annexe 15",
                    "registration_document": "attestation d'immatriculation",
                    "residence_card": "carte A / A-kaart"}
 DRAFT_ENGLISH = "Draft translation, not yet reviewed."
+# The languages the kiosk's first page, the quick exit's page and the site's first page speak
+# before the person has chosen one: English and Belgium's three official languages, each
+# from its own leaflet catalogue (greeter()).
+GREETING_LANGUAGES = ("en", "fr", "nl", "de")
 
 
 def environment(templates_dir: Path):
@@ -49,6 +54,24 @@ def environment(templates_dir: Path):
 
 
 _PHONE_LIKE = re.compile(r"^\+?[0-9(][0-9 ./()-]*[0-9]$")
+
+
+def greeter(translations: dict, directions: dict):
+    """greet(msgid, **values): the leaflet's sentence in each greeting language among
+    `translations` ({code: Translations}), as [{code, dir, text}] in GREETING_LANGUAGES
+    order; the English msgid itself when none of them is built."""
+    from markupsafe import escape
+
+    def greet(message: str, **values) -> list[dict]:
+        found = [{"code": code, "dir": directions.get(code, "ltr"),
+                  "text": translations[code].gettext(message)}
+                 for code in GREETING_LANGUAGES if code in translations]
+        if not found:
+            found = [{"code": "en", "dir": "ltr", "text": escape(message)}]
+        if values:
+            found = [{**g, "text": g["text"] % values} for g in found]
+        return found
+    return greet
 
 
 def ltr(value) -> Markup:
@@ -188,21 +211,28 @@ def render_html(env, template_name: str, ctx: dict, translations) -> str:
         msgid = translations.last
         if msgid is None:
             raise
-        raise CatalogError(f"the translation of {msgid[:40]!r} does not fit its "
-                           f"placeholders ({type(exc).__name__}: {str(exc)[:60]})",
+        # Translators: %(msgid)s is the start of a catalogue entry, in quotes; %(error)s
+        # Python's error, like "KeyError: 'days'".
+        raise CatalogError(_("the translation of %(msgid)s does not fit its placeholders "
+                             "(%(error)s)")
+                           % {"msgid": repr(msgid[:40]),
+                              "error": f"{type(exc).__name__}: {str(exc)[:60]}"},
                            path=translations.path, line=translations.line_of(msgid),
-                           hint="use exactly the %(name)s placeholders of msgid; write %% "
-                                "for a percent sign") from None
+                           # Translators: %(placeholder)s and %(percent)s are printed as
+                           # they are written in a catalogue: %(name)s and %%.
+                           hint=_("use exactly the %(placeholder)s placeholders of msgid; "
+                                  "write %(percent)s for a percent sign")
+                           % {"placeholder": "%(name)s", "percent": "%%"}) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error: {exc.message}",
+        raise TemplateError(_("template syntax error: %(error)s") % {"error": exc.message},
                             path=exc.filename or template_name, line=exc.lineno) from None
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc, env)
-        raise TemplateError(f"undefined value: {exc.message}", path=path or template_name,
-                            line=line, hint="the template uses a name the data does not "
-                                            "define") from None
+        raise TemplateError(_("undefined value: %(error)s") % {"error": exc.message},
+                            path=path or template_name, line=line,
+                            hint=_("the template uses a name the data does not define")) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template not found: {exc.name}",
+        raise TemplateError(_("template not found: %(name)s") % {"name": exc.name},
                             path=Path(env.loader.searchpath[0]) / str(exc.name)) from None
 
 

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from leaflet.duties import judge
 from leaflet.duties.rules import MET, NOT_MET, REFUSED, RULES
+from leaflet.i18n import _
 
 STATUS = {MET: "met", REFUSED: "refused", NOT_MET: "to do"}
 
@@ -21,20 +22,28 @@ STATUS = {MET: "met", REFUSED: "refused", NOT_MET: "to do"}
 def checklist(values: Mapping[str, Any], workspace=None) -> list[dict[str, Any]]:
     """The duties that apply to an encounter (its record's values), each {rule, duty,
     paragraph, status ("met", "refused" or "to do"), todo, contacts: [{name, phone}]}, in
-    the order of the rules."""
+    the order of the rules; the duty and what to do in the reader's language."""
     duties = []
     for rule in RULES:
         result = judge.outcome(rule, values)
         if not result:
             continue
         status = STATUS[result]
-        item = {"rule": rule.id, "duty": rule.duty, "paragraph": rule.paragraph,
+        item = {"rule": rule.id, "duty": _(rule.duty), "paragraph": paragraph_name(rule),
                 "status": status, "todo": None, "contacts": []}
         if status == "to do":
-            item["todo"] = rule.todo
+            item["todo"] = _(rule.todo)
             item["contacts"] = contacts_for(rule, workspace)
         duties.append(item)
     return duties
+
+
+def paragraph_name(rule) -> str:
+    """The paragraph a duty comes from, as the reader names it (§5.1, or "closing
+    paragraph" in their language)."""
+    from leaflet.duties.rules import PARAGRAPH_NAMES
+
+    return _(PARAGRAPH_NAMES[rule.paragraph])
 
 
 def contacts_for(rule, workspace) -> list[dict[str, str]]:
@@ -56,12 +65,17 @@ def lines(duties: list[dict[str, Any]]) -> list[str]:
     out = []
     for item in duties:
         mark = {"met": "[x]", "refused": "[-]", "to do": "[ ]"}[item["status"]]
-        text = f"{mark} {item['rule']}: {item['duty']} ({item['paragraph']})"
+        values = {"mark": mark, "rule": item["rule"], "duty": item["duty"],
+                  "paragraph": item["paragraph"], "todo": item["todo"]}
         if item["status"] == "refused":
-            text += ": refused by the person"
-        if item["todo"]:
-            text += f"; to do: {item['todo']}"
-            if item["contacts"]:
-                text += " (" + ", ".join(f"{c['name']} {c['phone']}" for c in item["contacts"]) + ")"
+            text = _("%(mark)s %(rule)s: %(duty)s (%(paragraph)s): refused by the person") % values
+        elif item["todo"] and item["contacts"]:
+            values["contacts"] = ", ".join(f"{c['name']} {c['phone']}" for c in item["contacts"])
+            text = _("%(mark)s %(rule)s: %(duty)s (%(paragraph)s); to do: %(todo)s "
+                     "(%(contacts)s)") % values
+        elif item["todo"]:
+            text = _("%(mark)s %(rule)s: %(duty)s (%(paragraph)s); to do: %(todo)s") % values
+        else:
+            text = _("%(mark)s %(rule)s: %(duty)s (%(paragraph)s)") % values
         out.append(text)
     return out

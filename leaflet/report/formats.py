@@ -20,6 +20,9 @@ from markupsafe import Markup, escape
 
 from leaflet.errors import BuildError, UsageError
 from leaflet import periods as periods
+from leaflet.i18n import N_, _
+from leaflet.render import interface
+from leaflet.report.choices import CSV_TABLES
 from leaflet.report.model import Report, RuleFigures, Violation
 from leaflet.duties.rules import BY_ID, CIRCULAR, PARAGRAPHS, RULES
 from leaflet.textsafety import csv_row
@@ -27,9 +30,8 @@ from leaflet.textsafety import csv_row
 log = logging.getLogger(__name__)
 
 TEMPLATE = "report.html.j2"
-from leaflet.report.choices import CSV_TABLES
-BY_TITLES = {"unit": "unit", "service": "service", "language": "language understood",
-             "month": "month"}
+BY_TITLES = {"unit": N_("unit"), "service": N_("service"),
+             "language": N_("language understood"), "month": N_("month")}
 
 
 def render(report: Report, fmt: str, *, templates_dir: Path | None = None,
@@ -42,8 +44,9 @@ def render(report: Report, fmt: str, *, templates_dir: Path | None = None,
         return to_table(report).encode("utf-8")
     if fmt in ("html", "pdf"):
         if templates_dir is None:
-            raise UsageError(f"--format {fmt} needs the workspace's templates",
-                             hint="run inside a workspace or pass --workspace DIR")
+            raise UsageError(_("--format %(format)s needs the workspace's templates")
+                             % {"format": fmt},
+                             hint=_("run inside a workspace or pass --workspace DIR"))
         html = to_html(report, templates_dir)
         if fmt == "html":
             return html.encode("utf-8")
@@ -51,17 +54,17 @@ def render(report: Report, fmt: str, *, templates_dir: Path | None = None,
         for warning in warnings:
             log.warning("WeasyPrint: %s", warning)
         return pdf
-    raise UsageError(f"unknown report format {fmt!r}")
+    raise UsageError(_("unknown report format %(format)s") % {"format": repr(fmt)})
 
 
-# --- numbers as people read them ---------------------------------------------------------------
+# --- numbers and days as people read them (the reader's language: leaflet.i18n) ---------------
 
 def number(n: int) -> str:
-    return f"{n:,}"
+    return interface.number(n)
 
 
 def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f} %"
+    return "—" if rate is None else interface.percent(rate)
 
 
 def period_text(report: Report) -> str:
@@ -69,18 +72,21 @@ def period_text(report: Report) -> str:
     import datetime as dt
 
     if report.start is None and report.end is None:
-        return "all records"
-    last = (dt.date.fromisoformat(report.end) - dt.timedelta(days=1)).isoformat() \
-        if report.end else None
-    if report.start and last:
-        return f"{report.start} to {last}"
-    return f"from {report.start}" if report.start else f"up to {last}"
+        return _("all records")
+    last = (dt.date.fromisoformat(report.end) - dt.timedelta(days=1)) if report.end else None
+    start = interface.date_long(report.start) if report.start else None
+    last = interface.date_long(last) if last else None
+    if start and last:
+        return _("%(first)s to %(last)s") % {"first": start, "last": last}
+    return (_("from %(first)s") % {"first": start} if start
+            else _("up to %(last)s") % {"last": last})
 
 
 def scope_text(report: Report) -> str:
-    parts = [f"service {report.service}" if report.service else "all services",
-             f"unit {report.unit}" if report.unit else "all units"]
-    return ", ".join(parts)
+    service = (_("service %(service)s") % {"service": report.service} if report.service
+               else _("all services"))
+    unit = _("unit %(unit)s") % {"unit": report.unit} if report.unit else _("all units")
+    return _("%(service)s, %(unit)s") % {"service": service, "unit": unit}
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -164,51 +170,74 @@ def to_csv(report: Report, table: str = "figures") -> str:
         for edition in report.editions:
             write([edition.edition or "", edition.given])
     else:
-        raise UsageError(f"--table {table!r} is not one of {', '.join(CSV_TABLES)}")
+        raise UsageError(_("--table %(table)s is not one of %(tables)s")
+                         % {"table": repr(table), "tables": ", ".join(CSV_TABLES)})
     return out.getvalue()
 
 
 # --- the terminal table -----------------------------------------------------------------------
 
 def to_table(report: Report) -> str:
-    lines = [f"Compliance report: {period_text(report)} ({report.timezone}), "
-             f"{scope_text(report)}",
-             f"encounters {number(report.encounters)} (of which {number(report.corrected)} "
-             f"counted through a correction), to follow up {number(report.follow_up)}",
-             f"log: {number(report.log.get('records', 0))} records, head "
-             f"{(report.log.get('head') or '-')[:16]}", ""]
-    header = (f"{'duty':26}{'paragraph':19}{'applicable':>11}{'met':>9}{'refused':>9}"
-              f"{'not met':>9}{'rate':>9}")
+    """The report for a terminal, in the reader's language; duty ids and codes as stored."""
+    lines = [_("Compliance report: %(period)s (%(zone)s), %(scope)s")
+             % {"period": period_text(report), "zone": report.timezone,
+                "scope": scope_text(report)},
+             _("encounters %(encounters)s (of which %(corrected)s counted through a "
+               "correction), to follow up %(follow_up)s")
+             % {"encounters": number(report.encounters), "corrected": number(report.corrected),
+                "follow_up": number(report.follow_up)},
+             _("log: %(records)s records, head %(head)s")
+             % {"records": number(report.log.get("records", 0)),
+                "head": (report.log.get("head") or "-")[:16]}, ""]
+    titles = [_("duty"), _("paragraph"), _("applicable"), _("met"), _("refused"),
+              _("not met"), _("rate")]
+    widths = [26, 19] + [max(least, len(t) + 1) for least, t in zip((11, 9, 9, 9, 9),
+                                                                     titles[2:])]
+    header = (f"{titles[0]:{widths[0]}}{titles[1]:{widths[1]}}"
+              + "".join(f"{t:>{w}}" for t, w in zip(titles[2:], widths[2:])))
     lines += [header, "-" * len(header)]
     for r in report.rules:
-        lines.append(f"{r.id:26}{r.paragraph:19}{number(r.applicable):>11}{number(r.met):>9}"
-                     f"{number(r.refused):>9}{number(r.not_met):>9}{percent(r.rate):>9}")
+        cells = [number(r.applicable), number(r.met), number(r.refused), number(r.not_met),
+                 percent(r.rate)]
+        paragraph = _(paragraph_name(r.paragraph))
+        lines.append(f"{r.id:{widths[0]}}{paragraph:{widths[1]}}"
+                     + "".join(f"{c:>{w}}" for c, w in zip(cells, widths[2:])))
     if report.by:
-        lines += ["", f"By {BY_TITLES[report.by]} (rate met, met/applicable):"]
+        lines += ["", _("By %(group)s (rate met, met/applicable):")
+                  % {"group": _(BY_TITLES[report.by])}]
         width = max([len(g.key) for g in report.groups] + [8])
-        lines.append(f"{'':{width}}  {'encounters':>10}  " + "  ".join(
+        encounters = _("encounters")
+        count_width = max(10, len(encounters))
+        lines.append(f"{'':{width}}  {encounters:>{count_width}}  " + "  ".join(
             f"{r.id:>24}" for r in RULES))
         for g in report.groups:
             cells = "  ".join(f"{_cell(r):>24}" for r in g.rules)
-            lines.append(f"{g.key:{width}}  {number(g.encounters):>10}  {cells}")
-    lines += ["", "Language gaps (no leaflet in a language the person understands):"]
+            lines.append(f"{g.key:{width}}  {number(g.encounters):>{count_width}}  {cells}")
+    lines += ["", _("Language gaps (no leaflet in a language the person understands):")]
     lines += [f"  {gap.language:12}{number(gap.encounters):>8}" for gap in report.language_gaps]
     if not report.language_gaps:
-        lines.append("  none")
-    lines += ["", "Leaflets given per edition:"]
-    lines += [f"  {e.edition or '(not recorded)':16}{number(e.given):>8}"
+        lines.append("  " + _("none"))
+    lines += ["", _("Leaflets given per edition:")]
+    lines += [f"  {e.edition or _('(not recorded)'):16}{number(e.given):>8}"
               for e in report.editions]
     if not report.editions:
-        lines.append("  none")
-    lines += ["", f"Follow-up ({number(report.violations_total)} failed duties"
-                  + ("" if report.complete else f", first {number(len(report.violations))}")
-                  + "):"]
+        lines.append("  " + _("none"))
+    values = {"total": number(report.violations_total), "shown": number(len(report.violations))}
+    lines += ["", (_("Follow-up (%(total)s failed duties):") if report.complete
+                   else _("Follow-up (%(total)s failed duties, first %(shown)s):")) % values]
     for v in report.violations:
+        detail = v.detail.translated() if hasattr(v.detail, "translated") else v.detail
         lines.append(f"  {periods.local_text(v.occurred_at, report.timezone)}  {v.service:21} "
-                     f"{v.unit:12} {v.rule:25} {v.id}  {v.detail}")
+                     f"{v.unit:12} {v.rule:25} {v.id}  {detail}")
     if not report.violations:
-        lines.append("  none")
+        lines.append("  " + _("none"))
     return "\n".join(lines) + "\n"
+
+
+def paragraph_name(ref: str) -> str:
+    from leaflet.duties.rules import PARAGRAPH_NAMES
+
+    return PARAGRAPH_NAMES.get(ref, ref)
 
 
 def _cell(r: RuleFigures) -> str:
@@ -219,8 +248,9 @@ def _cell(r: RuleFigures) -> str:
 
 # The three parts of a bar, told apart by fill *pattern* (solid, hatched, dotted) and by the
 # printed numbers, so the chart reads in black and white and to colour-blind readers.
-PARTS = (("met", "met", "url(#fill-met)"), ("refused", "offered, refused", "url(#fill-refused)"),
-         ("not_met", "not met", "url(#fill-not-met)"))
+PARTS = (("met", N_("met"), "url(#fill-met)"),
+         ("refused", N_("offered, refused"), "url(#fill-refused)"),
+         ("not_met", N_("not met"), "url(#fill-not-met)"))
 INK = "#0d3b66"
 FONT = 'font-family="Noto Sans, DejaVu Sans, sans-serif"'
 # Text styles as SVG presentation attributes (not CSS: WeasyPrint's CSS knows no `fill`).
@@ -258,11 +288,13 @@ def duty_chart(rules: tuple[RuleFigures, ...], *, width: int = 700) -> Markup:
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" {FONT} '
            f'aria-labelledby="chart-title">',
-           '<title id="chart-title">Share of applicable encounters in which each duty was '
-           'met</title>', _defs()]
+           '<title id="chart-title">'
+           + escape(_("Share of applicable encounters in which each duty was met"))
+           + '</title>', _defs()]
     # the legend
     x = label_w
     for _key, text, fill in PARTS:
+        text = _(text)
         out.append(f'<rect x="{x}" y="6" width="16" height="12" fill="{fill}" '
                    'stroke="#000000" stroke-width="0.8"/>')
         out.append(f'<text x="{x + 21}" y="16" {TEXT["legend"]}>{escape(text)}</text>')
@@ -272,20 +304,21 @@ def duty_chart(rules: tuple[RuleFigures, ...], *, width: int = 700) -> Markup:
         out.append(f'<line x1="{gx:.1f}" y1="{top - 6}" x2="{gx:.1f}" y2="{height - 8}" '
                    'stroke="#999999" stroke-width="0.6" stroke-dasharray="2 3"/>')
         out.append(f'<text x="{gx:.1f}" y="{top - 9}" {TEXT["scale"]} '
-                   f'text-anchor="middle">{pct} %</text>')
+                   f'text-anchor="middle">{escape(interface.percent(pct / 100, digits=0))}</text>')
     for n, r in enumerate(rules):
         y = top + n * row_h
         rule = BY_ID[r.id]
         out.append(f'<text x="0" y="{y + 13}" {TEXT["rule-id"]}>{escape(r.id)}</text>')
-        source = _short(f"{r.paragraph}: {rule.duty}", int((label_w - 12) / 5.6))
+        source = _short(f"{_(paragraph_name(r.paragraph))}: {_(rule.duty)}",
+                        int((label_w - 12) / 5.6))
         out.append(f'<text x="0" y="{y + 27}" {TEXT["rule-source"]}>{escape(source)}</text>')
         bar_y, bar_h = y + 3, 24
         if not r.applicable:
             out.append(f'<rect x="{label_w}" y="{bar_y}" width="{bar_w}" height="{bar_h}" '
                        'fill="#ffffff" stroke="#000000" stroke-width="0.8" '
                        'stroke-dasharray="3 2"/>')
-            out.append(f'<text x="{label_w + 8}" y="{bar_y + 16}" {TEXT["none"]}>applied to no '
-                       'encounter in this period</text>')
+            out.append(f'<text x="{label_w + 8}" y="{bar_y + 16}" {TEXT["none"]}>'
+                       + escape(_("applied to no encounter in this period")) + '</text>')
             continue
         x = float(label_w)
         for key, text, fill in PARTS:
@@ -294,15 +327,18 @@ def duty_chart(rules: tuple[RuleFigures, ...], *, width: int = 700) -> Markup:
                 continue
             w = bar_w * count / r.applicable
             out.append(f'<rect x="{x:.2f}" y="{bar_y}" width="{w:.2f}" height="{bar_h}" '
-                       f'fill="{fill}"><title>{escape(text)}: {number(count)}</title></rect>')
+                       f'fill="{fill}"><title>{escape(_(text))}: {number(count)}</title></rect>')
             x += w
         out.append(f'<rect x="{label_w}" y="{bar_y}" width="{bar_w}" height="{bar_h}" '
                    'fill="none" stroke="#000000" stroke-width="0.8"/>')
         out.append(f'<text x="{label_w + bar_w + 8}" y="{bar_y + 11}" {TEXT["rate"]}>'
                    f'{percent(r.rate)}</text>')
-        extra = f" · {number(r.refused)} refused" if r.refused else ""
+        counts = {"met": number(r.met), "applicable": number(r.applicable),
+                  "refused": number(r.refused)}
+        text = (_("%(met)s of %(applicable)s · %(refused)s refused") if r.refused
+                else _("%(met)s of %(applicable)s")) % counts
         out.append(f'<text x="{label_w + bar_w + 8}" y="{bar_y + 24}" {TEXT["counts"]}>'
-                   f'{number(r.met)} of {number(r.applicable)}{extra}</text>')
+                   f'{escape(text)}</text>')
     out.append("</svg>")
     return Markup("".join(out))
 
@@ -330,20 +366,31 @@ def _short(text: str, limit: int) -> str:
 # --- HTML and PDF -----------------------------------------------------------------------------
 
 def html_context(report: Report) -> dict:
+    """What the report's template sees, every sentence in the reader's language: the duties,
+    the circular's paragraphs (an unofficial translation outside English), the period."""
+    from leaflet import i18n
+
     paragraphs = []
     for ref, text in PARAGRAPHS.items():
         ids = [r.id for r in RULES if r.paragraph == ref]
         if ids:
-            paragraphs.append({"ref": ref, "text": text, "rules": ids})
+            paragraphs.append({"ref": ref, "name": _(paragraph_name(ref)), "text": _(text),
+                               "rules": ids})
+    rule_info = {rule.id: {"duty": _(rule.duty), "applies_when": _(rule.applies_when),
+                           "met_when": _(rule.met_when)} for rule in RULES}
     return {
         "report": report,
         "rules": RULES,
-        "rule_info": BY_ID,
-        "circular": CIRCULAR,
+        "rule_info": rule_info,
+        "circular": _(CIRCULAR),
         "paragraphs": paragraphs,
+        "unofficial": i18n.current() != i18n.SOURCE,
         "period": period_text(report),
         "scope": scope_text(report),
-        "by_title": BY_TITLES.get(report.by or "", ""),
+        "by_title": _(BY_TITLES[report.by]) if report.by else "",
+        "paragraph_name": lambda ref: _(paragraph_name(ref)),
+        "detail": lambda v: v.detail.translated() if hasattr(v.detail, "translated")
+        else v.detail,
         "chart": duty_chart(report.rules),
         "mini_bar": mini_bar,
         "number": number,
@@ -353,20 +400,19 @@ def html_context(report: Report) -> dict:
 
 
 def to_html(report: Report, templates_dir: Path) -> str:
+    """The report's page in the reader's language (leaflet.i18n; `leaflet report --lang`)."""
+    import jinja2
+
+    from leaflet.errors import TemplateError
     from leaflet.render import templates as edition_render
 
     env = edition_render.environment(templates_dir)
-
-    class _NoTranslation:  # the report is in English; the template holds no messages
-        @staticmethod
-        def gettext(message):
-            return message
-
-        @staticmethod
-        def ngettext(singular, plural, n):
-            return singular if n == 1 else plural
-
-    return edition_render.render_html(env, TEMPLATE, html_context(report), _NoTranslation())
+    interface.install(env)
+    try:
+        return env.get_template(TEMPLATE).render(html_context(report))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(_("template syntax error: %(reason)s") % {"reason": exc.message},
+                            path=exc.filename or TEMPLATE, line=exc.lineno) from None
 
 
 def to_pdf(html: str, templates_dir: Path) -> tuple[bytes, int, list[str]]:
@@ -376,5 +422,5 @@ def to_pdf(html: str, templates_dir: Path) -> tuple[bytes, int, list[str]]:
     try:
         return render_pdf(html, str(templates_dir) + "/")
     except Exception as exc:  # WeasyPrint's own errors: say which template
-        raise BuildError(f"rendering the report's PDF failed: {exc}",
+        raise BuildError(_("rendering the report's PDF failed: %(reason)s") % {"reason": exc},
                          path=templates_dir / TEMPLATE) from exc

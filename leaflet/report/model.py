@@ -56,6 +56,23 @@ class Group:
                 "rules": [r.to_dict() for r in self.rules]}
 
 
+class Detail(str):
+    """Why a record fails a duty: English as a str (what JSON and CSV write, stable), and
+    its message and values, for the pages that show it in the reader's language."""
+
+    __slots__ = ("message", "values")
+
+    def __new__(cls, message: str, **values):
+        self = super().__new__(cls, message % values if values else message)
+        self.message, self.values = message, values
+        return self
+
+    def translated(self) -> str:
+        from leaflet.i18n import _
+
+        return _(self.message) % self.values if self.values else _(self.message)
+
+
 class Violation(NamedTuple):
     """One duty one encounter failed: a line of the follow-up list. (A named tuple: a long
     follow-up list is made of a hundred thousand of them.)"""

@@ -192,9 +192,13 @@ def _month_groups(conn, span: periods.Period):
     if count > MAX_MONTHS:
         from leaflet.errors import UsageError
 
-        raise UsageError(f"--by month over {first:%Y-%m} to {last:%Y-%m} would list {count:,} "
-                         f"months; at most {MAX_MONTHS:,}",
-                         hint="give a shorter period with --from and --to")
+        from leaflet.i18n import _
+
+        raise UsageError(_("--by month over %(first)s to %(last)s would list %(count)s months; "
+                           "at most %(most)s")
+                         % {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}",
+                            "count": f"{count:,}", "most": f"{MAX_MONTHS:,}"},
+                         hint=_("give a shorter period with --from and --to"))
     months = periods.months(first, last, span.timezone)
     keys = [key for key, _ in months]
 

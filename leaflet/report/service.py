@@ -13,6 +13,7 @@ import gc
 from pathlib import Path
 
 from leaflet.duties.choices import SERVICES
+from leaflet.i18n import _
 from leaflet.storage.errors import StoreError
 from leaflet import periods as periods
 from leaflet.workspace import DEFAULT_TIMEZONE
@@ -99,11 +100,12 @@ def make_report(db: str | None, *, start: str | None = None, end: str | None = N
     span = periods.period(periods.parse_day(start, "--from"), periods.parse_day(end, "--to"),
                           timezone, where=timezone_source)
     if by is not None and by not in BY:
-        raise UsageError(f"--by {textsafety.clip(by)} is not one of {', '.join(BY)}")
+        raise UsageError(_("--by %(value)s is not one of %(choices)s")
+                         % {"value": textsafety.clip(by), "choices": ", ".join(BY)})
     unit = record.option_code(unit, "--unit")
     if service is not None and service not in SERVICES:
-        raise UsageError(f"--service {textsafety.clip(service)} is not one of "
-                         f"{', '.join(SERVICES)}")
+        raise UsageError(_("--service %(value)s is not one of %(choices)s")
+                         % {"value": textsafety.clip(service), "choices": ", ".join(SERVICES)})
     from leaflet.storage import location
     from leaflet.storage import access
 

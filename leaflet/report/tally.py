@@ -10,9 +10,10 @@ records and the editions.
 
 from __future__ import annotations
 
-from leaflet.report.model import (EditionCount, Group, LanguageGap, Report, RuleFigures,
-                                  Violation)
+from leaflet.report.model import (Detail, EditionCount, Group, LanguageGap, Report,
+                                  RuleFigures, Violation)
 from leaflet.duties.rules import DIGITS, NOT_MET, RULES
+from leaflet.i18n import N_, _
 # From this many records, the second snapshot and thread share the work (both readers).
 PARALLEL_FROM = 100_000
 CHUNK = 5000  # record numbers per statement: far below any driver's parameter limit
@@ -59,18 +60,22 @@ def gap_outcomes(counts: dict) -> list[str]:
 # A few words on why a record fails a rule, for whoever follows it up, from the columns of
 # its follow-up row (6 leaflet language, 7 reason, 8 centre action, 9 centre, 10 informed:
 # true, false or NULL, as a bool or as SQLite's 1 and 0). A NULL shows as nothing.
+# Each is a Detail: English in JSON and CSV, the reader's language in the table, HTML and PDF.
 DETAILS = {
-    "LEAFLET-GIVEN": lambda f: f"leaflet not given ({f[7] or ''})",
-    "LEAFLET-LANGUAGE": lambda f: f"leaflet in {f[6] or ''}, not a language the person "
-                                  "understands",
-    "CENTRE-INTAKE": lambda f: f"centre action {f[8]}",
+    # Translators: %(reason)s is a code of the record (no_language, implicated, other).
+    "LEAFLET-GIVEN": lambda f: Detail(N_("leaflet not given (%(reason)s)"), reason=f[7] or ""),
+    "LEAFLET-LANGUAGE": lambda f: Detail(N_("leaflet in %(language)s, not a language the "
+                                            "person understands"), language=f[6] or ""),
+    # Translators: %(action)s is a code of the record (none, contact_declined, …).
+    "CENTRE-INTAKE": lambda f: Detail(N_("centre action %(action)s"), action=f[8]),
     # False, or 0 as SQLite stores it (False == 0; None, not stated, is neither)
-    "FOREIGNERS-DEPT": lambda f: ("Foreigners Department not informed" if f[10] == 0
-                                  and f[10] is not None
-                                  else "Foreigners Department: not stated"),
-    "CENTRE-CONTACT": lambda f: f"centre action {f[8]}",
-    "NO-CENTRE-FOR-IMPLICATED": lambda f: f"centre action {f[8]} ({f[9] or ''}) for an "
-                                          "implicated person",
+    "FOREIGNERS-DEPT": lambda f: (Detail(N_("Foreigners Department not informed"))
+                                  if f[10] == 0 and f[10] is not None
+                                  else Detail(N_("Foreigners Department: not stated"))),
+    "CENTRE-CONTACT": lambda f: Detail(N_("centre action %(action)s"), action=f[8]),
+    "NO-CENTRE-FOR-IMPLICATED": lambda f: Detail(N_("centre action %(action)s (%(centre)s) "
+                                                    "for an implicated person"),
+                                                 action=f[8], centre=f[9] or ""),
 }
 assert set(DETAILS) == {rule.id for rule in RULES}
 # The columns of a follow-up row, in order (both readers select these).
@@ -170,9 +175,12 @@ def mismatch(records: int | None, judged: int, scoped: bool) -> str | None:
     the period and scope; None when the outcomes were computed live)."""
     if records is None or records == judged:
         return None
-    where = " in this period and scope" if scoped else ""
-    return (f"the log holds {records:,} records{where} but the duty outcomes of {judged:,}: "
-            "it was altered")
+    values = {"records": f"{records:,}", "judged": f"{judged:,}"}
+    if scoped:
+        return _("the log holds %(records)s records in this period and scope but the duty "
+                 "outcomes of %(judged)s: it was altered") % values
+    return _("the log holds %(records)s records but the duty outcomes of %(judged)s: it was "
+             "altered") % values
 
 
 def report(span, *, service, unit, by, head: dict, records: int | None,
@@ -189,7 +197,7 @@ def report(span, *, service, unit, by, head: dict, records: int | None,
     if refusal:
         from leaflet.storage.errors import StoreError
 
-        raise StoreError(refusal, hint="run `leaflet log verify`")
+        raise StoreError(refusal, hint=_("run `leaflet log verify`"))
     replaced_set = set(replaced)
     counts = merge([(1, [(*key, n) for key, n in counts_all.items()]), (-1, replaced_counts)])
     encounters, corrected, rules = figures(counts)

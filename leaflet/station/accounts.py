@@ -34,6 +34,7 @@ import secrets
 from dataclasses import dataclass
 
 from leaflet.errors import LeafletError, UsageError
+from leaflet.i18n import LANGUAGES, N_, _, ngettext
 
 FREE_TRIES = 5
 MAX_WAIT_S = 15 * 60
@@ -46,7 +47,7 @@ ACCOUNT_TABLE = "station_account"
 SESSION_TABLE = "station_session"
 THROTTLE_TABLE = "station_throttle"
 OLD_SECRET_TABLE = "station_secret"  # held the session key up to 0.1; emptied at start
-WRONG = "wrong account name or password"
+WRONG = N_("wrong account name or password")
 
 
 class LoginRefused(LeafletError):
@@ -64,6 +65,7 @@ class StationBusy(LeafletError):
 class Account:
     name: str
     unit: str
+    lang: str | None = None  # the desk's language for this account (leaflet.i18n.LANGUAGES)
 
 
 def _tables():
@@ -80,6 +82,7 @@ def _tables():
         sa.Column("failures", sa.Integer, nullable=False, default=0),
         sa.Column("locked_until", sa.DateTime),  # unused since the throttle (kept: old logs)
         sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("lang", sa.String(8)),  # added in 0.3 (an older table gains it at start)
     )
     session = sa.Table(
         SESSION_TABLE, metadata,
@@ -102,19 +105,33 @@ def check_name(name: str, option: str = "NAME") -> str:
     if not isinstance(name, str) or not NAME.match(name):
         from leaflet.textsafety import clip
 
-        raise UsageError(f"{option} {clip(name)} is not an account name",
-                         hint="letters, digits, '.', '_' or '-', at most 40, like A1234")
+        raise UsageError(_("%(option)s %(name)s is not an account name")
+                         % {"option": option, "name": clip(name)},
+                         hint=_("letters, digits, '.', '_' or '-', at most 40, like A1234"))
     return name
 
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise UsageError(f"the password has {len(password)} characters; it needs at least "
-                         f"{MIN_PASSWORD}", hint="a few words make a long password that is "
-                                                 "easy to type")
+        raise UsageError(_("the password has %(length)s characters; it needs at least "
+                           "%(minimum)s") % {"length": len(password), "minimum": MIN_PASSWORD},
+                         hint=_("a few words make a long password that is easy to type"))
     if len(password) > MAX_PASSWORD:
-        raise UsageError(f"the password has {len(password)} characters; at most "
-                         f"{MAX_PASSWORD}")
+        raise UsageError(_("the password has %(length)s characters; at most %(maximum)s")
+                         % {"length": len(password), "maximum": MAX_PASSWORD})
+
+
+def check_lang(lang: str | None, option: str = "--lang") -> str | None:
+    """An interface language code (leaflet.i18n.LANGUAGES), or None for none."""
+    if lang is None or lang == "":
+        return None
+    if lang not in LANGUAGES:
+        from leaflet.textsafety import clip
+
+        raise UsageError(_("%(option)s %(value)s is not a language of the desk")
+                         % {"option": option, "value": clip(lang)},
+                         hint=_("one of %(codes)s") % {"codes": ", ".join(LANGUAGES)})
+    return lang
 
 
 def _now() -> dt.datetime:
@@ -157,6 +174,7 @@ class Accounts:
         self.metadata, self.account, self.session, self.throttle = _tables()
         if create:
             self._create_tables()
+        self.has_lang = self._has_lang_column()
         self._hasher = None
 
     def _create_tables(self) -> None:
@@ -170,12 +188,43 @@ class Accounts:
             self.metadata.create_all(self.engine, checkfirst=True)
             # The session key used to be kept here: a copy of this database must not carry
             # one. Emptied where this role may (the owner); the key is not read any more.
+            self._add_lang_column()
             if sa.inspect(self.engine).has_table(OLD_SECRET_TABLE):
                 try:
                     with self.engine.begin() as conn:
                         conn.execute(sa.text(f"DELETE FROM {OLD_SECRET_TABLE}"))
                 except sa.exc.DBAPIError:
                     pass
+
+    def _add_lang_column(self) -> None:
+        """An account table made before accounts had a language gains the (empty) column,
+        where this role may change the table (the owner; docs/station.md)."""
+        import sqlalchemy as sa
+
+        inspector = sa.inspect(self.engine)
+        columns = {c["name"] for c in inspector.get_columns(ACCOUNT_TABLE)}
+        if "lang" not in columns:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(sa.text(f"ALTER TABLE {ACCOUNT_TABLE} ADD COLUMN lang "
+                                         "VARCHAR(8)"))
+            except sa.exc.DBAPIError:
+                pass
+
+    def _has_lang_column(self) -> bool:
+        import sqlalchemy as sa
+
+        with self._errors():
+            inspector = sa.inspect(self.engine)
+            if not inspector.has_table(ACCOUNT_TABLE):
+                return True  # made with it when made
+            return "lang" in {c["name"] for c in inspector.get_columns(ACCOUNT_TABLE)}
+
+    def _lang(self):
+        """The lang column, or NULL on a table that has none yet."""
+        import sqlalchemy as sa
+
+        return self.account.c.lang if self.has_lang else sa.null().label("lang")
 
     @property
     def hasher(self):
@@ -200,12 +249,14 @@ class Accounts:
         except sa.exc.DBAPIError as error:
             text = str(error.orig or error).strip().splitlines()[0][:200]
             if "locked" in text.lower() or "busy" in text.lower():
-                raise StationBusy(f"{self.display_url}: the log's database is busy ({text})",
-                                  hint="try again in a moment") from None
+                raise StationBusy(_("%(log)s: the log's database is busy (%(reason)s)")
+                                  % {"log": self.display_url, "reason": text},
+                                  hint=_("try again in a moment")) from None
             if self.file is not None and lite.is_damage(text):
                 lite.mark(self.file, text)
-                raise DamagedLog(f"{self.display_url} is damaged: {text}",
-                                 hint=lite.RESTORE_HINT) from None
+                raise DamagedLog(_("%(log)s is damaged: %(reason)s")
+                                 % {"log": self.display_url, "reason": text},
+                                 hint=_(lite.RESTORE_HINT)) from None
             raise StoreError(f"{self.display_url}: {text}") from None
 
     @contextlib.contextmanager
@@ -242,7 +293,7 @@ class Accounts:
 
     # --- managing accounts -----------------------------------------------------------------
 
-    def add(self, name: str, unit: str, password: str) -> Account:
+    def add(self, name: str, unit: str, password: str, lang: str | None = None) -> Account:
         import sqlalchemy as sa
 
         from leaflet.duties.record import RecordError
@@ -254,16 +305,35 @@ class Accounts:
         except RecordError as error:
             raise UsageError(f"--unit: {error.message}", hint=error.hint) from None
         check_password(password)
+        lang = check_lang(lang)
         digest = self.hasher.hash(password)
         with self._write(check_pages=True) as conn:
             if conn.execute(sa.select(self.account.c.name)
                             .where(self.account.c.name == name)).first():
-                raise UsageError(f"NAME {name}: an account of that name exists",
-                                 hint="choose another name; `user disable` ends an account")
+                raise UsageError(_("NAME %(name)s: an account of that name exists")
+                                 % {"name": name},
+                                 hint=_("choose another name; `user disable` ends an account"))
+            values = {"lang": lang} if lang else {}
             conn.execute(sa.insert(self.account).values(
                 name=name, unit=unit, password_hash=digest, disabled=False, failures=0,
-                created_at=_now()))
-        return Account(name, unit)
+                created_at=_now(), **values))
+        return Account(name, unit, lang)
+
+    def set_language(self, name: str, lang: str | None) -> None:
+        """The desk's language for the account (None: the browser's, then the station's)."""
+        import sqlalchemy as sa
+
+        check_name(name)
+        lang = check_lang(lang)
+        if not self.has_lang:
+            raise UsageError(_("the account table has no language column yet"),
+                             hint=_("run `leaflet serve` once as the database's owner"))
+        with self._write(check_pages=True) as conn:
+            done = conn.execute(sa.update(self.account).where(self.account.c.name == name)
+                                .values(lang=lang)).rowcount
+        if not done:
+            raise UsageError(_("NAME %(name)s: no such account") % {"name": name},
+                             hint=_("`leaflet serve user list` shows the accounts"))
 
     def disable(self, name: str) -> None:
         """Disable the account and end its open sessions at once."""
@@ -275,8 +345,8 @@ class Accounts:
                                 .values(disabled=True)).rowcount
             conn.execute(sa.delete(self.session).where(self.session.c.account == name))
         if not done:
-            raise UsageError(f"NAME {name}: no such account",
-                             hint="`leaflet serve user list` shows the accounts")
+            raise UsageError(_("NAME %(name)s: no such account") % {"name": name},
+                             hint=_("`leaflet serve user list` shows the accounts"))
 
     def list(self) -> list[dict]:
         import sqlalchemy as sa
@@ -290,11 +360,11 @@ class Accounts:
             if not sa.inspect(conn).has_table(ACCOUNT_TABLE):
                 return []
             has_sessions = sa.inspect(conn).has_table(SESSION_TABLE)
-            columns = [a.c.name, a.c.unit, a.c.disabled, a.c.failures]
+            columns = [a.c.name, a.c.unit, a.c.disabled, a.c.failures, self._lang()]
             if has_sessions:
                 columns.append(open_sessions.label("sessions"))
             rows = conn.execute(sa.select(*columns).order_by(a.c.name)).all()
-        return [{"name": r.name, "unit": r.unit, "disabled": bool(r.disabled),
+        return [{"name": r.name, "unit": r.unit, "lang": r.lang, "disabled": bool(r.disabled),
                  "failures": int(r.failures or 0),
                  "sessions": int(r.sessions) if has_sessions else 0} for r in rows]
 
@@ -312,7 +382,7 @@ class Accounts:
         if (not isinstance(name, str) or not NAME.match(name) or not isinstance(password, str)
                 or len(password) > MAX_PASSWORD):
             self.hasher.hash("x" if not isinstance(password, str) else password[:MAX_PASSWORD])
-            raise LoginRefused(WRONG)
+            raise LoginRefused(_(WRONG))
         client = (client or "unknown")[:64]
         a, t = self.account, self.throttle
         now = _now()
@@ -334,26 +404,29 @@ class Accounts:
                 conn.execute(sa.update(t).where(t.c.name == name, t.c.client == client)
                              .values(**values))
             account = conn.execute(sa.select(a.c.name, a.c.unit, a.c.password_hash,
-                                             a.c.disabled).where(a.c.name == name)).first()
+                                             a.c.disabled, self._lang())
+                                   .where(a.c.name == name)).first()
             if account is not None:
                 conn.execute(sa.update(a).where(a.c.name == name)
                              .values(failures=a.c.failures + 1))
         if wait:
-            raise LoginRefused(f"too many failed logins from this device: wait {wait} "
-                               f"second{'s' if wait != 1 else ''}, then try again")
+            raise LoginRefused(ngettext(
+                "too many failed logins from this device: wait %(n)s second, then try again",
+                "too many failed logins from this device: wait %(n)s seconds, then try again",
+                wait) % {"n": wait})
         if account is None:
             self.hasher.hash(password)  # as slow as a real check: the name is not revealed
-            raise LoginRefused(WRONG)
+            raise LoginRefused(_(WRONG))
         try:
             self.hasher.verify(account.password_hash, password)
         except (VerificationError, InvalidHashError):
-            raise LoginRefused(WRONG) from None
+            raise LoginRefused(_(WRONG)) from None
         if account.disabled:
-            raise LoginRefused("this account is disabled")
+            raise LoginRefused(_("this account is disabled"))
         with self._write() as conn:
             conn.execute(sa.delete(t).where(t.c.name == name, t.c.client == client))
             conn.execute(sa.update(a).where(a.c.name == name).values(failures=0))
-        return Account(account.name, account.unit)
+        return Account(account.name, account.unit, account.lang)
 
     # --- sessions ----------------------------------------------------------------------------
 
@@ -381,11 +454,11 @@ class Accounts:
         a, s = self.account, self.session
         with self._read() as conn:
             row = conn.execute(
-                sa.select(a.c.name, a.c.unit)
+                sa.select(a.c.name, a.c.unit, self._lang())
                 .select_from(s.join(a, a.c.name == s.c.account))
                 .where(s.c.id_hash == _digest(session_id), s.c.expires_at > _now(),
                        a.c.disabled.is_(False))).first()
-        return Account(row.name, row.unit) if row else None
+        return Account(row.name, row.unit, row.lang) if row else None
 
     def end_session(self, session_id) -> None:
         """Log out: the session is gone from the database, whatever its cookie says later."""

@@ -25,7 +25,8 @@ def create_app(workspace, db: str | None, *, testing: bool = False,
     import flask
 
     from leaflet.render import templates
-    from leaflet.station import desk_views, keys, kiosk_views, pages, security
+    from leaflet.render import interface
+    from leaflet.station import desk_views, keys, kiosk_views, language, pages, security
     from leaflet.station.accounts import SESSION_HOURS, Accounts
     from leaflet.station.kiosk import Kiosk
 
@@ -43,14 +44,16 @@ def create_app(workspace, db: str | None, *, testing: bool = False,
         MAX_FORM_PARTS=64,
         TESTING=testing,
     )
-    # The station's own pages have no sentence to translate: one environment with null
-    # translations serves every thread (the kiosk renders the person's language in its own,
-    # under its lock).
+    # The station's own pages speak the officer's language (leaflet.station.language): one
+    # environment serves every thread, its gettext reading the request's language. The kiosk
+    # renders the person's language, from the leaflet's catalogues, in an environment of
+    # its own, under its lock.
     env = templates.environment(workspace.templates_dir)
-    env.install_null_translations(newstyle=True)
+    interface.install(env)
     app.extensions["leaflet"] = {
         "workspace": workspace, "db": db, "accounts": accounts, "env": env,
         "kiosk": Kiosk(workspace, keys.derived(key, "kiosk code"))}
+    language.install(app)  # first: the guards' own refusals speak the officer's language
     security.install(app)
     pages.install(app)
     app.register_blueprint(kiosk_views.bp)

@@ -12,6 +12,7 @@ from typing import Any
 
 import flask
 
+from leaflet.i18n import _, ngettext
 from leaflet.station import forms
 from leaflet.station.pages import page, station
 from leaflet.station.security import FIELD_MAX, login_required, safe_next
@@ -60,8 +61,9 @@ def form():
     if code:
         language = kiosk.language_of_code(code)
         if language is None:
-            notice = (f"No language has the kiosk code {code[:12]!r} today. Ask the person "
-                      "to show the screen again, or choose the language below.")
+            notice = (_("No language has the kiosk code %(code)s today. Ask the person to "
+                        "show the screen again, or choose the language below.")
+                      % {"code": repr(code[:12])})
         else:
             values.update(person_languages=language, leaflet="given",
                           leaflet_language=language)
@@ -72,8 +74,9 @@ def rebuild_notice() -> str | None:
     stale = station()["kiosk"].stale()
     if not stale:
         return None
-    return ("The leaflet text of " + ", ".join(stale) + " changed since it was built: the kiosk "
-            "shows the text that was built and printed until the coordinator builds it again.")
+    return (_("The leaflet text of %(languages)s changed since it was built: the kiosk shows "
+              "the text that was built and printed until the coordinator builds it again.")
+            % {"languages": ", ".join(stale)})
 
 
 def own_record(record_id: str) -> dict:
@@ -100,8 +103,9 @@ def correct(record_id):
     values["foreigners_dept_informed"] = {True: "yes", False: "no"}.get(
         record.get("foreigners_dept_informed"))
     values["amends"] = record["id"]
-    return form_page(values, {}, notice=f"Correction of record {record['id']}: the record "
-                     "stays in the log; this one names it and replaces it in reports.")
+    return form_page(values, {}, notice=_(
+        "Correction of record %(id)s: the record stays in the log; this one names it and "
+        "replaces it in reports.") % {"id": record["id"]})
 
 
 def form_page(values, errors, status=200, notice=None, kiosk_code=""):
@@ -141,7 +145,7 @@ def record():
         values["leaflet_edition"] = corrected.get("leaflet_edition") or workspace.edition_id
     if not errors:
         for field in questions(values):
-            errors[field] = "Answer this question."
+            errors[field] = _("Answer this question.")
     if not errors:
         try:
             record_id = service.record(db, values, case_ref_pattern=workspace.case_ref_pattern,
@@ -180,24 +184,32 @@ def stock_warning(record) -> str | None:
     try:
         rows = stock.status(station()["db"], workspace, unit=record["unit"])["rows"]
     except LeafletError as error:
-        return f"Stock unknown: {error.message}"
+        return _("Stock unknown: %(reason)s") % {"reason": error.message}
     mine = [r for r in rows if r["language"] == language
             and r["edition"] == workspace.edition_id]
     if not mine:
-        return (f"No stock of the {language} leaflet (edition {workspace.edition_id}) is "
-                f"recorded for unit {record['unit']}: record what you receive with "
-                "`leaflet stock receive`.")
+        return (_("No stock of the %(language)s leaflet (edition %(edition)s) is recorded "
+                  "for unit %(unit)s: record what you receive with `leaflet stock receive`.")
+                % {"language": language, "edition": workspace.edition_id,
+                   "unit": record["unit"]})
     row = mine[0]
     if row.get("negative"):
         missing = -row["on_hand"]
-        return (f"Stock of the {language} leaflet is negative for unit {record['unit']}: "
-                f"{missing} {'copy' if missing == 1 else 'copies'} more handed over than "
-                "recorded as received. Record the copies received with "
-                "`leaflet stock receive`.")
+        return (ngettext(
+            "Stock of the %(language)s leaflet is negative for unit %(unit)s: %(n)s copy more "
+            "handed over than recorded as received. Record the copies received with "
+            "`leaflet stock receive`.",
+            "Stock of the %(language)s leaflet is negative for unit %(unit)s: %(n)s copies "
+            "more handed over than recorded as received. Record the copies received with "
+            "`leaflet stock receive`.", missing)
+            % {"language": language, "unit": record["unit"], "n": missing})
     if row.get("reorder"):
-        return (f"Stock of the {language} leaflet is low for unit {record['unit']} "
-                f"({row['on_hand']} {'copy' if row['on_hand'] == 1 else 'copies'} left): "
-                "reorder.")
+        return (ngettext(
+            "Stock of the %(language)s leaflet is low for unit %(unit)s (%(n)s copy left): "
+            "reorder.",
+            "Stock of the %(language)s leaflet is low for unit %(unit)s (%(n)s copies left): "
+            "reorder.", row["on_hand"])
+            % {"language": language, "unit": record["unit"], "n": row["on_hand"]})
     return None
 
 

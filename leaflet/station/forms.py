@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from leaflet.i18n import _
+
 FORM_FIELDS = ("service", "assessment", "residence_status", "person_languages", "leaflet",
                "leaflet_language", "not_given_reason", "not_given_note", "centre_action",
                "centre", "foreigners_dept_informed", "case_ref", "amends")
@@ -47,7 +49,7 @@ def person_languages(raw: str, workspace) -> tuple[list[str], str | None]:
     codes = []
     for part in [p.strip() for p in (raw or "").split(",") if p.strip()]:
         try:
-            codes.append(person_language(part, workspace, "Languages the person reads"))
+            codes.append(person_language(part, workspace, _("Languages the person reads")))
         except UsageError as error:
             return codes, str(error)
     return codes, None

@@ -23,6 +23,7 @@ import stat
 from pathlib import Path
 
 from leaflet.errors import LeafletError, UsageError
+from leaflet.i18n import _
 
 KEY_ENV = "LEAFLET_STATION_KEY"
 KEY_FILE_ENV = "LEAFLET_STATION_KEY_FILE"
@@ -52,17 +53,19 @@ def load(key_file: str | None = None, *, create: bool = True) -> str:
     if given:
         key = given.strip().lower()
         if not _HEX.fullmatch(key):
-            raise UsageError(f"{KEY_ENV} is not a key: it must be at least 64 hexadecimal "
-                             "characters", hint="make one with `leaflet serve key rotate "
-                                                "--print`, or unset it to use a key file")
+            raise UsageError(_("%(variable)s is not a key: it must be at least 64 hexadecimal "
+                               "characters") % {"variable": KEY_ENV},
+                             hint=_("make one with `leaflet serve key rotate --print`, or "
+                                    "unset it to use a key file"))
         return key
     path = key_path(key_file)
     try:
         return _read(path)
     except FileNotFoundError:
         if not create:
-            raise StationKeyError("the station has no key yet", path=path,
-                            hint="`leaflet serve` makes one on its first start") from None
+            raise StationKeyError(_("the station has no key yet"), path=path,
+                                  hint=_("`leaflet serve` makes one on its first start")
+                                  ) from None
     write(path, _new())
     return _read(path)
 
@@ -70,8 +73,10 @@ def load(key_file: str | None = None, *, create: bool = True) -> str:
 def rotate(key_file: str | None = None) -> Path:
     """A new key in the key file (the station uses it from its next start)."""
     if os.environ.get(KEY_ENV):
-        raise UsageError(f"the key comes from {KEY_ENV}: change it where it is set",
-                         hint=f"or unset {KEY_ENV} to use a key file")
+        raise UsageError(_("the key comes from %(variable)s: change it where it is set")
+                         % {"variable": KEY_ENV},
+                         hint=_("or unset %(variable)s to use a key file")
+                         % {"variable": KEY_ENV})
     path = key_path(key_file)
     write(path, _new())
     return path
@@ -91,27 +96,33 @@ def _read(path: Path) -> str:
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise StationKeyError(f"cannot read the station's key: {exc.strerror or exc}", path=path,
-                        hint=f"check the file, or point {KEY_FILE_ENV} at another") from None
+        raise StationKeyError(_("cannot read the station's key: %(reason)s")
+                              % {"reason": exc.strerror or exc}, path=path,
+                              hint=_("check the file, or point %(variable)s at another")
+                              % {"variable": KEY_FILE_ENV}) from None
     if not stat.S_ISREG(info.st_mode):
-        raise StationKeyError("the station's key is not a regular file", path=path,
-                        hint=f"point {KEY_FILE_ENV} or --key-file at the key file")
+        raise StationKeyError(_("the station's key is not a regular file"), path=path,
+                              hint=_("point %(variable)s or --key-file at the key file")
+                              % {"variable": KEY_FILE_ENV})
     if info.st_mode & 0o077:
-        raise StationKeyError(f"the station's key may be read by others (mode "
-                        f"{stat.S_IMODE(info.st_mode):04o})", path=path,
-                        hint=f"chmod 600 {path}, then rotate it (`leaflet serve key rotate`): "
-                             "whoever read it could forge desk sessions")
+        raise StationKeyError(_("the station's key may be read by others (mode %(mode)s)")
+                              % {"mode": f"{stat.S_IMODE(info.st_mode):04o}"}, path=path,
+                              hint=_("chmod 600 %(path)s, then rotate it (`leaflet serve key "
+                                     "rotate`): whoever read it could forge desk sessions")
+                              % {"path": path})
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise StationKeyError("the station's key belongs to another user", path=path,
-                        hint="run the station as the key's owner, or make a key of its own")
+        raise StationKeyError(_("the station's key belongs to another user"), path=path,
+                              hint=_("run the station as the key's owner, or make a key of "
+                                     "its own"))
     try:
         key = path.read_text(encoding="ascii").strip().lower()
     except (OSError, UnicodeDecodeError) as exc:
-        raise StationKeyError(f"cannot read the station's key: {exc}", path=path) from None
+        raise StationKeyError(_("cannot read the station's key: %(reason)s")
+                              % {"reason": exc}, path=path) from None
     if not _HEX.fullmatch(key):
-        raise StationKeyError("the station's key file does not hold a key (64 or more hexadecimal "
-                        "characters)", path=path,
-                        hint="make a new one with `leaflet serve key rotate`")
+        raise StationKeyError(_("the station's key file does not hold a key (64 or more "
+                                "hexadecimal characters)"), path=path,
+                              hint=_("make a new one with `leaflet serve key rotate`"))
     return key
 
 
@@ -123,9 +134,10 @@ def write(path: Path, key: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise StationKeyError(f"cannot write the station's key: {exc.strerror or exc}", path=path,
-                        hint=f"point {KEY_FILE_ENV} or --key-file at a folder you can "
-                             "write") from None
+        raise StationKeyError(_("cannot write the station's key: %(reason)s")
+                              % {"reason": exc.strerror or exc}, path=path,
+                              hint=_("point %(variable)s or --key-file at a folder you can "
+                                     "write") % {"variable": KEY_FILE_ENV}) from None
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as fh:

@@ -205,7 +205,10 @@ class Kiosk:
         from leaflet.render import templates
 
         if self._env is None:
+            from leaflet.render import interface
+
             self._env = templates.environment(self.workspace.templates_dir)
+            interface.add_helpers(self._env)  # ui(): the officer's words on the kiosk
         lang = self._scripts[code]
         key = ("translations", code)
         if key not in self._cache:
@@ -235,7 +238,33 @@ class Kiosk:
             lang, translations = self._translated(code)
             return templates.render_html(self._env, "station/kiosk-officer.html.j2",
                                       {"lang": lang, **extra}, translations)
-        return self.cached(("officer", code, extra["code"]), make)
+        from leaflet import i18n
+
+        # The box for the officer is in the officer's language (leaflet.station.language).
+        return self.cached(("officer", code, extra["code"], i18n.current()), make)
+
+    def greetings(self, message: str, **values) -> list[dict]:
+        """`message` (a msgid of the leaflet's catalogues) in each greeting language that is
+        built (leaflet.render.templates.greeter): what the kiosk's first page and the quick
+        exit's page say before the person has chosen a language."""
+        from leaflet.render.templates import GREETING_LANGUAGES, greeter
+
+        with self._lock:
+            rows = [row for row in self.languages() if row.code in GREETING_LANGUAGES]
+            found = {row.code: self._translated(row.code)[1] for row in rows}
+            return greeter(found, {row.code: row.direction for row in rows})(message, **values)
+
+    def greeting_text(self) -> str:
+        """Every translation of the greeting languages' catalogues, joined (for fonts)."""
+        from leaflet.render.templates import GREETING_LANGUAGES
+
+        with self._lock:
+            texts = []
+            for row in self.languages():
+                if row.code in GREETING_LANGUAGES:
+                    _lang, translations = self._translated(row.code)
+                    texts += list(translations.messages.values())
+            return " ".join(texts)
 
     # --- fonts ---------------------------------------------------------------------------------
 

@@ -20,9 +20,6 @@ STATIC = {  # name -> (folder under templates/, content type)
     "desk.js": ("station", "text/javascript"),
     "leaflet.css": ("", "text/css"),
 }
-# The kiosk's own words on its first page (the fonts cover them in every script).
-INDEX_TEXT = ("Choose your language Choisissez votre langue Kies uw taal Wählen Sie Ihre "
-              "Sprache Search a language, a country or a code 0123456789")
 QUERY_MAX = 80
 
 
@@ -68,35 +65,53 @@ def root():
 @bp.get("/welcome")
 def welcome():
     """The neutral page the quick exit leads to: nothing on it says what was read."""
-    return page("welcome.html.j2")
+    return page("welcome.html.j2", greet=greet)
+
+
+def greet(message: str, **values):
+    """The leaflet's sentence `message` in the greeting languages (Kiosk.greetings)."""
+    return _kiosk().greetings(message, **values)
+
+
+def index_page() -> str:
+    """The first page, the same for everyone: rendered once per edition."""
+    kiosk = _kiosk()
+    return kiosk.cached(("index",), lambda: station()["env"].get_template(
+        "station/kiosk-index.html.j2").render(regions=kiosk.regions(), query="", results=None,
+                                              error=None, greet=greet))
 
 
 @bp.get("/kiosk/")
 def index():
     kiosk = _kiosk()
     query = flask.request.args.get("q", "")[:QUERY_MAX].strip()
-    if not query:  # the first page, the same for everyone: rendered once per edition
-        html = kiosk.cached(("index",), lambda: station()["env"].get_template(
-            "station/kiosk-index.html.j2").render(regions=kiosk.regions(), query="",
-                                                  results=None, error=None))
-        return flask.Response(html, mimetype="text/html")
+    if not query:
+        return flask.Response(index_page(), mimetype="text/html")
     results, error = search(query)
     return page("kiosk-index.html.j2", regions=kiosk.regions(), query=query, results=results,
-                error=error)
+                error=error, greet=greet)
 
 
 def search(query: str):
-    """Rows of `leaflet pick` for what the person typed, or an error to show."""
+    """Rows of `leaflet pick` for what the person typed, or what to tell them (a sentence of
+    the leaflet's catalogues: the person reads it)."""
     from leaflet.errors import LeafletError
     from leaflet.languages.pick import pick
     from leaflet.textsafety import invisible_chars
 
     if invisible_chars(query, joiners_in_words=True):
-        return [], "Type the name again: it holds an invisible character."
+        return [], "invisible"  # the page says: type the name again
     try:
         return pick(query, station()["workspace"], limit=6), None
-    except LeafletError as error:
-        return [], error.message
+    except LeafletError:
+        return [], "no match"
+
+
+def index_words() -> str:
+    """The kiosk's own words on its first page and the quick exit's, whatever the search
+    says (the fonts cover them in every script): every sentence of the greeting languages'
+    catalogues, with every digit."""
+    return index_page() + _kiosk().greeting_text() + "0123456789"
 
 
 @bp.get("/kiosk/fonts.css")
@@ -110,7 +125,7 @@ def index_fonts():
             lang = kiosk.script_language(row.code)
             families += [f for f in lang.families if f not in families]
             text += row.autonym + " " + row.english_name + " "
-        css = kiosk.font_css("index", families, lambda: text + INDEX_TEXT)
+        css = kiosk.font_css("index", families, lambda: text + index_words())
         return css + "".join(lang_rule(kiosk.script_language(row.code)) for row in rows)
     return flask.Response(kiosk.cached(("index.css",), make), mimetype="text/css")
 
@@ -123,7 +138,6 @@ def leaflet(code):
 
 @bp.get("/kiosk/<code>/fonts.css")
 def leaflet_fonts(code):
-    from leaflet.station.kiosk import CROCKFORD
     from leaflet.workspace import DEFAULT_TEXT_SIZE
 
     kiosk, workspace = _kiosk(), station()["workspace"]
@@ -132,16 +146,26 @@ def leaflet_fonts(code):
     def make():
         lang = kiosk.script_language(row.code)
         # The page, and the officer screen with every character a code can have (so that
-        # tomorrow's code shows too).
+        # tomorrow's code shows too), its box for the officer in each language of the desk.
         css = kiosk.font_css(row.code, list(lang.families), lambda: (
-            kiosk.page(row.code, {"row": row}) + INDEX_TEXT
-            + kiosk.officer_screen(row.code, {"row": row, "code": CROCKFORD})))
+            kiosk.page(row.code, {"row": row}) + index_words() + officer_screens(row)))
         css += lang_rule(lang)
         # The language's text size (leaflet.toml), from the screen's 18 px for 12 pt.
         size = workspace.language_settings.get(lang.code, {}).get("text_size",
                                                                   DEFAULT_TEXT_SIZE)
         return css + f"html {{ font-size: {18 * size / 12:.2f}px; }}\n"
     return flask.Response(kiosk.cached(("fonts.css", row.code), make), mimetype="text/css")
+
+
+def officer_screens(row) -> str:
+    from leaflet import i18n
+    from leaflet.station.kiosk import CROCKFORD
+
+    screens = ""
+    for code in i18n.LANGUAGES:
+        with i18n.language(code):
+            screens += _kiosk().officer_screen(row.code, {"row": row, "code": CROCKFORD})
+    return screens
 
 
 @bp.get("/kiosk/<code>/officer")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import flask
 
+from leaflet.i18n import _
 from leaflet.station.security import csrf_token
 
 
@@ -22,7 +23,10 @@ def page(template: str, status: int = 200, **ctx):
     """A station page; desk pages get the CSRF token (and so a session), kiosk pages never:
     the kiosk sets no cookie."""
     if flask.request.path.startswith("/desk"):
+        from leaflet.station import language
+
         ctx.setdefault("csrf", csrf_token())
+        ctx.setdefault("switch", language.switch_links())
     ctx.setdefault("account", flask.g.get("account"))
     html = station()["env"].get_template(f"station/{template}").render(ctx)
     return flask.Response(html, status=status, mimetype="text/html")
@@ -30,10 +34,15 @@ def page(template: str, status: int = 200, **ctx):
 
 def error_page(error):
     """400, 403, 404, 405, 413: one sentence."""
-    message = error.description if error.code == 400 else error.name
+    names = {400: _("Bad request"), 403: _("Forbidden"), 404: _("Not found"),
+             405: _("Method not allowed"), 413: _("Too large")}
+    message = error.description if error.code == 400 else names[error.code]
     if error.code == 413:
-        message = (error.description if "nothing was recorded" in (error.description or "")
-                   else "The form is larger than the station takes; nothing was recorded")
+        # security.bounded's own description names the field; werkzeug's says nothing
+        message = (error.description if getattr(error, "leaflet_own", False)
+                   else _("The form is larger than the station takes; nothing was recorded"))
+    elif error.code == 400 and not getattr(error, "leaflet_own", False):
+        message = _("Bad request")
     return page("error.html.j2", status=error.code, code=error.code, message=message)
 
 
@@ -47,14 +56,15 @@ def failure_page(error):
         return error
     app = flask.current_app
     if isinstance(error, LeafletError):
-        app.logger.warning("desk: %s", error)
+        app.logger.warning("%s", error)  # the station's log, for its administrator
+        reason = error.message[:300] + (f" ({error.hint})" if error.hint else "")
         return page("error.html.j2", status=503, code=503,
-                    message="The station cannot use its log just now: "
-                            + error.message[:300] + (f" ({error.hint})" if error.hint else ""))
+                    message=_("The station cannot use its log just now: %(reason)s")
+                    % {"reason": reason})
     app.logger.exception("station: internal error")
     return page("error.html.j2", status=500, code=500,
-                message="Internal error: nothing was recorded by this request; tell the "
-                        "station's administrator")
+                message=_("Internal error: nothing was recorded by this request; tell the "
+                          "station's administrator"))
 
 
 def install(app) -> None:

@@ -22,6 +22,8 @@ import secrets
 import flask
 from flask.sessions import SecureCookieSessionInterface
 
+from leaflet.i18n import _
+
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; media-src 'self'; connect-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
@@ -55,8 +57,18 @@ def bounded(form) -> None:
         values = form.getlist(name)
         limit = FIELD_MAX.get(name, FIELD_MAX_DEFAULT)
         if len(values) > 1 or any(len(v) > limit for v in values):
-            flask.abort(413, f"the field {name[:40]!r} is longer than this form takes "
-                             f"({limit} characters); nothing was recorded")
+            refuse(413, _("the field %(field)s is longer than this form takes (%(limit)s "
+                          "characters); nothing was recorded")
+                   % {"field": repr(name[:40]), "limit": limit})
+
+
+def refuse(code: int, message: str):
+    """Abort with `code` and the station's own sentence (the error page shows it)."""
+    import werkzeug.exceptions
+
+    error = werkzeug.exceptions.default_exceptions[code](message)
+    error.leaflet_own = True
+    raise error
 
 
 def check_post() -> None:
@@ -66,8 +78,8 @@ def check_post() -> None:
         sent = flask.request.form.get("csrf", "")
         known = flask.session.get("csrf", "")
         if not known or not hmac.compare_digest(sent.encode(), known.encode()):
-            flask.abort(400, "the form has expired or did not come from this station; open "
-                             "the page again")
+            refuse(400, _("the form has expired or did not come from this station; open "
+                          "the page again"))
 
 
 def headers(response):
@@ -96,6 +108,9 @@ def login_required(view):
             return flask.redirect(flask.url_for(
                 "desk.login", next=target if NEXT_PATH.fullmatch(target) else None))
         flask.g.account = account
+        from leaflet.station import language
+
+        language.for_account(account)
         return view(*args, **kwargs)
     return wrapped
 

@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from leaflet.errors import UsageError
+from leaflet.i18n import _
 from leaflet.periods import local_now_text, utc_now_text
 from leaflet.storage import access
 from leaflet.duties import record
@@ -49,7 +50,7 @@ def check_field(field: str, option: str, value):
 def _edition(edition: str | None) -> str:
     edition = check_field("leaflet_edition", "--edition", edition)
     if edition is None:
-        raise UsageError("--edition is required: copies are counted per edition")
+        raise UsageError(_("--edition is required: copies are counted per edition"))
     return edition
 
 
@@ -125,16 +126,21 @@ class Ledger:
                                                           a.c.order_id == order))).mappings().all()
         placed = [r for r in rows if r["kind"] == "order" and r["movement"] == order]
         if not placed:
-            raise UsageError(f"--order {order}: no order with this id in the ledger",
-                             hint="`leaflet stock status --format json` lists open orders")
+            raise UsageError(_("--order %(order)s: no order with this id in the ledger")
+                             % {"order": order},
+                             hint=_("`leaflet stock status --format json` lists open orders"))
         if placed[0]["unit"] != unit or placed[0]["edition"] != edition:
-            raise UsageError(f"--order {order} is for {placed[0]['unit']}, edition "
-                             f"{placed[0]['edition']}, not {unit}, edition {edition}")
+            # Translators: %(unit)s and %(other_unit)s are units' codes, like ZP5339.
+            raise UsageError(_("--order %(order)s is for %(unit)s, edition %(edition)s, not "
+                               "%(other_unit)s, edition %(other_edition)s")
+                             % {"order": order, "unit": placed[0]["unit"],
+                                "edition": placed[0]["edition"], "other_unit": unit,
+                                "other_edition": edition})
         open_ = {}
         for r in rows:
             open_[r["language"]] = open_.get(r["language"], 0) + r["copies"]
         if not any(v > 0 for v in open_.values()):
-            raise UsageError(f"--order {order} is closed already")
+            raise UsageError(_("--order %(order)s is closed already") % {"order": order})
         return [{"id": str(uuid.uuid4()), "movement": movement_id, "kind": "order_close",
                  "corrects": None, "order_id": order, "unit": unit, "language": code,
                  "edition": edition, "copies": -copies, "occurred_at": text,
@@ -167,8 +173,9 @@ class Ledger:
             rows = conn.execute(sa.select(m).where(sa.or_(m.c.movement == key,
                                                           m.c.id == key))).mappings().all()
             if not rows:
-                raise UsageError(f"ID {movement_id}: no receipt or transfer with this id",
-                                 hint="the id `leaflet stock receive` or `transfer` printed")
+                raise UsageError(_("ID %(id)s: no receipt or transfer with this id")
+                                 % {"id": movement_id},
+                                 hint=_("the id `leaflet stock receive` or `transfer` printed"))
             previous = conn.execute(sa.select(a.c.corrects, sa.func.sum(a.c.copies))
                                     .where(a.c.corrects.in_([r["id"] for r in rows]))
                                     .group_by(a.c.corrects)).all()
@@ -179,8 +186,11 @@ class Ledger:
         languages = {r["language"] for r in rows}
         unknown = sorted(set(wanted) - languages)
         if unknown:
-            raise UsageError(f"{unknown[0]}: movement {movement_id} moved no copies in this "
-                             f"language (it has {', '.join(sorted(languages))})")
+            # Translators: %(code)s is a language code; %(languages)s lists language codes.
+            raise UsageError(_("%(code)s: movement %(id)s moved no copies in this language "
+                               "(it has %(languages)s)")
+                             % {"code": unknown[0], "id": movement_id,
+                                "languages": ", ".join(sorted(languages))})
         adjustments = []
         for r in rows:
             if r["language"] not in wanted:
@@ -195,8 +205,8 @@ class Ledger:
                                 "copies": target - now, "occurred_at": text,
                                 "occurred_utc": utc, "recorded_at": recorded_at, "note": note})
         if not adjustments:
-            raise UsageError(f"movement {movement_id} already has these figures: nothing to "
-                             "correct")
+            raise UsageError(_("movement %(id)s already has these figures: nothing to "
+                               "correct") % {"id": movement_id})
         unit, edition = rows[0]["unit"], rows[0]["edition"]
         return self._record(group, [], unit, edition, lines, adjustments=adjustments,
                             corrects=rows[0]["movement"])
@@ -211,7 +221,8 @@ class Ledger:
         source = check_field("unit", "--from", source)
         dest = check_field("unit", "--to", dest)
         if source == dest:
-            raise UsageError(f"--from and --to are both {source}")
+            # Translators: %(unit)s is a unit's code, like ZP5339.
+            raise UsageError(_("--from and --to are both %(unit)s") % {"unit": source})
         edition = _edition(edition)
         note = check_field("not_given_note", "--note", note)
         text, utc = _moment(occurred_at)

@@ -11,6 +11,7 @@ import re
 from typing import Iterable
 
 from leaflet.errors import UsageError
+from leaflet.i18n import _
 from leaflet.languages import tags as language_codes
 from leaflet.textsafety import clip, describe, invisible_chars
 
@@ -36,31 +37,40 @@ def parse_lines(items: Iterable[str], *, known: Iterable[str] | None = None,
         shown = clip(item)
         hidden = invisible_chars(item)
         if hidden:
-            raise UsageError(f"LANG=COPIES {shown} holds an invisible character "
-                             f"({describe(hidden[0])})", hint="type it again, like ro=500")
+            # Translators: %(item)s is what was typed; %(character)s names a character, like
+            # "U+000A LINE FEED".
+            raise UsageError(_("LANG=COPIES %(item)s holds an invisible character "
+                               "(%(character)s)") % {"item": shown,
+                                                      "character": describe(hidden[0])},
+                             hint=_("type it again, like ro=500"))
         match = _LINE.match(item) if len(item) <= LINE_MAX else None
         if not match:
-            raise UsageError(f"{shown} is not LANG=COPIES (like ro=500)",
-                             hint="a language code, '=', and a whole number of copies")
+            raise UsageError(_("%(item)s is not LANG=COPIES (like ro=500)") % {"item": shown},
+                             hint=_("a language code, '=', and a whole number of copies"))
         code, copies = match[1], int(match[2])
         try:
             code = language_codes.normalise(code)
         except language_codes.LanguageError as exc:
             raise UsageError(f"LANG=COPIES {shown}: {exc}") from None
         if code == language_codes.UNKNOWN:
-            raise UsageError(f"LANG=COPIES {shown}: copies are printed in a known language, "
-                             "not 'und'")
+            raise UsageError(_("LANG=COPIES %(item)s: copies are printed in a known language, "
+                               "not 'und'") % {"item": shown})
         if known_by_key is not None:
             if code.lower() not in known_by_key:
-                raise UsageError(f"LANG=COPIES {shown}: {code} is not a language of this "
-                                 f"edition ({known_from})")
+                # Translators: %(source)s is where the languages are listed, like
+                # "leaflet.toml [build] languages".
+                raise UsageError(_("LANG=COPIES %(item)s: %(code)s is not a language of this "
+                                   "edition (%(source)s)")
+                                 % {"item": shown, "code": code, "source": known_from})
             code = known_by_key[code.lower()]
         if not least <= copies <= MAX_COPIES:
-            raise UsageError(f"LANG=COPIES {shown}: copies must be a whole number from "
-                             f"{least} to {MAX_COPIES:,}")
-        if any(code == seen for seen, _ in lines):
-            raise UsageError(f"LANG=COPIES {shown}: {code} is given twice")
+            raise UsageError(_("LANG=COPIES %(item)s: copies must be a whole number from "
+                               "%(least)s to %(most)s")
+                             % {"item": shown, "least": least, "most": f"{MAX_COPIES:,}"})
+        if any(code == seen for seen, _copies in lines):
+            raise UsageError(_("LANG=COPIES %(item)s: %(code)s is given twice")
+                             % {"item": shown, "code": code})
         lines.append((code, copies))
     if not lines:
-        raise UsageError("name at least one LANG=COPIES (like ro=500)")
+        raise UsageError(_("name at least one LANG=COPIES (like ro=500)"))
     return lines

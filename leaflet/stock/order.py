@@ -25,6 +25,7 @@ from typing import Any
 
 from leaflet.errors import BuildError, TemplateError
 from leaflet.files import output_folder, write_error
+from leaflet.i18n import _
 from leaflet.stock.errors import OrderRefused
 from leaflet.textsafety import csv_row
 
@@ -61,20 +62,28 @@ def gate(workspace, codes: list[str], *, allow_draft: bool = False,
     general = sorted({f"{f.path}: {f.check}" for f in errors if not f.lang})
     problems, refused = [], set(failing)
     if drafts and not allow_draft:
-        problems.append("draft translations: " + ", ".join(drafts))
+        # Translators: %(languages)s lists language codes.
+        problems.append(_("draft translations: %(languages)s")
+                        % {"languages": ", ".join(drafts)})
         refused.update(drafts)
     if failing:
-        problems.append("failing `leaflet check`: " + ", ".join(failing))
+        # Translators: %(languages)s lists language codes.
+        problems.append(_("failing `leaflet check`: %(languages)s")
+                        % {"languages": ", ".join(failing)})
     if general:
-        problems.append("the workspace fails `leaflet check`: " + "; ".join(general))
+        # Translators: %(problems)s lists "FILE: CHECK-ID" items.
+        problems.append(_("the workspace fails `leaflet check`: %(problems)s")
+                        % {"problems": "; ".join(general)})
     if problems:
         hints = []
         if drafts and not allow_draft:
-            hints.append("a qualified translator reviews a draft (docs/translating.md), or "
-                         "pass --allow-draft to print drafts, marked as such")
+            hints.append(_("a qualified translator reviews a draft (docs/translating.md), or "
+                           "pass --allow-draft to print drafts, marked as such"))
         if failing or general:
-            hints.append("`leaflet check --lang CODE` says what fails")
-        raise OrderRefused("print order refused: " + "; ".join(problems),
+            hints.append(_("`leaflet check --lang CODE` says what fails"))
+        # Translators: %(problems)s is one or more of the problems above, joined by "; ".
+        raise OrderRefused(_("print order refused: %(problems)s")
+                           % {"problems": "; ".join(problems)},
                            languages=sorted(refused), hint="; ".join(hints))
     return [str(f) for f in findings if f.lang in codes or f.lang is None]
 
@@ -101,29 +110,36 @@ def place(workspace, items: list[str], *, allow_draft: bool = False,
     from leaflet.stock.lines import parse_lines
 
     lines = parse_lines(items, known=workspace.languages)
-    codes = [code for code, _ in lines]
+    codes = [code for code, _copies in lines]
     today = today or dt.date.today()
     # Where the order goes is checked first: no check, no build for a place it cannot go.
     folder = (output_folder(output_dir, "--output-dir") if output_dir else
               output_folder(workspace.output_dir / f"order-{today.isoformat()}",
-                                    "the order folder"))
+                            # Translators: it stands where an option's name stands in a
+                            # message ("--output-dir PATH: cannot write in …").
+                            _("the order folder")))
     warnings = gate(workspace, codes, allow_draft=allow_draft, jobs=jobs)
     built = build(workspace, codes, jobs=jobs, print_files=True, progress=progress)
     # The check above already named every unverified contact detail (DATA-UNVERIFIED).
-    warnings += [w for w in built.warnings if not w.startswith("contact detail ")]
+    from leaflet.edition.plan import UnverifiedContact
+
+    warnings += [w for w in built.warnings if not isinstance(w, UnverifiedContact)]
     rows = []
     for code, copies in lines:
         entry = built.manifest["languages"].get(code, {})
         a5 = entry.get("print", {}).get("a5")
         if not a5:
-            raise BuildError(f"{code}: no print file in the manifest after the build",
+            # Translators: %(lang)s is a language code.
+            raise BuildError(_("%(lang)s: no print file in the manifest after the build")
+                             % {"lang": code},
                              path=built.output_dir / "manifest.json",
-                             hint="run `leaflet build --print --force --lang " + code + "`")
+                             hint=_("run `leaflet build --print --force --lang %(lang)s`")
+                             % {"lang": code})
         source = built.output_dir / a5["pdf"]
         data = source.read_bytes()
         if hashlib.sha256(data).hexdigest() != a5["sha256"]:
-            raise BuildError("changed since it was built (sha256 differs from the manifest)",
-                             path=source, hint="run `leaflet build --print --force`")
+            raise BuildError(_("changed since it was built (sha256 differs from the manifest)"),
+                             path=source, hint=_("run `leaflet build --print --force`"))
         size, bleed = page_size(source)
         rows.append({"edition": workspace.edition_id, "language": code,
                      "file": source.name, "sha256": a5["sha256"], "page_size": size,
@@ -136,7 +152,8 @@ def place(workspace, items: list[str], *, allow_draft: bool = False,
     files.append((CSV_NAME, order_csv(rows), None))
     pdf = _render(order_html(workspace, rows, today), workspace, folder / PDF_NAME)
     files.append((PDF_NAME, pdf, None))
-    _write_order(folder, files, "--output-dir" if output_dir else "the order folder")
+    # Translators: "the order folder" stands where an option's name stands in a message.
+    _write_order(folder, files, "--output-dir" if output_dir else _("the order folder"))
     return {"edition": workspace.edition_id, "date": today.isoformat(),
             "output_dir": str(folder), "csv": str(folder / CSV_NAME),
             "pdf": str(folder / PDF_NAME), "lines": rows,
@@ -159,7 +176,7 @@ def _write_order(folder: Path, files: list[tuple[str, bytes, str | None]], optio
             if not existed:
                 created.append(path)
             if sha256 is not None and sha256_file(path) != sha256:
-                raise BuildError("copy does not match its sha256", path=path)
+                raise BuildError(_("copy does not match its sha256"), path=path)
     except OSError as error:
         for path in created:
             path.unlink(missing_ok=True)
@@ -195,7 +212,10 @@ def order_html(workspace, rows: list[dict], today: dt.date) -> str:
 
     names = {lang.code: lang.english_name
              for lang in scripts.languages_for(workspace, [row["language"] for row in rows])}
+    from leaflet.render import interface
+
     env = templates.environment(workspace.templates_dir)
+    interface.install(env)  # the coordinator's language (leaflet.i18n)
     context = {
         "edition": {"id": workspace.edition_id, "date": workspace.edition_date.isoformat()},
         "date": today.isoformat(),
@@ -206,12 +226,12 @@ def order_html(workspace, rows: list[dict], today: dt.date) -> str:
     try:
         return env.get_template(TEMPLATE).render(context)
     except jinja2.TemplateNotFound:
-        raise TemplateError(f"template {TEMPLATE} is missing",
+        raise TemplateError(_("template %(name)s is missing") % {"name": TEMPLATE},
                             path=workspace.templates_dir / TEMPLATE) from None
     except jinja2.TemplateError as exc:
         line = getattr(exc, "lineno", None)
-        raise TemplateError(f"cannot render: {exc}", path=workspace.templates_dir / TEMPLATE,
-                            line=line) from None
+        raise TemplateError(_("cannot render: %(reason)s") % {"reason": exc},
+                            path=workspace.templates_dir / TEMPLATE, line=line) from None
 
 
 def _render(html: str, workspace, dest: Path) -> bytes:
@@ -220,5 +240,6 @@ def _render(html: str, workspace, dest: Path) -> bytes:
     try:
         data, _pages, _warnings = pdf.render_pdf(html, str(workspace.templates_dir) + "/")
     except Exception as exc:  # noqa: BLE001  (WeasyPrint failing names the file)
-        raise BuildError(f"rendering failed: {exc}", path=dest) from exc
+        raise BuildError(_("rendering failed: %(reason)s") % {"reason": exc},
+                         path=dest) from exc
     return data

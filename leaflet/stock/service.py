@@ -25,6 +25,7 @@ import datetime as dt
 from typing import Any, Iterable
 
 from leaflet.errors import UsageError
+from leaflet.i18n import _
 from leaflet.storage import access
 from leaflet import periods
 from leaflet.duties import record
@@ -68,28 +69,35 @@ def built_languages(workspace, edition: str) -> list[str]:
 def _edition_of(workspace, edition: str | None) -> str:
     if edition is None:
         if workspace is None:
-            raise UsageError("--edition is required outside a workspace",
-                             hint="copies are counted per edition; or run inside a "
-                                  "workspace (--workspace DIR)")
+            raise UsageError(_("--edition is required outside a workspace"),
+                             hint=_("copies are counted per edition; or run inside a "
+                                    "workspace (--workspace DIR)"))
         return workspace.edition_id
     return edition
 
 
 def _refuse_edition(workspace, edition: str) -> None:
     known = ", ".join(built_editions(workspace)[:12])
-    raise UsageError(f"--edition {edition} was never built in this workspace (no "
-                     f"output/{edition}/manifest.json)",
-                     hint=f"give the edition printed on the copies; this workspace knows "
-                          f"{known}")
+    raise UsageError(_("--edition %(edition)s was never built in this workspace (no "
+                       "output/%(edition)s/manifest.json)") % {"edition": edition},
+                     # Translators: %(editions)s lists edition ids.
+                     hint=_("give the edition printed on the copies; this workspace knows "
+                            "%(editions)s") % {"editions": known})
 
 
 def _not_built(workspace, edition: str, codes: list[str], built: list[str]) -> UsageError:
-    have = f"built: {', '.join(built[:12])}" if built else "none is built"
-    return UsageError(f"LANG=COPIES {', '.join(codes)}: no leaflet of edition {edition} in "
-                      f"that language is built in this workspace ({have})",
-                      hint=(f"build it with `leaflet build --lang {codes[0]}`, or check the "
-                            "language" if edition == workspace.edition_id else
-                            "check the language and --edition of the copies"))
+    # Translators: %(languages)s lists language codes.
+    have = (_("built: %(languages)s") % {"languages": ", ".join(built[:12])} if built
+            else _("none is built"))
+    # Translators: %(languages)s lists language codes; %(built)s is "built: ro, ti" or
+    # "none is built".
+    return UsageError(_("LANG=COPIES %(languages)s: no leaflet of edition %(edition)s in "
+                        "that language is built in this workspace (%(built)s)")
+                      % {"languages": ", ".join(codes), "edition": edition, "built": have},
+                      hint=(_("build it with `leaflet build --lang %(lang)s`, or check the "
+                              "language") % {"lang": codes[0]}
+                            if edition == workspace.edition_id else
+                            _("check the language and --edition of the copies")))
 
 
 def _parse(items, workspace, edition: str, *, held=None):
@@ -106,7 +114,7 @@ def _parse(items, workspace, edition: str, *, held=None):
         if held is None or not held():
             _refuse_edition(workspace, edition)
     built = built_languages(workspace, edition)
-    missing = [code for code, _ in lines if code not in built]
+    missing = [code for code, _copies in lines if code not in built]
     if missing and held is not None:
         ledger = held()
         missing = [code for code in missing if code not in ledger]
@@ -160,9 +168,10 @@ def _movement_id(value: str, option: str) -> str:
     try:
         return str(uuid.UUID(value.strip()))
     except (ValueError, AttributeError):
-        raise UsageError(f"{option} {value!r} is not a movement id",
-                         hint="give the id `leaflet stock receive`, `transfer` or `order` "
-                              "printed") from None
+        raise UsageError(_("%(option)s %(value)s is not a movement id")
+                         % {"option": option, "value": repr(value)},
+                         hint=_("give the id `leaflet stock receive`, `transfer` or `order` "
+                                "printed")) from None
 
 
 def transfer(db: str | None, source: str, dest: str, edition: str | None,
@@ -172,7 +181,8 @@ def transfer(db: str | None, source: str, dest: str, edition: str | None,
     source = record.option_code(source, "--from")
     dest = record.option_code(dest, "--to")
     if source == dest:
-        raise UsageError(f"--from and --to are both {source}")
+        # Translators: %(unit)s is a unit's code, like ZP5339.
+        raise UsageError(_("--from and --to are both %(unit)s") % {"unit": source})
     edition = _edition_of(workspace, record.option_edition(edition))
     note = record.option_note(note)
     occurred_at = record.option_moment(occurred_at)

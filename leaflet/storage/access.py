@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from leaflet.i18n import _
 from leaflet.storage import layout, location
 from leaflet.storage.errors import NO_LOG_HINT, DamagedLog, NoLog, StoreError
 
@@ -32,21 +33,23 @@ def sqlite_tables(path: Path) -> list[str]:
 
         con = lite.connect_readonly(path)
     except sqlite3.Error as error:
-        raise DamagedLog(f"cannot open {path}: {error}") from None
+        raise DamagedLog(_("cannot open %(path)s: %(reason)s")
+                         % {"path": path, "reason": error}) from None
     try:
         return [name for (name,) in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
     except sqlite3.DatabaseError as error:
-        raise DamagedLog(f"{path} is damaged: {error}",
-                         hint="restore the log from a backup, or pass --db with the log's "
-                              "file") from None
+        raise DamagedLog(_("%(log)s is damaged: %(reason)s") % {"log": path, "reason": error},
+                         hint=_("restore the log from a backup, or pass --db with the log's "
+                                "file")) from None
     finally:
         con.close()
 
 
 def _others(tables: list[str]) -> str:
     shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
-    return f"{len(tables)} other table(s): {shown}"
+    # Translators: %(tables)s lists table names, like "accounts, orders, …".
+    return _("%(count)s other table(s): %(tables)s") % {"count": len(tables), "tables": shown}
 
 
 def reader_url(db: str | None) -> str:
@@ -64,9 +67,12 @@ def reader_url(db: str | None) -> str:
     tables = sqlite_tables(path)
     if layout.SCHEMA_TABLE not in tables:
         if not tables:
-            raise NoLog(f"no hand-over log at {path} (an empty database)", hint=NO_LOG_HINT)
-        raise NoLog(f"no hand-over log at {path}: it holds {_others(tables)}",
-                    hint="another program's database? pass --db with the log's file")
+            raise NoLog(_("no hand-over log at %(log)s (an empty database)") % {"log": path},
+                        hint=_(NO_LOG_HINT))
+        # Translators: %(tables)s is "3 other table(s): a, b, c".
+        raise NoLog(_("no hand-over log at %(log)s: it holds %(tables)s")
+                    % {"log": path, "tables": _others(tables)},
+                    hint=_("another program's database? pass --db with the log's file"))
     return url
 
 
@@ -82,9 +88,11 @@ def writer_url(db: str | None) -> str:
     if location.check_sqlite_file(path, must_exist=False):
         tables = sqlite_tables(path)
         if tables and layout.SCHEMA_TABLE not in tables:
-            raise StoreError(f"{path} is not a hand-over log: it holds {_others(tables)}; "
-                             "nothing was written to it",
-                             hint="pass --db with the log's file")
+            # Translators: %(tables)s is "3 other table(s): a, b, c".
+            raise StoreError(_("%(path)s is not a hand-over log: it holds %(tables)s; "
+                               "nothing was written to it")
+                             % {"path": path, "tables": _others(tables)},
+                             hint=_("pass --db with the log's file"))
     return location.resolve(db)
 
 
@@ -98,12 +106,13 @@ def require_log(conn, display_url: str) -> int:
 
     version = migrations.current_version(conn)
     if version == 0:
-        raise NoLog(f"no hand-over log at {display_url} (the database holds none)",
-                    hint=NO_LOG_HINT)
+        raise NoLog(_("no hand-over log at %(log)s (the database holds none)")
+                    % {"log": display_url}, hint=_(NO_LOG_HINT))
     if version > layout.SCHEMA_VERSION:
         newer = True
         raise SchemaError(
-            f"{display_url} is at schema version {version}, this leaflet reads version "
-            f"{layout.SCHEMA_VERSION}",
-            hint="upgrade leaflet" if newer else "run `leaflet db upgrade` (after a backup)")
+            _("%(log)s is at schema version %(version)s, this leaflet reads version "
+              "%(supported)s")
+            % {"log": display_url, "version": version, "supported": layout.SCHEMA_VERSION},
+            hint=_("upgrade leaflet") if newer else _("run `leaflet db upgrade` (after a backup)"))
     return version

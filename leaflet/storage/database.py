@@ -16,6 +16,7 @@ import contextlib
 import sqlalchemy as sa
 from sqlalchemy import exc
 
+from leaflet.i18n import N_, _
 from leaflet.periods import utc_now_text
 from leaflet.storage import layout, lite, location, migrations, tables
 from leaflet.storage.engine import _first_line, display, engine_for
@@ -26,6 +27,13 @@ from leaflet.textsafety import clip
 # The advisory lock keys that serialise the head of each chain on PostgreSQL (fixed bigints).
 CHAIN_LOCK_KEY = 0x6C6561666C6574  # "leaflet": the log
 LEDGER_LOCK_KEY = 0x6C6564676572  # "ledger": the stock ledger
+
+# The messages of a damaged log that a damage mark keeps (lite.mark): the mark is read back
+# later, in any language, so it keeps the English text (DamagedLog.mark_text).
+DAMAGED = N_("%(log)s is damaged: %(reason)s")
+# Translators: %(tables)s lists the log's table names; %(schema_table)s is a table name.
+TABLES_WITHOUT_SCHEMA = N_("%(log)s holds the log's tables (%(tables)s) but not "
+                           "%(schema_table)s: damaged or tampered with")
 
 
 class Database:
@@ -50,24 +58,25 @@ class Database:
         except exc.DBAPIError as error:
             text = _first_line(error.orig or error)
             if self.dialect == "sqlite" and lite.is_damage(text):
-                raise DamagedLog(f"{self.display_url} is damaged: {text}",
-                                 hint="restore the log from a backup; nothing was written "
-                                      "to it") from None
+                values = {"log": self.display_url, "reason": text}
+                raise DamagedLog(_(DAMAGED) % values, mark_text=DAMAGED % values,
+                                 hint=_("restore the log from a backup; nothing was written "
+                                        "to it")) from None
             raise StoreError(f"{self.display_url}: {text}", hint=self.hint(error)) from None
 
     def hint(self, error: Exception) -> str | None:
         text = str(error).lower()
         if self.dialect == "sqlite":
             if "unable to open" in text or "readonly" in text or "read-only" in text:
-                return ("the log's file or its folder cannot be written; pass --db with a "
-                        "file in a folder you can write")
+                return _("the log's file or its folder cannot be written; pass --db with a "
+                         "file in a folder you can write")
             if "disk i/o" in text or "full" in text:
-                return "check the disk the log is on (space, errors)"
+                return _("check the disk the log is on (space, errors)")
         if "permission denied" in text or "readonly" in text or "read-only" in text:
-            return ("the database refused this role; to create or upgrade the schema run "
-                    "`leaflet db upgrade` as the owner (docs/deployment.md)")
+            return _("the database refused this role; to create or upgrade the schema run "
+                     "`leaflet db upgrade` as the owner (docs/deployment.md)")
         if "locked" in text or "timeout" in text:
-            return "another writer held the log too long; try again"
+            return _("another writer held the log too long; try again")
         return None
 
     @contextlib.contextmanager
@@ -88,7 +97,7 @@ class Database:
                     yield conn
         except DamagedLog as error:
             if self.file is not None:
-                lite.mark(self.file, error.message)
+                lite.mark(self.file, error.mark_text)
             raise
 
     @contextlib.contextmanager
@@ -130,18 +139,24 @@ class Database:
             version = migrations.current_version(conn)
             if version:
                 return version
-            raise DamagedLog(f"{self.display_url} holds the log's tables ({', '.join(own)}) "
-                             f"but not {layout.SCHEMA_TABLE}: damaged or tampered with",
-                             hint="restore the log from a backup")
+            values = {"log": self.display_url, "tables": ", ".join(own),
+                      "schema_table": layout.SCHEMA_TABLE}
+            raise DamagedLog(_(TABLES_WITHOUT_SCHEMA) % values,
+                             mark_text=TABLES_WITHOUT_SCHEMA % values,
+                             hint=_("restore the log from a backup"))
         if found:
             listed = _listed(found)
             if reading:
-                raise NoLog(f"no hand-over log in {self.display_url}: it holds other tables "
-                            f"({listed}), not a hand-over log", hint=NO_LOG_HINT)
-            raise ForeignDatabase(f"{self.display_url} holds other tables ({listed}), not a "
-                                  "hand-over log",
-                                  hint="the log is created only in a new or empty database; "
-                                       "pass --db with the log's database or a new file")
+                # Translators: %(tables)s lists table names.
+                raise NoLog(_("no hand-over log in %(log)s: it holds other tables "
+                              "(%(tables)s), not a hand-over log")
+                            % {"log": self.display_url, "tables": listed},
+                            hint=_(NO_LOG_HINT))
+            # Translators: %(tables)s lists table names.
+            raise ForeignDatabase(_("%(log)s holds other tables (%(tables)s), not a "
+                                    "hand-over log") % {"log": self.display_url, "tables": listed},
+                                  hint=_("the log is created only in a new or empty database; "
+                                         "pass --db with the log's database or a new file"))
         return 0
 
     def require_log(self, *, older: bool = False) -> int:
@@ -151,13 +166,14 @@ class Database:
         if self.schema_checked:
             return layout.SCHEMA_VERSION
         if self.is_new_file():
-            raise NoLog(f"no hand-over log at {self.display_url}", hint=NO_LOG_HINT)
+            raise NoLog(_("no hand-over log at %(log)s") % {"log": self.display_url},
+                        hint=_(NO_LOG_HINT))
         with self.read() as conn:
             version = self.log_version(conn, reading=True)
         if version == 0:
-            raise NoLog(f"no hand-over log at {self.display_url}"
-                        + (" (the database is empty)" if self.file is None else ""),
-                        hint=NO_LOG_HINT)
+            message = (_("no hand-over log at %(log)s (the database is empty)")
+                       if self.file is None else _("no hand-over log at %(log)s"))
+            raise NoLog(message % {"log": self.display_url}, hint=_(NO_LOG_HINT))
         if older and version < layout.SCHEMA_VERSION:
             return version
         self.check_version(version)
@@ -198,15 +214,22 @@ class Database:
 
     def check_version(self, version: int) -> None:
         if version < layout.SCHEMA_VERSION:
-            raise SchemaError(f"{self.display_url} is at schema version {version}, this "
-                              f"leaflet writes version {layout.SCHEMA_VERSION}",
-                              hint="run `leaflet db upgrade` (after a backup)")
+            raise SchemaError(_("%(log)s is at schema version %(version)s, this "
+                                "leaflet writes version %(supported)s")
+                              % {"log": self.display_url, "version": version,
+                                 "supported": layout.SCHEMA_VERSION},
+                              hint=_("run `leaflet db upgrade` (after a backup)"))
         if version > layout.SCHEMA_VERSION:
-            raise SchemaError(f"{self.display_url} is at schema version {version}, newer than "
-                              f"this leaflet (version {layout.SCHEMA_VERSION})",
-                              hint="upgrade leaflet before writing to this database")
+            raise SchemaError(_("%(log)s is at schema version %(version)s, newer than "
+                                "this leaflet (version %(supported)s)")
+                              % {"log": self.display_url, "version": version,
+                                 "supported": layout.SCHEMA_VERSION},
+                              hint=_("upgrade leaflet before writing to this database"))
 
 
 def _listed(names: list[str], shown: int = 5) -> str:
     text = ", ".join(clip(n, 40) if len(n) > 38 else n for n in names[:shown])
-    return text + (f", … ({len(names)} in all)" if len(names) > shown else "")
+    if len(names) <= shown:
+        return text
+    # Translators: %(names)s lists the first table names; %(count)s is how many there are.
+    return _("%(names)s, … (%(count)s in all)") % {"names": text, "count": len(names)}

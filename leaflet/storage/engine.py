@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 
 from leaflet.errors import UsageError
+from leaflet.i18n import _
 from leaflet.storage import location
 from leaflet.storage.errors import StoreError
 from leaflet.storage import lite
@@ -60,14 +61,17 @@ def _create_engine(url: str) -> sa.Engine:
         else:
             engine = sa.create_engine(parsed, pool_pre_ping=True)
     except exc.ArgumentError as error:
-        raise BadDatabaseURL(f"database URL {clip(_safe(url))}: {_first_line(error)}",
-                             hint="like sqlite:////var/lib/leaflet/log.sqlite3 or "
-                                  "postgresql+psycopg://user@host/db") from None
+        raise BadDatabaseURL(_("database URL %(url)s: %(reason)s")
+                             % {"url": clip(_safe(url)), "reason": _first_line(error)},
+                             hint=_("like sqlite:////var/lib/leaflet/log.sqlite3 or "
+                                    "postgresql+psycopg://user@host/db")) from None
     except exc.NoSuchModuleError as error:
-        raise BadDatabaseURL(f"database URL {clip(_safe(url))}: {_first_line(error)}") from None
+        raise BadDatabaseURL(_("database URL %(url)s: %(reason)s")
+                             % {"url": clip(_safe(url)), "reason": _first_line(error)}) from None
     except ImportError as error:
-        raise StoreError(f"cannot use {clip(_safe(url))}: {error}",
-                         hint="pip install 'leaflet[postgresql]' for PostgreSQL") from None
+        raise StoreError(_("cannot use %(url)s: %(reason)s")
+                         % {"url": clip(_safe(url)), "reason": error},
+                         hint=_("pip install 'leaflet[postgresql]' for PostgreSQL")) from None
     return engine
 
 

@@ -8,9 +8,10 @@ that does not hold. Each says what to do next.
 from __future__ import annotations
 
 from leaflet.errors import LeafletError
+from leaflet.i18n import N_
 
-NO_LOG_HINT = ("check --db / LEAFLET_DB; `leaflet handover` creates the log with its first "
-               "record, `leaflet db upgrade` an empty one")
+NO_LOG_HINT = N_("check --db / LEAFLET_DB; `leaflet handover` creates the log with its first "
+                 "record, `leaflet db upgrade` an empty one")
 
 
 class StoreError(LeafletError):
@@ -22,7 +23,15 @@ class NoLog(StoreError):
 
 
 class DamagedLog(StoreError):
-    """The database file is not SQLite, or is truncated: damage, not an altered chain."""
+    """The database file is not SQLite, or is truncated: damage, not an altered chain.
+
+    `mark_text` is what a damage mark keeps of it (lite.mark): the English message where the
+    raiser gives it, since the mark is read back later, in whatever language the reader has;
+    the message itself otherwise."""
+
+    def __init__(self, message: str, *, mark_text: str | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.mark_text = message if mark_text is None else mark_text
 
 
 class ForeignDatabase(StoreError):

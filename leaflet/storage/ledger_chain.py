@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from leaflet.i18n import _
 from leaflet.storage.errors import ChainBroken
 from leaflet.periods import utc_of
 from leaflet.storage import chain, migrations, tables
@@ -29,34 +30,43 @@ def verify_ledger(conn: sa.Connection) -> tuple[int, str]:
     expected_seq, prev_hash = 1, chain.GENESIS_HASH
     linked = set()
     for link in conn.execute(sa.select(c).order_by(c.c.seq)).mappings():
-        name = f"stock row {link['row_id']} (ledger link #{link['seq']})"
+        # Translators: %(row)s is a row's id (a UUID), %(seq)s a number in the ledger's chain.
+        name = _("stock row %(row)s (ledger link #%(seq)s)") % {"row": link["row_id"],
+                                                                "seq": link["seq"]}
         if link["seq"] != expected_seq:
-            raise ChainBroken(f"{name}: ledger link #{expected_seq} before it is missing "
-                              "(deleted)", seq=link["seq"], record_id=link["row_id"])
+            # Translators: %(name)s is "stock row ID (ledger link #N)".
+            raise ChainBroken(_("%(name)s: ledger link #%(expected)s before it is missing "
+                                "(deleted)") % {"name": name, "expected": expected_seq},
+                              seq=link["seq"], record_id=link["row_id"])
         if link["prev_hash"] != prev_hash:
-            raise ChainBroken(f"{name}: its prev_hash does not match the link before it: a row "
-                              "was removed, replaced or altered", seq=link["seq"],
-                              record_id=link["row_id"])
+            # Translators: %(name)s is "stock row ID (ledger link #N)".
+            raise ChainBroken(_("%(name)s: its prev_hash does not match the link before it: a "
+                                "row was removed, replaced or altered") % {"name": name},
+                              seq=link["seq"], record_id=link["row_id"])
         found = rows_of.get(link["row_id"])
         if found is None or found[0] != link["row_table"]:
-            raise ChainBroken(f"{name}: the row is not in {link['row_table']} (deleted)",
+            # Translators: %(name)s is "stock row ID (ledger link #N)"; %(table)s a table name.
+            raise ChainBroken(_("%(name)s: the row is not in %(table)s (deleted)")
+                              % {"name": name, "table": link["row_table"]},
                               seq=link["seq"], record_id=link["row_id"])
         table, row = found
         digest = chain.chain_hash(prev_hash, migrations.movement_document(table, row),
                                   row["recorded_at"])
         if digest != link["hash"]:
-            raise ChainBroken(f"{name}: its content does not match its hash (altered)",
-                              seq=link["seq"], record_id=link["row_id"])
+            raise ChainBroken(_("%(name)s: its content does not match its hash (altered)")
+                              % {"name": name}, seq=link["seq"], record_id=link["row_id"])
         if utc_of(row["occurred_at"]) != row["occurred_utc"]:
-            raise ChainBroken(f"{name}: occurred_utc {row['occurred_utc']} does not match "
-                              f"occurred_at {row['occurred_at']} (altered)",
+            raise ChainBroken(_("%(name)s: occurred_utc %(occurred_utc)s does not match "
+                                "occurred_at %(occurred_at)s (altered)")
+                              % {"name": name, "occurred_utc": row["occurred_utc"],
+                                 "occurred_at": row["occurred_at"]},
                               seq=link["seq"], record_id=link["row_id"])
         linked.add(link["row_id"])
         prev_hash, expected_seq = link["hash"], expected_seq + 1
     unlinked = sorted(set(rows_of) - linked)
     if unlinked:
-        raise ChainBroken(f"stock row {unlinked[0]} is not in the ledger's chain (inserted "
-                          "beside it)", record_id=unlinked[0])
+        raise ChainBroken(_("stock row %(row)s is not in the ledger's chain (inserted "
+                            "beside it)") % {"row": unlinked[0]}, record_id=unlinked[0])
     return expected_seq - 1, prev_hash
 
 

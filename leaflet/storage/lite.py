@@ -24,12 +24,14 @@ import os
 import sqlite3
 from pathlib import Path
 
+from leaflet.i18n import N_, _
+
 BUSY_TIMEOUT_S = 60  # a writer waits this long for the others before giving up
 MARK_SUFFIX = ".damaged"
 # What SQLite says of a file that is not a whole database: damage, not an altered chain.
 DAMAGE_WORDS = ("file is not a database", "malformed", "file is encrypted", "disk image")
-RESTORE_HINT = ("stop recording on this log; restore it from the last backup, then run "
-                "`leaflet log verify` on it (docs/deployment.md, 'A damaged log')")
+RESTORE_HINT = N_("stop recording on this log; restore it from the last backup, then run "
+                  "`leaflet log verify` on it (docs/deployment.md, 'A damaged log')")
 
 
 def is_damage(message: str) -> bool:
@@ -149,9 +151,13 @@ def refuse_if_marked(path: Path) -> None:
     if found is not None:
         from leaflet.storage.errors import DamagedLog
 
-        raise DamagedLog(f"{path} was found damaged on {found.get('found', '?')} "
-                         f"({found.get('what', '')}): nothing is written to it",
-                         hint=RESTORE_HINT)
+        # Translators: %(found)s is when (an ISO 8601 moment), %(what)s what was found (in
+        # English: the mark keeps it as it was written).
+        raise DamagedLog(_("%(log)s was found damaged on %(found)s (%(what)s): nothing is "
+                           "written to it")
+                         % {"log": path, "found": found.get("found", "?"),
+                            "what": found.get("what", "")},
+                         hint=_(RESTORE_HINT))
 
 
 def require_intact(path: Path) -> None:
@@ -164,5 +170,6 @@ def require_intact(path: Path) -> None:
         mark(path, problem)
         from leaflet.storage.errors import DamagedLog
 
-        raise DamagedLog(f"{path} is damaged ({problem}): nothing was written to it",
-                         hint=RESTORE_HINT)
+        raise DamagedLog(_("%(log)s is damaged (%(reason)s): nothing was written to it")
+                         % {"log": path, "reason": problem},
+                         hint=_(RESTORE_HINT))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from leaflet.i18n import _
+
 DEFAULT_FILE = "handover.sqlite3"
 
 
@@ -31,9 +33,12 @@ def checked_db(db: str | None, option: str = "--db") -> str | None:
     if found:
         from leaflet.errors import UsageError
 
-        raise UsageError(f"{option} (or LEAFLET_DB) holds an invisible character "
-                         f"({describe(found[0])}) at position {db.index(found[0]) + 1}",
-                         hint="type the database path or URL again on one line")
+        # Translators: %(character)s names a character, like "U+000A LINE FEED".
+        raise UsageError(_("%(option)s (or LEAFLET_DB) holds an invisible character "
+                           "(%(character)s) at position %(position)s")
+                         % {"option": option, "character": describe(found[0]),
+                            "position": db.index(found[0]) + 1},
+                         hint=_("type the database path or URL again on one line"))
     return db
 
 
@@ -56,9 +61,9 @@ def resolve(db: str | None, *, create_folder: bool = True) -> str:
         except OSError as exc:
             from leaflet.storage.errors import StoreError
 
-            raise StoreError(f"cannot create the log's folder {path.parent}: "
-                             f"{exc.strerror or exc}",
-                             hint="pass --db with a path in a folder you can write") from None
+            raise StoreError(_("cannot create the log's folder %(folder)s: %(reason)s")
+                             % {"folder": path.parent, "reason": exc.strerror or exc},
+                             hint=_("pass --db with a path in a folder you can write")) from None
     return f"sqlite:///{path}"
 
 
@@ -69,21 +74,23 @@ def prepare_folder(path: Path) -> None:
     from leaflet.storage.errors import StoreError
 
     folder = path.parent
-    hint = "pass --db with a path in a folder you can write"
+    hint = _("pass --db with a path in a folder you can write")
     blocking = next((f for f in (folder, *folder.parents) if f.exists()), None)
     if blocking is not None and not blocking.is_dir():
-        raise StoreError(f"cannot create the log's folder {folder}: {blocking} is a file, "
-                         "not a folder", hint=hint)
+        raise StoreError(_("cannot create the log's folder %(folder)s: %(path)s is a file, "
+                           "not a folder") % {"folder": folder, "path": blocking}, hint=hint)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"cannot create the log's folder {folder}: {exc.strerror or exc}",
+        raise StoreError(_("cannot create the log's folder %(folder)s: %(reason)s")
+                         % {"folder": folder, "reason": exc.strerror or exc},
                          hint=hint) from None
     probe = folder / f".{path.name}.{os.getpid()}.probe"
     try:
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
-        raise StoreError(f"cannot create the log in {folder}: {exc.strerror or exc}",
+        raise StoreError(_("cannot create the log in %(folder)s: %(reason)s")
+                         % {"folder": folder, "reason": exc.strerror or exc},
                          hint=hint) from None
     os.close(fd)
     os.unlink(probe)
@@ -122,19 +129,20 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> bool:
         size = path.stat().st_size
     except (FileNotFoundError, NotADirectoryError):
         if must_exist:
-            raise NoLog(f"no hand-over log at {path}",
-                        hint="check --db / LEAFLET_DB; `leaflet handover` creates the log "
-                             "with its first record") from None
+            raise NoLog(_("no hand-over log at %(log)s") % {"log": path},
+                        hint=_("check --db / LEAFLET_DB; `leaflet handover` creates the log "
+                               "with its first record")) from None
         return False
     except OSError as exc:
-        raise DamagedLog(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise DamagedLog(_("cannot read %(path)s: %(reason)s")
+                         % {"path": path, "reason": exc.strerror or exc}) from None
     if path.is_dir():
-        raise DamagedLog(f"{path} is a folder, not a log database",
-                         hint="pass --db with the log's file")
+        raise DamagedLog(_("%(path)s is a folder, not a log database") % {"path": path},
+                         hint=_("pass --db with the log's file"))
     if size == 0:
         if must_exist:
-            raise NoLog(f"no hand-over log at {path} (the file is empty)",
-                        hint="check --db / LEAFLET_DB")
+            raise NoLog(_("no hand-over log at %(log)s (the file is empty)") % {"log": path},
+                        hint=_("check --db / LEAFLET_DB"))
         return False
     if path in _CONNECTED:
         return True
@@ -142,10 +150,13 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> bool:
         with path.open("rb") as fh:
             header = fh.read(100)
     except OSError as exc:
-        raise DamagedLog(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise DamagedLog(_("cannot read %(path)s: %(reason)s")
+                         % {"path": path, "reason": exc.strerror or exc}) from None
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        raise DamagedLog(f"{path} is not a SQLite database (damaged, or another kind of file)",
-                         hint="restore the log from a backup, or pass --db with the log's file")
+        raise DamagedLog(_("%(path)s is not a SQLite database (damaged, or another kind of "
+                           "file)") % {"path": path},
+                         hint=_("restore the log from a backup, or pass --db with the log's "
+                                "file"))
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
@@ -158,9 +169,9 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> bool:
             and not _has_wal(path)):
         truncated = True
     if truncated:
-        raise DamagedLog(f"{path} is damaged: the file is shorter than its SQLite header says "
-                         f"({size} bytes; truncated?)",
-                         hint="restore the log from a backup; nothing was written to it")
+        raise DamagedLog(_("%(log)s is damaged: the file is shorter than its SQLite header "
+                           "says (%(size)s bytes; truncated?)") % {"log": path, "size": size},
+                         hint=_("restore the log from a backup; nothing was written to it"))
     return True
 
 

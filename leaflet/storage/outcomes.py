@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from leaflet.duties import sql
 from leaflet.duties.rules import NO_LANGUAGE, RULES, RULES_VERSION
 from leaflet.duties.sqlite import OUTCOME_COLUMNS
+from leaflet.i18n import _
 from leaflet.storage import layout, tables
 
 assert OUTCOME_COLUMNS == tuple(c.name for c in tables.outcome.columns)
@@ -107,15 +108,15 @@ def mismatches(conn: sa.Connection, limit: int = 1) -> list[tuple[int, str]]:
     live = outcome_select().subquery("live")
     stored = sa.select(o).where(o.c.rules == RULES_VERSION).subquery("stored")
     differs = sa.or_(*(stored.c[name] != live.c[name] for name in OUTCOME_COLUMNS[2:]))
-    found = [(seq, "its stored duty outcomes differ from what the rules give it (altered)")
+    found = [(seq, _("its stored duty outcomes differ from what the rules give it (altered)"))
              for seq, in conn.execute(
                  sa.select(live.c.seq).select_from(live.join(stored, stored.c.seq == live.c.seq))
                  .where(differs).order_by(live.c.seq).limit(limit))]
-    found += [(seq, "it has no stored duty outcomes (deleted)") for seq, in conn.execute(
+    found += [(seq, _("it has no stored duty outcomes (deleted)")) for seq, in conn.execute(
         sa.select(e.c.seq).where(~sa.exists().where(stored.c.seq == e.c.seq))
         .order_by(e.c.seq).limit(limit))]
-    found += [(seq, "duty outcomes are stored for it, but it is not in the log (inserted or "
-                    "its record deleted)") for seq, in conn.execute(
+    found += [(seq, _("duty outcomes are stored for it, but it is not in the log (inserted or "
+                      "its record deleted)")) for seq, in conn.execute(
         sa.select(o.c.seq).where(~sa.exists().where(e.c.seq == o.c.seq))
         .order_by(o.c.seq).limit(limit))]
     return sorted(found)[:limit]

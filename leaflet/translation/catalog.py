@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from leaflet.errors import CatalogError
+from leaflet.i18n import _
 from leaflet.textsafety import plain_text_problem
 
 DOMAIN = "leaflet"
@@ -35,23 +36,26 @@ def _lexical_check(path: Path) -> None:
         text = path.read_bytes().decode("utf-8")  # no newline translation: a lone CR shows
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[:exc.start].count(b"\n") + 1
-        raise CatalogError("not valid UTF-8", path=path, line=line,
-                           hint="save the file as UTF-8 (Poedit does)") from None
+        raise CatalogError(_("not valid UTF-8"), path=path, line=line,
+                           hint=_("save the file as UTF-8 (Poedit does)")) from None
     except OSError as exc:
-        raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", path=path) \
-            from None
+        # Translators: %(reason)s is the system's reason, like "Permission denied".
+        raise CatalogError(_("cannot read the catalogue: %(reason)s")
+                           % {"reason": exc.strerror or exc}, path=path) from None
     problem = plain_text_problem(text)
     if problem:
         raise CatalogError(problem[0], path=path, line=problem[1], hint=problem[2])
     for number, line in enumerate(text.split("\n"), 1):
         line = line.removesuffix("\r")  # CRLF files are fine
         if "\r" in line or any(ch in line for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
-            raise CatalogError("a line break inside a line (CR, U+2028, U+2029, U+0085 or a "
-                               "form feed)", path=path, line=number,
-                               hint="write \\n inside a string, or remove it")
+            raise CatalogError(_("a line break inside a line (CR, U+2028, U+2029, U+0085 or a "
+                                 "form feed)"), path=path, line=number,
+                               hint=_("write \\n inside a string, or remove it"))
         if not _PO_LINE.match(line):
-            raise CatalogError(f"syntax error: {line.strip()[:50]!r}", path=path, line=number,
-                               hint="each line is a comment, msgid/msgstr \"...\" or \"...\"")
+            # Translators: %(line)s is the start of the faulty line of a .po file, quoted.
+            raise CatalogError(_("syntax error: %(line)s") % {"line": repr(line.strip()[:50])},
+                               path=path, line=number,
+                               hint=_("each line is a comment, msgid/msgstr \"...\" or \"...\""))
 
 
 def read_po(path: Path):
@@ -59,8 +63,8 @@ def read_po(path: Path):
     import polib
 
     if not path.is_file():
-        raise CatalogError("catalogue not found", path=path,
-                           hint="create it with `leaflet catalog init LANG`")
+        raise CatalogError(_("catalogue not found"), path=path,
+                           hint=_("create it with `leaflet catalog init LANG`"))
     _lexical_check(path)
     try:
         return polib.pofile(str(path), wrapwidth=76)
@@ -68,6 +72,7 @@ def read_po(path: Path):
         text = str(exc)
         match = re.search(r"line (\d+)", text)
         text = re.sub(r"\s*\(line \d+\)", "", text)
-        raise CatalogError(f"cannot parse catalogue: {text}", path=path,
+        # Translators: %(reason)s is the parser's own (English) description of the problem.
+        raise CatalogError(_("cannot parse catalogue: %(reason)s") % {"reason": text}, path=path,
                            line=int(match.group(1)) if match else None,
-                           hint="fix the line, e.g. in Poedit") from None
+                           hint=_("fix the line, e.g. in Poedit")) from None

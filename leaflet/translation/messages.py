@@ -16,6 +16,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from leaflet.errors import CatalogError
+from leaflet.i18n import _
 from leaflet.translation.catalog import read_po
 from leaflet.translation.review import status as review_status
 
@@ -48,17 +49,19 @@ class Translations:
         try:
             return sanitize(self.messages[msgid])
         except KeyError:
-            raise CatalogError(f"no translation for {msgid[:60]!r}", path=self.path,
-                               hint="the catalogue is stale: run `leaflet catalog update` and "
-                                    "translate the new entries") from None
+            # Translators: %(msgid)s is the leaflet's English text, quoted.
+            raise CatalogError(_("no translation for %(msgid)s") % {"msgid": repr(msgid[:60])},
+                               path=self.path,
+                               hint=_("the catalogue is stale: run `leaflet catalog update` and "
+                                      "translate the new entries")) from None
 
     def ngettext(self, singular: str, plural: str, n: int) -> Markup:
         self.last = singular
         try:
             forms = self.plurals[singular]
         except KeyError:
-            raise CatalogError(f"no translation for {singular[:60]!r}", path=self.path,
-                               hint="run `leaflet catalog update`") from None
+            raise CatalogError(_("no translation for %(msgid)s") % {"msgid": repr(singular[:60])},
+                               path=self.path, hint=_("run `leaflet catalog update`")) from None
         return sanitize(forms[min(self.plural(n), len(forms) - 1)])
 
 
@@ -81,11 +84,13 @@ def load_translations(path: Path, *, shown: Path | None = None) -> Translations:
             continue
         lines[entry.msgid] = entry.linenum
         if entry.fuzzy or not entry.translated():
-            state = "fuzzy" if entry.fuzzy else "untranslated"
-            raise CatalogError(f"{state} entry {entry.msgid[:50]!r}", path=path,
+            # Translators: %(msgid)s is the leaflet's English text, quoted.
+            message = (_("fuzzy entry %(msgid)s") if entry.fuzzy
+                       else _("untranslated entry %(msgid)s"))
+            raise CatalogError(message % {"msgid": repr(entry.msgid[:50])}, path=path,
                                line=entry.linenum,
-                               hint="translate it and remove the fuzzy flag; "
-                                    "see docs/translating.md")
+                               hint=_("translate it and remove the fuzzy flag; "
+                                      "see docs/translating.md"))
         if entry.msgid_plural:
             plurals[entry.msgid] = [entry.msgstr_plural[i]
                                     for i in sorted(entry.msgstr_plural)]
@@ -101,5 +106,7 @@ def _plural_function(po, path: Path):
     try:
         return _gettext.c2py(match.group(1) if match else "n != 1")
     except (ValueError, SyntaxError):
-        raise CatalogError(f"invalid Plural-Forms header {header!r}", path=path,
-                           hint="use the Plural-Forms line `leaflet catalog init` writes") from None
+        raise CatalogError(_("invalid Plural-Forms header %(header)s") % {"header": repr(header)},
+                           path=path,
+                           hint=_("use the Plural-Forms line `leaflet catalog init` writes")) \
+            from None

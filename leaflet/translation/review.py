@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leaflet.errors import CatalogError, UsageError
+from leaflet.i18n import _
 
 STATUS, BY, ON = "X-Review-Status", "X-Reviewed-By", "X-Reviewed-On"
 FINGERPRINT, ENTRIES = "X-Review-Fingerprint", "X-Review-Entries"
@@ -100,12 +101,15 @@ class State:
         """One line naming what changed since the review."""
         parts = [f"{shown}:{e.linenum} {e.msgid[:40]!r}" for e in self.changed[:5]]
         if len(self.changed) > 5:
-            parts.append(f"and {len(self.changed) - 5} more entries")
+            # Translators: ends a list of catalogue entries changed since the review.
+            parts.append(_("and %(count)s more entries") % {"count": len(self.changed) - 5})
         if self.removed:
-            parts.append(f"{self.removed} reviewed entries removed")
+            parts.append(_("%(count)s reviewed entries removed") % {"count": self.removed})
         if self.header:
-            parts.append("the term base or the Language/Plural-Forms header")
-        return "; ".join(parts) or "the catalogue"
+            # Translators: what changed since the review (one item of a list).
+            parts.append(_("the term base or the Language/Plural-Forms header"))
+        # Translators: what changed since the review, when nothing more precise is known.
+        return "; ".join(parts) or _("the catalogue")
 
 
 def state(po) -> State:
@@ -118,8 +122,10 @@ def state(po) -> State:
     recorded = meta.get(FINGERPRINT, "").strip()
     if not recorded:
         return State(DRAFT, reviewer, date,
-                     note=f"{STATUS} says reviewed but there is no {FINGERPRINT}: run "
-                          "`leaflet catalog review` (a hand-typed header counts as draft)")
+                     # Translators: %(status)s and %(fingerprint)s name .po header fields.
+                     note=_("%(status)s says reviewed but there is no %(fingerprint)s: run "
+                            "`leaflet catalog review` (a hand-typed header counts as draft)")
+                     % {"status": STATUS, "fingerprint": FINGERPRINT})
     now = fingerprint(po)
     if now.value == recorded:
         return State(REVIEWED, reviewer, date)
@@ -139,8 +145,9 @@ def status(po) -> str:
 def validate_reviewer(reviewer: str) -> str:
     reviewer = " ".join(reviewer.split())
     if not _REVIEWER.match(reviewer) or not all(p.strip() for p in reviewer.split(",", 1)):
-        raise UsageError(f"--reviewer {reviewer!r} is not \"Full name, organisation\"",
-                         hint='e.g. --reviewer "Amina Haile, Payoke"')
+        raise UsageError(_("--reviewer %(value)s is not \"Full name, organisation\"")
+                         % {"value": repr(reviewer)},
+                         hint=_('e.g. --reviewer "Amina Haile, Payoke"'))
     return reviewer
 
 
@@ -150,10 +157,11 @@ def validate_date(value: str | None, today: dt.date) -> str:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--date {value!r} is not a date", hint="write YYYY-MM-DD") from None
+        raise UsageError(_("--date %(value)s is not a date") % {"value": repr(value)},
+                         hint=_("write YYYY-MM-DD")) from None
     if day > today:
-        raise UsageError(f"--date {value} is in the future",
-                         hint="give the day the review was done") from None
+        raise UsageError(_("--date %(value)s is in the future") % {"value": value},
+                         hint=_("give the day the review was done")) from None
     return day.isoformat()
 
 
@@ -181,8 +189,8 @@ def mark_reviewed(workspace, code: str, reviewer: str, date: str | None = None, 
     if errors:
         raise ReviewRefused(errors, lang.code)
     if path.read_bytes() != before:
-        raise CatalogError("the catalogue changed while it was checked", path=path,
-                           hint="run `leaflet catalog review` again")
+        raise CatalogError(_("the catalogue changed while it was checked"), path=path,
+                           hint=_("run `leaflet catalog review` again"))
     po = catalog.read_po(path)
     print_ = fingerprint(po)
     po.metadata[STATUS] = REVIEWED
@@ -201,6 +209,8 @@ class ReviewRefused(CatalogError):
 
     def __init__(self, findings, code: str):
         self.findings = findings
-        super().__init__(f"{code} not marked reviewed: `leaflet check` has {len(findings)} "
-                         f"error(s), first: {findings[0]}",
-                         hint="fix every error, then run `leaflet catalog review` again")
+        # Translators: %(lang)s is a language code, %(finding)s the first error found.
+        super().__init__(_("%(lang)s not marked reviewed: `leaflet check` has %(count)s "
+                           "error(s), first: %(finding)s")
+                         % {"lang": code, "count": len(findings), "finding": findings[0]},
+                         hint=_("fix every error, then run `leaflet catalog review` again"))

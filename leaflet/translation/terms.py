@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leaflet.errors import CatalogError
+from leaflet.i18n import _
 
 MASTER_NAME = "terms.tbx"
 RULES_PATH = Path(__file__).resolve().parent.parent / "languages" / "terms.toml"
@@ -108,13 +109,16 @@ def _parse(path: Path, target: str | None):
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CatalogError(f"cannot read the term base: {exc.strerror or exc}", path=path) \
-            from None
+        # Translators: %(reason)s is the system's reason, like "Permission denied".
+        raise CatalogError(_("cannot read the term base: %(reason)s")
+                           % {"reason": exc.strerror or exc}, path=path) from None
     try:
         return tbx.tbxfile.parsestring(data, sourcelanguage="en", targetlanguage=target)
     except etree.XMLSyntaxError as exc:
-        raise CatalogError(f"not valid TBX: {exc.msg}", path=path, line=exc.lineno,
-                           hint="fix the XML, or export the glossary again") from None
+        # Translators: %(reason)s is the XML parser's own (English) message.
+        raise CatalogError(_("not valid TBX: %(reason)s") % {"reason": exc.msg}, path=path,
+                           line=exc.lineno,
+                           hint=_("fix the XML, or export the glossary again")) from None
 
 
 def load_master(translations_dir: Path) -> list[Term]:
@@ -130,8 +134,9 @@ def load_master(translations_dir: Path) -> list[Term]:
         definition = next((n.text for n in unit.get_common_notes(source=True)
                            if n.origin == "definition"), "")
         if not unit.getid() or not english:
-            raise CatalogError("a term without id or English form", path=path,
-                               hint="each termEntry needs an id and an English <term>")
+            # Translators: termEntry and <term> are TBX element names (not translated).
+            raise CatalogError(_("a term without id or English form"), path=path,
+                               hint=_("each termEntry needs an id and an English <term>"))
         terms.append(Term(unit.getid(), english, definition))
     return terms
 
@@ -178,10 +183,14 @@ def _refuse_hidden(texts: list[str], path: Path, key, line, locale: str | None) 
     for text in texts:
         found = textsafety.invisible_chars(text, script)
         if found:
-            raise CatalogError(f"the term {key!r} holds {textsafety.describe(found[0])} in "
-                               f"{textsafety.clip(text, 40)}: delete it (it can reorder or hide "
-                               "what is printed)", path=path, line=line,
-                               hint="retype the term in the glossary")
+            # Translators: %(term)s is a term's id, %(character)s an invisible character
+            # described (like U+202E RIGHT-TO-LEFT OVERRIDE), %(text)s the term's text.
+            raise CatalogError(_("the term %(term)s holds %(character)s in "
+                                 "%(text)s: delete it (it can reorder or hide "
+                                 "what is printed)")
+                               % {"term": repr(key), "character": textsafety.describe(found[0]),
+                                  "text": textsafety.clip(text, 40)}, path=path, line=line,
+                               hint=_("retype the term in the glossary"))
 
 
 def write(translations_dir: Path, locale: str, forms: dict[str, list[str]],
@@ -268,15 +277,18 @@ def english_terms(msgid: str, terms: list[Term]) -> list[Term]:
     return [t for t in terms if any(contains(msgid, form, ENGLISH) for form in t.english)]
 
 
-def findings(po, shown: str, base: TermBase | None, lang, make_finding):
-    """TERMS findings of one catalogue: `make_finding(severity, line, message)`."""
+def findings(po, shown: str, base: TermBase | None, lang, make_finding,
+             source: str | None = None):
+    """TERMS findings of one catalogue: `make_finding(severity, line, message)`; `source`
+    names the term base in messages (default: the leaflet's, translations/<locale>/)."""
+    source = source or f"translations/{lang.locale}/{MASTER_NAME}"
     if base is None:
         yield make_finding("warning", None,
-                           f"no term base for {lang.code}: create "
-                           f"translations/{lang.locale}/{MASTER_NAME} (docs/translating.md)")
+                           # Translators: %(lang)s is a language code, %(path)s a file to create.
+                           _("no term base for %(lang)s: create %(path)s (docs/translating.md)")
+                           % {"lang": lang.code, "path": source})
         return
     rules = rules_for(lang.locale)
-    source = f"translations/{lang.locale}/{MASTER_NAME}"
     for entry in po:
         if entry.obsolete or not entry.msgid or not entry.msgstr:
             continue
@@ -286,25 +298,41 @@ def findings(po, shown: str, base: TermBase | None, lang, make_finding):
                 # nothing to hold the translation to. An error, whatever the language's
                 # TERMS severity: the term base itself is wrong.
                 yield make_finding("error", entry.linenum,
-                                   f"{source} lists {term.english[0]!r} (line {term.line}) with "
-                                   "no agreed form (emptied, or deprecated forms only): give "
-                                   f"its agreed term, used in {entry.msgid[:40]!r}")
+                                   # Translators: %(source)s is the term base's path,
+                                   # %(term)s the English term, %(msgid)s the English text.
+                                   _("%(source)s lists %(term)s (line %(line)s) with "
+                                     "no agreed form (emptied, or deprecated forms only): give "
+                                     "its agreed term, used in %(msgid)s")
+                                   % {"source": source, "term": repr(term.english[0]),
+                                      "line": term.line, "msgid": repr(entry.msgid[:40])})
                 continue
             if not term.forms:
                 yield make_finding("warning", entry.linenum,
-                                   f"{source} has no agreed term for {term.english[0]!r} yet, "
-                                   f"used in {entry.msgid[:40]!r}")
+                                   _("%(source)s has no agreed term for %(term)s yet, "
+                                     "used in %(msgid)s")
+                                   % {"source": source, "term": repr(term.english[0]),
+                                      "msgid": repr(entry.msgid[:40])})
                 continue
             bad = [f for f in term.deprecated if contains(entry.msgstr, f, rules)]
             if bad:
                 yield make_finding(rules.severity, entry.linenum,
-                                   f"the translation of {entry.msgid[:40]!r} uses {bad[0]!r}, "
-                                   f"which {source} says not to use for {term.english[0]!r}: "
-                                   f"use {term.agreed!r}")
+                                   # Translators: %(form)s is a deprecated form, %(agreed)s
+                                   # the agreed term (both in the language, quoted).
+                                   _("the translation of %(msgid)s uses %(form)s, "
+                                     "which %(source)s says not to use for %(term)s: "
+                                     "use %(agreed)s")
+                                   % {"msgid": repr(entry.msgid[:40]), "form": repr(bad[0]),
+                                      "source": source, "term": repr(term.english[0]),
+                                      "agreed": repr(term.agreed)})
             elif not any(contains(entry.msgstr, f, rules) for f in term.forms):
-                others = f" (or {', '.join(repr(f) for f in term.forms[1:4])})" \
-                    if len(term.forms) > 1 else ""
-                yield make_finding(rules.severity, entry.linenum,
-                                   f"the translation of {entry.msgid[:40]!r} does not use the "
-                                   f"agreed term for {term.english[0]!r}: {term.agreed!r}"
-                                   f"{others}, from {source}")
+                values = {"msgid": repr(entry.msgid[:40]), "term": repr(term.english[0]),
+                          "agreed": repr(term.agreed), "source": source,
+                          "others": ", ".join(repr(f) for f in term.forms[1:4])}
+                if len(term.forms) > 1:
+                    # Translators: %(others)s lists other accepted forms of the term, quoted.
+                    message = _("the translation of %(msgid)s does not use the agreed term "
+                                "for %(term)s: %(agreed)s (or %(others)s), from %(source)s")
+                else:
+                    message = _("the translation of %(msgid)s does not use the agreed term "
+                                "for %(term)s: %(agreed)s, from %(source)s")
+                yield make_finding(rules.severity, entry.linenum, message % values)

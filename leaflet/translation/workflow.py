@@ -15,10 +15,17 @@ from leaflet.translation import review
 from leaflet.languages import scripts
 from leaflet.errors import CatalogError
 from leaflet.files import write_atomic
+from leaflet.i18n import INTERFACE_TEMPLATES, _
 
-METHOD_MAP = [("**.j2", "jinja2.ext:babel_extract")]
+# The tool's own pages speak the interface's catalogues (leaflet.i18n), not the leaflet's.
+METHOD_MAP = ([(name, "ignore") for name in INTERFACE_TEMPLATES]
+              + [("**.j2", "jinja2.ext:babel_extract")])
 OPTIONS_MAP = {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 COMMENT_TAGS = ("Translators:",)
+# The kiosk's first page and the quick exit's page say the leaflet's sentences in several
+# languages at once: greet("…") and the greeting("…") macro are gettext too (beside Babel's
+# default keywords).
+GREETING_KEYWORDS = {"greet": None, "greeting": None}
 
 
 def extract(workspace) -> Path:
@@ -26,7 +33,7 @@ def extract(workspace) -> Path:
     from io import BytesIO
 
     from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
     from babel.messages.pofile import write_po
 
     when = dt.datetime.combine(workspace.edition_date, dt.time(0, 0), tzinfo=dt.timezone.utc)
@@ -35,7 +42,8 @@ def extract(workspace) -> Path:
                   msgid_bugs_address="", copyright_holder="leaflet contributors")
     for filename, lineno, message, comments, context in extract_from_dir(
             str(workspace.templates_dir), method_map=METHOD_MAP, options_map=OPTIONS_MAP,
-            comment_tags=COMMENT_TAGS, strip_comment_tags=True):
+            keywords={**DEFAULT_KEYWORDS, **GREETING_KEYWORDS}, comment_tags=COMMENT_TAGS,
+            strip_comment_tags=True):
         pot.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments,
                 context=context)
     buffer = BytesIO()
@@ -52,12 +60,12 @@ def init(workspace, code: str) -> Path:
     loc = scripts.parse_locale(code, source="LANG")
     pot_path = workspace.translations_dir / catalog.POT_NAME
     if not pot_path.is_file():
-        raise CatalogError("messages.pot not found", path=pot_path,
-                           hint="run `leaflet catalog extract` first")
+        raise CatalogError(_("messages.pot not found"), path=pot_path,
+                           hint=_("run `leaflet catalog extract` first"))
     dest = catalog.catalog_path(workspace.translations_dir, str(loc))
     if dest.exists():
-        raise CatalogError("catalogue exists already", path=dest,
-                           hint="use `leaflet catalog update` to merge new messages")
+        raise CatalogError(_("catalogue exists already"), path=dest,
+                           hint=_("use `leaflet catalog update` to merge new messages"))
     po = catalog.read_po(pot_path)
     po.metadata.update({
         "Language": str(loc),

@@ -32,6 +32,7 @@ from io import BytesIO
 from pathlib import Path
 
 from leaflet.errors import CatalogError
+from leaflet.i18n import _
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 # States a CAT tool sets on a target it wants looked at again (XLIFF 1.2, 2.12 "state").
@@ -60,20 +61,28 @@ def live_entries(po) -> list:
 
 def export(workspace, code: str, dest: Path | None = None) -> Path:
     """Write the XLIFF 1.2 of `code`'s catalogue; return its path."""
+    from leaflet.translation import catalog
+    from leaflet.languages import scripts
+
+    lang = scripts.languages_for(workspace, [code])[0]
+    path = catalog.catalog_path(workspace.translations_dir, lang.locale)
+    dest = dest or workspace.output_dir / "review" / f"{lang.code}.xlf"
+    return export_catalogue(path, workspace.display_path(path), lang.code, dest)
+
+
+def export_catalogue(path: Path, original: str, target: str, dest: Path) -> Path:
+    """Write the XLIFF 1.2 of the catalogue at `path` (named `original` in the file, its
+    language `target`) to `dest`: entries numbered from 1, as the proof numbers them."""
     from lxml import etree
     from translate.convert import po2xliff
     from translate.storage import po as tkpo, poxliff
 
     from leaflet.translation import catalog
     from leaflet.files import write_atomic
-    from leaflet.languages import scripts
 
-    lang = scripts.languages_for(workspace, [code])[0]
-    path = catalog.catalog_path(workspace.translations_dir, lang.locale)
     catalog.read_po(path)  # refuses a broken catalogue with its line, as everywhere else
-    original = workspace.display_path(path)
     store = tkpo.pofile(BytesIO(path.read_bytes()))
-    out = poxliff.PoXliffFile(BytesIO(_skeleton(original, lang.code)))
+    out = poxliff.PoXliffFile(BytesIO(_skeleton(original, target)))
     converter = po2xliff.po2xliff()
     number = 0
     for unit in store.units:
@@ -82,7 +91,6 @@ def export(workspace, code: str, dest: Path | None = None) -> Path:
         number += 1
         converter.convertunit(out, unit, original).xmlelement.set("id", str(number))
     etree.cleanup_namespaces(out.document)
-    dest = dest or workspace.output_dir / "review" / f"{lang.code}.xlf"
     write_atomic(dest, bytes(out))
     return dest
 
@@ -112,8 +120,11 @@ def _language_of(workspace, target: str, source: Path):
     try:
         wanted = Locale.parse(target, sep="-")
     except (ValueError, UnknownLocaleError):
-        raise XliffRefused(f"target-language {target!r} is not a language code", path=source,
-                            hint="export the file again with `leaflet catalog export`") from None
+        # Translators: target-language is the name of an XLIFF attribute (not translated).
+        raise XliffRefused(_("target-language %(target)s is not a language code")
+                           % {"target": repr(target)}, path=source,
+                           hint=_("export the file again with `leaflet catalog export`")) \
+            from None
     for code in workspace.languages:
         have = scripts.parse_locale(code, source="leaflet.toml")
         same = (have.language == wanted.language
@@ -122,8 +133,10 @@ def _language_of(workspace, target: str, source: Path):
                 and (have.territory is None or have.territory == wanted.territory))
         if same:
             return scripts.languages_for(workspace, [code])[0]
-    raise XliffRefused(f"target-language {target!r} is not a language of this edition",
-                        path=source, hint="see `leaflet languages`")
+    # Translators: target-language is the name of an XLIFF attribute (not translated).
+    raise XliffRefused(_("target-language %(target)s is not a language of this edition")
+                       % {"target": repr(target)}, path=source,
+                       hint=_("see `leaflet languages`"))
 
 
 def _likely_script(locale) -> str | None:
@@ -174,18 +187,22 @@ def _read(source: Path, shown: str):
         with source.open("rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise XliffRefused(f"cannot read the file: {exc.strerror or exc}", path=shown) \
-            from None
+        # Translators: %(reason)s is the system's reason, like "Permission denied".
+        raise XliffRefused(_("cannot read the file: %(reason)s")
+                           % {"reason": exc.strerror or exc}, path=shown) from None
     if len(data) > MAX_BYTES:
-        raise XliffRefused(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB: an XLIFF "
-                            "of one catalogue is a few hundred KB", path=shown,
-                            hint="import the file `leaflet catalog export` wrote, translated")
+        raise XliffRefused(_("the file is larger than %(size)s MB: an XLIFF "
+                             "of one catalogue is a few hundred KB")
+                           % {"size": MAX_BYTES // (1024 * 1024)}, path=shown,
+                           hint=_("import the file `leaflet catalog export` wrote, translated"))
     try:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
                                                       huge_tree=False))
     except etree.XMLSyntaxError as exc:
-        raise XliffRefused(f"not valid XML: {exc.msg}", path=shown, line=exc.lineno,
-                            hint="the file is damaged: export it again from the CAT tool") \
+        # Translators: %(reason)s is the XML parser's own (English) message.
+        raise XliffRefused(_("not valid XML: %(reason)s") % {"reason": exc.msg}, path=shown,
+                           line=exc.lineno,
+                           hint=_("the file is damaged: export it again from the CAT tool")) \
             from None
     _refuse_hidden_content(root, shown)
     return data, root
@@ -196,20 +213,24 @@ def _file_element(root, shown: str):
     from lxml import etree
 
     if etree.QName(root).localname != "xliff" or not str(root.get("version", "")).startswith("1."):
-        raise XliffRefused("not an XLIFF 1.x file", path=shown, line=root.sourceline,
-                            hint="export XLIFF 1.2 from the CAT tool")
+        raise XliffRefused(_("not an XLIFF 1.x file"), path=shown, line=root.sourceline,
+                           hint=_("export XLIFF 1.2 from the CAT tool"))
     files = [f for f in root if etree.QName(f).localname == "file"]
     if len(files) != 1:
-        raise XliffRefused(f"{len(files)} <file> elements, expected one", path=shown,
-                            hint="import one language's file at a time")
+        # Translators: <file> is an XLIFF element (not translated).
+        raise XliffRefused(_("%(count)s <file> elements, expected one") % {"count": len(files)},
+                           path=shown, hint=_("import one language's file at a time"))
     element = files[0]
     if not element.get("target-language"):
-        raise XliffRefused("no target-language on <file>", path=shown,
-                            line=element.sourceline,
-                            hint="export the file again with `leaflet catalog export`")
+        # Translators: target-language and <file> are XLIFF names (not translated).
+        raise XliffRefused(_("no target-language on <file>"), path=shown,
+                           line=element.sourceline,
+                           hint=_("export the file again with `leaflet catalog export`"))
     if (element.get("source-language") or "en").split("-")[0].lower() != "en":
-        raise XliffRefused(f"source-language is {element.get('source-language')!r}, the "
-                            "catalogue's source is English", path=shown, line=element.sourceline)
+        # Translators: source-language is the name of an XLIFF attribute (not translated).
+        raise XliffRefused(_("source-language is %(source)s, the catalogue's source is English")
+                           % {"source": repr(element.get("source-language"))}, path=shown,
+                           line=element.sourceline)
     return element
 
 
@@ -222,8 +243,12 @@ def _language_checked(workspace, element, shown: str, expect: str | None):
 
         wanted = scripts.languages_for(workspace, [expect])[0]
         if wanted.code != lang.code:
-            raise XliffRefused(f"this file is for {lang.code} (target-language {target!r}), "
-                                f"not {wanted.code}", path=shown, line=element.sourceline)
+            # Translators: %(lang)s and %(wanted)s are language codes; target-language is
+            # the name of an XLIFF attribute (not translated).
+            raise XliffRefused(_("this file is for %(lang)s (target-language %(target)s), "
+                                 "not %(wanted)s")
+                               % {"lang": lang.code, "target": repr(target),
+                                  "wanted": wanted.code}, path=shown, line=element.sourceline)
     return lang
 
 
@@ -233,10 +258,13 @@ def _same_catalogue(workspace, element, lang, path: Path, shown: str) -> None:
     own = workspace.display_path(path)
     if original and Path(original).as_posix() != own and "/LC_MESSAGES/" in original \
             and Path(original).parent.parent.name != lang.locale:
-        raise XliffRefused(f"the file says it is {original}, but its target-language is "
-                            f"{element.get('target-language')!r} ({own})", path=shown,
-                            line=element.sourceline,
-                            hint="the file was edited for another language")
+        # Translators: %(original)s and %(own)s are catalogue paths, %(target)s a language
+        # code; target-language is the name of an XLIFF attribute (not translated).
+        raise XliffRefused(_("the file says it is %(original)s, but its target-language is "
+                             "%(target)s (%(own)s)")
+                           % {"original": original, "target": repr(element.get("target-language")),
+                              "own": own}, path=shown, line=element.sourceline,
+                           hint=_("the file was edited for another language"))
 
 
 def _apply(store, entries: dict, shown: str, own: str) -> tuple[list, int]:
@@ -250,29 +278,61 @@ def _apply(store, entries: dict, shown: str, own: str) -> tuple[list, int]:
             continue
         line = unit.xmlelement.sourceline
         ident = unit.xmlelement.get("id", "?")
-        if unit.hasplural():
-            raise XliffRefused(f"unit {ident} has plural forms, which import does not take",
-                                path=shown, line=line)
-        key = (unit.getcontext() or None, unit.source)
+        plural = unit.hasplural()
+        key = (unit.getcontext() or None, str(unit.source))
+        if plural and (key not in entries or not entries[key].msgid_plural):
+            # Translators: %(unit)s is the number of an XLIFF unit (an entry of the proof).
+            raise XliffRefused(_("unit %(unit)s has plural forms, but its entry has none")
+                               % {"unit": ident}, path=shown, line=line,
+                               hint=_("a CAT tool must not change the English; export again "
+                                      "with `leaflet catalog export` and translate that file"))
         entry = entries.get(key)
         if entry is None:
-            raise XliffRefused(f"unit {ident}: its source {unit.source[:50]!r} is not a msgid "
-                                f"of {own}", path=shown, line=line,
-                                hint="a CAT tool must not change the English; export again "
-                                     "with `leaflet catalog export` and translate that file")
+            # Translators: %(source)s is the unit's English text, quoted; %(own)s the
+            # catalogue's path.
+            raise XliffRefused(_("unit %(unit)s: its source %(source)s is not a msgid "
+                                 "of %(own)s")
+                               % {"unit": ident, "source": repr(unit.source[:50]), "own": own},
+                               path=shown, line=line,
+                               hint=_("a CAT tool must not change the English; export again "
+                                      "with `leaflet catalog export` and translate that file"))
         if key in seen:
-            raise XliffRefused(f"unit {ident}: the source {unit.source[:50]!r} appears twice",
-                                path=shown, line=line)
+            raise XliffRefused(_("unit %(unit)s: the source %(source)s appears twice")
+                               % {"unit": ident, "source": repr(unit.source[:50])},
+                               path=shown, line=line)
         seen.add(key)
-        text = unit.target or ""
+        forms = [str(form) for form in unit.target.strings] if plural and unit.target else []
+        text = "\n".join(forms) if plural else (unit.target or "")
         if len(text) > length_bound(entry.msgid + (entry.msgid_plural or "")):
-            raise XliffRefused(f"unit {ident}: the target is {len(text):,} characters, far "
-                                f"longer than its English ({len(entry.msgid)}) could need "
-                                "(LENGTH); nothing written", path=shown, line=line,
-                                hint="fix the target in the CAT tool and export again")
-        if _set_target(entry, text, _fuzzy_after(unit, entry, text)):
+            # Translators: %(length)s and %(english)s are numbers of characters; LENGTH is
+            # a check id (a code: not translated).
+            raise XliffRefused(_("unit %(unit)s: the target is %(length)s characters, far "
+                                 "longer than its English (%(english)s) could need "
+                                 "(LENGTH); nothing written")
+                               % {"unit": ident, "length": f"{len(text):,}",
+                                  "english": len(entry.msgid)}, path=shown, line=line,
+                               hint=_("fix the target in the CAT tool and export again"))
+        fuzzy = _fuzzy_after(unit, entry, text)
+        if plural and _set_plural_targets(entry, forms, fuzzy):
+            changed.append(entry.msgid)
+        elif not plural and _set_target(entry, text, fuzzy):
             changed.append(entry.msgid)
     return changed, len(seen)
+
+
+def _set_plural_targets(entry, forms: list[str], fuzzy: bool) -> bool:
+    """Give a plural entry its forms (as many as the catalogue's plural rule has)."""
+    before = dict(entry.msgstr_plural)
+    wanted = {i: form for i, form in enumerate(forms)} if any(forms) else \
+        {i: "" for i in before}
+    if wanted == before and fuzzy == bool(entry.fuzzy):
+        return False
+    entry.msgstr_plural = wanted
+    if fuzzy and "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
+    elif not fuzzy and "fuzzy" in entry.flags:
+        entry.flags.remove("fuzzy")
+    return True
 
 
 def _set_target(entry, text: str, fuzzy: bool) -> bool:
@@ -306,12 +366,14 @@ def _write_checked(po, path: Path, before: bytes, code: str, check, shown: str,
         known = {(f.check, f.message) for f in now}
         fresh = [f for f in after if (f.check, f.message) not in known]
         if fresh:
-            raise XliffRefused(f"import refused, nothing written: `leaflet check` fails on "
-                                f"the result: {fresh[0]}", path=shown, findings=fresh,
-                                hint="fix the target in the CAT tool and export again")
+            # Translators: %(finding)s is the first error `leaflet check` found.
+            raise XliffRefused(_("import refused, nothing written: `leaflet check` fails on "
+                                 "the result: %(finding)s") % {"finding": fresh[0]},
+                               path=shown, findings=fresh,
+                               hint=_("fix the target in the CAT tool and export again"))
         if path.read_bytes() != before:
-            raise XliffRefused("the catalogue changed during the import; nothing written",
-                                path=own, hint="import the file again")
+            raise XliffRefused(_("the catalogue changed during the import; nothing written"),
+                               path=own, hint=_("import the file again"))
         write_atomic(path, new)
     finally:
         temp.unlink(missing_ok=True)
@@ -324,11 +386,12 @@ def _refuse_hidden_content(root, shown: str) -> None:
     from lxml import etree
 
     for node in root.iter(etree.Entity):
-        raise XliffRefused(f"the entity reference {node.text} (XLIFF targets are plain "
-                            "text; an entity is not imported)", path=shown,
-                            line=node.sourceline,
-                            hint="type the character itself in the CAT tool, then export "
-                                 "again")
+        # Translators: %(entity)s is an XML entity reference as written, like &nbsp;.
+        raise XliffRefused(_("the entity reference %(entity)s (XLIFF targets are plain "
+                             "text; an entity is not imported)") % {"entity": node.text},
+                           path=shown, line=node.sourceline,
+                           hint=_("type the character itself in the CAT tool, then export "
+                                  "again"))
     name, attributes, kinds = SEGMENT_MARKER
     for target in root.iter(f"{{{XLIFF_NS}}}target", "target"):
         for element in target.iterdescendants():
@@ -338,11 +401,12 @@ def _refuse_hidden_content(root, shown: str) -> None:
             if local != name or not set(element.attrib) <= attributes \
                     or element.get("mtype") not in kinds:
                 shown_attrs = " ".join(f'{k}="{v[:30]}"' for k, v in element.attrib.items())
-                raise XliffRefused(f"a target holds <{local}{' ' if shown_attrs else ''}"
-                                    f"{shown_attrs}>: targets are plain text (markup like "
-                                    "<strong> is typed as text, as in the English)",
-                                    path=shown, line=element.sourceline,
-                                    hint="remove the tag in the CAT tool, then export again")
+                tag = f"<{local}{' ' if shown_attrs else ''}{shown_attrs}>"
+                # Translators: %(tag)s is the XML tag found, like <mrk href="...">.
+                raise XliffRefused(_("a target holds %(tag)s: targets are plain text (markup "
+                                     "like <strong> is typed as text, as in the English)")
+                                   % {"tag": tag}, path=shown, line=element.sourceline,
+                                   hint=_("remove the tag in the CAT tool, then export again"))
 
 
 def _fuzzy_after(unit, entry, text: str) -> bool:

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from leaflet.errors import LeafletError
+from leaflet.i18n import _
 
 MANIFEST = "manifest.json"  # what a build writes last (leaflet.edition.build)
 SHOWN = 12  # languages listed in a message at most
@@ -37,18 +38,22 @@ def read_manifest(workspace, edition: str) -> dict | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as error:
-        raise LeafletError(f"cannot read the edition's manifest: "
-                           f"{getattr(error, 'strerror', None) or error}", path=shown,
-                           hint="run `leaflet build` to write it again") from None
+        # Translators: %(reason)s is the system's reason, like "Permission denied".
+        raise LeafletError(_("cannot read the edition's manifest: %(reason)s")
+                           % {"reason": getattr(error, 'strerror', None) or error}, path=shown,
+                           hint=_("run `leaflet build` to write it again")) from None
     try:
         manifest = json.loads(text)
     except (ValueError, RecursionError):
-        raise LeafletError("is not JSON (damaged)", path=shown,
-                           hint="run `leaflet build` to write it again") from None
+        # Translators: follows the manifest's path, like "output/2027-01/manifest.json: ".
+        raise LeafletError(_("is not JSON (damaged)"), path=shown,
+                           hint=_("run `leaflet build` to write it again")) from None
     if (not isinstance(manifest, dict) or not isinstance(manifest.get("languages", {}), dict)
             or manifest.get("edition", edition) != edition):
-        raise LeafletError(f"is not the manifest of edition {edition}", path=shown,
-                           hint="run `leaflet build` to write it again")
+        # Translators: follows the manifest's path; %(edition)s is an edition id.
+        raise LeafletError(_("is not the manifest of edition %(edition)s")
+                           % {"edition": edition}, path=shown,
+                           hint=_("run `leaflet build` to write it again"))
     return manifest
 
 
@@ -117,4 +122,7 @@ def built_editions(workspace) -> list[str]:
 def listed(codes) -> str:
     codes = list(codes)
     shown = ", ".join(codes[:SHOWN])
-    return shown + (f", … ({len(codes)} in all)" if len(codes) > SHOWN else "")
+    if len(codes) > SHOWN:
+        # Translators: %(shown)s lists the first language codes, %(count)s how many in all.
+        return _("%(shown)s, … (%(count)s in all)") % {"shown": shown, "count": len(codes)}
+    return shown

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from leaflet.i18n import _
+
 REGION = "BE"
 _PRINTABLE_PHONE = re.compile(r"^\+?[0-9(][0-9 ./()-]*[0-9]$")
 
@@ -48,14 +50,20 @@ def parse_phone(text: str):
         odd = next((ch for ch in str(text) if not (ch.isdigit() and ch.isascii())
                     and ch not in " ./()-+"), None)
         if odd is not None:
-            guess = " (a letter O for a zero?)" if odd in "oOlI" else ""
-            raise ContactProblem(f"holds {odd!r} where a phone number has only ASCII digits "
-                                 f"and separators{guess}")
-        raise ContactProblem("is not a phone number (digits, with spaces, dots or dashes)")
+            # Translators: this and the following reasons follow a detail's name and value,
+            # like "payoke.phone '078 O55 8OO' holds 'O' where …"; %(character)s is quoted.
+            message = (_("holds %(character)s where a phone number has only ASCII digits "
+                         "and separators (a letter O for a zero?)") if odd in "oOlI" else
+                       _("holds %(character)s where a phone number has only ASCII digits "
+                         "and separators"))
+            raise ContactProblem(message % {"character": repr(odd)})
+        raise ContactProblem(_("is not a phone number (digits, with spaces, dots or dashes)"))
     try:
         number = phonenumbers.parse(text, REGION)
     except phonenumbers.NumberParseException as exc:
-        raise ContactProblem(f"is not a phone number ({exc})") from None
+        # Translators: %(reason)s is libphonenumber's own (English) message.
+        raise ContactProblem(_("is not a phone number (%(reason)s)") % {"reason": exc}) \
+            from None
     digits = "".join(ch for ch in text if ch.isdigit())
     national = phonenumbers.national_significant_number(number)
     short = (number.country_code == 32 and not text.startswith(("+", "00"))
@@ -70,18 +78,21 @@ def parse_phone(text: str):
         expected = "0" + national  # Belgium's trunk prefix
     readable = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     if number.extension or digits != expected:
-        raise ContactProblem(f"reads as {readable}, which is not what is printed")
+        # Translators: %(number)s is the number as parsed, like +32 78 05 58 00.
+        raise ContactProblem(_("reads as %(number)s, which is not what is printed")
+                             % {"number": readable})
     if not short and not phonenumbers.is_valid_number(number):
-        raise ContactProblem(f"is not a valid number ({readable}) in libphonenumber's data "
-                             "(a digit too many or too few?)")
+        raise ContactProblem(_("is not a valid number (%(number)s) in libphonenumber's data "
+                               "(a digit too many or too few?)") % {"number": readable})
     # A number a frightened reader pays for by the minute (090x in Belgium) is never one the
     # leaflet prints, whatever a source says.
     premium = (shortnumberinfo.expected_cost_for_region(number, REGION)
                == shortnumberinfo.ShortNumberCost.PREMIUM_RATE if short else
                phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.PREMIUM_RATE)
     if premium:
-        raise ContactProblem(f"is a premium-rate number ({readable}): the leaflet never prints "
-                             "one (check the number at its source)")
+        raise ContactProblem(_("is a premium-rate number (%(number)s): the leaflet never "
+                               "prints one (check the number at its source)")
+                             % {"number": readable})
     return number
 
 
@@ -105,16 +116,21 @@ def check_email(text: str) -> None:
 
     if not isinstance(text, str) or not text.isascii():
         odd = next((ch for ch in str(text) if not ch.isascii()), "?")
-        raise ContactProblem(f"holds {odd!r} (U+{ord(odd):04X}): a printed e-mail address is "
-                             "ASCII only (an internationalised address can imitate another "
-                             "one letter for letter)")
+        # Translators: %(character)s is the character, quoted; %(code)s its code point,
+        # like U+0430.
+        raise ContactProblem(_("holds %(character)s (%(code)s): a printed e-mail address is "
+                               "ASCII only (an internationalised address can imitate another "
+                               "one letter for letter)")
+                             % {"character": repr(odd), "code": f"U+{ord(odd):04X}"})
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ContactProblem(f"is not a valid e-mail address ({exc})") from None
+        # Translators: %(reason)s is the e-mail validator's own (English) message.
+        raise ContactProblem(_("is not a valid e-mail address (%(reason)s)")
+                             % {"reason": exc}) from None
     if result.normalized.lower() != text.lower():
-        raise ContactProblem(f"is not written as a plain address (it reads as "
-                             f"{result.normalized})")
+        raise ContactProblem(_("is not written as a plain address (it reads as "
+                               "%(address)s)") % {"address": result.normalized})
 
 
 def problems(workspace) -> list[Problem]:
@@ -127,11 +143,14 @@ def problems(workspace) -> list[Problem]:
         org = workspace.organisations.get(org_id)
         for key in keys:
             if org is None or key not in org.details:
+                # Translators: %(id)s is an organisation's id and %(key)s a detail, like
+                # payoke and phone (names in leaflet.toml, not translated).
+                message = _("%(id)s.%(key)s is missing: every leaflet prints it "
+                            "(add [organisations.%(id)s] %(key)s with its source "
+                            "and verified_on)") % {"id": org_id, "key": key}
                 found.append(Problem(f"organisations.{org_id}" if org else "organisations",
                                      None if org is None else "name", f"{org_id}.{key}",
-                                     f"{org_id}.{key} is missing: every leaflet prints it "
-                                     f"(add [organisations.{org_id}] {key} with its source "
-                                     "and verified_on)"))
+                                     message))
     for org in workspace.organisations.values():
         table = f"organisations.{org.id}"
         numbers: dict[str, str] = {}
@@ -146,10 +165,12 @@ def problems(workspace) -> list[Problem]:
                 found.append(Problem(table, key, name, f"{name} {clip(detail.value)} {exc}"))
         if {"phone", "phone_international"} <= set(numbers):
             if numbers["phone"] != numbers["phone_international"]:
+                message = _("%(id)s.phone and %(id)s.phone_international are "
+                            "different numbers (%(phone)s and %(international)s)") % {
+                    "id": org.id, "phone": numbers["phone"],
+                    "international": numbers["phone_international"]}
                 found.append(Problem(table, "phone_international", f"{org.id}.phone_international",
-                                     f"{org.id}.phone and {org.id}.phone_international are "
-                                     f"different numbers ({numbers['phone']} and "
-                                     f"{numbers['phone_international']})"))
+                                     message))
     return found
 
 
@@ -160,7 +181,12 @@ def require_valid(workspace) -> None:
     found = problems(workspace)
     if found:
         first = found[0]
-        more = f" (and {len(found) - 1} more: run `leaflet check`)" if len(found) > 1 else ""
-        raise ConfigError(first.message + more, path=workspace.path,
+        message = first.message
+        if len(found) > 1:
+            # Translators: %(message)s is the first problem found, %(count)s how many others.
+            message = _("%(message)s (and %(count)s more: run `leaflet check`)") % {
+                "message": first.message, "count": len(found) - 1}
+        raise ConfigError(message, path=workspace.path,
                           line=workspace.line_of(first.table, first.key),
-                          hint="fix the detail in leaflet.toml; the QR code dials what is parsed")
+                          hint=_("fix the detail in leaflet.toml; the QR code dials what is "
+                                 "parsed"))

@@ -112,6 +112,7 @@ class Workspace:
     # then carries a QR code to its language's page) and quick_exit_url.
     site_base_url: str | None = None
     site_quick_exit: str | None = None
+    station_language: str | None = None  # [station] language: the desk's default
     # [audio.CODE]: a human recording placed in audio/, which wins over synthesis.
     recordings: dict[str, "Recording"] = field(default_factory=dict)
 

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from leaflet.errors import ConfigError
+from leaflet.i18n import _
 from leaflet.textsafety import clip, describe, first_invisible
 from leaflet.workspace.model import (_BCP47, _HOST_LABEL, EARLIEST_DATE, KINDS, MAX_VALUE_CHARS,
                                      Detail, Organisation, Website, toml_line)
@@ -38,7 +39,7 @@ class _Parser:
         accident, never intended (docs/translating.md lists the characters)."""
         for key, value in data.items():
             where = f"{table}.{key}" if table else key
-            table_name, _, leaf = where.rpartition(".")
+            table_name, _dot, leaf = where.rpartition(".")
             for text, what in ((key, "key"), (value, "value")):
                 if not isinstance(text, str):
                     continue
@@ -64,46 +65,67 @@ class _Parser:
 
         bad = first_invisible(text)
         if bad is not None:
-            fail(f"the {what} of {where} holds the invisible character {describe(bad)}",
-                 hint="retype the value; leaflet.toml needs no format, direction or control "
-                      "characters")
+            # Translators: %(where)s is a setting of leaflet.toml, like organisations.payoke;
+            # %(character)s describes the character, like U+202E RIGHT-TO-LEFT OVERRIDE.
+            message = (_("the key of %(where)s holds the invisible character %(character)s")
+                       if what == "key" else
+                       _("the value of %(where)s holds the invisible character %(character)s"))
+            fail(message % {"where": where, "character": describe(bad)},
+                 hint=_("retype the value; leaflet.toml needs no format, direction or control "
+                        "characters"))
         if len(text) > MAX_VALUE_CHARS:
-            fail(f"the {what} of {where} is {len(text)} characters long (at most "
-                 f"{MAX_VALUE_CHARS})")
+            message = (_("the key of %(where)s is %(length)s characters long (at most "
+                         "%(most)s)") if what == "key" else
+                       _("the value of %(where)s is %(length)s characters long (at most "
+                         "%(most)s)"))
+            fail(message % {"where": where, "length": len(text), "most": MAX_VALUE_CHARS})
         if what == "value" and not text.isascii():
             mixed = mixed_script_words(text)
             if mixed:
                 word, scripts = mixed[0]
-                fail(f"the value of {where} mixes scripts in the word {clip(word)} "
-                     f"({' + '.join(scripts)})",
-                     hint="retype the word in one script (a look-alike letter?)")
+                # Translators: %(scripts)s are script names joined by " + ", like
+                # "Latin + Cyrillic".
+                fail(_("the value of %(where)s mixes scripts in the word %(word)s "
+                       "(%(scripts)s)")
+                     % {"where": where, "word": clip(word), "scripts": " + ".join(scripts)},
+                     hint=_("retype the word in one script (a look-alike letter?)"))
 
     def table(self, data: dict, name: str, parent: str | None = None) -> dict:
         full = f"{parent}.{name}" if parent else name
         value = data.get(name)
         if value is None:
-            raise ConfigError(f"missing table [{full}]", path=self.path,
-                              hint="see the leaflet.toml shipped with the project")
+            # Translators: %(table)s is a table name of leaflet.toml, like build.
+            raise ConfigError(_("missing table [%(table)s]") % {"table": full}, path=self.path,
+                              hint=_("see the leaflet.toml shipped with the project"))
         if not isinstance(value, dict):
-            self.fail(f"[{full}] must be a table", parent or name, name)
+            self.fail(_("[%(table)s] must be a table") % {"table": full}, parent or name, name)
         return value
 
     def string(self, data: dict, table: str, key: str, *, required: bool = True) -> str | None:
         value = data.get(key)
         if value is None:
             if required:
-                self.fail(f"[{table}] is missing the field '{key}'", table)
+                # Translators: %(table)s and %(key)s are names in leaflet.toml (not
+                # translated).
+                self.fail(_("[%(table)s] is missing the field '%(key)s'")
+                          % {"table": table, "key": key}, table)
             return None
         if not isinstance(value, str) or not value.strip():
-            self.fail(f"[{table}] {key} must be a non-empty string", table, key)
+            self.fail(_("[%(table)s] %(key)s must be a non-empty string")
+                      % {"table": table, "key": key}, table, key)
         if value != value.strip():
-            self.fail(f"[{table}] {key} {clip(value)} starts or ends with a space", table, key)
+            self.fail(_("[%(table)s] %(key)s %(value)s starts or ends with a space")
+                      % {"table": table, "key": key, "value": clip(value)}, table, key)
         return value
 
     def date(self, value, table: str, key: str, *, allow_empty: bool,
-             latest: dt.date | None = None, what: str = "") -> dt.date | None:
+             latest: dt.date | None = None, late: str = "",
+             late_values: dict | None = None) -> dt.date | None:
+        """A date of leaflet.toml. A day after `latest` is refused with the message `late`
+        (translated), filled with table, key and day, and `late_values`."""
         if isinstance(value, dt.datetime):
-            self.fail(f"[{table}] {key} must be a date (YYYY-MM-DD), not a date-time", table, key)
+            self.fail(_("[%(table)s] %(key)s must be a date (YYYY-MM-DD), not a date-time")
+                      % {"table": table, "key": key}, table, key)
         day = None
         if isinstance(value, dt.date):
             day = value
@@ -115,50 +137,63 @@ class _Parser:
             except ValueError:
                 pass
         if day is None:
-            expected = "YYYY-MM-DD" + (" or \"\" when not verified" if allow_empty else "")
-            self.fail(f"[{table}] {key} = {clip(value)} is not a valid date ({expected})",
-                      table, key)
+            values = {"table": table, "key": key, "value": clip(value)}
+            if allow_empty:
+                self.fail(_("[%(table)s] %(key)s = %(value)s is not a valid date (YYYY-MM-DD or "
+                            "\"\" when not verified)") % values, table, key)
+            self.fail(_("[%(table)s] %(key)s = %(value)s is not a valid date (YYYY-MM-DD)")
+                      % values, table, key)
         if day < EARLIEST_DATE:
-            self.fail(f"[{table}] {key} = {day} is before the instructions of 13 January 1997",
-                      table, key, hint="check the year")
+            self.fail(_("[%(table)s] %(key)s = %(day)s is before the instructions of 13 January "
+                        "1997") % {"table": table, "key": key, "day": day},
+                      table, key, hint=_("check the year"))
         if latest is not None and day > latest:
-            self.fail(f"[{table}] {key} = {day} is {what}", table, key, hint="check the year")
+            self.fail(late % {"table": table, "key": key, "day": day, **(late_values or {})},
+                      table, key, hint=_("check the year"))
         return day
 
     def detail(self, table: str, key: str, spec) -> Detail:
         if not isinstance(spec, dict):
-            self.fail(f"[{table}] {key} must be a table with value, source and verified_on",
-                      table, key)
+            self.fail(_("[%(table)s] %(key)s must be a table with value, source and verified_on")
+                      % {"table": table, "key": key}, table, key)
         for name in ("value", "source"):
             if not isinstance(spec.get(name), str) or not spec[name].strip():
-                self.fail(f"[{table}] {key} needs a non-empty '{name}'", table, key)
+                # Translators: %(field)s is value or source (names in leaflet.toml).
+                self.fail(_("[%(table)s] %(key)s needs a non-empty '%(field)s'")
+                          % {"table": table, "key": key, "field": name}, table, key)
         if "verified_on" not in spec:
-            self.fail(f"[{table}] {key} needs 'verified_on' (a date, or \"\" when not verified)",
-                      table, key)
+            self.fail(_("[%(table)s] %(key)s needs 'verified_on' (a date, or \"\" when not "
+                        "verified)") % {"table": table, "key": key}, table, key)
         unknown = sorted(set(spec) - {"value", "source", "verified_on"})
         if unknown:
-            self.fail(f"[{table}] {key} has the unknown field '{unknown[0]}'", table, key,
-                      hint="a detail has value, source and verified_on")
+            self.fail(_("[%(table)s] %(key)s has the unknown field '%(field)s'")
+                      % {"table": table, "key": key, "field": unknown[0]}, table, key,
+                      hint=_("a detail has value, source and verified_on"))
         value = spec["value"]
         if value != value.strip():
-            self.fail(f"[{table}] {key} {clip(value)} starts or ends with a space", table, key)
+            self.fail(_("[%(table)s] %(key)s %(value)s starts or ends with a space")
+                      % {"table": table, "key": key, "value": clip(value)}, table, key)
         if key == "website" or key.startswith("website_"):
             problem = url_problem(value)
             if problem:
                 self.fail(f"[{table}] {key} {clip(value)}: {problem}", table, key,
-                          hint="like https://www.example.be")
+                          hint=_("like https://www.example.be"))
         return Detail(value, spec["source"],
                       self.date(spec["verified_on"], table, key, allow_empty=True,
-                                latest=dt.date.today(), what="in the future"))
+                                latest=dt.date.today(),
+                                late=_("[%(table)s] %(key)s = %(day)s is in the future")))
 
     def organisation(self, org_id: str, spec) -> Organisation:
         table = f"organisations.{org_id}"
         if not isinstance(spec, dict):
-            self.fail(f"[{table}] must be a table", "organisations", org_id)
+            self.fail(_("[%(table)s] must be a table") % {"table": table}, "organisations",
+                      org_id)
         name = self.string(spec, table, "name")
         kind = self.string(spec, table, "kind")
         if kind not in KINDS:
-            self.fail(f"[{table}] kind must be one of {', '.join(KINDS)}", table, "kind")
+            # Translators: %(kinds)s lists the kinds, which are codes (not translated).
+            self.fail(_("[%(table)s] kind must be one of %(kinds)s")
+                      % {"table": table, "kinds": ", ".join(KINDS)}, table, "kind")
         details = {key: self.detail(table, key, value)
                    for key, value in spec.items() if key not in ("name", "kind", "city")}
         return Organisation(org_id, name, kind, self.string(spec, table, "city", required=False),
@@ -169,26 +204,29 @@ class _Parser:
         by_language = spec.get("languages", {})
         if not isinstance(by_language, dict) or not all(
                 isinstance(v, str) for v in by_language.values()):
-            self.fail("[contact_website] languages must map codes to https:// addresses", table,
-                      "languages")
+            self.fail(_("[contact_website] languages must map codes to https:// addresses"),
+                      table, "languages")
         for code, url in by_language.items():
             if canonical_code(code) != code:
-                self.fail(f"[contact_website.languages] {clip(code)} is not a BCP 47 code as "
-                          "[build] languages writes it", "contact_website.languages", code)
+                self.fail(_("[contact_website.languages] %(code)s is not a BCP 47 code as "
+                            "[build] languages writes it") % {"code": clip(code)},
+                          "contact_website.languages", code)
             problem = url_problem(url)
             if problem:
                 self.fail(f"[contact_website.languages] {code} {clip(url)}: {problem}",
-                          "contact_website.languages", code, hint="like https://www.example.be")
+                          "contact_website.languages", code,
+                          hint=_("like https://www.example.be"))
         default = self.string(spec, table, "default")
         problem = url_problem(default)
         if problem:
             self.fail(f"[contact_website] default {clip(default)}: {problem}", table, "default",
-                      hint="like https://www.example.be")
+                      hint=_("like https://www.example.be"))
         if "verified_on" not in spec:
-            self.fail("[contact_website] needs 'verified_on'", table)
+            self.fail(_("[contact_website] needs 'verified_on'"), table)
         return Website(default, dict(by_language), self.string(spec, table, "source"),
                        self.date(spec["verified_on"], table, "verified_on", allow_empty=True,
-                                 latest=dt.date.today(), what="in the future"))
+                                 latest=dt.date.today(),
+                                 late=_("[%(table)s] %(key)s = %(day)s is in the future")))
 
 
 def canonical_code(code) -> str | None:
@@ -217,36 +255,42 @@ def url_problem(url: str) -> str | None:
     from urllib.parse import urlsplit
 
     if not isinstance(url, str) or any(ch.isspace() for ch in url):
-        return "a website has no spaces"
+        # Translators: this and the next reasons follow a website's address in a message,
+        # like "[organisations.payoke] website 'http://…': must start with https://".
+        return _("a website has no spaces")
     if not url.startswith("https://"):
-        return "must start with https://"
+        return _("must start with https://")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        return f"not a valid address ({exc})"
+        # Translators: %(reason)s is the URL parser's own (English) message.
+        return _("not a valid address (%(reason)s)") % {"reason": exc}
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        return "a website has no user name or '@' before its host"
+        return _("a website has no user name or '@' before its host")
     if port is not None:
-        return "a website printed on a leaflet needs no port"
+        return _("a website printed on a leaflet needs no port")
     if parts.query or parts.fragment:
-        return "a website printed on a leaflet has no query or fragment"
+        return _("a website printed on a leaflet has no query or fragment")
     host = parts.hostname or ""
     if not url.isascii():
         odd = next(ch for ch in url if not ch.isascii())
-        return (f"holds {odd!r} (U+{ord(odd):04X}): a printed website is ASCII only (an "
-                "internationalised name can imitate another one letter for letter; write "
-                "its xn-- form if the organisation truly uses one)")
+        # Translators: %(character)s is the character, quoted; %(code)s its code point, like
+        # U+0430.
+        return (_("holds %(character)s (%(code)s): a printed website is ASCII only (an "
+                  "internationalised name can imitate another one letter for letter; write "
+                  "its xn-- form if the organisation truly uses one)")
+                % {"character": repr(odd), "code": f"U+{ord(odd):04X}"})
     try:
         ascii_host = host.encode("idna").decode("ascii")
     except UnicodeError:
-        return f"the host {clip(host)} is not a valid domain name"
+        return _("the host %(host)s is not a valid domain name") % {"host": clip(host)}
     labels = ascii_host.split(".")
     if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels) \
             or not re.fullmatch(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}", labels[-1]):
-        return f"the host {clip(host)} is not a valid domain name"
+        return _("the host %(host)s is not a valid domain name") % {"host": clip(host)}
     if not re.fullmatch(r"(/[A-Za-z0-9._~%!$&'()*+,;=:@-]*)*", parts.path):
-        return "the path holds characters a printed address cannot show"
+        return _("the path holds characters a printed address cannot show")
     return None
 
 
@@ -283,17 +327,19 @@ def backtracking_risk(pattern: str) -> str | None:
         for op, arg in items:
             name = str(op)
             if name in ("GROUPREF", "GROUPREF_EXISTS"):
-                return "a back-reference"
+                # Translators: this and the next two are why a regular expression may take
+                # exponential time; shown in parentheses after that sentence.
+                return _("a back-reference")
             if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
                 low, high, sub = arg
                 if inside_unbounded and high != low:
-                    return "a repeat inside an unbounded repeat"
+                    return _("a repeat inside an unbounded repeat")
                 found = walk(sub, inside_unbounded or high == MAXREPEAT)
                 if found:
                     return found
             elif name == "BRANCH":
                 if inside_unbounded:
-                    return "an alternation inside an unbounded repeat"
+                    return _("an alternation inside an unbounded repeat")
                 for branch in arg[1]:
                     found = walk(branch, inside_unbounded)
                     if found:

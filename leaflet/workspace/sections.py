@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from leaflet.errors import ConfigError
+from leaflet.i18n import _
 from leaflet.textsafety import clip
 from leaflet.workspace.model import (_EDITION_ID, DEFAULT_CASE_REF_PATTERN, DEFAULT_TIMEZONE,
                                      EDITION_LEAD_DAYS, REQUIRED_ORGANISATIONS, TEXT_SIZES,
@@ -25,13 +26,15 @@ def edition(p: _Parser, data: dict, today: dt.date) -> tuple[str, dt.date]:
     table = p.table(data, "edition")
     edition_id = p.string(table, "edition", "id")
     if not _EDITION_ID.match(edition_id):
-        p.fail(f"[edition] id {clip(edition_id)} may hold only letters, digits, '.', "
-               "'_', '-' (at most 64)", "edition", "id")
+        p.fail(_("[edition] id %(value)s may hold only letters, digits, '.', "
+                 "'_', '-' (at most 64)") % {"value": clip(edition_id)}, "edition", "id")
     if "date" not in table:
-        p.fail("[edition] is missing the field 'date'", "edition")
+        p.fail(_("[%(table)s] is missing the field '%(key)s'")
+               % {"table": "edition", "key": "date"}, "edition")
     edition_date = p.date(table["date"], "edition", "date", allow_empty=False,
                           latest=today + dt.timedelta(days=EDITION_LEAD_DAYS),
-                          what=f"more than {EDITION_LEAD_DAYS} days ahead of today")
+                          late=_("[%(table)s] %(key)s = %(day)s is more than %(days)s days "
+                                 "ahead of today"), late_values={"days": EDITION_LEAD_DAYS})
     return edition_id, edition_date
 
 
@@ -41,20 +44,22 @@ def build_languages(p: _Parser, data: dict) -> list[str]:
     languages = build.get("languages")
     if (not isinstance(languages, list) or not languages
             or not all(isinstance(x, str) and x for x in languages)):
-        p.fail("[build] languages must be a non-empty list of BCP 47 codes", "build",
+        p.fail(_("[build] languages must be a non-empty list of BCP 47 codes"), "build",
                "languages")
     seen: dict[str, str] = {}
     for code in languages:
         canonical = canonical_code(code)
         if canonical is None:
-            p.fail(f"[build] languages: {clip(code)} is not a BCP 47 code", "build",
-                   "languages", hint="like fr, zh-Hans or pt-BR")
+            p.fail(_("[build] languages: %(code)s is not a BCP 47 code") % {"code": clip(code)},
+                   "build", "languages", hint=_("like fr, zh-Hans or pt-BR"))
         if canonical != code:
-            p.fail(f"[build] languages: write {canonical!r}, not {code!r}", "build",
-                   "languages", hint="BCP 47 case: language lower, Script title, "
-                                     "REGION upper")
+            p.fail(_("[build] languages: write %(canonical)s, not %(code)s")
+                   % {"canonical": repr(canonical), "code": repr(code)}, "build",
+                   "languages", hint=_("BCP 47 case: language lower, Script title, "
+                                       "REGION upper"))
         if canonical.lower() in seen:
-            p.fail(f"[build] languages lists {code!r} twice", "build", "languages")
+            p.fail(_("[build] languages lists %(code)s twice") % {"code": repr(code)}, "build",
+                   "languages")
         seen[canonical.lower()] = code
     return languages
 
@@ -63,29 +68,38 @@ def language_settings(p: _Parser, data: dict) -> dict[str, dict]:
     """[languages.CODE]: font, script and text_size of a language."""
     settings = data.get("languages", {})
     if not isinstance(settings, dict) or not all(isinstance(v, dict) for v in settings.values()):
-        p.fail("[languages.CODE] entries must be tables", "languages")
+        p.fail(_("[languages.CODE] entries must be tables"), "languages")
     for code in settings:
         if canonical_code(code) != code:
-            p.fail(f"[languages.{clip(code)}] is not a BCP 47 code as [build] languages "
-                   "writes it", f"languages.{code}", hint="like fr, zh-Hans or pt-BR")
+            p.fail(_("[languages.%(code)s] is not a BCP 47 code as [build] languages "
+                     "writes it") % {"code": clip(code)}, f"languages.{code}",
+                   hint=_("like fr, zh-Hans or pt-BR"))
         for key, value in settings[code].items():
             if key not in ("font", "script", "text_size"):
-                p.fail(f"[languages.{code}] has the unknown setting '{key}'",
-                       f"languages.{code}", key, hint="only font, script and text_size are read")
+                # Translators: %(table)s and %(key)s are names in leaflet.toml (not
+                # translated).
+                p.fail(_("[%(table)s] has the unknown setting '%(key)s'")
+                       % {"table": f"languages.{code}", "key": key},
+                       f"languages.{code}", key,
+                       hint=_("only font, script and text_size are read"))
             if key == "text_size":
                 if isinstance(value, bool) or not isinstance(value, (int, float)) \
                         or not TEXT_SIZES[0] <= value <= TEXT_SIZES[1]:
-                    p.fail(f"[languages.{code}] text_size must be a number of points "
-                           f"from {TEXT_SIZES[0]:g} to {TEXT_SIZES[1]:g}",
-                           f"languages.{code}", key, hint="like 11.5 (the default is 12)")
+                    p.fail(_("[languages.%(code)s] text_size must be a number of points "
+                             "from %(low)s to %(high)s")
+                           % {"code": code, "low": f"{TEXT_SIZES[0]:g}",
+                              "high": f"{TEXT_SIZES[1]:g}"},
+                           f"languages.{code}", key, hint=_("like 11.5 (the default is 12)"))
                 continue
             if not isinstance(value, str) or not value.strip():
-                p.fail(f"[languages.{code}] {key} must be a non-empty string",
+                p.fail(_("[%(table)s] %(key)s must be a non-empty string")
+                       % {"table": f"languages.{code}", "key": key},
                        f"languages.{code}", key)
         script = settings[code].get("script")
         if script is not None and not re.fullmatch(r"[A-Z][a-z]{3}", script):
-            p.fail(f"[languages.{code}] script {clip(script)} is not an ISO 15924 code",
-                   f"languages.{code}", "script", hint="like Latn, Arab or Deva")
+            p.fail(_("[languages.%(code)s] script %(script)s is not an ISO 15924 code")
+                   % {"code": code, "script": clip(script)},
+                   f"languages.{code}", "script", hint=_("like Latn, Arab or Deva"))
     return settings
 
 
@@ -96,12 +110,13 @@ def organisations(p: _Parser, data: dict) -> dict[str, Organisation]:
              for org_id, spec in p.table(data, "organisations").items()}
     for org_id in REQUIRED_ORGANISATIONS:
         if org_id not in found:
-            raise ConfigError(f"missing organisation [organisations.{org_id}]", path=p.path)
+            raise ConfigError(_("missing organisation [organisations.%(id)s]")
+                              % {"id": org_id}, path=p.path)
     helpline = found["helpline"]
     for key in ("phone", "phone_international"):
         if key not in helpline.details:
-            p.fail(f"[organisations.helpline] is missing the detail '{key}'",
-                   "organisations.helpline")
+            p.fail(_("[organisations.helpline] is missing the detail '%(key)s'")
+                   % {"key": key}, "organisations.helpline")
     return found
 
 
@@ -116,26 +131,30 @@ def handover(p: _Parser, data: dict) -> Handover:
     the retention period."""
     table = data.get("handover", {})
     if not isinstance(table, dict):
-        p.fail("[handover] must be a table", "handover")
+        p.fail(_("[%(table)s] must be a table") % {"table": "handover"}, "handover")
     pattern = table.get("case_ref_pattern", DEFAULT_CASE_REF_PATTERN)
     if not isinstance(pattern, str):
-        p.fail("[handover] case_ref_pattern must be a string", "handover", "case_ref_pattern")
+        p.fail(_("[handover] case_ref_pattern must be a string"), "handover",
+               "case_ref_pattern")
     try:
         re.compile(pattern)
     except (re.error, TypeError) as exc:
-        p.fail(f"[handover] case_ref_pattern is not a valid regular expression: {exc}",
-               "handover", "case_ref_pattern")
+        # Translators: %(reason)s is Python's own (English) message about the expression.
+        p.fail(_("[handover] case_ref_pattern is not a valid regular expression: %(reason)s")
+               % {"reason": exc}, "handover", "case_ref_pattern")
     risk = backtracking_risk(pattern)
     if risk:
-        p.fail(f"[handover] case_ref_pattern could take exponential time ({risk})",
-               "handover", "case_ref_pattern",
-               hint="use one bounded character class, like ^[A-Za-z0-9./-]{1,40}$")
+        # Translators: %(reason)s says why, like "a back-reference".
+        p.fail(_("[handover] case_ref_pattern could take exponential time (%(reason)s)")
+               % {"reason": risk}, "handover", "case_ref_pattern",
+               hint=_("use one bounded character class, like ^[A-Za-z0-9./-]{1,40}$"))
     retention = table.get("retention_years")
     if retention is not None and (isinstance(retention, bool) or not isinstance(
             retention, int) or not 1 <= retention <= 100):
-        p.fail(f"[handover] retention_years must be a whole number of years from 1 to "
-               f"100, not {clip(retention)}", "handover", "retention_years",
-               hint="e.g. retention_years = 5; leave it out to never erase")
+        p.fail(_("[handover] retention_years must be a whole number of years from 1 to "
+                 "100, not %(value)s") % {"value": clip(retention)}, "handover",
+               "retention_years",
+               hint=_("e.g. retention_years = 5; leave it out to never erase"))
     return Handover(pattern, retention)
 
 
@@ -143,11 +162,12 @@ def report_timezone(p: _Parser, data: dict) -> str:
     """[report] timezone: an IANA name."""
     table = data.get("report", {})
     if not isinstance(table, dict):
-        p.fail("[report] must be a table", "report")
+        p.fail(_("[%(table)s] must be a table") % {"table": "report"}, "report")
     timezone = table.get("timezone", DEFAULT_TIMEZONE)
     if not isinstance(timezone, str) or not valid_timezone(timezone):
-        p.fail(f"[report] timezone {clip(timezone)} is not an IANA time zone", "report",
-               "timezone", hint='like "Europe/Brussels"')
+        p.fail(_("[report] timezone %(value)s is not an IANA time zone")
+               % {"value": clip(timezone)}, "report", "timezone",
+               hint=_('like "Europe/Brussels"'))
     return timezone
 
 
@@ -155,18 +175,41 @@ def site(p: _Parser, data: dict) -> dict:
     """[site]: base_url and quick_exit_url, https:// addresses."""
     table = data.get("site", {})
     if not isinstance(table, dict):
-        p.fail("[site] must be a table", "site")
+        p.fail(_("[%(table)s] must be a table") % {"table": "site"}, "site")
     for key in table:
         if key not in ("base_url", "quick_exit_url"):
-            p.fail(f"[site] has the unknown setting '{key}'", "site", key,
-                   hint="only base_url and quick_exit_url are read")
+            p.fail(_("[%(table)s] has the unknown setting '%(key)s'")
+                   % {"table": "site", "key": key}, "site", key,
+                   hint=_("only base_url and quick_exit_url are read"))
     for key in ("base_url", "quick_exit_url"):
         value = table.get(key)
         if value is not None and (not isinstance(value, str)
                                   or not re.fullmatch(r"https://[^\s\"'<>]+", value)):
-            p.fail(f"[site] {key} must be an https:// address", "site", key,
-                   hint='like "https://leaflet.example.be/2027-01/"')
+            # Translators: %(key)s is base_url or quick_exit_url (names in leaflet.toml).
+            p.fail(_("[site] %(key)s must be an https:// address") % {"key": key}, "site", key,
+                   hint=_('like "https://leaflet.example.be/2027-01/"'))
     return table
+
+
+def station(p: _Parser, data: dict) -> str | None:
+    """[station] language: the desk's language when neither the account nor the browser
+    chooses one (leaflet.station.language)."""
+    from leaflet import i18n
+
+    table = data.get("station", {})
+    if not isinstance(table, dict):
+        p.fail(_("[%(table)s] must be a table") % {"table": "station"}, "station")
+    for key in table:
+        if key != "language":
+            p.fail(_("[%(table)s] has the unknown setting '%(key)s'")
+                   % {"table": "station", "key": key}, "station", key,
+                   hint=_("only language is read"))
+    language = table.get("language")
+    if language is not None and language not in i18n.LANGUAGES:
+        p.fail(_("[station] language %(value)s is not a language of the desk")
+               % {"value": clip(language)}, "station", "language",
+               hint=_("one of %(codes)s") % {"codes": ", ".join(i18n.LANGUAGES)})
+    return language
 
 
 def recordings(p: _Parser, data: dict, languages: list[str],
@@ -175,24 +218,30 @@ def recordings(p: _Parser, data: dict, languages: list[str],
     found = {}
     audio = data.get("audio", {})
     if not isinstance(audio, dict) or not all(isinstance(v, dict) for v in audio.values()):
-        p.fail("[audio.CODE] entries must be tables", "audio")
+        p.fail(_("[audio.CODE] entries must be tables"), "audio")
     for code, spec in audio.items():
         table = f"audio.{code}"
         if code not in languages:
-            p.fail(f"[{table}] is not a language of [build] languages", table)
+            p.fail(_("[%(table)s] is not a language of [build] languages") % {"table": table},
+                   table)
         for key in spec:
             if key not in ("file", "speaker", "recorded_on"):
-                p.fail(f"[{table}] has the unknown setting '{key}'", table, key,
-                       hint="only file, speaker and recorded_on are read")
+                p.fail(_("[%(table)s] has the unknown setting '%(key)s'")
+                       % {"table": table, "key": key}, table, key,
+                       hint=_("only file, speaker and recorded_on are read"))
         file = p.string(spec, table, "file")
         if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._-]*\.(opus|ogg|mp3)", file):
-            p.fail(f"[{table}] file must be a file name in audio/ ending in .opus, "
-                   ".ogg or .mp3", table, "file", hint=f'like "{code}.opus"')
+            p.fail(_("[%(table)s] file must be a file name in audio/ ending in .opus, "
+                     ".ogg or .mp3") % {"table": table}, table, "file",
+                   # Translators: %(file)s is an example file name, like ti.opus.
+                   hint=_('like "%(file)s"') % {"file": f"{code}.opus"})
         speaker = p.string(spec, table, "speaker")
         if "recorded_on" not in spec:
-            p.fail(f"[{table}] is missing the field 'recorded_on'", table)
+            p.fail(_("[%(table)s] is missing the field '%(key)s'")
+                   % {"table": table, "key": "recorded_on"}, table)
         recorded_on = p.date(spec["recorded_on"], table, "recorded_on",
-                             allow_empty=False, latest=today, what="in the future")
+                             allow_empty=False, latest=today,
+                             late=_("[%(table)s] %(key)s = %(day)s is in the future"))
         found[code] = Recording(file, speaker, recorded_on)
     return found
 
@@ -214,5 +263,6 @@ def workspace(p: _Parser, data: dict) -> Workspace:
         timezone=timezone, case_ref_pattern=hand.case_ref_pattern, text=p.text,
         retention_years=hand.retention_years,
         site_base_url=site_table.get("base_url"), site_quick_exit=site_table.get("quick_exit_url"),
+        station_language=station(p, data),
         recordings=recordings(p, data, languages, today),
     )

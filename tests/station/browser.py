@@ -103,10 +103,11 @@ class Server:
         self.stop()
 
 
-def chromium(profile: Path, javascript: bool = True):
+def chromium(profile: Path, javascript: bool = True, accept_language: str | None = None):
     """A Selenium session in Debian's headless Chromium, with a new empty profile at
     `profile`, the console ("browser") and network ("performance") logs on; with
-    `javascript=False` the pages' own scripts do not run (WebDriver's still do)."""
+    `javascript=False` the pages' own scripts do not run (WebDriver's still do); with
+    `accept_language` ("de-BE,de") the browser asks for those languages."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -124,9 +125,13 @@ def chromium(profile: Path, javascript: bool = True):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    prefs = {}
     if not javascript:
-        options.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2})
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    if accept_language:  # the browser's Accept-Language, as a user sets it
+        prefs["intl.accept_languages"] = accept_language
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     driver.set_window_size(WIDTH, HEIGHT)
     driver.set_page_load_timeout(30)

@@ -14,6 +14,7 @@ from leaflet.translation import catalog
 from leaflet.errors import CatalogError
 from leaflet.edition.checks.entries import ENTRY_CHECKS, PLACEHOLDER, _translations_of, check_length
 from leaflet.languages.fonts import family_cmap
+from leaflet.i18n import _
 from leaflet.translation.rules import ERROR, FRESH_MONTHS, WARNING, Finding, length_bound
 
 
@@ -24,24 +25,37 @@ def check_header(po, path, lang, real_path=None):
     match = re.search(r"charset=([\w-]+)", content_type)
     if not match or match.group(1).lower().replace("_", "-") != "utf-8":
         yield Finding("PO-CHARSET", ERROR, path, _header_line(real_path or path, "Content-Type"),
-                      f"charset is {match.group(1) if match else 'missing'}: declare and save "
-                      "the file as UTF-8")
+                      _("charset is %(charset)s: declare and save the file as UTF-8")
+                      % {"charset": match.group(1)} if match else
+                      _("charset is missing: declare and save the file as UTF-8"))
     language = po.metadata.get("Language", "")
     if language.replace("-", "_") != lang.locale:
+        # Translators: "Language" is the catalogue header's name (keep it); the values are
+        # locale codes in quotes, like 'ti'.
         yield Finding("PO-LANGUAGE", ERROR, path, _header_line(real_path or path, "Language"),
-                      f"Language is {language!r}, expected {lang.locale!r}")
+                      _("Language is %(found)s, expected %(expected)s")
+                      % {"found": repr(language), "expected": repr(lang.locale)})
     expected = Catalog(locale=lang.locale).num_plurals
     forms = po.metadata.get("Plural-Forms", "")
     match = re.search(r"nplurals\s*=\s*(\d+)", forms)
     if not match or int(match.group(1)) != expected:
+        values = {"found": match.group(1) if match else "", "expected": expected,
+                  "code": lang.code, "header": Catalog(locale=lang.locale).plural_forms}
+        # Translators: "nplurals" is a word of the Plural-Forms header (keep it); %(header)s
+        # is the header's value to write.
         yield Finding("PO-PLURAL-FORMS", ERROR, path, _header_line(real_path or path, "Plural-Forms"),
-                      f"nplurals is {match.group(1) if match else 'missing'}, CLDR has "
-                      f"{expected} plural forms for {lang.code}: use `{Catalog(locale=lang.locale).plural_forms}`")
+                      (_("nplurals is %(found)s, CLDR has %(expected)s plural forms for "
+                         "%(code)s: use `%(header)s`") if match else
+                       _("nplurals is missing, CLDR has %(expected)s plural forms for "
+                         "%(code)s: use `%(header)s`")) % values)
     status = po.metadata.get(catalog.REVIEW_HEADER, "").strip()
     line = _header_line(real_path or path, catalog.REVIEW_HEADER)
     if status not in ("draft", "reviewed"):
+        # Translators: %(header)s is a header's name; draft and reviewed are its values
+        # (codes, keep them).
         yield Finding("PO-REVIEW", ERROR, path, line,
-                      f"{catalog.REVIEW_HEADER} must be draft or reviewed, not {status!r}")
+                      _("%(header)s must be draft or reviewed, not %(status)s")
+                      % {"header": catalog.REVIEW_HEADER, "status": repr(status)})
     elif status == "reviewed":
         who = po.metadata.get("X-Reviewed-By", "").strip()
         when = po.metadata.get("X-Reviewed-On", "").strip()
@@ -50,8 +64,10 @@ def check_header(po, path, lang, real_path=None):
         except ValueError:
             when = ""
         if not who or not when:
+            # Translators: "reviewed" is a header value; X-Reviewed-By and X-Reviewed-On are
+            # header names (keep them).
             yield Finding("PO-REVIEW", ERROR, path, line,
-                          "reviewed needs X-Reviewed-By (name) and X-Reviewed-On (YYYY-MM-DD)")
+                          _("reviewed needs X-Reviewed-By (name) and X-Reviewed-On (YYYY-MM-DD)"))
             return
         from leaflet.translation import review
 
@@ -59,10 +75,13 @@ def check_header(po, path, lang, real_path=None):
         if found.note:
             yield Finding("PO-REVIEW", WARNING, path, line, found.note)
         elif found.status == review.CHANGED:
+            # Translators: %(date)s is the review's date, %(reviewer)s its reviewer and
+            # %(entries)s names the entries changed since.
             yield Finding("PO-REVIEW", WARNING, path, line,
-                          f"changed since the review of {when} by {who}, so printed as a "
-                          f"draft: {found.describe(path)}; the reviewer checks these and runs "
-                          "`leaflet catalog review`")
+                          _("changed since the review of %(date)s by %(reviewer)s, so printed "
+                            "as a draft: %(entries)s; the reviewer checks these and runs "
+                            "`leaflet catalog review`")
+                          % {"date": when, "reviewer": who, "entries": found.describe(path)})
 
 
 def check_stale(po, path, pot):
@@ -70,14 +89,15 @@ def check_stale(po, path, pot):
     want = {(e.msgctxt, e.msgid) for e in pot}
     for entry in pot:
         if (entry.msgctxt, entry.msgid) not in have:
+            # Translators: %(msgid)s is the start of an entry's English, in quotes.
             yield Finding("STALE", ERROR, path, None,
-                          f"msgid {entry.msgid[:50]!r} of messages.pot is missing: run "
-                          "`leaflet catalog update`")
+                          _("msgid %(msgid)s of messages.pot is missing: run `leaflet catalog "
+                            "update`") % {"msgid": repr(entry.msgid[:50])})
     for entry in po:
         if not entry.obsolete and (entry.msgctxt, entry.msgid) not in want:
             yield Finding("STALE", ERROR, path, entry.linenum,
-                          f"msgid {entry.msgid[:50]!r} is no longer in messages.pot: run "
-                          "`leaflet catalog update`")
+                          _("msgid %(msgid)s is no longer in messages.pot: run `leaflet "
+                            "catalog update`") % {"msgid": repr(entry.msgid[:50])})
 
 
 def _header_line(path, field: str) -> int | None:
@@ -123,19 +143,24 @@ def check_glyphs(po, path, lang, shown_data: list[str]):
                 continue  # LENGTH already refuses it
             absent = missing(PLACEHOLDER.sub("", text))
             if absent:
+                # Translators: %(chars)s lists characters (U+1234 'x'), %(fonts)s font
+                # families.
                 yield Finding("GLYPHS", ERROR, path, entry.linenum,
-                              f"{_describe(absent)} not in {', '.join(lang.families)}: the "
-                              "PDF would print empty boxes")
+                              _("%(chars)s not in %(fonts)s: the PDF would print empty boxes")
+                              % {"chars": _describe(absent), "fonts": ", ".join(lang.families)})
     absent = missing("".join(shown_data))
     if absent:
         yield Finding("GLYPHS", ERROR, path, None,
-                      f"data shown in this language ({_describe(absent)}) is not in "
-                      f"{', '.join(lang.families)}")
+                      _("data shown in this language (%(chars)s) is not in %(fonts)s")
+                      % {"chars": _describe(absent), "fonts": ", ".join(lang.families)})
 
 
 def _describe(chars: list[str]) -> str:
     shown = ", ".join(f"U+{ord(c):04X} {c!r}" for c in chars[:5])
-    return shown + (f" and {len(chars) - 5} more" if len(chars) > 5 else "")
+    if len(chars) > 5:
+        # Translators: %(chars)s lists the first five characters (U+1234 'x', ...).
+        return _("%(chars)s and %(count)s more") % {"chars": shown, "count": len(chars) - 5}
+    return shown
 
 
 def check_freshness(workspace, today: dt.date, release: bool, allow_unverified: bool):
@@ -146,12 +171,15 @@ def check_freshness(workspace, today: dt.date, release: bool, allow_unverified: 
     for name, verified_on, table, key in workspace.contact_details():
         line = workspace.line_of(table, key)
         if verified_on is None:
+            # Translators: %(name)s is a contact detail, like payoke.phone; verified_on is
+            # the key of leaflet.toml (keep it).
             yield Finding("DATA-UNVERIFIED", severity, path, line,
-                          f"{name} has no verified_on date", subject=name)
+                          _("%(name)s has no verified_on date") % {"name": name}, subject=name)
         elif verified_on < limit:
             yield Finding("DATA-STALE", severity, path, line,
-                          f"{name} was verified on {verified_on}, more than {FRESH_MONTHS} "
-                          "months ago", subject=name)
+                          _("%(name)s was verified on %(date)s, more than %(months)s months ago")
+                          % {"name": name, "date": verified_on, "months": FRESH_MONTHS},
+                          subject=name)
 
 
 def check_contact_data(workspace):

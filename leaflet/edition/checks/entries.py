@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from leaflet import textsafety
+from leaflet.i18n import N_, _
 from leaflet.translation import messages
 from leaflet.translation.rules import ERROR, Finding, LENGTH_FACTOR, LENGTH_MARGIN, WARNING, length_bound
 
@@ -39,6 +40,18 @@ _CONTACT_PATTERNS = {
     "e-mail address": re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
     "URL": re.compile(r"(https?://|www\.)\S+|\b[\w-]+\.(be|org|com|eu|net|info)\b", re.I),
     "postcode": re.compile(r"(?<![\d.,])\d{4}(?![\d.,])"),
+}
+# What CONTACT says of each kind (shown with _()).
+_CONTACT_MESSAGES = {
+    # Translators: %(value)s is what was typed, in quotes.
+    "phone number": N_("phone number %(value)s typed into the translation: contact details "
+                       "come from leaflet.toml only"),
+    "e-mail address": N_("e-mail address %(value)s typed into the translation: contact "
+                         "details come from leaflet.toml only"),
+    "URL": N_("URL %(value)s typed into the translation: contact details come from "
+              "leaflet.toml only"),
+    "postcode": N_("postcode %(value)s typed into the translation: contact details come from "
+                   "leaflet.toml only"),
 }
 
 
@@ -102,7 +115,7 @@ def _figure_beside(text: str, start: int, end: int) -> str | None:
     """The figure character printed next to the placeholder text[start:end], across at most
     three spaces or number separators, or None."""
     for index, step in ((start - 1, -1), (end, 1)):
-        for _ in range(4):
+        for _hop in range(4):
             if not 0 <= index < len(text):
                 break
             ch = text[index]
@@ -125,10 +138,12 @@ def check_length(entry, path, lang=None):
     bound = length_bound(entry.msgid + (entry.msgid_plural or ""))
     for text in _translations_of(entry):
         if len(text) > bound:
+            # Translators: %(msgid)s is the start of an entry's English, in quotes.
             yield Finding("LENGTH", ERROR, path, entry.linenum,
-                          f"the translation of {entry.msgid[:40]!r} is {len(text)} characters, "
-                          f"more than {bound} ({LENGTH_FACTOR} times the English and "
-                          f"{LENGTH_MARGIN}): shorten it")
+                          _("the translation of %(msgid)s is %(length)s characters, more than "
+                            "%(bound)s (%(factor)s times the English and %(margin)s): shorten it")
+                          % {"msgid": repr(entry.msgid[:40]), "length": len(text),
+                             "bound": bound, "factor": LENGTH_FACTOR, "margin": LENGTH_MARGIN})
             return
 
 
@@ -139,12 +154,17 @@ def check_invisible(entry, path, lang=None):
         found = textsafety.invisible_chars(_unreferenced(text), script,
                                            allow_newline=allow_newline)
         if found:
-            allowed = ("; ZWNJ/ZWJ are allowed only in scripts that spell with them "
-                       "(docs/translating.md)") if set(found) & textsafety.JOINERS else ""
-            yield Finding("INVISIBLE", ERROR, path, entry.linenum,
-                          f"{', '.join(textsafety.describe(ch) for ch in found[:3])} in the "
-                          f"translation of {entry.msgid[:40]!r}: delete it (it can reorder or "
-                          f"hide what is printed){allowed}")
+            values = {"chars": ", ".join(textsafety.describe(ch) for ch in found[:3]),
+                      "msgid": repr(entry.msgid[:40])}
+            # Translators: %(chars)s names invisible characters (U+202E RIGHT-TO-LEFT
+            # OVERRIDE ...); %(msgid)s is the start of an entry's English, in quotes.
+            message = (_("%(chars)s in the translation of %(msgid)s: delete it (it can reorder "
+                         "or hide what is printed); ZWNJ/ZWJ are allowed only in scripts that "
+                         "spell with them (docs/translating.md)")
+                       if set(found) & textsafety.JOINERS else
+                       _("%(chars)s in the translation of %(msgid)s: delete it (it can reorder "
+                         "or hide what is printed)"))
+            yield Finding("INVISIBLE", ERROR, path, entry.linenum, message % values)
             return
 
 
@@ -153,21 +173,31 @@ def check_mixed_script(entry, path, lang=None):
         mixed = textsafety.mixed_script_words(PLACEHOLDER.sub(" ", TAG.sub(" ", text)))
         if mixed:
             word, found = mixed[0]
+            scripts = found[0]
+            for name in found[1:]:
+                # Translators: two script names (Latin, Cyrillic ...), or a list of them and
+                # one more: "Latin and Greek and Cyrillic".
+                scripts = _("%(first)s and %(second)s") % {"first": scripts, "second": name}
+            # Translators: %(word)s is the word; %(scripts)s its scripts ("Latin and
+            # Cyrillic"); %(msgid)s the start of the entry's English, in quotes.
             yield Finding("MIXED-SCRIPT", WARNING, path, entry.linenum,
-                          f"the word {textsafety.clip(word, 40)} mixes {' and '.join(found)} "
-                          f"letters in the translation of {entry.msgid[:40]!r}: retype it "
-                          "in one script")
+                          _("the word %(word)s mixes %(scripts)s letters in the translation of "
+                            "%(msgid)s: retype it in one script")
+                          % {"word": textsafety.clip(word, 40), "scripts": scripts,
+                             "msgid": repr(entry.msgid[:40])})
             return
 
 
 def check_completeness(entry, path, lang=None):
     if entry.fuzzy:
+        # Translators: %(msgid)s is the start of an entry's English, in quotes; "fuzzy" is
+        # the catalogue's flag (keep it).
         yield Finding("FUZZY", ERROR, path, entry.linenum,
-                      f"fuzzy entry {entry.msgid[:50]!r}: check the translation, then remove "
-                      "the fuzzy flag")
+                      _("fuzzy entry %(msgid)s: check the translation, then remove the fuzzy "
+                        "flag") % {"msgid": repr(entry.msgid[:50])})
     elif not all(s.strip() for s in _translations_of(entry)):
         yield Finding("UNTRANSLATED", ERROR, path, entry.linenum,
-                      f"untranslated entry {entry.msgid[:50]!r}")
+                      _("untranslated entry %(msgid)s") % {"msgid": repr(entry.msgid[:50])})
 
 
 def check_placeholders(entry, path, lang=None):
@@ -179,17 +209,30 @@ def check_placeholders(entry, path, lang=None):
         if found != wanted:
             missing = ", ".join(f"%({n})s" for n in sorted(wanted - found))
             extra = ", ".join(f"%({n})s" for n in sorted(found - wanted))
-            detail = "; ".join(x for x in (missing and f"missing {missing}",
-                                           extra and f"unknown {extra}") if x)
-            yield Finding("PLACEHOLDERS", ERROR, path, entry.linenum,
-                          f"{detail} in the translation of {entry.msgid[:40]!r}")
+            values = {"missing": missing, "unknown": extra, "msgid": repr(entry.msgid[:40])}
+            # Translators: %(missing)s and %(unknown)s list placeholders as they are written
+            # (%(days)s, ...); %(msgid)s is the start of an entry's English, in quotes.
+            if missing and extra:
+                message = _("missing %(missing)s; unknown %(unknown)s in the translation of "
+                            "%(msgid)s")
+            elif missing:
+                message = _("missing %(missing)s in the translation of %(msgid)s")
+            else:
+                message = _("unknown %(unknown)s in the translation of %(msgid)s")
+            yield Finding("PLACEHOLDERS", ERROR, path, entry.linenum, message % values)
         elif _PERCENT.search(PLACEHOLDER.sub("", text)) and not _PERCENT.search(
                 PLACEHOLDER.sub("", entry.msgid)):
+            # Translators: %(percent)s is a percent sign and %(double)s two of them, printed
+            # as they are written in a catalogue (% and %%).
             yield Finding("PLACEHOLDERS", ERROR, path, entry.linenum,
-                          "a stray or malformed % directive (write %% for a percent sign)")
+                          _("a stray or malformed %(percent)s directive (write %(double)s for "
+                            "a percent sign)") % {"percent": "%", "double": "%%"})
         elif _BRACES.search(text) and not _BRACES.search(entry.msgid):
+            # Translators: %(braces)s is {...} and %(placeholder)s is %(name)s, printed as
+            # they are written in a catalogue.
             yield Finding("PLACEHOLDERS", ERROR, path, entry.linenum,
-                          "{...} is not a placeholder here: use the %(name)s of msgid")
+                          _("%(braces)s is not a placeholder here: use the %(placeholder)s of "
+                            "msgid") % {"braces": "{...}", "placeholder": "%(name)s"})
 
 
 def check_numbers(entry, path, lang=None):
@@ -212,19 +255,25 @@ def check_numbers(entry, path, lang=None):
         for match in PLACEHOLDER.finditer(text):
             figure = _figure_beside(text, match.start(), match.end())
             if figure is not None and match.group(0) not in glued_in_source:
+                # Translators: %(figure)s is a character in quotes, %(name)s its Unicode
+                # name, %(placeholder)s a placeholder as written (%(days)s), %(msgid)s the
+                # start of the entry's English, in quotes.
                 yield Finding("NUMBERS", ERROR, path, entry.linenum,
-                              f"{figure!r} ({textsafety.describe(figure)}) stands beside "
-                              f"{match.group(0)} in the translation of {entry.msgid[:40]!r}: "
-                              "it would print another figure; leave a word between them or "
-                              "remove it")
+                              _("%(figure)s (%(name)s) stands beside %(placeholder)s in the "
+                                "translation of %(msgid)s: it would print another figure; leave "
+                                "a word between them or remove it")
+                              % {"figure": repr(figure), "name": textsafety.describe(figure),
+                                 "placeholder": match.group(0),
+                                 "msgid": repr(entry.msgid[:40])})
                 return
         numbers = _numbers(text)
         extra = sorted(set(numbers) - set(wanted), key=lambda n: (len(n), n))
         if extra:
             yield Finding("NUMBERS", ERROR, path, entry.linenum,
-                          f"the number {numbers[extra[0]]} is not in the English of "
-                          f"{entry.msgid[:40]!r}: a translation never brings a figure in "
-                          "(numbers of the leaflet come from its English or leaflet.toml)")
+                          _("the number %(number)s is not in the English of %(msgid)s: a "
+                            "translation never brings a figure in (numbers of the leaflet come "
+                            "from its English or leaflet.toml)")
+                          % {"number": numbers[extra[0]], "msgid": repr(entry.msgid[:40])})
             return
 
 
@@ -243,25 +292,33 @@ def check_markup(entry, path, lang=None):
         if not text:
             continue
         if _RUNNABLE.search(text) or _RUNNABLE.search(_unreferenced(text)):
+            # Translators: "javascript:" is the start of an address that runs a script
+            # (keep it).
             yield Finding("MARKUP", ERROR, path, entry.linenum,
-                          "script, event handler or javascript: in the translation")
+                          _("script, event handler or javascript: in the translation"))
             continue
         references = [m.group(0) for m in _CHAR_REFERENCE.finditer(text)
                       if m.group(0) not in entry.msgid]
         if references:
+            # Translators: %(reference)s is an HTML character reference, like &#x202E;.
             yield Finding("MARKUP", ERROR, path, entry.linenum,
-                          f"the character reference {textsafety.clip(references[0], 30)} in "
-                          f"the translation of {entry.msgid[:40]!r}: type the character "
-                          "itself (a reference hides it from every check)")
+                          _("the character reference %(reference)s in the translation of "
+                            "%(msgid)s: type the character itself (a reference hides it from "
+                            "every check)")
+                          % {"reference": textsafety.clip(references[0], 30),
+                             "msgid": repr(entry.msgid[:40])})
             continue
-        bad = sorted({name for _, name in tags(text) if name not in messages.ALLOWED_TAGS})
+        bad = sorted({name for _closing, name in tags(text)
+                      if name not in messages.ALLOWED_TAGS})
         if bad:
+            # Translators: %(tags)s and %(allowed)s list HTML tag names (b, em, strong ...).
             yield Finding("MARKUP", ERROR, path, entry.linenum,
-                          f"tag(s) not allowed: {', '.join(bad)} (allowed: "
-                          f"{', '.join(messages.ALLOWED_TAGS)})")
+                          _("tag(s) not allowed: %(tags)s (allowed: %(allowed)s)")
+                          % {"tags": ", ".join(bad),
+                             "allowed": ", ".join(messages.ALLOWED_TAGS)})
         elif tags(text) != tags(entry.msgid) or text.count("<") != len(TAG.findall(text)):
             yield Finding("MARKUP", ERROR, path, entry.linenum,
-                          "the tags differ from msgid's or a tag is not closed")
+                          _("the tags differ from msgid's or a tag is not closed"))
 
 
 def check_contact(entry, path, lang=None):
@@ -272,8 +329,7 @@ def check_contact(entry, path, lang=None):
             for match in pattern.finditer(text):
                 if match.group(0) not in source:
                     yield Finding("CONTACT", ERROR, path, entry.linenum,
-                                  f"{kind} {match.group(0)!r} typed into the translation: "
-                                  "contact details come from leaflet.toml only")
+                                  _(_CONTACT_MESSAGES[kind]) % {"value": repr(match.group(0))})
                     break
 
 

@@ -6,6 +6,7 @@ WeasyPrint's laid-out pages. The build runs them on the very pages it writes.
 from __future__ import annotations
 
 import re
+from leaflet.i18n import _
 from leaflet.translation.rules import ERROR, Finding, WARNING
 
 
@@ -78,31 +79,43 @@ def layout_findings(pages, expected_sections: list[str], path: str, code: str, *
                 excess = box.position_x + box.margin_width() - right
                 if excess > 1 and type(box).__name__ == "TextBox":
                     text = getattr(box, "text", "") or ""
+                    # Translators: %(code)s is a language code; %(text)s the start of the
+                    # text, in quotes.
                     yield Finding("LAYOUT", ERROR, path, None,
-                                  f"{code}: page {number}: {text[:30]!r} runs "
-                                  f"{excess * px_to_mm:.1f} mm past the right margin")
+                                  _("%(code)s: page %(page)s: %(text)s runs %(mm)s mm past the "
+                                    "right margin")
+                                  % {"code": code, "page": number, "text": repr(text[:30]),
+                                     "mm": f"{excess * px_to_mm:.1f}"})
     metrics = page_metrics(pages, expected_sections)
     for section in expected_sections:
         entry = metrics.get(section)
         if entry is None:
             continue
         if len(entry["pages"]) > 1:
+            # Translators: %(code)s is a language code, %(section)s a section's id in the
+            # template (like 'rights'), %(mm)s a length in millimetres.
             yield Finding("LAYOUT", ERROR, path, None,
-                          f"{code}: section '{section}' overflows its page by "
-                          f"{entry['spill'] * px_to_mm:.0f} mm (onto page {entry['pages'][1]}): "
-                          "shorten the translation")
+                          _("%(code)s: section '%(section)s' overflows its page by %(mm)s mm "
+                            "(onto page %(page)s): shorten the translation")
+                          % {"code": code, "section": section,
+                             "mm": f"{entry['spill'] * px_to_mm:.0f}", "page": entry["pages"][1]})
         elif fill and entry["fill"] < MIN_FILL:
+            # Translators: %(fill)s and %(minimum)s are percentages with their sign (42%).
             yield Finding("FILL", WARNING, path, None,
-                          f"{code}: page {entry['pages'][0]} ('{section}') is only "
-                          f"{entry['fill']:.0%} full (at least {MIN_FILL:.0%} expected)")
+                          _("%(code)s: page %(page)s ('%(section)s') is only %(fill)s full (at "
+                            "least %(minimum)s expected)")
+                          % {"code": code, "page": entry["pages"][0], "section": section,
+                             "fill": f"{entry['fill']:.0%}", "minimum": f"{MIN_FILL:.0%}"})
         if entry["min_pt"] is not None and entry["min_pt"] < MIN_BODY_PT - 0.01:
             yield Finding("LAYOUT", ERROR, path, None,
-                          f"{code}: section '{section}' prints text at {entry['min_pt']:.1f} pt, "
-                          f"under the {MIN_BODY_PT:g} pt body text minimum")
+                          _("%(code)s: section '%(section)s' prints text at %(size)s pt, under "
+                            "the %(minimum)s pt body text minimum")
+                          % {"code": code, "section": section, "size": f"{entry['min_pt']:.1f}",
+                             "minimum": f"{MIN_BODY_PT:g}"})
     if len(pages) != len(expected_sections):
         yield Finding("LAYOUT", ERROR, path, None,
-                      f"{code}: {len(pages)} pages rendered, the template has "
-                      f"{len(expected_sections)}")
+                      _("%(code)s: %(pages)s pages rendered, the template has %(sections)s")
+                      % {"code": code, "pages": len(pages), "sections": len(expected_sections)})
 
 
 def sections_of(html: str) -> list[str]:

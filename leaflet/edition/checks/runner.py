@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from leaflet.i18n import _
 from leaflet.translation import catalog
 from leaflet.translation import messages
 from leaflet.languages import scripts
@@ -53,7 +54,7 @@ def run_checks(workspace, codes=None, *, layout: bool = True, release: bool = Fa
     findings: list[Finding] = []
     if pot is None:
         findings.append(Finding("STALE", ERROR, str(pot_path), None,
-                                "messages.pot is missing: run `leaflet catalog extract`"))
+                                _("messages.pot is missing: run `leaflet catalog extract`")))
     findings.extend(check_freshness(workspace, today or dt.date.today(), release,
                                     allow_unverified))
     findings.extend(check_contact_data(workspace))
@@ -80,6 +81,6 @@ def run_checks(workspace, codes=None, *, layout: bool = True, release: bool = Fa
             with concurrent.futures.ProcessPoolExecutor(
                     workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 results = list(pool.map(_layout_job, *zip(*args)))
-        for (code, *_), found in zip(args, results):
+        for (code, *_job), found in zip(args, results):
             findings.extend(Finding(**dict(f, lang=code)) for f in found)
     return findings
