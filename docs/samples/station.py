@@ -1,4 +1,6 @@
-"""Make docs/samples/station-kiosk.png and station-receipt.png: what `leaflet serve` shows.
+"""Make docs/samples/station-kiosk.png, station-receipt.png, station-desk-nl.png and
+station-receipt-nl.png: what `leaflet serve` shows (the last two at a desk whose account's
+language is Dutch).
 
     .venv/bin/python docs/samples/station.py
 
@@ -8,7 +10,9 @@ there, starts `leaflet serve` on a free localhost port and drives Debian's headl
 (Selenium and chromedriver; tests/station/browser.py) with a 1280x900 page. The first picture
 is the kiosk's language page; the second the desk's receipt after a hand-over recorded for Tigrinya
 with the kiosk code (a victim without legal residence, the Foreigners Department not yet
-informed, so a duty is left to do). Each image is reduced to a 64-colour palette to stay under
+informed, so a duty is left to do); the last two the same hand-over at a Dutch desk (an
+account made with `--lang nl`): the form filled from the kiosk code, and its receipt. Each
+image is reduced to a 64-colour palette to stay under
 300 KB.
 """
 
@@ -41,19 +45,52 @@ def build_workspace(folder: Path, languages: list[str]) -> Path:
     return ws
 
 
+def dutch_desk(driver, server, folder: Path) -> dict:
+    """The same hand-over at a Dutch desk: its form from the kiosk code, then the receipt."""
+    from selenium.webdriver.common.by import By
+    from station import browser
+
+    base = server.base
+    driver.delete_all_cookies()
+    driver.get(base + "/kiosk/ti/officer")
+    code = driver.find_element(By.CSS_SELECTOR, "p.kiosk-code").text.strip()
+    from station.conftest import PASSWORD
+
+    browser.log_in(driver, base, "B5678", PASSWORD)
+    driver.find_element(By.ID, "code").send_keys(code)
+    driver.find_element(By.CSS_SELECTOR, "form.kiosk-code-form button").click()
+    browser.wait_for_path(driver, base, "/desk/?code=")
+    for name, value in ANSWERS:
+        driver.find_element(By.CSS_SELECTOR, f"input[name={name}][value={value}]").click()
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.save_screenshot(str(folder / "desk-nl.png"))
+    sizes = {"station-desk-nl.png": palette(folder / "desk-nl.png",
+                                            HERE / "station-desk-nl.png")}
+    driver.find_element(By.CSS_SELECTOR, "form.handover button[type=submit]").click()
+    browser.wait_for_path(driver, base, "/desk/receipt/")
+    if driver.find_element(By.TAG_NAME, "html").get_attribute("lang") != "nl":
+        raise SystemExit("the Dutch account's receipt is not in Dutch")
+    driver.save_screenshot(str(folder / "receipt-nl.png"))
+    sizes["station-receipt-nl.png"] = palette(folder / "receipt-nl.png",
+                                              HERE / "station-receipt-nl.png")
+    return sizes
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from selenium.webdriver.common.by import By
 
     from leaflet.storage.engine import dispose_engines
     from station import browser  # tests/station/browser.py
-    from station.conftest import LANGUAGES, OFFICER, PASSWORD, make_account
+    from station.conftest import LANGUAGES, OFFICER, PASSWORD, UNIT, make_account
+    from leaflet.station.accounts import Accounts
 
     with tempfile.TemporaryDirectory(prefix="leaflet-station-") as tmp:
         folder = Path(tmp)
         ws = build_workspace(folder, LANGUAGES)
         db = str(folder / "log.sqlite3")
         make_account(db)
+        Accounts(db, create=True).add("B5678", UNIT, PASSWORD, lang="nl")
         dispose_engines()
         sizes = {}
         with browser.Server(ws, db, folder / "serve.log") as server:
@@ -88,6 +125,7 @@ def main() -> None:
                 driver.save_screenshot(str(folder / "receipt.png"))
                 sizes["station-receipt.png"] = palette(folder / "receipt.png",
                                                        HERE / "station-receipt.png")
+                sizes.update(dutch_desk(driver, server, folder))
             finally:
                 driver.quit()
         dispose_engines()
