@@ -220,3 +220,69 @@ def test_the_environment_is_not_needed_to_import(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     assert i18n.current() == "en"
     assert os.environ.get("LANG") is None
+
+
+@pytest.fixture
+def locale_copy(tmp_path, monkeypatch):
+    """The interface's catalogues copied, and leaflet.i18n pointed at the copy."""
+    import shutil
+
+    copy = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, copy)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", copy)
+    i18n.translations.cache_clear()
+    yield copy
+    i18n.translations.cache_clear()
+
+
+def test_an_interface_catalogue_goes_to_xliff_and_back(locale_copy, tmp_path):
+    """A zone's translation service reviews the Dutch in its CAT tool: one target and one
+    plural form edited come back, compiled; a target that breaks a placeholder is refused
+    whole, nothing written."""
+    from leaflet.edition.checks import interface as checks
+    from leaflet.translation import interface, xliff
+
+    def check(code, override):
+        return checks.check_catalogue(code, override)
+
+    exported = interface.export_xliff("nl", tmp_path / "nl.xlf")
+    xml = exported.read_text(encoding="utf-8")
+    po = polib.pofile(str(i18n.catalogue_path("nl", ".po")))
+    old = po.find("Answer this question.").msgstr
+    assert f">{old}</target>" in xml
+    plural = next(e for e in po if e.msgid_plural and "%(n)s" in e.msgid)
+    assert f">{plural.msgstr_plural[1]}</target>" in xml
+    edited = (xml.replace(f">{old}</target>", ">Beantwoord deze vraag, a.u.b.</target>")
+              .replace(f">{plural.msgstr_plural[1]}</target>",
+                       ">" + plural.msgstr_plural[1].replace("%(n)s", "%(n)s ") + "</target>", 1))
+    (tmp_path / "edited.xlf").write_text(edited, encoding="utf-8")
+    result = interface.import_xliff(tmp_path / "edited.xlf", "nl", check=check)
+    assert sorted(result.changed) == sorted(["Answer this question.", plural.msgid])
+    with i18n.language("nl"):
+        i18n.translations.cache_clear()
+        assert i18n._("Answer this question.") == "Beantwoord deze vraag, a.u.b."
+    before = i18n.catalogue_path("nl", ".po").read_bytes()
+    broken = edited.replace(">Beantwoord deze vraag, a.u.b.</target>",
+                            ">Beantwoord %(vraag)s.</target>")
+    (tmp_path / "broken.xlf").write_text(broken, encoding="utf-8")
+    with pytest.raises(xliff.XliffRefused, match="PLACEHOLDERS"):
+        interface.import_xliff(tmp_path / "broken.xlf", check=check)
+    assert i18n.catalogue_path("nl", ".po").read_bytes() == before
+    (tmp_path / "german.xlf").write_text(edited.replace('target-language="nl"',
+                                                        'target-language="de"'),
+                                         encoding="utf-8")
+    with pytest.raises(xliff.XliffRefused):
+        interface.import_xliff(tmp_path / "german.xlf", "nl", check=check)
+
+
+def test_a_reviewed_interface_catalogue_says_no_draft(locale_copy):
+    from leaflet.edition.checks import interface as checks
+    from leaflet.translation import interface
+
+    assert i18n.is_draft("fr")
+    interface.mark_reviewed("fr", "A. Relecteur, Service de traduction", "2026-12-01",
+                            check=lambda code, override: checks.check_catalogue(code))
+    i18n.translations.cache_clear()
+    assert not i18n.is_draft("fr") and i18n.is_draft("nl")
+    po = polib.pofile(str(i18n.catalogue_path("fr", ".po")))
+    assert po.metadata["X-Reviewed-By"] == "A. Relecteur, Service de traduction"

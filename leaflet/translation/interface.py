@@ -178,7 +178,7 @@ def export_xliff(code: str, dest: Path) -> Path:
 
     _known(code, "LANG")
     path = i18n.catalogue_path(code, ".po")
-    return xliff.export_catalogue(path, path.relative_to(ROOT).as_posix(), code, dest)
+    return xliff.export_catalogue(path, shown(path), code, dest)
 
 
 def import_xliff(source: Path, expect: str | None = None, *, check):
@@ -190,38 +190,46 @@ def import_xliff(source: Path, expect: str | None = None, *, check):
 
     from leaflet.translation import catalog, xliff
 
-    shown = str(source)
-    data, root = xliff._read(Path(source), shown)
-    element = xliff._file_element(root, shown)
+    given = str(source)
+    data, root = xliff._read(Path(source), given)
+    element = xliff._file_element(root, given)
     target = element.get("target-language") or ""
     code = i18n.supported(target)
     if code is None or code == i18n.SOURCE:
         raise xliff.XliffRefused(
             _("target-language %(target)s is not a language of the tool's interface")
-            % {"target": repr(target)}, path=shown,
+            % {"target": repr(target)}, path=given,
             hint=_("the tool speaks %(codes)s") % {"codes": ", ".join(i18n.LANGUAGES[1:])})
     if expect and code != expect:
         raise xliff.XliffRefused(_("the file is for %(found)s, not %(expected)s")
-                                 % {"found": code, "expected": expect}, path=shown)
+                                 % {"found": code, "expected": expect}, path=given)
     path = i18n.catalogue_path(code, ".po")
-    own = path.relative_to(ROOT).as_posix()
+    own = shown(path)
     original = element.get("original")
     if original and Path(original).as_posix() != own:
         raise xliff.XliffRefused(_("the file says it is %(original)s, not %(own)s")
-                                 % {"original": original, "own": own}, path=shown,
+                                 % {"original": original, "own": own}, path=given,
                                  line=element.sourceline,
                                  hint=_("export it with `leaflet catalog interface export`"))
     before = path.read_bytes()
     po = catalog.read_po(path)
     entries = {(e.msgctxt or None, e.msgid): e for e in xliff.live_entries(po)}
-    changed, seen = xliff._apply(poxliff.PoXliffFile.parsestring(data), entries, shown, own)
+    changed, seen = xliff._apply(poxliff.PoXliffFile.parsestring(data), entries, given, own)
     missing = len(entries) - seen
     if not changed:
         return xliff.ImportResult(code, path, [], missing, [])
-    after = xliff._write_checked(po, path, before, code, check, shown, own)
+    after = xliff._write_checked(po, path, before, code, check, given, own)
     _set_status(path, "draft")
     compile_one(path)
     return xliff.ImportResult(code, path, changed, missing, after)
+
+
+def shown(path: Path) -> str:
+    """A catalogue's path as messages and XLIFF files name it: from the project's folder."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _known(code: str, option: str) -> str:

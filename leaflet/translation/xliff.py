@@ -27,6 +27,8 @@ even when the unit also says `approved="yes"`: the two disagree, and the careful
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -43,6 +45,11 @@ DONE = {"translated", "final", "signed-off"}
 MAX_BYTES = 4 * 1024 * 1024
 # The one element a CAT tool may leave inside a target: a segment marker (Trados, memoQ).
 SEGMENT_MARKER = ("mrk", {"mtype", "mid"}, {"seg"})
+
+
+# click's \b (a help paragraph printed as written) cannot be in an XML file: the XLIFF shows
+# it as ␈, which a translator keeps, and the import turns back into \b.
+CONTROL, CONTROL_SHOWN = "\b", "\u2408"
 
 
 def _skeleton(original: str, target: str) -> bytes:
@@ -81,7 +88,9 @@ def export_catalogue(path: Path, original: str, target: str, dest: Path) -> Path
     from leaflet.files import write_atomic
 
     catalog.read_po(path)  # refuses a broken catalogue with its line, as everywhere else
-    store = tkpo.pofile(BytesIO(path.read_bytes()))
+    # translate-toolkit reads the escape \b as "b": it becomes ␈ before it reads the file.
+    text = re.sub(r"(?<!\\)\\b", CONTROL_SHOWN, path.read_bytes().decode("utf-8"))
+    store = tkpo.pofile(BytesIO(text.encode("utf-8")))
     out = poxliff.PoXliffFile(BytesIO(_skeleton(original, target)))
     converter = po2xliff.po2xliff()
     number = 0
@@ -89,10 +98,34 @@ def export_catalogue(path: Path, original: str, target: str, dest: Path) -> Path
         if unit.isheader() or unit.isblank() or unit.isobsolete():
             continue
         number += 1
+        if unit.hasplural():
+            _plural_group(out, unit, number)
+            continue
         converter.convertunit(out, unit, original).xmlelement.set("id", str(number))
     etree.cleanup_namespaces(out.document)
     write_atomic(dest, bytes(out))
     return dest
+
+
+def _plural_group(out, unit, number: int) -> None:
+    """A plural entry as XLIFF's gettext plural group (what poxliff reads back: one
+    trans-unit per form, "N[0]", "N[1]" …), written here: translate-toolkit's converter
+    cannot build one (3.20)."""
+    from lxml import etree
+
+    ns = f"{{{XLIFF_NS}}}"
+    body = out.document.getroot().find(f"{ns}file/{ns}body")
+    group = etree.SubElement(body, f"{ns}group", id=str(number), restype="x-gettext-plurals")
+    sources = [str(s).replace(CONTROL, CONTROL_SHOWN) for s in unit.source.strings]
+    targets = ([str(t).replace(CONTROL, CONTROL_SHOWN) for t in unit.target.strings]
+               if unit.target else [])
+    state = "needs-review-translation" if unit.isfuzzy() else "translated"
+    for index in range(max(len(targets), 2)):
+        element = etree.SubElement(group, f"{ns}trans-unit", id=f"{number}[{index}]")
+        element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        etree.SubElement(element, f"{ns}source").text = sources[min(index, len(sources) - 1)]
+        if index < len(targets) and targets[index]:
+            etree.SubElement(element, f"{ns}target", state=state).text = targets[index]
 
 
 @dataclass
@@ -279,7 +312,7 @@ def _apply(store, entries: dict, shown: str, own: str) -> tuple[list, int]:
         line = unit.xmlelement.sourceline
         ident = unit.xmlelement.get("id", "?")
         plural = unit.hasplural()
-        key = (unit.getcontext() or None, str(unit.source))
+        key = (unit.getcontext() or None, str(unit.source).replace(CONTROL_SHOWN, CONTROL))
         if plural and (key not in entries or not entries[key].msgid_plural):
             # Translators: %(unit)s is the number of an XLIFF unit (an entry of the proof).
             raise XliffRefused(_("unit %(unit)s has plural forms, but its entry has none")
@@ -301,8 +334,10 @@ def _apply(store, entries: dict, shown: str, own: str) -> tuple[list, int]:
                                % {"unit": ident, "source": repr(unit.source[:50])},
                                path=shown, line=line)
         seen.add(key)
-        forms = [str(form) for form in unit.target.strings] if plural and unit.target else []
-        text = "\n".join(forms) if plural else (unit.target or "")
+        forms = ([str(form).replace(CONTROL_SHOWN, CONTROL) for form in unit.target.strings]
+                 if plural and unit.target else [])
+        text = "\n".join(forms) if plural else (unit.target or "").replace(CONTROL_SHOWN,
+                                                                           CONTROL)
         if len(text) > length_bound(entry.msgid + (entry.msgid_plural or "")):
             # Translators: %(length)s and %(english)s are numbers of characters; LENGTH is
             # a check id (a code: not translated).

@@ -203,3 +203,34 @@ def test_the_samples_show_the_report_and_stay_small():
         path = ROOT / "docs" / "samples" / name
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
         assert path.stat().st_size <= 150 * 1024, name
+
+
+def test_a_dutch_report_in_pdf_with_dutch_dates_and_numbers(log_url, tmp_path):
+    """`leaflet report --lang nl --format pdf`: Dutch headings, duties and legends, the
+    circular marked as an unofficial translation, Dutch dates and numbers; no sentence of the
+    tool left in English; the CSV and JSON do not change with the language."""
+    from pdfutil import pdf_text
+
+    from leaflet import i18n
+    from leaflet.duties.rules import RULES
+    from station.i18n_pages import english_left
+
+    out = tmp_path / "oktober.pdf"
+    run(log_url, *OCTOBER, "--by", "unit", "--format", "pdf", "--lang", "nl", "-o", str(out))
+    text = " ".join(pdf_text(out).split())
+    with i18n.language("nl"):
+        assert " ".join(i18n._("Duties of the instructions of 13 January 1997").split()) in text
+        for rule in RULES:
+            assert " ".join(i18n._(rule.duty).split())[:30] in text, rule.id
+        unofficial = i18n._("Unofficial translation of %(paragraph)s") % {"paragraph": "§5.1"}
+    assert unofficial in text
+    assert "1 oktober 2025 tot en met 31 oktober 2025" in text, text[:400]
+    applicable, met = fx.OCTOBER_RULES["LEAFLET-GIVEN"][:2]
+    assert f"{met / applicable * 100:.1f}%".replace(".", ",") in text  # 58,3%
+    assert english_left(text, "nl") == []
+    english = tmp_path / "october.pdf"
+    run(log_url, *OCTOBER, "--format", "pdf", "--lang", "en", "-o", str(english))
+    assert "1 October 2025" in pdf_text(english) and unofficial not in pdf_text(english)
+    for fmt in ("csv", "json"):
+        assert run(log_url, *OCTOBER, "--format", fmt, "--lang", "nl").stdout == \
+            run(log_url, *OCTOBER, "--format", fmt).stdout

@@ -31,12 +31,9 @@ CODE_LIKE = re.compile(r"`[^`]*`|(?<![\w-])--?[a-z][\w-]*|[\w.-]+\.(csv|pdf|po|p
 
 
 def shown_path(path: Path) -> str:
-    from leaflet.translation.interface import ROOT
+    from leaflet.translation.interface import shown
 
-    try:
-        return Path(path).resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
+    return shown(path)
 
 
 def check_braces(entry, path, lang=None):
