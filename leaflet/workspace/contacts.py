@@ -107,8 +107,13 @@ def e164(text: str) -> str:
 
 
 def tel_uri(text: str) -> str:
-    """The `tel:` payload of a QR code for a printed number (RFC 3966)."""
-    return "tel:" + e164(text)
+    """The `tel:` payload of a QR code for a printed number (RFC 3966), in the form it is
+    printed: a national number stays national (`tel:078055800`), an international one
+    is E.164. Parsed and validated first (`078 O55 8OO` is refused, never encoded)."""
+    number = e164(text)
+    if str(text).strip().startswith("+"):
+        return "tel:" + number
+    return "tel:" + "".join(ch for ch in str(text) if ch.isdigit())
 
 
 def check_email(text: str) -> None:

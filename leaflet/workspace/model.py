@@ -20,9 +20,13 @@ _EDITION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 REQUIRED_ORGANISATIONS = ("helpline", "pag-asa", "payoke", "surya", "foreigners-dept")
 # The phone numbers every leaflet and wallet card prints: a build or check needs each of
 # them in leaflet.toml (leaflet/workspace/contacts.py reports a missing one); the desk does not.
-PRINTED_PHONES = {"helpline": ("phone", "phone_international"), "emergency": ("phone",),
-                   "police": ("phone",), "guardianship": ("phone",), "pag-asa": ("phone",),
-                   "payoke": ("phone",), "surya": ("phone",)}
+# (The helpline's international form is not printed: from a foreign SIM it is not established
+# that it works, so a reader with a foreign phone gets the centres' numbers in +32 form.)
+PRINTED_PHONES = {"helpline": ("phone",), "emergency": ("phone",), "police": ("phone",),
+                  "guardianship": ("phone",),
+                  "pag-asa": ("phone", "phone_international"),
+                  "payoke": ("phone", "phone_international"),
+                  "surya": ("phone", "phone_international")}
 KINDS = ("helpline", "centre", "authority", "emergency")
 # A language's leaflet text size in pt ([languages.X] text_size): every size of the leaflet
 # scales with it; below 10 pt its smallest body text would fall under 9 pt.
@@ -47,6 +51,10 @@ class Detail:
     value: str
     source: str
     verified_on: dt.date | None  # None: not verified; usable in a draft, warned about
+    # The facts sheet's confidence: H (an official page, or sources agree), M (one
+    # third-party page: verified_on is ""), U (not established: a draft may show it, a
+    # release never, even with --allow-unverified).
+    confidence: str = "H"
 
     @property
     def verified(self) -> bool:
@@ -161,6 +169,12 @@ class Workspace:
         from leaflet.workspace.built import built_languages
 
         return built_languages(self, edition)
+
+    def unconfirmed_details(self) -> list[tuple[str, str, str]]:
+        """(name, table, key) of every detail at confidence U."""
+        return [(f"{org.id}.{key}", f"organisations.{org.id}", key)
+                for org in self.organisations.values() for key, d in org.details.items()
+                if d.confidence == "U"]
 
     def unverified_details(self) -> list[str]:
         """Names like `payoke.address` of every detail that has no verified-on date."""

@@ -164,11 +164,17 @@ class _Parser:
         if "verified_on" not in spec:
             self.fail(_("[%(table)s] %(key)s needs 'verified_on' (a date, or \"\" when not "
                         "verified)") % {"table": table, "key": key}, table, key)
-        unknown = sorted(set(spec) - {"value", "source", "verified_on"})
+        unknown = sorted(set(spec) - {"value", "source", "verified_on", "confidence"})
         if unknown:
             self.fail(_("[%(table)s] %(key)s has the unknown field '%(field)s'")
                       % {"table": table, "key": key, "field": unknown[0]}, table, key,
-                      hint=_("a detail has value, source and verified_on"))
+                      hint=_("a detail has value, source, verified_on and, optionally, "
+                             "confidence"))
+        confidence = spec.get("confidence")
+        if confidence is not None and confidence not in ("H", "M", "U"):
+            # Translators: H, M and U are the facts sheet's confidence codes (keep them).
+            self.fail(_("[%(table)s] %(key)s confidence must be H, M or U, not %(value)s")
+                      % {"table": table, "key": key, "value": clip(confidence)}, table, key)
         value = spec["value"]
         if value != value.strip():
             self.fail(_("[%(table)s] %(key)s %(value)s starts or ends with a space")
@@ -178,10 +184,17 @@ class _Parser:
             if problem:
                 self.fail(f"[{table}] {key} {clip(value)}: {problem}", table, key,
                           hint=_("like https://www.example.be"))
-        return Detail(value, spec["source"],
-                      self.date(spec["verified_on"], table, key, allow_empty=True,
+        verified_on = self.date(spec["verified_on"], table, key, allow_empty=True,
                                 latest=dt.date.today(),
-                                late=_("[%(table)s] %(key)s = %(day)s is in the future")))
+                                late=_("[%(table)s] %(key)s = %(day)s is in the future"))
+        if confidence in ("M", "U") and verified_on is not None:
+            self.fail(_("[%(table)s] %(key)s is at confidence %(confidence)s, so it cannot be "
+                        "verified_on a date") % {"table": table, "key": key,
+                                                 "confidence": confidence}, table, key,
+                      hint=_('write verified_on = "" (a release refuses it), or confirm it and '
+                             "drop confidence"))
+        return Detail(value, spec["source"], verified_on,
+                      confidence or ("H" if verified_on is not None else "M"))
 
     def organisation(self, org_id: str, spec) -> Organisation:
         table = f"organisations.{org_id}"

@@ -113,7 +113,7 @@ def organisations(p: _Parser, data: dict) -> dict[str, Organisation]:
             raise ConfigError(_("missing organisation [organisations.%(id)s]")
                               % {"id": org_id}, path=p.path)
     helpline = found["helpline"]
-    for key in ("phone", "phone_international"):
+    for key in ("phone",):
         if key not in helpline.details:
             p.fail(_("[organisations.helpline] is missing the detail '%(key)s'")
                    % {"key": key}, "organisations.helpline")

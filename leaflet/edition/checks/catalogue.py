@@ -182,6 +182,19 @@ def check_freshness(workspace, today: dt.date, release: bool, allow_unverified: 
                           subject=name)
 
 
+def check_unconfirmed(workspace, release: bool):
+    """DATA-UNCONFIRMED: a detail at confidence U warns in a draft and stops a release, even
+    with --allow-unverified: the facts sheet does not establish it."""
+    from leaflet.translation.rules import UNCONFIRMED_CHECK
+
+    for name, table, key in workspace.unconfirmed_details():
+        # Translators: %(name)s is a contact detail, like helpline.phone_international.
+        yield Finding(UNCONFIRMED_CHECK, ERROR if release else WARNING, workspace.path.name,
+                      workspace.line_of(table, key),
+                      _("%(name)s is at confidence U (not established): a release never prints "
+                        "it") % {"name": name}, subject=name)
+
+
 def check_contact_data(workspace):
     """DATA-INVALID: phone numbers, e-mail addresses parsed by kind (leaflet/workspace/contacts.py)."""
     from leaflet.workspace import contacts

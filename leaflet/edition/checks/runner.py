@@ -9,24 +9,30 @@ from leaflet.i18n import _
 from leaflet.translation import catalog
 from leaflet.translation import messages
 from leaflet.languages import scripts
-from leaflet.edition.checks.catalogue import check_contact_data, check_freshness, check_language
+from leaflet.edition.checks.catalogue import (check_contact_data, check_freshness,
+                                              check_language, check_unconfirmed)
 from leaflet.edition.checks.layout import layout_findings, sections_of
 from leaflet.translation.rules import ERROR, Finding
 
 
-def _layout_job(code: str, html: str, base_url: str, path: str, card_html: str = ""
-                ) -> list[dict]:
-    """Lay out one language's leaflet and wallet card (no PDF written); return the layout
-    findings as dicts."""
-    import weasyprint
+def _layout_job(code: str, html: str, base_url: str, path: str, card_html: str = "",
+                sizing: dict | None = None) -> list[dict]:
+    """Lay out one language's leaflet at its text size (found, or pinned: as the build
+    does) and its wallet card (no PDF written); return the layout findings as dicts."""
+    from leaflet.edition.fitting import fit_leaflet, way_out
+    from leaflet.render import pdf
 
-    found = []
-    for source, fill in ((html, True), (card_html, False)):
-        if not source:
-            continue
-        document = weasyprint.HTML(string=source, base_url=base_url).render()
-        found += [f.as_dict() for f in layout_findings(document.pages, sections_of(source),
-                                                       path, code, fill=fill)]
+    sizing = sizing or {}
+    fitted = fit_leaflet(html, base_url, sizing)
+    found = [f.as_dict() for f in layout_findings(
+        fitted["laid"]["document"].pages, sections_of(fitted["html"]), path, code,
+        entries=sizing.get("entries"), way=way_out(code, fitted, sizing))]
+    if card_html:
+        document = pdf.lay_out(card_html, base_url)["document"]
+        found += [f.as_dict() for f in layout_findings(
+            document.pages, sections_of(card_html), path, code, fill=False,
+            entries=sizing.get("card_entries"),
+            way=_("the wallet card's text size is fixed: shorten these entries"))]
     return found
 
 
@@ -58,6 +64,7 @@ def run_checks(workspace, codes=None, *, layout: bool = True, release: bool = Fa
     findings.extend(check_freshness(workspace, today or dt.date.today(), release,
                                     allow_unverified))
     findings.extend(check_contact_data(workspace))
+    findings.extend(check_unconfirmed(workspace, release))
     renderable = []
     for lang in langs:
         found = check_language(workspace, lang, pot, overrides.get(lang.code))
@@ -73,8 +80,8 @@ def run_checks(workspace, codes=None, *, layout: bool = True, release: bool = Fa
         base_url = str(workspace.templates_dir) + os.sep
         workers = max(1, min(jobs or os.cpu_count() or 1, len(prepared)))
         args = [(job.lang.code, job.html, base_url, workspace.display_path(
-            catalog.catalog_path(workspace.translations_dir, job.lang.locale)), job.card_html)
-            for job in prepared]
+            catalog.catalog_path(workspace.translations_dir, job.lang.locale)), job.card_html,
+            job.sizing) for job in prepared]
         if workers == 1:
             results = [_layout_job(*a) for a in args]
         else:
