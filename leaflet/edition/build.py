@@ -69,6 +69,17 @@ def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
     # No layout here: the build checks the layout of the pages it writes (pdf.lay_out).
     findings = [f for f in run_checks(workspace, codes, release=True, layout=False,
                                       allow_unverified=allow_unverified) if f.severity == ERROR]
+    from leaflet.translation.rules import UNCONFIRMED_CHECK
+
+    unconfirmed = sorted({f.subject for f in findings if f.check == UNCONFIRMED_CHECK})
+    if unconfirmed:
+        # Translators: %(details)s lists contact details, like "helpline.phone_international".
+        raise BuildError(_("release refused: details at confidence U (not established): "
+                           "%(details)s") % {"details": ", ".join(unconfirmed)},
+                         path=workspace.path,
+                         hint=_("a fact at U never reaches a release, even with "
+                                "--allow-unverified: remove it, or establish it and raise its "
+                                "confidence"))
     general = [f for f in findings if f.lang is None and f.check not in DATA_CHECKS]
     if general:  # e.g. messages.pot missing: nothing can be judged without it
         # Translators: %(reason)s is why (several reasons are separated by semicolons).
@@ -88,30 +99,41 @@ def release_gate(workspace, codes, *, allow_unverified: bool = False) -> None:
 
 
 def _render_job(html: str, base_url: str, dest: str, print_rtl: bool | None = None,
-                layout_of: tuple[str, str] | None = None, card_html: str = "") -> dict:
+                layout_of: tuple[str, str] | None = None, card_html: str = "",
+                sizing: dict | None = None) -> dict:
     """Render one language's leaflet and wallet card (and their print files when
     `print_rtl` is not None), in a worker.
 
-    Layout findings (`layout_of`) of either stop the language before any file is written:
-    both are laid out first, then both written.
+    The leaflet is laid out at its text size (fit_leaflet). Layout findings (`layout_of`) of
+    either stop the language before any file is written: both are laid out first, then both
+    written; they name the entries on the page that does not fit (`sizing["entries"]`,
+    `sizing["card_entries"]`) and the way out.
     """
     from leaflet.render import pdf
-    from leaflet.edition import printing
+    from leaflet.edition import fitting, printing
 
     dest = Path(dest)
     card_dest = dest.with_name(card_name(dest.stem))
+    sizing = sizing or {}
     try:
-        leaflet_doc = pdf.lay_out(html, base_url)
+        fitted = fitting.fit_leaflet(html, base_url, sizing)
+        leaflet_doc, html = fitted["laid"], fitted["html"]
         card_doc = pdf.lay_out(card_html, base_url)
         if layout_of is not None:
             from leaflet.edition.checks.layout import layout_errors
 
-            findings = (layout_errors(leaflet_doc["document"].pages, html, *layout_of)
+            code = layout_of[1]
+            findings = (layout_errors(leaflet_doc["document"].pages, html, *layout_of,
+                                      entries=sizing.get("entries"),
+                                      way=fitting.way_out(code, fitted, sizing))
                         + layout_errors(card_doc["document"].pages, card_html, *layout_of,
-                                        fill=False))
+                                        fill=False, entries=sizing.get("card_entries"),
+                                        way=_("the wallet card's text size is fixed: shorten "
+                                              "these entries")))
             if findings:
                 return {"findings": findings}
         outcome = pdf.write_laid_out(leaflet_doc, dest)
+        outcome["text_size"] = fitted["size"]
         card = pdf.write_laid_out(card_doc, card_dest)
         outcome["warnings"] += card["warnings"]
         outcome["card"] = {"pdf": card_dest.name, "sha256": card["sha256"],
@@ -122,6 +144,8 @@ def _render_job(html: str, base_url: str, dest: str, print_rtl: bool | None = No
                                                                   print_rtl)
         return outcome
     except LeafletError as exc:  # sent back as data: exceptions with context don't pickle
+        if exc.path is None:  # WeasyPrint's own failure: name the language's PDF
+            exc.path = str(dest)
         return {"error": str(exc)}
     except OSError as exc:
         return {"error": _("%(path)s: cannot write: %(reason)s (check that output/ is writable)")
@@ -182,7 +206,8 @@ def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_fi
             def args(job):
                 rtl = job.lang.direction == "rtl" if print_files else None
                 return (job.html, base_url, str(job.dest), rtl,
-                        (workspace.display_path(job.catalogue), job.lang.code), job.card_html)
+                        (workspace.display_path(job.catalogue), job.lang.code), job.card_html,
+                        job.sizing)
 
             if pool is None:
                 _warm_up()
@@ -216,6 +241,8 @@ def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_fi
                 "direction": job.lang.direction, "fonts": list(job.lang.families),
                 "qr": templates.qr_payloads(workspace, job.lang.code),
                 "card": outcome["card"],
+                "text_size": outcome["text_size"],
+                "text_size_pinned": job.sizing.get("pinned") is not None,
                 "catalogue": kept_catalogue,
             }
             kept = previous.get("languages", {}).get(job.lang.code, {}).get("audio")
@@ -246,7 +273,8 @@ def print_html(workspace, env, lang: scripts.Language, entry: dict) -> str:
     """The leaflet's print HTML of a built language (its text, as the PDF has it: from the
     catalogue the build kept, never the one on disk, which may have changed since)."""
     translations = load_built(workspace, lang, entry)
-    ctx = templates.context(workspace, lang, translations, entry.get("inputs") or "")
+    ctx = templates.context(workspace, lang, translations, entry.get("inputs") or "",
+                            text_size=entry.get("text_size"))
     return templates.render_html(env, templates.LEAFLET_TEMPLATE, ctx, translations)
 
 

@@ -40,10 +40,10 @@ LEAFLET_FILES = ("leaflet.*", "wallet-card.*")
 CARD_TEMPLATE = "wallet-card.html.j2"
 
 
-
 class UnverifiedContact(str):
     """The warning that a contact detail has no verified-on date (a str, told apart by its
     type in any language)."""
+
 
 def card_name(code: str) -> str:
     """The wallet card's file name in the edition's folder."""
@@ -61,6 +61,9 @@ class Job:
     catalogue: Path
     dest: Path
     card_html: str = ""
+    # The text size: {"pinned": pt or None, "hint": the last build's size, "entries" and
+    # "card_entries": each page's entries, named in a layout finding} (edition.fitting).
+    sizing: dict = dataclasses.field(default_factory=dict)
 
 
 _FONT_HASHES: dict[tuple, str] = {}
@@ -270,19 +273,36 @@ def prepare(workspace, pending: list[Pending], refused: dict | None = None) -> l
     from leaflet.errors import CatalogError
 
     env = templates.environment(workspace.templates_dir)
+    built = read_manifest(workspace.output_dir).get("languages", {})
     jobs = []
     for item in pending:
         if refused is None:
-            jobs.append(_prepare_one(workspace, env, item))
+            jobs.append(_prepare_one(workspace, env, item, built.get(item.lang.code)))
             continue
         try:
-            jobs.append(_prepare_one(workspace, env, item))
+            jobs.append(_prepare_one(workspace, env, item, built.get(item.lang.code)))
         except CatalogError as exc:
             refused[item.lang.code] = [str(exc)]
     return jobs
 
 
-def _prepare_one(workspace, env, item: Pending) -> Job:
+def sizing(workspace, item: Pending, last: dict | None) -> dict:
+    """How the language's text size is set (leaflet.edition.fitting), and each page's entries
+    for a layout finding."""
+    from leaflet.edition import fitting
+
+    po = catalog.read_po(item.staged or item.translations.path)
+    return {
+        "pinned": workspace.language_settings.get(item.lang.code, {}).get("text_size"),
+        "hint": (last or {}).get("text_size"),
+        "entries": fitting.entry_labels(workspace.templates_dir / templates.LEAFLET_TEMPLATE,
+                                        po, item.translations),
+        "card_entries": fitting.entry_labels(workspace.templates_dir / CARD_TEMPLATE, po,
+                                             item.translations),
+    }
+
+
+def _prepare_one(workspace, env, item: Pending, last: dict | None = None) -> Job:
     """One language's HTML, in the shared Jinja environment."""
     lang, translations = item.lang, item.translations
     ctx = templates.context(workspace, lang, translations, item.inputs)
@@ -298,4 +318,4 @@ def _prepare_one(workspace, env, item: Pending) -> Job:
         html = templates.render_html(env, templates.LEAFLET_TEMPLATE, ctx, translations)
         card = templates.render_html(env, CARD_TEMPLATE, ctx, translations)
     return Job(lang, item.inputs, html, translations.review_status,
-               item.translations.path, item.dest, card)
+               item.translations.path, item.dest, card, sizing(workspace, item, last))

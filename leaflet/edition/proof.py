@@ -85,7 +85,12 @@ def proof(workspace, code: str, dest: Path | None = None) -> tuple[Path, dict]:
         item = plan.Pending(lang, translations, plan.input_hash(workspace, lang, path),
                              workspace.output_dir / "unused")
         job = plan.prepare(workspace, [item])[0]
-        printed = [job.html, job.card_html]
+        from leaflet.edition import fitting
+
+        # As they print: at the text size the build finds (or the pinned one).
+        fitted = fitting.fit_leaflet(job.html, str(workspace.templates_dir) + os.sep,
+                                     job.sizing)
+        printed = [fitted["html"], job.card_html]
     except LeafletError as exc:
         pages_note = (_("The leaflet pages are not included: the catalogue cannot be rendered "
                         "yet (%(error)s).") % {"error": exc})

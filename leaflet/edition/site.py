@@ -97,7 +97,8 @@ def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
             translations = kept.load_built(workspace, lang, entry)
             if code in templates.GREETING_LANGUAGES:
                 greeting[code] = translations
-            ctx = templates.context(workspace, lang, translations, entry.get("inputs") or "0" * 8)
+            ctx = templates.context(workspace, lang, translations, entry.get("inputs") or "0" * 8,
+                                    text_size=entry.get("text_size"))
             pdf = _member(out, entry.get("pdf"), workspace)
             card_pdf = _member(out, (entry.get("card") or {}).get("pdf"), workspace)
             shutil.copyfile(pdf, folder / pdf.name)
@@ -116,8 +117,8 @@ def _write(workspace, out, codes, langs, entries, env, progress) -> dict:
             rules, files = subset.web_font_faces(
                 lang.families, subset.printed_chars(page), lambda n: f"../fonts/{n}.otf")
             fonts.update(files)
-            size = workspace.language_settings.get(code, {}).get("text_size",
-                                                                 DEFAULT_TEXT_SIZE)
+            size = entry.get("text_size") or workspace.language_settings.get(code, {}).get(
+                "text_size", DEFAULT_TEXT_SIZE)
             (folder / "fonts.css").write_text(
                 rules + _lang_rule(lang) + f"html {{ font-size: {18 * size / 12:.2f}px; }}\n",
                 encoding="utf-8")

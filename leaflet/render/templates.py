@@ -21,13 +21,19 @@ from leaflet.workspace import DEFAULT_TEXT_SIZE
 LEAFLET_TEMPLATE = "leaflet.html.j2"
 # Figures of the procedure as the centres publish it (../shared/facts/SUPPORT-CENTRES.md);
 # kept out of the sentences so every language writes them in its own digits.
-PROCEDURE_NUMBERS = {"reflection_days": 45, "minor_reflection_months": 3,
+PROCEDURE_NUMBERS = {"reflection_days": 45, "minor_registration_months": 3,
                      "registration_months": 3, "card_months": 6}
 # The official names of the residence documents, printed as they are (in French, as the
 # documents themselves read) so that the person can match a paper to its stage.
 PROCEDURE_NAMES = {"reflection_document": "annexe 15",
                    "registration_document": "attestation d'immatriculation",
-                   "residence_card": "carte A / A-kaart"}
+                   "residence_card": "carte A / A-kaart",
+                   # the public social welfare centre, in French and Dutch, as its signs read
+                   "welfare_centre": "CPAS / OCMW",
+                   # the civil party's claim in a criminal case, as the court's papers name it
+                   "civil_party": "partie civile / burgerlijke partij",
+                   # the two safe places for young victims, by their own names
+                   "minors_centre": "Esperanto", "girls_centre": "Meza (Minor-Ndako)"}
 DRAFT_ENGLISH = "Draft translation, not yet reviewed."
 # The languages the kiosk's first page, the quick exit's page and the site's first page speak
 # before the person has chosen one: English and Belgium's three official languages, each
@@ -126,10 +132,10 @@ def qr_payloads(workspace, code: str) -> dict[str, str]:
     from leaflet.workspace.contacts import tel_uri
 
     # Parsed with libphonenumber, never taken from the text: `078 O55 8OO` is refused
-    # (leaflet/workspace/contacts.py), not encoded as another number.
-    international = workspace.organisations["helpline"].value("phone_international")
+    # (leaflet/workspace/contacts.py), not encoded as another number. The helpline is dialled
+    # as it is printed, in its national form: its +32 form is not established from abroad.
     payloads = {
-        "helpline": tel_uri(international),
+        "helpline": tel_uri(workspace.organisations["helpline"].value("phone")),
         "website": workspace.website.for_language(code),
     }
     if workspace.site_base_url:
@@ -146,8 +152,10 @@ def _display_url(url: str) -> str:
     return url.removeprefix("https://").removeprefix("http://").rstrip("/")
 
 
-def context(workspace, lang, translations, input_hash: str) -> dict:
-    """Everything the leaflet template sees for one language."""
+def context(workspace, lang, translations, input_hash: str,
+            text_size: float | None = None) -> dict:
+    """Everything the leaflet template sees for one language (`text_size`: the size its
+    build found, leaflet.edition.fitting; by default the pinned one, or DEFAULT_TEXT_SIZE)."""
     from babel.dates import format_date
     from babel.numbers import format_decimal
 
@@ -161,6 +169,7 @@ def context(workspace, lang, translations, input_hash: str) -> dict:
         centres.append({
             "id": org.id, "name": org.name, "city": org.city or "",
             "phone": org.value("phone"), "email": org.value("email"),
+            "phone_international": org.value("phone_international"),
             "website": _display_url(website) if website else None,
             "address": org.value("address"),
         })
@@ -175,8 +184,7 @@ def context(workspace, lang, translations, input_hash: str) -> dict:
             "date_local": format_date(workspace.edition_date, "long", locale=lang.locale),
             "ref": input_hash[:8],
         },
-        "helpline": {"phone": helpline.value("phone"),
-                     "phone_international": helpline.value("phone_international")},
+        "helpline": {"phone": helpline.value("phone")},
         "emergency": {"phone": orgs["emergency"].value("phone")},
         "police": {"phone": orgs["police"].value("phone")},
         "guardianship": {"phone": orgs["guardianship"].value("phone")},
@@ -188,7 +196,7 @@ def context(workspace, lang, translations, input_hash: str) -> dict:
         "numbers": {k: format_decimal(v, locale=lang.locale) for k, v in PROCEDURE_NUMBERS.items()},
         "qr": {name: qr_svg(payload) for name, payload in payloads.items()},
         "font_faces": Markup(""),
-        "text_size": workspace.language_settings.get(lang.code, {}).get(
+        "text_size": text_size or workspace.language_settings.get(lang.code, {}).get(
             "text_size", DEFAULT_TEXT_SIZE),
     }
 

@@ -147,6 +147,11 @@ class Kiosk:
             return None
         return next((row for row in self.languages() if row.code == code), None)
 
+    def manifest_entry(self, code: str) -> dict:
+        """The manifest's entry of a built language (its text size, files …)."""
+        self._refresh()
+        return self._manifest.get("languages", {}).get(code, {})
+
     def script_language(self, code: str):
         """The scripts.Language (script, direction, fonts) of the built language `code`."""
         self._refresh()

@@ -60,14 +60,36 @@ def _text_sizes(box, small_print: bool = False):
         yield from _text_sizes(child, small_print)
 
 
+def fit_problems(pages, expected_sections: list[str]) -> tuple[bool, bool]:
+    """(something overflows: a section on two pages, text past the right margin, or a page
+    too many; body text under MIN_BODY_PT) of laid-out pages: what the text size decides."""
+    overflow = too_small = False
+    for finding in layout_findings(pages, expected_sections, "", "", fill=False):
+        if finding.severity != ERROR:
+            continue
+        if finding.subject == "size":
+            too_small = True
+        else:
+            overflow = True
+    return overflow, too_small
+
+
+def _entries_text(entries: dict | None, section: str) -> str:
+    return ", ".join((entries or {}).get(section, [])[:8])
+
+
 def layout_findings(pages, expected_sections: list[str], path: str, code: str, *,
-                    fill: bool = True):
+                    fill: bool = True, entries: dict | None = None, way: str | None = None):
     """Overflow, page-count, fill and text-size findings from WeasyPrint's laid-out pages.
 
     Each `<section class="page" id=...>` of the template must fill exactly one page. A
     section found on two pages overflowed its page; a box wider than the page's content
     area overflowed sideways (a long unbreakable word, a URL). A page whose text stops
     before MIN_FILL of its height is a warning (FILL); text under MIN_BODY_PT an error.
+
+    `entries` ({section: ["#12 'first words'", …]}) names the catalogue's entries on each
+    page, and `way` says the way out (the text size, or shortening them): an overflow
+    finding gives both.
     """
     px_to_mm = 25.4 / 96
     for number, page in enumerate(pages, 1):
@@ -92,13 +114,18 @@ def layout_findings(pages, expected_sections: list[str], path: str, code: str, *
         if entry is None:
             continue
         if len(entry["pages"]) > 1:
+            values = {"code": code, "section": section, "mm": f"{entry['spill'] * px_to_mm:.0f}",
+                      "page": entry["pages"][1], "way": way or _("shorten the translation"),
+                      "entries": _entries_text(entries, section)}
             # Translators: %(code)s is a language code, %(section)s a section's id in the
-            # template (like 'rights'), %(mm)s a length in millimetres.
-            yield Finding("LAYOUT", ERROR, path, None,
-                          _("%(code)s: section '%(section)s' overflows its page by %(mm)s mm "
-                            "(onto page %(page)s): shorten the translation")
-                          % {"code": code, "section": section,
-                             "mm": f"{entry['spill'] * px_to_mm:.0f}", "page": entry["pages"][1]})
+            # template (like 'rights'), %(mm)s a length in millimetres, %(way)s the way out
+            # (a sentence), %(entries)s the entries on the page ("#12 'first words'", …).
+            message = (_("%(code)s: section '%(section)s' overflows its page by %(mm)s mm "
+                         "(onto page %(page)s): %(way)s; its entries: %(entries)s")
+                       if values["entries"] else
+                       _("%(code)s: section '%(section)s' overflows its page by %(mm)s mm "
+                         "(onto page %(page)s): %(way)s"))
+            yield Finding("LAYOUT", ERROR, path, None, message % values, subject=section)
         elif fill and entry["fill"] < MIN_FILL:
             # Translators: %(fill)s and %(minimum)s are percentages with their sign (42%).
             yield Finding("FILL", WARNING, path, None,
@@ -111,7 +138,7 @@ def layout_findings(pages, expected_sections: list[str], path: str, code: str, *
                           _("%(code)s: section '%(section)s' prints text at %(size)s pt, under "
                             "the %(minimum)s pt body text minimum")
                           % {"code": code, "section": section, "size": f"{entry['min_pt']:.1f}",
-                             "minimum": f"{MIN_BODY_PT:g}"})
+                             "minimum": f"{MIN_BODY_PT:g}"}, subject="size")
     if len(pages) != len(expected_sections):
         yield Finding("LAYOUT", ERROR, path, None,
                       _("%(code)s: %(pages)s pages rendered, the template has %(sections)s")
@@ -122,8 +149,10 @@ def sections_of(html: str) -> list[str]:
     return re.findall(r'<section class="page[^"]*" id="([\w-]+)"', html)
 
 
-def layout_errors(pages, html: str, path: str, code: str, *, fill: bool = True) -> list[str]:
+def layout_errors(pages, html: str, path: str, code: str, *, fill: bool = True,
+                  entries: dict | None = None, way: str | None = None) -> list[str]:
     """The LAYOUT errors of laid-out `pages` of `html`, as the lines a build reports (the
     build's worker runs this on the pages it is about to write)."""
-    return [str(f) for f in layout_findings(pages, sections_of(html), path, code, fill=fill)
+    return [str(f) for f in layout_findings(pages, sections_of(html), path, code, fill=fill,
+                                            entries=entries, way=way)
             if f.severity == ERROR]
