@@ -36,8 +36,20 @@ def extract(settings):
 def init(settings, lang):
     from leaflet.translation import workflow
 
-    path = workflow.init(settings.workspace(), lang)
+    workspace = settings.workspace()
+    path = workflow.init(workspace, lang)
     click.echo(_("wrote %(path)s") % {"path": path})
+    from leaflet.workspace.parser import canonical_code
+
+    code = canonical_code(lang.replace("_", "-")) or lang
+    added = workflow.add_to_build(workspace, code)
+    if added:
+        click.echo(_("added %(code)s to [build] languages in %(file)s")
+                   % {"code": code, "file": workspace.path.name})
+    elif added is None:
+        # Translators: the one step left for the coordinator; %(code)s is a language code.
+        click.echo(_("one step left: add \"%(code)s\" to [build] languages in %(file)s")
+                   % {"code": code, "file": workspace.path.name}, err=True)
 
 
 

@@ -19,6 +19,8 @@ LENGTH_FACTOR, LENGTH_MARGIN = 5, 100
 
 
 DATA_CHECKS = ("DATA-UNVERIFIED", "DATA-STALE")
+# A detail at confidence U: a release refuses it whatever --allow-unverified says.
+UNCONFIRMED_CHECK = "DATA-UNCONFIRMED"
 
 
 # What each check id means, for a list of the checks. The ids are codes (never translated);
@@ -57,6 +59,8 @@ CHECK_IDS = {
     "FILL": N_("a page of the rendered leaflet is less than 60 percent full (warning)"),
     "DATA-UNVERIFIED": N_("a contact detail has no verified-on date"),
     "DATA-STALE": N_("a contact detail was verified more than 12 months ago"),
+    "DATA-UNCONFIRMED": N_("a contact detail is at confidence U (not established): a release "
+                           "never prints it"),
 }
 
 

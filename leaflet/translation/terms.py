@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leaflet.errors import CatalogError
-from leaflet.i18n import _
+from leaflet.i18n import _, ngettext
 
 MASTER_NAME = "terms.tbx"
 RULES_PATH = Path(__file__).resolve().parent.parent / "languages" / "terms.toml"
@@ -289,6 +289,7 @@ def findings(po, shown: str, base: TermBase | None, lang, make_finding,
                            % {"lang": lang.code, "path": source})
         return
     rules = rules_for(lang.locale)
+    unagreed: dict[str, int | None] = {}  # a new language's empty term base: one line
     for entry in po:
         if entry.obsolete or not entry.msgid or not entry.msgstr:
             continue
@@ -307,11 +308,7 @@ def findings(po, shown: str, base: TermBase | None, lang, make_finding,
                                       "line": term.line, "msgid": repr(entry.msgid[:40])})
                 continue
             if not term.forms:
-                yield make_finding("warning", entry.linenum,
-                                   _("%(source)s has no agreed term for %(term)s yet, "
-                                     "used in %(msgid)s")
-                                   % {"source": source, "term": repr(term.english[0]),
-                                      "msgid": repr(entry.msgid[:40])})
+                unagreed.setdefault(term.english[0], entry.linenum)
                 continue
             bad = [f for f in term.deprecated if contains(entry.msgstr, f, rules)]
             if bad:
@@ -336,3 +333,15 @@ def findings(po, shown: str, base: TermBase | None, lang, make_finding,
                     message = _("the translation of %(msgid)s does not use the agreed term "
                                 "for %(term)s: %(agreed)s, from %(source)s")
                 yield make_finding(rules.severity, entry.linenum, message % values)
+    if unagreed:
+        # Translators: %(source)s is the term base's path; %(count)s a number of terms;
+        # %(terms)s lists the first English terms, quoted.
+        yield make_finding("warning", None,
+                           ngettext("%(source)s has no agreed form yet for %(count)s term used "
+                                    "in the translations (%(terms)s): agree it with the "
+                                    "reviewer (docs/translating.md)",
+                                    "%(source)s has no agreed form yet for %(count)s terms used "
+                                    "in the translations (%(terms)s): agree them with the "
+                                    "reviewer (docs/translating.md)", len(unagreed))
+                           % {"source": source, "count": len(unagreed),
+                              "terms": ", ".join(repr(t) for t in list(unagreed)[:6])})

@@ -8,6 +8,7 @@ extractor; catalogues are written with polib so Poedit and Weblate read them unc
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from leaflet.translation import catalog
@@ -90,6 +91,41 @@ def init(workspace, code: str) -> Path:
         terms.write(workspace.translations_dir, str(loc), {})  # the English terms, to agree
     return dest
 
+
+
+_BUILD_LANGUAGES = re.compile(r"(?ms)^\[build\][^\[]*?^languages\s*=\s*\[(?P<items>[^\]]*)\]")
+
+
+def add_to_build(workspace, code: str) -> bool | None:
+    """Add `code` to [build] languages in leaflet.toml (comments and layout kept): True when
+    added, False when it is there already, None when the list is not written in a form this
+    can edit safely (the coordinator adds it by hand)."""
+    import tomllib
+
+    text = workspace.path.read_text(encoding="utf-8")
+    if code in workspace.languages:
+        return False
+    match = _BUILD_LANGUAGES.search(text)
+    if match is None:
+        return None
+    items = match.group("items")
+    stripped = items.rstrip()
+    if "\n" in items:  # one item or more per line: a new line before the closing bracket
+        indent = re.search(r"\n([ \t]*)\S", items)
+        pad = indent.group(1) if indent else "  "
+        body = stripped + ("" if stripped.endswith(",") or not stripped.strip() else ",")
+        new_items = f"{body}\n{pad}\"{code}\",\n"
+    else:
+        sep = "" if not stripped.strip() else (" " if stripped.endswith(",") else ", ")
+        new_items = f"{stripped}{sep}\"{code}\""
+    new = text[:match.start("items")] + new_items + text[match.end("items"):]
+    try:
+        if code not in tomllib.loads(new).get("build", {}).get("languages", []):
+            return None
+    except tomllib.TOMLDecodeError:
+        return None
+    write_atomic(workspace.path, new.encode("utf-8"))
+    return True
 
 
 def catalogue_paths(workspace) -> list[Path]:

@@ -384,6 +384,9 @@ def _set_target(entry, text: str, fuzzy: bool) -> bool:
     return True
 
 
+LAYOUT_CHECKS = ("LAYOUT", "FILL")
+
+
 def _write_checked(po, path: Path, before: bytes, code: str, check, shown: str,
                    own: str) -> list:
     """Write the changed catalogue when `leaflet check` finds no error on it that the
@@ -399,7 +402,11 @@ def _write_checked(po, path: Path, before: bytes, code: str, check, shown: str,
         now = [f for f in check(code, None) if f.lang == code and f.severity == ERROR]
         after = [f for f in check(code, temp) if f.lang == code and f.severity == ERROR]
         known = {(f.check, f.message) for f in now}
-        fresh = [f for f in after if (f.check, f.message) not in known]
+        # The layout is the build's gate, not the import's: a file that passes every other
+        # check is kept, as a draft, with its layout findings listed (the build refuses to
+        # print it until they are fixed).
+        fresh = [f for f in after if (f.check, f.message) not in known
+                 and f.check not in LAYOUT_CHECKS]
         if fresh:
             # Translators: %(finding)s is the first error `leaflet check` found.
             raise XliffRefused(_("import refused, nothing written: `leaflet check` fails on "
