@@ -151,8 +151,9 @@ def leaflet_fonts(code):
             kiosk.page(row.code, {"row": row}) + index_words() + officer_screens(row)))
         css += lang_rule(lang)
         # The language's text size (leaflet.toml), from the screen's 18 px for 12 pt.
-        size = workspace.language_settings.get(lang.code, {}).get("text_size",
-                                                                  DEFAULT_TEXT_SIZE)
+        entry = kiosk.manifest_entry(row.code)
+        size = entry.get("text_size") or workspace.language_settings.get(lang.code, {}).get(
+            "text_size", DEFAULT_TEXT_SIZE)
         return css + f"html {{ font-size: {18 * size / 12:.2f}px; }}\n"
     return flask.Response(kiosk.cached(("fonts.css", row.code), make), mimetype="text/css")
 
