@@ -39,7 +39,9 @@ def test_build_writes_every_language_and_a_manifest(built):
         assert entry["bytes"] == pdf.stat().st_size
         assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]) and re.fullmatch(
             r"[0-9a-f]{64}", entry["inputs"])
-        assert entry["pages"] == 8, f"{code}: {entry['pages']} pages"
+        assert entry["pages"] == 12, f"{code}: {entry['pages']} pages"
+        # the text size the build found for the language (nothing is pinned in leaflet.toml)
+        assert 10 <= entry["text_size"] <= 14 and not entry["text_size_pinned"], code
         card = ws / "output" / manifest["edition"] / entry["card"]["pdf"]
         assert card.name == f"card-{code}.pdf" and card.is_file(), code
         assert entry["card"]["pages"] == 2 and entry["card"]["bytes"] == card.stat().st_size
@@ -95,7 +97,7 @@ def test_qr_codes_decode_to_their_configured_payloads(built, code):
     found = qr_payloads(ws / "output" / EDITION / f"{code}.pdf", dpi=150)
     expected = manifest["languages"][code]["qr"]
     assert sorted(found) == sorted(expected.values())
-    assert expected["helpline"] == "tel:+3278055800"
+    assert expected["helpline"] == "tel:078055800"  # as printed: its +32 form is U
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
@@ -108,14 +110,21 @@ def test_the_qr_code_dials_the_number_printed_beside_it(built, code):
     pdf = ws / "output" / EDITION / f"{code}.pdf"
     dialled = [p for p in qr_payloads(pdf, dpi=150) if p.startswith("tel:")]
     assert len(dialled) == 1, dialled
-    number = phonenumbers.parse(dialled[0].removeprefix("tel:"), None)
+    number = phonenumbers.parse(dialled[0].removeprefix("tel:"), "BE")  # national, as printed
     assert phonenumbers.is_valid_number(number)
     qr = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     printed = visual_phone_numbers(pdf, 0)
-    assert len(printed) >= 2, printed  # the number and its international form
-    seen = {phonenumbers.format_number(phonenumbers.parse(n, "BE"),
-                                       phonenumbers.PhoneNumberFormat.E164) for n in printed}
-    assert seen == {qr}, (printed, qr)
+    # the helpline beside it, and the three centres' +32 numbers for a foreign phone
+    assert len(printed) >= 4, printed
+    seen = [phonenumbers.format_number(phonenumbers.parse(n, "BE"),
+                                       phonenumbers.PhoneNumberFormat.E164) for n in printed]
+    assert seen.count(qr) == 1, (printed, qr)
+    helpline = [n for n in printed if phonenumbers.format_number(
+        phonenumbers.parse(n, "BE"), phonenumbers.PhoneNumberFormat.E164) == qr]
+    import tomllib
+
+    data = tomllib.loads((ws / "leaflet.toml").read_text(encoding="utf-8"))
+    assert helpline == [data["organisations"]["helpline"]["phone"]["value"]], helpline
 
 
 def test_the_printed_number_is_read_as_a_reader_sees_it(tmp_path):

@@ -112,7 +112,7 @@ def test_a_text_size_out_of_range_is_refused(ws, setting):
     (f"date = {EDITION_DATE}", "date = 2026-13-01", ["leaflet.toml:", "not valid TOML"]),
     ('phone = { value = "078 055 800"', 'phone = { valeur = "078 055 800"',
      ["leaflet.toml:", "needs a non-empty 'value'"]),
-    ('verified_on = 2026-11-28 }\nphone_international',
+    ('verified_on = 2026-12-01 }\nphone_international',
      'verified_on = "28/11/2026" }\nphone_international', ["leaflet.toml:", "not a valid date"]),
 ])
 def test_leaflet_toml_with_a_missing_field_or_bad_date(ws, old, new, fragments):
