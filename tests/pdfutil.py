@@ -141,7 +141,8 @@ def visual_phone_numbers(path: Path, page: int = 0, min_digits: int = 8) -> list
     a right-to-left line, may be the reverse of what is printed).
 
     A number is a run of digit groups on one line (2 to 4 digits each, the first one
-    possibly with "+"), at least `min_digits` digits in all (3 finds 112 and 101 too).
+    possibly with "+", and after a "+32" an area code of one digit, as in "+32 2 511 64 64"),
+    at least `min_digits` digits in all (3 finds 112 and 101 too).
     """
     import pypdfium2 as pdfium
 
@@ -170,6 +171,12 @@ def visual_phone_numbers(path: Path, page: int = 0, min_digits: int = 8) -> list
     numbers = []
     group_re = re.compile(r"\+?\d{2,4}")
 
+    def fits(group, run):
+        if run and group.startswith("+"):
+            return False
+        return bool(group_re.fullmatch(group)
+                    or (len(run) == 1 and run[0].startswith("+") and group.isdigit()))
+
     def close(run):
         if sum(len(g.lstrip("+")) for g in run) >= min_digits:
             numbers.append(" ".join(run))
@@ -188,22 +195,28 @@ def visual_phone_numbers(path: Path, page: int = 0, min_digits: int = 8) -> list
             centre = (left + right) / 2
             gap = last is not None and (centre - last > height * 1.0
                                         or any(last_right <= x <= left for x in gaps))
+            if ch.isdigit() and last is not None and centre - last > height * 3 and group:
+                # Far apart (another column of a table): a new number, not the next group.
+                if fits(group, run):
+                    run.append(group)
+                close(run)
+                run, group = [], ""
             if ch.isdigit() or (ch == "+" and not group):
                 if gap and group:
-                    if group_re.fullmatch(group) and not (run and group.startswith("+")):
+                    if fits(group, run):
                         run.append(group)
                     else:
                         close(run)
-                        run = [group] if group_re.fullmatch(group) else []
+                        run = [group] if fits(group, []) else []
                     group = ""
                 group += ch
             else:  # any other character ends the number
-                if group_re.fullmatch(group) and not (run and group.startswith("+")):
+                if fits(group, run):
                     run.append(group)
                 close(run)
                 run, group = [], ""
             last, last_right = centre, right
-        if group_re.fullmatch(group) and not (run and group.startswith("+")):
+        if fits(group, run):
             run.append(group)
         close(run)
     return numbers
