@@ -133,12 +133,12 @@ def test_structure_tree_language_headings_and_figures(built, catalogues, code):
             assert all(alts), f"{name}: a figure without alternative text"
             if name == entry["pdf"]:
                 # Headings in reading order: the headline (h1) first, then the template's
-                # eleven h2 and the three centres' h3, page after page.
+                # sixteen h2 and four h3 (the three centres, "If you give evidence"), in page order.
                 headings = [e for e in elements if str(e.S) in ("/H1", "/H2", "/H3")]
                 assert [str(h.S) for h in headings].count("/H1") == 1
                 assert str(headings[0].S) == "/H1"
-                assert [str(h.S) for h in headings].count("/H2") == 11
-                assert [str(h.S) for h in headings].count("/H3") == 3
+                assert [str(h.S) for h in headings].count("/H2") == 16
+                assert [str(h.S) for h in headings].count("/H3") == 4
                 pages = [p.objgen for p in pdf.pages]
                 order = [pages.index(h.Pg.objgen) for h in headings]
                 assert order == sorted(order), f"{name}: headings out of page order"

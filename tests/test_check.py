@@ -160,8 +160,8 @@ def test_release_build_names_the_languages_failing_check(tmp_path):
     mark_reviewed(ws, "fr")  # reviewed, then broken: the check refuses it before anything
     bad = polib.pofile(str(ROOT / "tests/fixtures/bad-po/dropped-placeholder.po"))
     po = polib.pofile(str(po_path))
-    po.find("From a foreign phone: %(number)s").msgstr = bad.find(
-        "From a foreign phone: %(number)s").msgstr
+    po.find("Police: %(number)s").msgstr = bad.find(
+        "Police: %(number)s").msgstr
     po.save()
     result = invoke(ws, "build", "--release", "--allow-unverified")
     assert result.exit_code == 1

@@ -135,10 +135,11 @@ def test_right_to_left_booklets_bind_on_the_other_edge(printed, tmp_path):
     out, _ = printed
     ltr, rtl = (tuple(t.replace("\u00a0", " ") for t in side_texts(
         out / "print" / f"{c}-a4-booklet.pdf", 0)) for c in ("en", "ar"))
-    # The outer side carries the back page (8) and the front cover (1): the cover's
-    # "From a foreign phone" number is only on page 1.
-    assert "+32 78 055 800" in ltr[1] and "+32 78 055 800" not in ltr[0]  # cover right
-    assert "+32 78 055 800" in rtl[0] and "+32 78 055 800" not in rtl[1]  # cover left
+    # The outer side carries the back page (12) and the front cover (1): of the two, only
+    # the cover has a centre's number in +32 form ("From a foreign phone").
+    abroad = "+32 2 511 64 64"
+    assert abroad in ltr[1] and abroad not in ltr[0]  # cover right
+    assert abroad in rtl[0] and abroad not in rtl[1]  # cover left
 
 
 def test_print_files_are_rebuilt_only_when_missing_or_changed(printed):
