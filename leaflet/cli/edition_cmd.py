@@ -36,30 +36,35 @@ from leaflet.i18n import N_, SOURCE, _, language
               help=_("Also write the edition's static site under output/<edition>/site/: "
                      "every language as a web page with its easy-read page, PDF, wallet card "
                      "and audio (a recording from audio/, else espeak-ng)."))
+@click.option("--verbose", "-v", is_flag=True,
+              help=_("Print every warning (by default, more than three of one kind are "
+                     "summed up in one line)."))
 @click.pass_obj
-def build(settings, langs, jobs, force, release, allow_unverified, print_files, site):
+def build(settings, langs, jobs, force, release, allow_unverified, print_files, site, verbose):
+    from leaflet.cli.progress import Progress, summarised
     from leaflet.edition.build import LanguagesRefused, build as run_build
 
     workspace = settings.workspace()
-    todo = list(langs) or list(workspace.languages)
     refused = None
-    with click.progressbar(length=len(todo), label=_("Rendering"), file=sys.stderr,
-                           show_pos=True) as bar:
-        try:
-            result = run_build(workspace, langs or None, jobs=jobs, force=force,
-                               release=release, allow_unverified=allow_unverified,
-                               print_files=print_files, site=site,
-                               progress=lambda code: bar.update(1))
-        except LanguagesRefused as exc:
-            refused, result = exc, exc.result
-        bar.update(len(result.skipped))
+    progress = Progress(sys.stderr)
+    try:
+        result = run_build(workspace, langs or None, jobs=jobs, force=force,
+                           release=release, allow_unverified=allow_unverified,
+                           print_files=print_files, site=site,
+                           progress=progress.step, stage=progress.stage)
+    except LanguagesRefused as exc:
+        refused, result = exc, exc.result
+    except BaseException:
+        progress.abandon()
+        raise
+    progress.close()
     if refused is not None:
         # Every finding on its own line (file:line: CHECK-ID: message), then one Error line.
         for code in sorted(refused.refused):
             for finding in refused.refused[code]:
                 click.echo(finding, err=True)
-    for warning in result.warnings:
-        click.echo(_("warning: %(warning)s") % {"warning": warning}, err=True)
+    for line in summarised(result.warnings, verbose=verbose):
+        click.echo(line, err=True)
     rel = workspace.display_path(result.output_dir)
     click.echo(_("%(rendered)s rendered, %(unchanged)s unchanged, in %(folder)s/")
                % {"rendered": len(result.rendered), "unchanged": len(result.skipped),

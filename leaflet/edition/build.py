@@ -161,24 +161,31 @@ def _warm_up() -> None:
 
 def build(workspace, codes=None, *, jobs: int | None = None, force: bool = False,
           release: bool = False, allow_unverified: bool = False, print_files: bool = False,
-          site: bool = False, progress=None) -> BuildResult:
+          site: bool = False, progress=None, stage=None) -> BuildResult:
     """Build the leaflets of `codes` (default: every configured language).
 
     With `print_files`, also the print shop's files (see printing.py); with `site`, the
-    audio of every built language and the static site (audio.py, site.py). `progress(code)` is
-    called after each language is rendered. Returns a BuildResult; raises LeafletError
-    naming the file on bad input or a failed templates.
+    audio of every built language and the static site (audio.py, site.py). `stage(name,
+    total)` is called when a stage starts ("render", "audio", "site": STAGES) and
+    `progress(code)` after each of its items (a language rendered, voiced, put on the
+    site). Returns a BuildResult; raises LeafletError naming the file on bad input or a
+    failed template.
     """
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="leaflet-catalogues-") as staging:
         return _build(workspace, codes, jobs=jobs, force=force, release=release,
                       allow_unverified=allow_unverified, print_files=print_files, site=site,
-                      progress=progress, staging=Path(staging))
+                      progress=progress, stage=stage or (lambda name, total: None),
+                      staging=Path(staging))
+
+
+# The stages a build reports (leaflet.cli shows each one's name and counts).
+STAGES = ("render", "audio", "site")
 
 
 def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_files, site,
-           progress, staging: Path) -> BuildResult:
+           progress, stage, staging: Path) -> BuildResult:
     pending, skipped, warnings, previous, refused = plan(
         workspace, codes, force=force, release=release, print_files=print_files,
         staging=staging)
@@ -191,6 +198,7 @@ def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_fi
     ours: dict[str, dict] = {}
     failures = []
     if pending:
+        stage("render", len(pending))
         workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
         base_url = str(workspace.templates_dir) + os.sep
         with contextlib.ExitStack() as stack:
@@ -260,7 +268,8 @@ def _build(workspace, codes, *, jobs, force, release, allow_unverified, print_fi
     result.rendered.sort()
     if site and not failures:
         prepared = {job.lang.code: job.html for job in (todo if pending else [])}
-        result.site = build_site_and_audio(workspace, result.manifest, prepared, jobs)
+        result.site = build_site_and_audio(workspace, result.manifest, prepared, jobs,
+                                           progress=progress, stage=stage)
         result.manifest = result.site.pop("manifest")
     if failures:
         raise BuildError("; ".join(failures))
@@ -279,7 +288,7 @@ def print_html(workspace, env, lang: scripts.Language, entry: dict) -> str:
 
 
 def build_site_and_audio(workspace, manifest: dict, htmls: dict[str, str],
-                         jobs: int | None = None) -> dict:
+                         jobs: int | None = None, *, progress=None, stage=None) -> dict:
     """The audio of every built language (incremental), then the static site.
 
     Synthesis runs espeak-ng and opusenc as child processes, `jobs` at a time; each
@@ -298,15 +307,22 @@ def build_site_and_audio(workspace, manifest: dict, htmls: dict[str, str],
             htmls[lang.code] = print_html(workspace, env, lang, entries[lang.code])
 
     def one(code):
-        return code, audio.make(workspace, code, htmls[code], entries[code].get("audio"))
+        made = audio.make(workspace, code, htmls[code], entries[code].get("audio"))
+        if progress:
+            progress(code)
+        return code, made
 
+    if stage:
+        stage("audio", len(codes))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(codes)))
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         made = dict(pool.map(one, codes))
     ours = {code: {**entries[code], "audio": made[code]} for code in codes
             if entries[code].get("audio") != made[code]}
     manifest = _merge_manifest(workspace, ours, manifest) if ours else manifest
-    report = site.build_site(workspace, manifest)
+    if stage:
+        stage("site", len(codes))
+    report = site.build_site(workspace, manifest, progress=progress)
     report["manifest"] = manifest
     return report
 
