@@ -108,15 +108,20 @@ def _record_error(error) -> click.UsageError:
                      "with the candidates)."))
 @click.option("--leaflet", type=click.Choice(LEAFLET_OUTCOMES),
               help=_("Was the leaflet handed over?"))
-@click.option("--leaflet-language", metavar="CODE",
-              help=_("Language of the leaflet handed over (required with --leaflet given)."))
+@click.option("--leaflet-language", metavar="LANGUAGE",
+              help=_("Language of the leaflet handed over (required with --leaflet given): a "
+                     "code or a name, as --person-language takes them. Asked on a terminal, "
+                     "the default is the person's first language with a built leaflet."))
 @click.option("--edition", "leaflet_edition", metavar="ID",
               help=_("Edition of the leaflet handed over (default: the workspace's edition)."))
 @click.option("--not-given-reason", type=click.Choice(NOT_GIVEN_REASONS),
-              help=_("Required with --leaflet not_given."))
+              help=_("Required with --leaflet not_given. no_language: no leaflet exists in a "
+                     "language the person understands (refused while one is built); "
+                     "no_copy: one exists, but no printed copy was at hand."))
 @click.option("--note", "not_given_note", metavar="TEXT",
-              help=_("Why the leaflet was not given or refused; at most 200 characters, "
-                     "nothing that identifies the person."))
+              help=_("A short note with any hand-over (why the leaflet was not given or "
+                     "refused, for one); at most 200 characters, nothing that identifies the "
+                     "person."))
 @click.option("--centre-action", type=click.Choice(CENTRE_ACTIONS),
               help=_("What was arranged with a support centre."))
 @click.option("--centre", type=click.Choice(CENTRES),
@@ -129,9 +134,13 @@ def _record_error(error) -> click.UsageError:
 @click.option("--occurred-at", metavar="ISO-8601",
               help=_("When the encounter happened, with its UTC offset (default: now)."))
 @click.option("--amends", metavar="ID", help=_("Record a correction of the record ID."))
+@click.option("--yes", "-y", "assume_yes", is_flag=True,
+              help=_("Record without the last look: on a terminal, what will be recorded is "
+                     "shown and “Record this? [Y/n]” asked first (never when stdin is not a "
+                     "terminal)."))
 @db_option
 @click.pass_obj
-def handover(settings, db, **values):
+def handover(settings, db, assume_yes, **values):
     from leaflet.handover import service
     from leaflet.duties.record import RecordError
     from leaflet.workspace import DEFAULT_CASE_REF_PATTERN
@@ -140,17 +149,30 @@ def handover(settings, db, **values):
     _bounded_languages(values["person_languages"])
     values["person_languages"] = [_language(raw, workspace)
                                   for raw in values["person_languages"]]
+    if values["leaflet_language"] is not None:
+        values["leaflet_language"] = _language(values["leaflet_language"], workspace,
+                                               "--leaflet-language")
     try:
         _ask(values, workspace)
     except RecordError as error:
         raise _record_error(error) from None
     pattern = workspace.case_ref_pattern if workspace else DEFAULT_CASE_REF_PATTERN
     try:
-        # With a workspace, a leaflet given must be one it built (docs/log-format.md).
-        encounter = service.record_encounter(db, values, case_ref_pattern=pattern,
-                                             workspace=workspace)
+        # With a workspace, a leaflet given must be one it built, and a reason for not giving
+        # one must fit what is built (docs/log-format.md).
+        encounter = service.prepare(values, case_ref_pattern=pattern, workspace=workspace)
     except RecordError as error:
         raise _record_error(error) from None
+    doubts = service.warnings(encounter, workspace)
+    if _interactive() and not assume_yes:
+        _last_look(encounter, doubts)
+        doubts = []  # seen and accepted
+    try:
+        encounter = service.append(db, encounter)
+    except RecordError as error:  # a correction of a record not in this log, an id twice
+        raise _record_error(error) from None
+    for doubt in doubts:
+        click.echo(_("warning: %(message)s") % {"message": doubt}, err=True)
     click.echo(encounter.id)
     # The duties of the circular for this encounter (as the station's receipt shows them),
     # on stderr: stdout stays the record id alone, for scripts.
@@ -161,12 +183,58 @@ def handover(settings, db, **values):
         click.echo("  " + line, err=True)
 
 
-def _language(raw: str, workspace) -> str:
+def _language(raw: str, workspace, option: str = "--person-language") -> str:
     """A code as given, or the code a language name or country resolves to (the station's
-    desk form resolves its answers with the same function)."""
+    desk form resolves its answers with the same function); an ambiguous name is a one-line
+    UsageError naming `option` and listing the candidates."""
     from leaflet.languages.person import person_language
 
-    return person_language(raw, workspace, "--person-language")
+    return person_language(raw, workspace, option)
+
+
+# The lines of the last look, in the order of the record: (label, field).
+SUMMARY = (
+    (N_("When"), "occurred_at"), (N_("Service"), "service"), (N_("Unit code"), "unit"),
+    (N_("Officer code"), "officer"), (N_("Assessment"), "assessment"),
+    (N_("Residence status"), "residence_status"),
+    (N_("Languages the person understands"), "person_languages"),
+    (N_("Leaflet"), "leaflet"), (N_("Language of the leaflet handed over"), "leaflet_language"),
+    (N_("Edition"), "leaflet_edition"), (N_("Why not given"), "not_given_reason"),
+    (N_("Note"), "not_given_note"), (N_("Support centre action"), "centre_action"),
+    (N_("Support centre"), "centre"),
+    (N_("Foreigners Department informed?"), "foreigners_dept_informed"),
+    (N_("Case reference"), "case_ref"), (N_("Correction of"), "amends"),
+)
+
+
+def summary(encounter) -> list[str]:
+    """What will be recorded, a line per answered field (on stderr before "Record this?")."""
+    data = encounter.to_dict()
+    lines = []
+    for text, field in SUMMARY:
+        value = data.get(field)
+        if value is None or value == []:
+            continue
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif isinstance(value, list):
+            value = ", ".join(value)
+        lines.append(f"  {_(text)}: {value}")
+    return lines
+
+
+def _last_look(encounter, doubts) -> None:
+    """On a terminal: the summary, the warnings, then "Record this? [Y/n]"; no writes
+    nothing and exits 1."""
+    click.echo(_("To be recorded (the log is append-only: a mistake needs a correction):"),
+               err=True)
+    for line in summary(encounter):
+        click.echo(line, err=True)
+    for doubt in doubts:
+        click.echo(_("warning: %(message)s") % {"message": doubt}, err=True)
+    if not click.confirm(_("Record this?"), default=True, err=True):
+        click.echo(_("Nothing recorded."), err=True)
+        raise click.exceptions.Exit(1)
 
 
 def _bounded_languages(answers) -> None:
@@ -205,7 +273,7 @@ def _ask(values: dict, workspace) -> None:
         missing = questions(values)
         if not missing:
             break
-        values[missing[0]] = _prompt(missing[0], workspace)
+        values[missing[0]] = _prompt(missing[0], workspace, values)
     if values["leaflet"] == "given" and not values.get("leaflet_edition"):
         if workspace is not None:
             values["leaflet_edition"] = workspace.edition_id
@@ -221,33 +289,92 @@ def _describe(field: str) -> str:
     return f"{option} ({'|'.join(choices)})" if choices else option
 
 
-def _prompt(field: str, workspace=None):
+def default_answer(field: str, values: dict, workspace=None) -> str | None:
+    """The answer Enter takes, shown in brackets, or None (an answer the officer must give:
+    the assessment, the residence status, the centre).
+
+    The leaflet: given (the duty). Its language: the person's first language with a leaflet
+    built in the workspace's edition (without a workspace, their first language). Why not
+    given: no_copy when a leaflet is built in one of their languages, else no_language (the
+    reason plausibility would accept). The centre action of an implicated person: none (§5.3).
+    """
+    from leaflet.languages.tags import UNKNOWN
+
+    languages = [c for c in values.get("person_languages") or () if c != UNKNOWN]
+    readable = None
+    if workspace is not None and field in ("leaflet_language", "not_given_reason"):
+        from leaflet.handover.plausibility import readable_built
+
+        readable = readable_built(workspace, languages)
+    if field == "leaflet":
+        return "given"
+    if field == "leaflet_language":
+        found = readable if readable is not None else languages
+        return found[0] if found else None
+    if field == "not_given_reason" and readable is not None:
+        return "no_copy" if readable else "no_language"
+    if field == "centre_action" and values.get("assessment") == "implicated":
+        return "none"
+    return None
+
+
+def _prompt(field: str, workspace=None, values: dict | None = None):
     from leaflet.duties.record import RecordError
     from leaflet.duties.record import validate_field
 
+    values = values if values is not None else {}
     text, choices = QUESTIONS[field]
     text = _(text)
     if field == "foreigners_dept_informed":
         return click.confirm(text, default=None)
+    default = default_answer(field, values, workspace)
 
     def check(raw: str):
-        if field == "person_languages":  # several, separated by commas; names may have spaces
-            try:
+        try:
+            if field == "person_languages":  # several, comma-separated; names may have spaces
                 parts = _split_languages(raw)
                 _bounded_languages(parts)
                 value = [_language(part, workspace) for part in parts]
-            except (LeafletError, click.BadParameter) as error:
-                raise click.UsageError(str(error)) from None
-        else:
-            value = raw.strip()
+            elif field == "leaflet_language":  # a code or a name, as the person's languages
+                value = _language(raw.strip(), workspace, "--leaflet-language")
+            else:
+                value = raw.strip()
+        except (LeafletError, click.BadParameter) as error:
+            raise click.UsageError(str(error)) from None
         try:
-            return validate_field(field, value)
+            value = validate_field(field, value)
+            _plausible(field, value, values, workspace)
+            return value
         except RecordError as error:
-            raise click.UsageError(error.message) from None
+            hint = f" ({error.hint})" if error.hint else ""
+            raise click.UsageError(error.message + hint) from None
 
     if choices:
-        return click.prompt(text, type=click.Choice(choices))
-    return click.prompt(text, value_proc=check)
+        choice = click.Choice(choices)
+
+        def check_choice(raw: str):
+            return check(choice.convert(raw, None, None))
+
+        # The choices are listed as click lists them; the answer is checked as typed text.
+        return click.prompt(f"{text} ({', '.join(choices)})", default=default,
+                            value_proc=check_choice)
+    return click.prompt(text, default=default, value_proc=check)
+
+
+def _plausible(field: str, value, values: dict, workspace) -> None:
+    """At the prompt, what `leaflet.handover.service.prepare` would refuse of this answer
+    (asked again rather than refused after every question)."""
+    if workspace is None:
+        return
+    if field == "leaflet_language":
+        from leaflet.handover import given
+
+        given.check_given(workspace, value, values.get("leaflet_edition"))
+    elif field == "not_given_reason":
+        from leaflet.handover import plausibility
+
+        plausibility.check_reason(workspace, {**values, "leaflet": "not_given",
+                                              "not_given_reason": value})
 
 
 @click.group(help=_("Read, check and move the hand-over log."))

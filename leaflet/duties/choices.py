@@ -10,5 +10,7 @@ SERVICES = ("police", "social-law-inspection", "social-inspection")
 ASSESSMENTS = ("victim", "uncertain", "implicated")
 RESIDENCE_STATUSES = ("legal", "illegal", "provisional", "unknown")
 LEAFLET_OUTCOMES = ("given", "refused", "not_given")
-NOT_GIVEN_REASONS = ("no_language", "implicated", "other")
+# no_language: no leaflet is built in any language the person understands (a translation
+# gap); no_copy: one is built, but no printed copy was at hand (a stock gap, schema version 4).
+NOT_GIVEN_REASONS = ("no_language", "no_copy", "implicated", "other")
 CENTRE_ACTIONS = ("intake", "contact_arranged", "contact_declined", "none")

@@ -36,8 +36,15 @@ DOES_NOT_APPLY, MET, REFUSED, NOT_MET = 0, 1, 2, 3
 DIGITS = "0123"  # DIGITS[outcome] is its digit
 # The version of the rules the stored outcomes were made with, and the sha256 of the SELECT
 # they compile to on SQLite (leaflet.storage.outcomes.fingerprint): a test recomputes it.
-RULES_VERSION = 1
-RULES_FINGERPRINT = "2a06d3a9b1a77568d55973316ba5f8bdc0a2410ff96e06f1306ee03e59cc870b"
+# Version 2 (schema version 4): the stored `no_language` column tells the two gaps apart,
+# 1 for a translation gap (no_language) and 2 for a stock gap (no_copy); the duties judge as
+# in version 1. RULES_SCHEMA is the log schema version whose migration stored every record's
+# outcomes under RULES_VERSION: a log older than that is judged live.
+RULES_VERSION = 2
+RULES_SCHEMA = 4
+# The rules version whose outcomes a log at each schema version stores (3: version 1).
+RULES_OF_SCHEMA = {3: 1, RULES_SCHEMA: RULES_VERSION}
+RULES_FINGERPRINT = "81daae2f3b353f0c970f6e818ae4136aa1cc3435f4a2f37dd7a658e43ca97a5f"
 
 # The circular (../shared/seed/circular-1997-excerpt.txt): section 5, "Organising contact with
 # victim support centres", and its closing paragraph, verbatim in English (N_: a report in
@@ -175,9 +182,22 @@ RULES: tuple[Duty, ...] = (
                  "correction if this was a mistake")),
 )
 BY_ID = {rule.id: rule for rule in RULES}
-# The record is a correction, or was not given for want of a language: stored beside the
-# outcomes, so that the report counts them from the same rows.
+
+
+def rules_of_schema(version: int) -> int:
+    """The version of the rules whose outcomes a log at schema `version` stores (3 and
+    later; the latest for a version newer than RULES_SCHEMA)."""
+    return RULES_VERSION if version >= RULES_SCHEMA else RULES_OF_SCHEMA.get(version, 1)
+
+# The record is a correction, or was not given for want of a language (a translation gap)
+# or of a printed copy (a stock gap): stored beside the outcomes, so that the report counts
+# them from the same rows. A leaflet not given for want of a copy fails LEAFLET-GIVEN like any
+# leaflet not given (the circular's duty is to give it; a missing copy does not excuse it),
+# but the report counts it apart, as a stock gap, never as a translation to commission.
 NO_LANGUAGE = Is("not_given_reason", ("no_language",))
+NO_COPY = Is("not_given_reason", ("no_copy",))
+# The values of the stored `no_language` column (the column keeps its version-3 name).
+NO_GAP, LANGUAGE_GAP, STOCK_GAP = 0, 1, 2
 
 assert all(rule.paragraph in PARAGRAPHS for rule in RULES)
 assert len(RULES) <= 9 and "none" in CENTRE_ACTIONS

@@ -8,8 +8,9 @@ word for word what SQLAlchemy compiles from leaflet.duties.sql (a test compares 
 
 from __future__ import annotations
 
-from leaflet.duties.rules import (DOES_NOT_APPLY, MET, NO_LANGUAGE, NOT_MET, REFUSED, RULES,
-                                  RULES_VERSION, Duty, Is, IsTrue, LanguageUnderstood)
+from leaflet.duties.rules import (DOES_NOT_APPLY, LANGUAGE_GAP, MET, NO_COPY, NO_GAP,
+                                  NO_LANGUAGE, NOT_MET, REFUSED, RULES, RULES_VERSION,
+                                  STOCK_GAP, Duty, Is, IsTrue, LanguageUnderstood)
 
 LOG, LANGUAGES, OUTCOMES = "encounter", "encounter_language", "encounter_outcome"
 OUTCOME_COLUMNS = ("seq", "rules", "occurred_utc", "service", "unit", "outcomes",
@@ -51,7 +52,8 @@ def derive_outcome_text() -> str:
     digits = " || ".join(f"CAST({outcome(duty)} AS VARCHAR)" for duty in RULES)
     return (f"INSERT INTO {OUTCOMES} ({', '.join(OUTCOME_COLUMNS)}) SELECT {LOG}.seq, "
             f"{RULES_VERSION} AS rules, {LOG}.occurred_utc, {LOG}.service, {LOG}.unit, "
-            f"{digits} AS outcomes, CASE WHEN ({condition(NO_LANGUAGE)}) THEN 1 ELSE 0 END "
+            f"{digits} AS outcomes, CASE WHEN ({condition(NO_LANGUAGE)}) THEN {LANGUAGE_GAP} "
+            f"WHEN ({condition(NO_COPY)}) THEN {STOCK_GAP} ELSE {NO_GAP} END "
             f"AS no_language, CASE WHEN ({LOG}.amends IS NOT NULL) THEN 1 ELSE 0 END AS "
             f"correction FROM {LOG} WHERE {LOG}.seq = :seq")
 

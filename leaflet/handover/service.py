@@ -44,14 +44,43 @@ def record(db: str | None, values: Mapping[str, Any], *,
 def record_encounter(db: str | None, values: Mapping[str, Any], *,
                      case_ref_pattern: str = DEFAULT_CASE_REF_PATTERN, workspace=None):
     """`record`, returning the validated Encounter as it was appended (for its duties)."""
+    encounter = prepare(values, case_ref_pattern=case_ref_pattern, workspace=workspace)
+    return append(db, encounter)
+
+
+def prepare(values: Mapping[str, Any], *, case_ref_pattern: str = DEFAULT_CASE_REF_PATTERN,
+            workspace=None):
+    """The Encounter `record` would append, checked and nothing written: the record's own
+    checks, then, with a `workspace`, that a leaflet given is one it built
+    (leaflet.handover.given) and that a reason for not giving one fits what is built
+    (leaflet.handover.plausibility). RecordError naming the field otherwise. `id` and
+    `occurred_at` default to a new UUID and now. `leaflet handover` shows it before writing
+    it; `warnings(encounter, workspace)` says what looks wrong without being refused."""
     values = dict(values)
     values["id"] = values.get("id") or new_id()
     values["occurred_at"] = values.get("occurred_at") or local_now_text()
     encounter = validate(values, case_ref_pattern=case_ref_pattern, strict_fields=False)
-    if workspace is not None and encounter.leaflet == "given":
-        from leaflet.handover import given
+    if workspace is not None:
+        from leaflet.handover import given, plausibility
 
-        given.check_given(workspace, encounter.leaflet_language, encounter.leaflet_edition)
+        if encounter.leaflet == "given":
+            given.check_given(workspace, encounter.leaflet_language, encounter.leaflet_edition)
+        plausibility.check_reason(workspace, encounter.to_dict())
+    return encounter
+
+
+def warnings(encounter, workspace, *, recorded: bool = False) -> list[str]:
+    """What looks wrong in a hand-over without being refused (a leaflet given before its
+    edition's date; leaflet.handover.plausibility says why it is not refused). `encounter`
+    is an Encounter or a record as a dict (the desk's receipt)."""
+    from leaflet.handover import plausibility
+
+    values = encounter if isinstance(encounter, Mapping) else encounter.to_dict()
+    return plausibility.warnings(workspace, values, recorded=recorded)
+
+
+def append(db: str | None, encounter):
+    """Append a prepared Encounter to the log at `db`; returns it."""
     url = location.resolve(location.checked_db(db), create_folder=False)
     path = location.sqlite_file(url)
     if path is not None:

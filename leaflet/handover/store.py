@@ -615,8 +615,12 @@ class Store:
                                   % {"seq": stray.seq}, seq=stray.seq)
         if sa.inspect(conn).has_table(layout.OUTCOME_TABLE):
             # The report counts the stored outcomes: each must be what the rules give its
-            # record now (leaflet.storage.outcomes), one per record, none without one.
-            for seq, what in outcomes.mismatches(conn):
+            # record now (leaflet.storage.outcomes), one per record, none without one. A log
+            # not yet upgraded holds the rows of the rules of its own schema version.
+            from leaflet.duties.rules import rules_of_schema
+
+            rules = rules_of_schema(migrations.current_version(conn))
+            for seq, what in outcomes.mismatches(conn, rules=rules):
                 rid = conn.execute(sa.select(t.c.id).where(t.c.seq == seq)).scalar()
                 name = (_("record #%(seq)s (id %(id)s)") % {"seq": seq, "id": rid} if rid
                         else _("record #%(seq)s") % {"seq": seq})

@@ -52,4 +52,7 @@ def person_language(raw: str, workspace=None, option: str = "--person-language")
     except LanguageChoiceError as error:
         if TAG.match(raw.strip()):  # it looks like a code: say what is wrong with it
             raise UsageError(f"{option}: {code_error}") from None
-        raise UsageError(f"{option}: {error.message}", hint=error.hint) from None
+        # Still a LanguageChoiceError (a UsageError): the desk offers its candidates as
+        # choices, and replaces the hint (a command to run) with what to do at a desk.
+        raise LanguageChoiceError(f"{option}: {error.message}", error.candidates,
+                                  hint=error.hint) from None

@@ -3,4 +3,4 @@ them in `--help` without importing anything else)."""
 
 FORMATS = ("table", "csv", "json", "html", "pdf")
 BY = ("unit", "service", "language", "month")
-CSV_TABLES = ("figures", "follow-up", "language-gaps", "editions")
+CSV_TABLES = ("figures", "follow-up", "language-gaps", "stock-gaps", "editions")

@@ -124,6 +124,17 @@ def gaps(con, scope: Scope, outcomes: list[str], seqs: list[int] | None = None) 
         [RULES_VERSION, *outcomes, *scope.params]).fetchall()
 
 
+def stock_gaps(con, scope: Scope, outcomes: list[str]) -> list:
+    """(seq, unit, code) of every version not given for want of a printed copy (no_copy),
+    per language the person reads (query.stock_gap_statement)."""
+    return con.execute(
+        f"SELECT o.seq, o.unit, l.code FROM {layout.OUTCOME_TABLE} AS o "
+        f"JOIN {layout.LANGUAGE_TABLE} AS l ON l.seq = o.seq "
+        f"WHERE o.rules = ? AND o.outcomes IN ({_marks(outcomes)}) "
+        f"AND o.no_language = {tally.STOCK_GAP}{scope.sql('o')}",
+        [RULES_VERSION, *outcomes, *scope.params]).fetchall()
+
+
 def editions(con, scope: Scope, seqs: list[int] | None = None) -> list:
     """(edition, n): leaflets given per edition, of every version or of the records `seqs`
     (found by `seq` first, as in `replaced_counts`)."""
@@ -232,6 +243,8 @@ def _build(con, path: Path, span, service, unit, max_violations, json_lines) -> 
         counts_all = tally.merge([(1, counts(con, scope))])
         gap_outcomes = tally.gap_outcomes(counts_all)
         gaps_all = gaps(con, scope, gap_outcomes) if gap_outcomes else []
+        stock_outcomes = tally.stock_gap_outcomes(counts_all)
+        stock = stock_gaps(con, scope, stock_outcomes) if stock_outcomes else []
         shared = (shared.result() if split else None) or elsewhere(con)
         items = follow_later.result() if split else None
         if items is None:
@@ -243,4 +256,4 @@ def _build(con, path: Path, span, service, unit, max_violations, json_lines) -> 
         replaced_counts=replaced_rows, editions_all=editions_all,
         replaced_editions=replaced_given, items=items,
         gaps=tally.merge([(1, gaps_all), (-1, replaced_gaps)]),
-        groups=lambda replaced: (), max_violations=max_violations)
+        groups=lambda replaced: (), max_violations=max_violations, stock=stock)

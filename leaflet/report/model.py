@@ -99,6 +99,19 @@ class LanguageGap:
 
 
 @dataclass(frozen=True)
+class StockGap:
+    """Leaflets not given for want of a printed copy (`no_copy`), per unit and language the
+    person reads: copies to order, not a translation to commission."""
+
+    unit: str
+    language: str
+    encounters: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "language": self.language, "encounters": self.encounters}
+
+
+@dataclass(frozen=True)
 class EditionCount:
     edition: str | None  # None: the record names no edition
     given: int
@@ -125,6 +138,12 @@ class Report:
     language_gaps: tuple[LanguageGap, ...]
     editions: tuple[EditionCount, ...]
     log: dict[str, Any] = field(default_factory=dict)  # records, head (the chain's last hash)
+    # The figures per unit for the first page's unit × duty grid (HTML and PDF only; the
+    # JSON's per-unit figures are `groups` with --by unit): empty when not asked for.
+    units: tuple[Group, ...] = ()
+    # Stock gaps (not_given_reason no_copy), by unit then most encounters: never counted as
+    # language gaps.
+    stock_gaps: tuple[StockGap, ...] = ()
     # The JSON text of each of `violations`, when the reader made it (leaflet.report.formats
     # writes the same text itself otherwise): not part of what the report says.
     violations_json: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
@@ -153,6 +172,7 @@ class Report:
             "violations": [v.to_dict() for v in self.violations] if violations else [],
             "violations_total": self.violations_total,
             "language_gaps": [g.to_dict() for g in self.language_gaps],
+            "stock_gaps": [g.to_dict() for g in self.stock_gaps],
             "editions": [e.to_dict() for e in self.editions],
             "log": dict(self.log),
         })

@@ -42,7 +42,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from leaflet.storage import migrations, tables
-from leaflet.duties.rules import RULES_VERSION
+from leaflet.duties.rules import RULES_SCHEMA, RULES_VERSION
 from leaflet.storage import outcomes as judged_outcomes
 from leaflet import periods as periods
 from leaflet.report import tally
@@ -170,6 +170,16 @@ def gap_statement(source: Source, outcomes: list[str]) -> sa.Select:
             .where(*source.where(j, j.c.outcomes.in_(outcomes), j.c.no_language == 1)))
 
 
+def stock_gap_statement(source: Source, outcomes: list[str]) -> sa.Select:
+    """(seq, unit, code) of every version not given for want of a printed copy (no_copy),
+    per language the person reads, found by the outcome strings that say so."""
+    j = source.table()
+    return (sa.select(j.c.seq, j.c.unit, lang.c.code)
+            .select_from(j.join(lang, lang.c.seq == j.c.seq))
+            .where(*source.where(j, j.c.outcomes.in_(outcomes),
+                                 j.c.no_language == tally.STOCK_GAP)))
+
+
 MAX_MONTHS = 1200  # --by month: a hundred years of months (each is one branch of a CASE)
 
 
@@ -251,8 +261,10 @@ def records_in_scope(source: Source) -> sa.Select:
 
 
 def build(conn, span: periods.Period, *, service: str | None = None, unit: str | None = None,
-          by: str | None = None, max_violations: int | None = None, other=None) -> Report:
+          by: str | None = None, max_violations: int | None = None, other=None,
+          units: bool = False) -> Report:
     """Every figure of the report, from the log on `conn` (inside one read transaction).
+    `units`: also the figures per unit (Report.units, the first page's grid), on `conn`.
 
     `other`, when given, opens another read-only snapshot of the same log (a context manager
     giving a connection); a big log is then read by two threads: the second finds the
@@ -265,7 +277,7 @@ def build(conn, span: periods.Period, *, service: str | None = None, unit: str |
     from concurrent.futures import ThreadPoolExecutor
 
     head = log_head(conn)
-    stored = migrations.current_version(conn) >= 3
+    stored = migrations.current_version(conn) >= RULES_SCHEMA
     source = Source(span, stored=stored, service=service, unit=unit)
     split = other is not None and head["records"] >= tally.PARALLEL_FROM
 
@@ -286,11 +298,14 @@ def build(conn, span: periods.Period, *, service: str | None = None, unit: str |
         follow = rows(conn, follow_up_statement(source))
         gap_outcomes = tally.gap_outcomes(counts_all)
         gaps = rows(conn, gap_statement(source, gap_outcomes)) if gap_outcomes else []
+        stock_outcomes = tally.stock_gap_outcomes(counts_all)
+        stock = (rows(conn, stock_gap_statement(source, stock_outcomes))
+                 if stock_outcomes else [])
         shared = (future.result() if split else None) or elsewhere(conn)
     records, replaced, editions_all = shared
     replaced.sort()
     chunks = list(chunked(replaced))
-    return tally.report(
+    report = tally.report(
         span, service=service, unit=unit, by=by, head=head, records=records,
         replaced=replaced, counts_all=counts_all,
         replaced_counts=[row for chunk in chunks
@@ -301,4 +316,10 @@ def build(conn, span: periods.Period, *, service: str | None = None, unit: str |
         items=tally.follow_up_items(follow),
         gaps=tally.gap_counts(gaps, set(replaced)),
         groups=lambda replaced: _groups(conn, source, replaced, by),
-        max_violations=max_violations)
+        max_violations=max_violations, stock=stock)
+    if units:
+        import dataclasses
+
+        report = dataclasses.replace(report, units=report.groups if by == "unit" else tuple(
+            _groups(conn, source, replaced, "unit")))
+    return report

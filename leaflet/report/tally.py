@@ -11,8 +11,8 @@ records and the editions.
 from __future__ import annotations
 
 from leaflet.report.model import (Detail, EditionCount, Group, LanguageGap, Report,
-                                  RuleFigures, Violation)
-from leaflet.duties.rules import DIGITS, NOT_MET, RULES
+                                  RuleFigures, StockGap, Violation)
+from leaflet.duties.rules import DIGITS, LANGUAGE_GAP, NOT_MET, RULES, STOCK_GAP
 from leaflet.i18n import N_, _
 # From this many records, the second snapshot and thread share the work (both readers).
 PARALLEL_FROM = 100_000
@@ -54,7 +54,24 @@ def figures(counts: dict) -> tuple[int, int, tuple[RuleFigures, ...]]:
 
 def gap_outcomes(counts: dict) -> list[str]:
     """The outcome strings of records with no leaflet in a language the person reads."""
-    return sorted({key[-3] for key, n in counts.items() if n and key[-2] == 1})
+    return sorted({key[-3] for key, n in counts.items() if n and key[-2] == LANGUAGE_GAP})
+
+
+def stock_gap_outcomes(counts: dict) -> list[str]:
+    """The outcome strings of records not given for want of a printed copy (no_copy)."""
+    return sorted({key[-3] for key, n in counts.items() if n and key[-2] == STOCK_GAP})
+
+
+def stock_gaps(found, replaced: set[int]) -> list[StockGap]:
+    """Per unit and language the person reads, from (seq, unit, code) rows of the stock-gap
+    records of every version, the latest versions only; by unit, then most encounters."""
+    totals: dict = {}
+    for seq, unit, code in found:
+        if seq not in replaced:
+            totals[(unit, code)] = totals.get((unit, code), 0) + 1
+    return [StockGap(unit, code, n)
+            for (unit, code), n in sorted(totals.items(),
+                                          key=lambda item: (item[0][0], -item[1], item[0][1]))]
 
 
 # A few words on why a record fails a rule, for whoever follows it up, from the columns of
@@ -186,12 +203,12 @@ def mismatch(records: int | None, judged: int, scoped: bool) -> str | None:
 def report(span, *, service, unit, by, head: dict, records: int | None,
            replaced: list[int], counts_all: dict, replaced_counts: list, editions_all: list,
            replaced_editions: list, items: list, gaps: list, groups,
-           max_violations: int | None) -> Report:
+           max_violations: int | None, stock: list = ()) -> Report:
     """The Report from what a reader found: `records` (in the period and scope, to compare
     with the stored outcomes counted: a mismatch is refused), the replaced `seq`s, the counts
     of every version and of the replaced records (rows of one each), the editions likewise,
     the follow_up_items, the language gaps of the latest versions ({(code,): n}) and `groups` (a function of the replaced
-    seqs, for `--by`)."""
+    seqs, for `--by`) and `stock`, the (seq, unit, code) rows of the stock-gap records."""
     scoped = any(v is not None for v in (span.start_utc, span.end_utc, service, unit))
     refusal = mismatch(records, sum(counts_all.values()), scoped)
     if refusal:
@@ -212,4 +229,5 @@ def report(span, *, service, unit, by, head: dict, records: int | None,
         violations=tuple(found), violations_total=total,
         violations_json=None if lines is None else tuple(lines),
         language_gaps=tuple(language_gaps(gaps)),
+        stock_gaps=tuple(stock_gaps(stock, replaced_set)),
         editions=tuple(editions(given)), log=head)

@@ -14,7 +14,7 @@ from leaflet.duties.record import FIELDS
 from leaflet.storage import chain
 
 
-SCHEMA_VERSION = 3  # the version this code writes; leaflet.storage.migrations has them all
+SCHEMA_VERSION = 4  # the version this code writes; leaflet.storage.migrations has them all
 SCHEMA_TABLE = "leaflet_schema"
 LOG_TABLE = "encounter"
 LANGUAGE_TABLE = "encounter_language"

@@ -21,6 +21,14 @@ Version 3 stores each record's outcome under every duty rule (`encounter_outcome
 leaflet.storage.outcomes, the one definition of them), for every record already in the log
 and from then on by every writer with the record, so that the report counts a narrow index
 instead of judging every record again.
+
+Version 4 adds `no_copy` ("no printed copy at hand") to the closed vocabulary of
+`not_given_reason`. The stored reason has no CHECK constraint or enum on either database (a
+String column; the record's own checks hold the vocabulary), so no DDL changes: the version
+is what keeps a tool of version 3, which refuses a log at a newer version, from reading a
+reason it does not know as one it does. Its migration stores every record's outcomes under
+version 2 of the duty rules, whose `no_language` column tells a stock gap (2) from a
+translation gap (1); the version-1 rows stay (the table is append-only).
 """
 
 from __future__ import annotations
@@ -71,6 +79,12 @@ def _v3(conn: sa.Connection, applied_at: str) -> None:
     outcomes.derive_missing(conn)
     for statement in appendonly.ddl(conn.dialect.name, appendonly.present_tables(conn)):
         conn.execute(sa.text(statement))
+
+
+def _v4(conn: sa.Connection, applied_at: str) -> None:
+    from leaflet.storage import outcomes
+
+    outcomes.derive_missing(conn)
 
 
 def v1_record_digest(document: dict, recorded_at: str, v1_hash: str) -> str:
@@ -199,6 +213,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection, str], None]]] = [
         "corrections and orders, report indexes", _v2),
     (3, "each record's outcome under every duty rule, stored with it for the report",
      _v3),
+    (4, "'no printed copy at hand' (no_copy) joins the reasons a leaflet was not given; "
+        "each record's outcomes under version 2 of the duty rules (stock gaps apart)", _v4),
 ]
 assert MIGRATIONS[-1][0] == layout.SCHEMA_VERSION
 

@@ -4,7 +4,8 @@ read live from a log made before schema version 3.
 An outcome is what a rule says of one record: 0 the rule does not apply, 1 met, 2 refused
 (LEAFLET-GIVEN only), 3 not met. `outcome_select` gives, per record, one digit per rule in
 the order of leaflet.duties.rules.RULES (`outcomes`, e.g. "130303"), whether the leaflet was
-not given for want of a language the person understands (`no_language`), whether the record
+not given for want of a language the person understands (`no_language` 1, a translation gap)
+or of a printed copy at hand (`no_language` 2, a stock gap; rules version 2), whether the record
 is a correction (`correction`), and the columns a report's period and scope read
 (`occurred_utc`, `service`, `unit`). It is the one definition of those values:
 
@@ -32,7 +33,8 @@ import hashlib
 import sqlalchemy as sa
 
 from leaflet.duties import sql
-from leaflet.duties.rules import NO_LANGUAGE, RULES, RULES_VERSION
+from leaflet.duties.rules import (LANGUAGE_GAP, NO_COPY, NO_GAP, NO_LANGUAGE, RULES,
+                                  RULES_VERSION, STOCK_GAP)
 from leaflet.duties.sqlite import OUTCOME_COLUMNS
 from leaflet.i18n import _
 from leaflet.storage import layout, tables
@@ -52,8 +54,9 @@ def outcome_select(where=None) -> sa.Select:
     select = sa.select(
         e.c.seq, sa.literal(RULES_VERSION, sa.SmallInteger).label("rules"), e.c.occurred_utc,
         e.c.service, e.c.unit, outcomes.label("outcomes"),
-        sa.case((sql.condition(NO_LANGUAGE, e.c, tables.encounter_language), 1),
-                else_=0).label("no_language"),
+        sa.case((sql.condition(NO_LANGUAGE, e.c, tables.encounter_language), LANGUAGE_GAP),
+                (sql.condition(NO_COPY, e.c, tables.encounter_language), STOCK_GAP),
+                else_=NO_GAP).label("no_language"),
         sa.case((e.c.amends.is_not(None), 1), else_=0).label("correction"))
     return select if where is None else select.where(where)
 
@@ -75,8 +78,8 @@ def derive_record(conn: sa.Connection, seq: int) -> None:
 
 
 def derive_missing(conn: sa.Connection) -> int:
-    """Store the outcomes of every record that has none for RULES_VERSION (the migration to
-    version 3, and a bulk-loaded log); how many were stored."""
+    """Store the outcomes of every record that has none for RULES_VERSION (the migrations to
+    versions 3 and 4, and a bulk-loaded log); how many were stored."""
     o = tables.outcome
     have = sa.select(o.c.seq).where(o.c.rules == RULES_VERSION)
     return conn.execute(derive(tables.encounter.c.seq.not_in(have))).rowcount
@@ -101,12 +104,15 @@ def fingerprint() -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def mismatches(conn: sa.Connection, limit: int = 1) -> list[tuple[int, str]]:
-    """Records whose stored outcomes (version RULES_VERSION) are missing or differ from what
-    the rules give them now, and stored rows without a record: (seq, what), at most `limit`."""
+def mismatches(conn: sa.Connection, limit: int = 1,
+               rules: int = RULES_VERSION) -> list[tuple[int, str]]:
+    """Records whose stored outcomes (version `rules` of the rules, RULES_VERSION by default)
+    are missing or differ from what the rules give them now, and stored rows without a
+    record: (seq, what), at most `limit`. An older version's rows are compared with what the
+    current rules give: they judge every record an older log can hold the same way."""
     o, e = tables.outcome, tables.encounter
     live = outcome_select().subquery("live")
-    stored = sa.select(o).where(o.c.rules == RULES_VERSION).subquery("stored")
+    stored = sa.select(o).where(o.c.rules == rules).subquery("stored")
     differs = sa.or_(*(stored.c[name] != live.c[name] for name in OUTCOME_COLUMNS[2:]))
     found = [(seq, _("its stored duty outcomes differ from what the rules give it (altered)"))
              for seq, in conn.execute(

@@ -231,7 +231,9 @@ outcome = sa.Table(
     # One digit per rule, in the order of leaflet.duties.rules.RULES: 0 does not apply,
     # 1 met, 2 refused, 3 not met.
     sa.Column("outcomes", sa.String(16), nullable=False),
-    sa.Column("no_language", sa.SmallInteger, nullable=False),  # 1: no leaflet they read
+    # 1: no leaflet in a language they read (a translation gap); 2 (rules version 2, schema
+    # version 4): one is built but no printed copy was at hand (a stock gap); 0: neither.
+    sa.Column("no_language", sa.SmallInteger, nullable=False),
     sa.Column("correction", sa.SmallInteger, nullable=False),  # 1: the record amends another
 )
 

@@ -151,6 +151,7 @@ def test_on_a_terminal_missing_answers_are_asked_for(log, monkeypatch):
         "pag-asa",           # centre
         "y",                 # Foreigners Department informed
         "",                  # edition (no workspace): unknown
+        "",                  # Record this? [Y/n]: Enter is yes
     ]) + "\n"
     result = log.run("handover", input=answers)
     assert result.exit_code == 0, result.output

@@ -1,0 +1,116 @@
+"""Log schema version 4: "no printed copy at hand" (`no_copy`) joins the reasons a leaflet was
+not given, and each record's outcomes are stored under version 2 of the duty rules, which
+tell a stock gap from a translation gap. A version-3 log made by the version-3 code
+(tests/fixtures/log-v3.sqlite3, made by tests/fixtures/make_v3_log.py) upgrades with the same
+chain and the same figures, on SQLite and on PostgreSQL; then a no_copy record can be written,
+and the report counts it as a stock gap, never as a language gap. A version-3 tool refuses
+the upgraded log (it would not know the reason)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from leaflet.storage import layout
+
+from .conftest import Log, fixture_into, make_workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "log-v3.sqlite3"
+V3_TABLES = ("leaflet_schema", "encounter", "encounter_language", "encounter_secret",
+             "log_event", "stock_movement", "stock_adjustment", "stock_chain",
+             "encounter_outcome")
+RECORDS = 61  # in the fixture
+REPORTS = [(), ("--by", "unit"), ("--by", "language"), ("--from", "2026-11-01"),
+           ("--unit", "PZ-5340")]
+
+
+def _v3_into(db_url: str, backend: str, tmp_path: Path) -> str:
+    """The fixture on the test's backend: on PostgreSQL, versions 1 to 3's tables made by
+    their own migration functions, and the fixture's rows copied into them as they are."""
+    source = tmp_path / "v3.sqlite3"
+    shutil.copy(FIXTURE, source)
+    if backend == "sqlite":
+        return f"sqlite:///{source}"
+    from leaflet.storage import migrations, tables
+
+    def make_tables(conn):
+        for function in (migrations._v1_initial, migrations._v2, migrations._v3):
+            function(conn, "2026-12-01T00:00:00.000Z")
+
+    return fixture_into(source, db_url, make_tables,
+                        [tables.metadata.tables[name] for name in V3_TABLES])
+
+
+def _run(log: Log, workspace: Path, *args) -> str:
+    from click.testing import CliRunner
+
+    from leaflet.cli import cli
+
+    result = CliRunner().invoke(cli, ["--workspace", str(workspace), *args, "--db", log.url],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+NO_COPY = ["handover", "--service", "police", "--unit", "PZ-5339", "--officer", "A1234",
+           "--assessment", "uncertain", "--residence-status", "unknown",
+           "--person-language", "am", "--leaflet", "not_given",
+           "--not-given-reason", "no_copy", "--centre-action", "contact_arranged",
+           "--centre", "payoke", "--occurred-at", "2026-11-20T10:00:00+01:00"]
+
+
+def test_a_version_3_log_upgrades_and_then_takes_a_stock_gap(db_url, backend, tmp_path,
+                                                             monkeypatch):
+    log = Log(_v3_into(db_url, backend, tmp_path))
+    workspace = make_workspace(tmp_path / "ws", languages=("en", "ti", "am", "ar"))
+    verified = log.run("log", "verify")
+    assert verified.exit_code == 0, verified.output
+    assert verified.stdout.startswith(f"ok: {RECORDS} records")
+    head = verified.stdout.split()[4].rstrip(";")
+    reports = [_run(log, workspace, "report", "--format", "json", *args) for args in REPORTS]
+    stock = _run(log, workspace, "stock", "status", "--format", "json", "--as-of", "2026-12-01")
+    before = json.loads(reports[0])
+    # The fixture's Amharic case was recorded as no_language by the version-3 desk: a
+    # language gap then, and it stays one (the log is evidence, never reinterpreted).
+    assert {"language": "am", "encounters": 2} in before["language_gaps"]
+    assert before["stock_gaps"] == []
+    # This leaflet writes version 4 only: the version-3 log must be upgraded first.
+    refused = log.run("--workspace", str(workspace), *NO_COPY)
+    assert refused.exit_code == 1 and "run `leaflet db upgrade`" in refused.output
+    assert log.count() == RECORDS
+
+    upgraded = log.run("db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    assert f"schema version 3 → {layout.SCHEMA_VERSION}" in upgraded.stdout
+    after = log.run("log", "verify", "--expect-head", head)
+    assert after.exit_code == 0, after.output
+    assert after.stdout.startswith(f"ok: {RECORDS} records") and head in after.stdout
+    assert [_run(log, workspace, "report", "--format", "json", *args)
+            for args in REPORTS] == reports
+    assert _run(log, workspace, "stock", "status", "--format", "json",
+                "--as-of", "2026-12-01") == stock
+    # The version-1 rows of the rules stay; every record has its version-2 row.
+    assert sorted(log.sql("SELECT rules, count(*) FROM encounter_outcome GROUP BY rules")) \
+        == [(1, RECORDS), (2, RECORDS)]
+
+    # A version-4 record: not given for want of a printed copy, Amharic being built.
+    written = log.run("--workspace", str(workspace), *NO_COPY)
+    assert written.exit_code == 0, written.output
+    record_id = written.stdout.strip()
+    shown = json.loads(log.run("log", "show", record_id).stdout)
+    assert shown["not_given_reason"] == "no_copy"
+    assert log.sql("SELECT no_language FROM encounter_outcome o JOIN encounter e "
+                   "ON e.seq = o.seq WHERE e.id = :id AND o.rules = 2", id=record_id) == [(2,)]
+    assert log.run("log", "verify").stdout.startswith(f"ok: {RECORDS + 1} records")
+    report = json.loads(_run(log, workspace, "report", "--format", "json"))
+    assert report["stock_gaps"] == [{"unit": "PZ-5339", "language": "am", "encounters": 1}]
+    assert report["language_gaps"] == before["language_gaps"]  # no translation asked for
+    given = next(r for r in report["rules"] if r["id"] == "LEAFLET-GIVEN")
+    assert given["not_met"] == before["rules"][0]["not_met"] + 1  # the duty was not met
+
+    # A version-3 tool refuses the version-4 log: it would not know no_copy.
+    monkeypatch.setattr(layout, "SCHEMA_VERSION", 3)
+    old = log.run("log", "list")
+    assert old.exit_code == 1 and "newer than this leaflet (version 3)" in old.output
