@@ -44,24 +44,34 @@ def stock():
 
 @stock.command(help=_("Record printed copies a unit received, per language; prints its stock "
                       "after.\n\n"
-                      "Prints the movement's id: `leaflet stock correct ID` corrects it.\n\n"
+                      "With --order (the id on the print order, or its first 8 characters, as "
+                      "in the order folder's name), unit and edition are the order's and no "
+                      "LANG=COPIES receives every copy still due; after a partial delivery the "
+                      "rest stays on order for the next receipt. Prints the movement's id: "
+                      "`leaflet stock correct ID` corrects it.\n\n"
                       "\b\n"
                       "Example:  leaflet stock receive --unit COORD --edition 2026-12 ro=500 "
                       "ti=200 \\\n"
-                      "            --note \"delivery note 2026-118\""))
-@click.option("--unit", required=True, metavar="CODE", help=_("The unit that received the copies."))
+                      "            --note \"delivery note 2026-118\"\n"
+                      "          leaflet stock receive --order 3f9a2c1b"))
+@click.option("--unit", metavar="CODE",
+              help=_("The unit that received the copies (with --order: the order's unit)."))
 @click.option("--order", "order_id", metavar="ID",
-              help=_("The order these copies fill (`leaflet stock order --unit`): it is closed, "
-                     "its copies no longer on order."))
+              help=_("The print order these copies fill (`leaflet stock order --unit`): its id "
+                     "or at least its first 8 characters. What is still due stays on order."))
+@click.option("--close", is_flag=True,
+              help=_("With --order: nothing more will come. Closes the order with this receipt, "
+                     "whatever is still due, and accepts more copies than were due."))
 @_movement_options
-@LINES
+@click.argument("items", nargs=-1, metavar="[LANG=COPIES…]")
 @db_option
 @click.pass_obj
-def receive(settings, unit, order_id, edition, occurred_at, note, items, db):
+def receive(settings, unit, order_id, close, edition, occurred_at, note, items, db):
     from leaflet.stock import service
 
     result = service.receive(db, unit, edition, items, occurred_at=occurred_at, note=note,
-                             workspace=settings.workspace_or_none(), order=order_id)
+                             workspace=settings.workspace_or_none(), order=order_id,
+                             close=close)
     # Translators: %(id)s is a stock movement's id (a UUID).
     click.echo(_("movement %(id)s") % {"id": result["movement"]})
     for line in result["lines"]:
@@ -71,6 +81,15 @@ def receive(settings, unit, order_id, edition, occurred_at, note, items, db):
                    % {"unit": result["unit"], "language": f"{line['language']:8}",
                       "edition": result["edition"], "copies": line["copies"],
                       "on_hand": line["on_hand"]})
+    if "order" in result:
+        due = result["still_due"]
+        if due:
+            # Translators: %(order)s is an order's short id; %(due)s lists "ro 200, ti 50".
+            click.echo(_("order %(order)s: still due %(due)s (it stays on order)")
+                       % {"order": result["order"][:8],
+                          "due": ", ".join(f"{code} {n}" for code, n in sorted(due.items()))})
+        else:
+            click.echo(_("order %(order)s: complete, closed") % {"order": result["order"][:8]})
 
 
 @stock.command(help=_("Correct a receipt or transfer: LANG=COPIES are the right figures.\n\n"
@@ -153,12 +172,15 @@ def transfer(settings, source, dest, edition, occurred_at, note, items, db):
               show_default=True)
 @click.option("--as-of", metavar="DATE",
               help=_("Stock at the end of this day (YYYY-MM-DD, report time zone; default today)."))
+@click.option("--all", "all_", is_flag=True,
+              help=_("Also list every language of the edition a unit holds nothing of (on hand "
+                     "0, flag EMPTY)."))
 @db_option
 @click.pass_obj
-def status(settings, unit, fmt, as_of, db):
+def status(settings, unit, fmt, as_of, all_, db):
     from leaflet.stock import service
 
-    report = service.status(db, settings.workspace(), unit=unit, as_of=as_of)
+    report = service.status(db, settings.workspace(), unit=unit, as_of=as_of, all_=all_)
     if fmt == "json":
         click.echo(_json_rows_per_line(report))
         return
@@ -177,6 +199,8 @@ def status(settings, unit, fmt, as_of, db):
             flags.append("NEGATIVE")
         if row["withdraw"]:
             flags.append(f"WITHDRAW {row['withdraw']}")
+        if row.get("empty"):
+            flags.append("EMPTY")
         weeks = "—" if row["weeks_left"] is None else f"{row['weeks_left']:.1f}"
         # Translators: the edition of hand-overs recorded without one.
         table.append((row["unit"], row["language"], row["edition"] or _("(none)"),
@@ -187,6 +211,23 @@ def status(settings, unit, fmt, as_of, db):
     for r in table:
         click.echo("  ".join(v.rjust(w) if i in numeric else v.ljust(w)
                              for i, (v, w) in enumerate(zip(r, widths))).rstrip())
+    for o in report["orders"]:
+        # Translators: a line under `leaflet stock status`'s table: an open print order's
+        # short id, unit, edition, day placed and, like "ro 200, ti 50", what is still due.
+        click.echo(_("order %(order)s  %(unit)s  %(edition)s  placed %(day)s  still due "
+                     "%(due)s")
+                   % {"order": o["short_id"], "unit": o["unit"], "edition": o["edition"],
+                      "day": (o["placed_at"] or "")[:10],
+                      "due": ", ".join(f"{code} {n}" for code, n in sorted(o["due"].items())
+                                       if n > 0)})
+    per_unit: dict[str, list[str]] = {}
+    for gap in report.get("stock_gaps", []):
+        per_unit.setdefault(gap["unit"], []).append(f"{gap['language']} {gap['encounters']}")
+    for gap_unit, found in per_unit.items():
+        # Translators: a line under `leaflet stock status`'s table; %(gaps)s is like "am 2,
+        # ti 1": hand-overs recorded as "no printed copy at hand" (no_copy), per language.
+        click.echo(_("stock gaps  %(unit)s  no printed copy at hand at hand-overs: %(gaps)s")
+                   % {"unit": gap_unit, "gaps": ", ".join(found)})
     s = report["summary"]
     click.echo(_("as of %(date)s, current edition %(edition)s: %(reorder)s to reorder, "
                  "%(negative)s negative, %(withdraw)s superseded copies to withdraw")
@@ -206,47 +247,40 @@ def _json_rows_per_line(report: dict) -> str:
 
 
 @stock.command(help=_("Write a print order (PDF and CSV) and the print files for the print "
-                      "shop.\n\n"
+                      "shop, in a folder of its own.\n\n"
                       "Refuses, naming them, languages whose catalogue is a draft (unless "
                       "--allow-draft) or that fail `leaflet check`. Builds the print files that "
-                      "are missing or out of date. With --unit, records the order in the ledger "
-                      "and prints its id.\n\n"
+                      "are missing or out of date. Each order gets an id and a new folder, "
+                      "output/orders/<date>-<first 8 characters of the id>/, never written over. "
+                      "Paper, weight, finishing and delivery address come from leaflet.toml "
+                      "[print]. With --unit, records the order in the ledger for "
+                      "`stock receive --order`.\n\n"
                       "\b\n"
-                      "Example:  leaflet stock order ro=500 ti=200 --unit COORD --output-dir "
-                      "~/orders/2026-12"))
+                      "Example:  leaflet stock order ro=500 ti=200 --unit COORD"))
 @LINES
 @click.option("--allow-draft", is_flag=True,
               help=_("Order draft translations too (each printed copy says it is a draft). "
                      "A language failing `leaflet check` is refused all the same."))
 @click.option("--output-dir", type=click.Path(file_okay=False), metavar="DIR",
-              help=_("Where to write the order (default: output/<edition>/order-<date>/)."))
+              help=_("Where to make the order's folder (default: output/orders/)."))
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help=_("Parallel render processes for checks and print files."))
 @click.option("--unit", metavar="CODE",
-              help=_("Also record the copies as on order for this unit in the ledger: they "
-                     "quiet REORDER until `stock receive --order ID` closes the order."))
+              help=_("The unit the copies are for: its delivery address (leaflet.toml "
+                     "[print.delivery]) goes on the order, and the copies are recorded as on "
+                     "order for it until `stock receive --order ID` fills the order."))
 @db_option
 @click.pass_obj
 def order(settings, items, allow_draft, output_dir, jobs, unit, db):
-    from leaflet.stock import order as print_order
     from leaflet.stock import service
 
-    workspace = settings.workspace()
-    if unit is not None:
-        from leaflet.duties import record
-
-        unit = record.option_code(unit, "--unit")
-    result = print_order.place(workspace, list(items), allow_draft=allow_draft,
-                               output_dir=output_dir, jobs=jobs)
-    if unit is not None:
-        placed = service.place_order(db, unit, workspace.edition_id, items,
-                                     workspace=workspace)
-        # Translators: %(id)s is the order's id; %(unit)s a unit's code.
-        click.echo(_("order %(id)s: on order for %(unit)s until "
-                     "`leaflet stock receive --unit %(unit)s --order %(id)s`")
-                   % {"id": placed["movement"], "unit": unit})
+    result = service.print_order(db, settings.workspace(), items, unit=unit,
+                                 allow_draft=allow_draft, output_dir=output_dir, jobs=jobs)
     for warning in result["warnings"]:
         click.echo(_("warning: %(message)s") % {"message": warning}, err=True)
+    # Translators: %(short)s is the first 8 characters of the order's id %(id)s.
+    click.echo(_("order %(id)s (short id %(short)s)") % {"short": result["short_id"],
+                                                         "id": result["order_id"]})
     for line in result["lines"]:
         click.echo(f"  {line['language']:8} {line['copies']:>7}  {line['file']}  "
                    f"{line['page_size']} +{line['bleed_mm']} mm  {line['sha256'][:16]}…"
@@ -256,6 +290,10 @@ def order(settings, items, allow_draft, output_dir, jobs, unit, db):
                  "print-order.pdf, print-order.csv)")
                % {"copies": result["copies"], "edition": result["edition"],
                   "folder": result["output_dir"], "files": len(result["lines"])})
+    if result["recorded"]:
+        # Translators: %(short)s is an order's short id; %(unit)s a unit's code.
+        click.echo(_("on order for %(unit)s until `leaflet stock receive --order %(short)s`")
+                   % {"unit": result["unit"], "short": result["short_id"]})
 
 
 COMMANDS = [stock]

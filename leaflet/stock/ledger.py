@@ -83,6 +83,7 @@ class StatusRow:
     negative: bool
     withdraw: int
     on_order: int = 0  # ordered (`stock order`) and not yet received
+    empty: bool = False  # `stock status --all`: a unit × language that holds nothing
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)  # flat values only: dataclasses.asdict deep-copies, slowly
@@ -99,62 +100,79 @@ class Ledger:
 
     # --- writing -------------------------------------------------------------------------
 
-    def receive(self, unit: str, edition: str, lines: list[tuple[str, int]], *,
+    def receive(self, unit: str, edition: str, lines: list[tuple[str, int]] | None, *,
                 occurred_at: str | None = None, note: str | None = None,
-                order: str | None = None) -> dict[str, Any]:
+                order: str | None = None, close: bool = False) -> dict[str, Any]:
         """Record printed copies arriving at `unit`; returns the movement and on-hand after.
-        With `order`, the receipt closes that order: its copies are no longer on order."""
+
+        With `order` (a full order id, see find_order), the receipt fills that order: `lines`
+        None receives every copy still due; each language's copies received (at most what is
+        due) leave the order, and what is still due stays on order for a later receipt.
+        `close` ends the order with this receipt whatever is still due (the print shop's
+        unders), and accepts more copies than were due (its overs)."""
         unit = check_field("unit", "--unit", unit)
         edition = _edition(edition)
         note = check_field("not_given_note", "--note", note)
         text, utc = _moment(occurred_at)
         movement_id, recorded_at = str(uuid.uuid4()), utc_now_text()
-        rows = [self._row(movement_id, "receipt", unit, None, code, edition, copies, text, utc,
-                          recorded_at, note) for code, copies in lines]
-        closing = []
-        if order is not None:
-            closing = self._closing(order, unit, edition, movement_id, text, utc, recorded_at)
-        return self._record(movement_id, rows, unit, edition, lines, adjustments=closing)
 
-    def _closing(self, order: str, unit: str, edition: str, movement_id: str, text, utc,
-                 recorded_at) -> list[dict]:
-        """The rows that close an order: minus what is still on order, per language."""
-        a = tables.adjustment
-        self.db.ensure_schema()
+        def receipt(got):
+            return [self._row(movement_id, "receipt", unit, None, code, edition, copies, text,
+                              utc, recorded_at, note) for code, copies in got]
+
+        if order is None:
+            return self._record(movement_id, receipt(lines), unit, edition, lines)
+
+        def prepare(conn):
+            # Under the ledger's lock: two receipts of one order never both take what is due.
+            placed = order_state(conn, order)
+            _check_order(placed, order, unit, edition)
+            due = placed["due"]
+            got = lines if lines is not None else [(c, n) for c, n in due.items() if n > 0]
+            for code, copies in got:
+                if code not in due:
+                    # Translators: %(code)s is a language code; %(languages)s lists language
+                    # codes; %(order)s is an order's short id.
+                    raise UsageError(_("LANG=COPIES %(code)s=%(copies)s: order %(order)s has "
+                                       "no %(code)s (it has %(languages)s)")
+                                     % {"code": code, "copies": copies, "order": order[:8],
+                                        "languages": ", ".join(sorted(due))})
+                if copies > due[code] and not close:
+                    raise UsageError(_("LANG=COPIES %(code)s=%(copies)s: only %(due)s "
+                                       "copies of %(code)s are still due on order %(order)s")
+                                     % {"code": code, "copies": copies, "due": due[code],
+                                        "order": order[:8]},
+                                     hint=_("check the delivery note; if the print shop "
+                                            "delivered more, add --close to record them all "
+                                            "and close the order"))
+            received = dict(got)
+            closing = [{"id": str(uuid.uuid4()), "movement": movement_id, "kind": "order_close",
+                        "corrects": None, "order_id": order, "unit": unit, "language": code,
+                        "edition": edition,
+                        "copies": -(left if close else min(received.get(code, 0), left)),
+                        "occurred_at": text, "occurred_utc": utc, "recorded_at": recorded_at,
+                        "note": None}
+                       for code, left in sorted(due.items())
+                       if left > 0 and (close or received.get(code, 0) > 0)]
+            return receipt(got), closing, got
+
+        result = self._record(movement_id, [], unit, edition, lines or [], prepare=prepare)
+        result["order"] = order
         with self.db.read() as conn:
-            rows = conn.execute(sa.select(a).where(sa.or_(a.c.movement == order,
-                                                          a.c.order_id == order))).mappings().all()
-        placed = [r for r in rows if r["kind"] == "order" and r["movement"] == order]
-        if not placed:
-            raise UsageError(_("--order %(order)s: no order with this id in the ledger")
-                             % {"order": order},
-                             hint=_("`leaflet stock status --format json` lists open orders"))
-        if placed[0]["unit"] != unit or placed[0]["edition"] != edition:
-            # Translators: %(unit)s and %(other_unit)s are units' codes, like ZP5339.
-            raise UsageError(_("--order %(order)s is for %(unit)s, edition %(edition)s, not "
-                               "%(other_unit)s, edition %(other_edition)s")
-                             % {"order": order, "unit": placed[0]["unit"],
-                                "edition": placed[0]["edition"], "other_unit": unit,
-                                "other_edition": edition})
-        open_ = {}
-        for r in rows:
-            open_[r["language"]] = open_.get(r["language"], 0) + r["copies"]
-        if not any(v > 0 for v in open_.values()):
-            raise UsageError(_("--order %(order)s is closed already") % {"order": order})
-        return [{"id": str(uuid.uuid4()), "movement": movement_id, "kind": "order_close",
-                 "corrects": None, "order_id": order, "unit": unit, "language": code,
-                 "edition": edition, "copies": -copies, "occurred_at": text,
-                 "occurred_utc": utc, "recorded_at": recorded_at, "note": None}
-                for code, copies in sorted(open_.items()) if copies > 0]
+            result["still_due"] = {c: n for c, n in order_state(conn, order)["due"].items()
+                                   if n > 0}
+        return result
 
     def order(self, unit: str, edition: str, lines: list[tuple[str, int]], *,
-              occurred_at: str | None = None, note: str | None = None) -> dict[str, Any]:
-        """Record copies on order for `unit`: they quiet REORDER until a receipt closes them."""
+              occurred_at: str | None = None, note: str | None = None,
+              order_id: str | None = None) -> dict[str, Any]:
+        """Record copies on order for `unit`: they quiet REORDER until receipts fill them.
+        `order_id`: the id the print order (its folder, PDF and CSV) already carries."""
         unit = check_field("unit", "--unit", unit)
         edition = _edition(edition)
         note = check_field("not_given_note", "--note", note)
         text, utc = _moment(occurred_at)
-        movement_id, recorded_at = str(uuid.uuid4()), utc_now_text()
+        movement_id, recorded_at = str(uuid.UUID(order_id or str(uuid.uuid4()))), utc_now_text()
         rows = [{"id": str(uuid.uuid4()), "movement": movement_id, "kind": "order",
                  "corrects": None, "order_id": None, "unit": unit, "language": code,
                  "edition": edition, "copies": copies, "occurred_at": text, "occurred_utc": utc,
@@ -244,9 +262,13 @@ class Ledger:
                 "recorded_at": recorded_at, "note": note}
 
     def _record(self, movement_id, rows, unit, edition, lines, *, adjustments=(),
-                corrects: str | None = None) -> dict[str, Any]:
+                corrects: str | None = None, prepare=None) -> dict[str, Any]:
+        """Write `rows` and `adjustments` in one transaction under the ledger's lock; or the
+        (rows, adjustments, lines) that `prepare(conn)` finds under that lock."""
         self.db.ensure_schema()
         with self.db.write(LEDGER_LOCK_KEY) as conn:
+            if prepare is not None:
+                rows, adjustments, lines = prepare(conn)
             ledger_chain.insert_rows(conn, rows, adjustments)
         # After the commit, outside the write lock: a desk never waits for this figure.
         on_hand = {row.language: row.on_hand for row in self.status(
@@ -270,6 +292,38 @@ class Ledger:
                 return set()
             return set(conn.execute(sa.select(m.c.language).where(m.c.edition == edition)
                                     .distinct()).scalars())
+
+    def find_order(self, prefix: str) -> dict[str, Any]:
+        """The order whose id starts with `prefix` (lower-case hex and '-', at least
+        SHORT_ID characters): {id, unit, edition, placed_at, ordered, due}. UsageError when
+        none or several match (naming each candidate). Creates nothing."""
+        with self.db.read() as conn:
+            found = (orders(conn, prefix=prefix)
+                     if ledger_chain.present(conn) else [])
+        if not found:
+            # Translators: %(order)s is what was typed after --order.
+            raise UsageError(_("--order %(order)s: no order with this id in the ledger")
+                             % {"order": prefix},
+                             hint=_("the id is on the print order and in its folder's name; "
+                                    "`leaflet stock status` lists open orders"))
+        if len(found) > 1:
+            # Translators: %(order)s is what was typed; %(candidates)s lists orders, like
+            # "3f9a2c1b-1d4c… (PZ-1, 2026-12-07)".
+            raise UsageError(_("--order %(order)s matches %(count)s orders: %(candidates)s")
+                             % {"order": prefix, "count": len(found),
+                                "candidates": "; ".join(
+                                    f"{o['id'][:13]}… ({o['unit']}, {o['placed_at'][:10]})"
+                                    for o in found[:10])},
+                             hint=_("type more characters of the id"))
+        return found[0]
+
+    def open_orders(self, *, unit: str | None = None) -> list[dict[str, Any]]:
+        """Every order with copies still due (oldest first), as find_order gives them; none
+        when the database holds no ledger yet. Reads only."""
+        with self.db.read() as conn:
+            if "stock_adjustment" not in set(sa.inspect(conn).get_table_names()):
+                return []
+            return [o for o in orders(conn, unit=unit) if any(n > 0 for n in o["due"].values())]
 
     def status(self, *, until: dt.datetime | None, since: dt.datetime | None,
                current_edition: str, unit: str | None = None) -> list[StatusRow]:
@@ -313,6 +367,71 @@ class Ledger:
                 else 0))
         result.sort(key=lambda s: (s.unit, s.language, s.edition is None, s.edition or ""))
         return result
+
+
+# --- orders: what is still due is derived, never updated --------------------------------------
+
+SHORT_ID = 8  # the characters of an order's id its folder name and `--order` use
+
+
+def orders(conn: sa.Connection, *, prefix: str | None = None, order: str | None = None,
+           unit: str | None = None) -> list[dict[str, Any]]:
+    """Orders of the ledger with, per language, the copies ordered and still due: ordered
+    (rows `order`) plus the receipts that filled it (rows `order_close`, negative). One SQL
+    aggregate; the ledger only grows, so "due" is never a stored figure. Filtered by an id
+    `prefix`, a whole `order` id or a `unit`; oldest first."""
+    a = tables.adjustment
+    key = sa.case((a.c.kind == "order", a.c.movement), else_=a.c.order_id)
+    is_order = a.c.kind == "order"
+    where = [a.c.kind.in_(("order", "order_close"))]
+    if prefix is not None:  # lower-case hex and '-' only (service.order_prefix): no wildcard
+        where.append(key.like(prefix + "%"))
+    if order is not None:
+        where.append(key == order)
+    if unit is not None:
+        where.append(a.c.unit == unit)
+    _0 = sa.literal_column("0")
+    query = (sa.select(key.label("id"), a.c.unit, a.c.edition, a.c.language,
+                       sa.func.sum(sa.case((is_order, a.c.copies), else_=_0)).label("ordered"),
+                       sa.func.sum(a.c.copies).label("due"),
+                       sa.func.min(sa.case((is_order, a.c.occurred_at))).label("placed_at"))
+             .where(*where).group_by(key, a.c.unit, a.c.edition, a.c.language))
+    found: dict[str, dict[str, Any]] = {}
+    for r in conn.execute(query):
+        o = found.setdefault(r.id, {"id": r.id, "unit": r.unit, "edition": r.edition,
+                                    "placed_at": None, "ordered": {}, "due": {}})
+        if r.ordered:
+            o["ordered"][r.language] = int(r.ordered)
+            o["due"][r.language] = int(r.due)
+            o["placed_at"] = min(filter(None, (o["placed_at"], r.placed_at)))
+    result = [o for o in found.values() if o["ordered"]]
+    result.sort(key=lambda o: (o["placed_at"], o["id"]))
+    return result
+
+
+def order_state(conn: sa.Connection, order: str) -> dict[str, Any]:
+    """The order with this whole id (orders()); UsageError when the ledger has none."""
+    found = orders(conn, order=order)
+    if not found:
+        raise UsageError(_("--order %(order)s: no order with this id in the ledger")
+                         % {"order": order},
+                         hint=_("the id is on the print order and in its folder's name; "
+                                "`leaflet stock status` lists open orders"))
+    return found[0]
+
+
+def _check_order(placed: dict, order: str, unit: str, edition: str) -> None:
+    """A receipt fills an open order of its own unit and edition."""
+    if placed["unit"] != unit or placed["edition"] != edition:
+        # Translators: %(unit)s and %(other_unit)s are units' codes, like ZP5339.
+        raise UsageError(_("--order %(order)s is for %(unit)s, edition %(edition)s, not "
+                           "%(other_unit)s, edition %(other_edition)s")
+                         % {"order": order, "unit": placed["unit"],
+                            "edition": placed["edition"], "other_unit": unit,
+                            "other_edition": edition})
+    if not any(n > 0 for n in placed["due"].values()):
+        raise UsageError(_("--order %(order)s is closed already") % {"order": order},
+                         hint=_("a later delivery is an ordinary `leaflet stock receive`"))
 
 
 # --- the SQL -------------------------------------------------------------------------------

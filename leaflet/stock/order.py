@@ -4,14 +4,19 @@
 draft (unless `allow_draft`) or that fail `leaflet check` (always: a print run of a leaflet
 with a missing glyph or an overflowing page is money spent on a leaflet nobody can read).
 It then builds whatever print files are missing or out of date (`leaflet build --print`),
-and writes one folder the print shop can take as it is:
+and writes one folder per order, which the print shop can take as it is:
 
-    <output>/print-order.csv   edition, language, file, sha256, page size, bleed, pages, copies
-    <output>/print-order.pdf   the same as a signed-off document, with the print specification
-    <output>/<lang>-a5.pdf     each ordered print file, byte for byte the built one
+    <orders>/<date>-<short id>/print-order.csv   order id, unit, delivery address, paper,
+                                                 finishing and, per language: edition, file,
+                                                 sha256, page size, bleed, pages, copies
+    <orders>/<date>-<short id>/print-order.pdf   the same as a signed-off document
+    <orders>/<date>-<short id>/<lang>-a5.pdf     each ordered print file, byte for byte
 
-The default folder is `output/<edition>/order-<date>/`. The PDF goes through the project's
-one Jinja environment (leaflet.render.templates.environment) and WeasyPrint.
+`<orders>` is `output/orders/` or `--output-dir`. The short id is the first SHORT_ID
+characters of the order's id (a UUID), which `stock receive --order` takes. A folder is never
+written twice: it is made whole under a temporary name, then renamed. Paper, weight,
+finishing and the delivery address come from leaflet.toml `[print]`. The PDF goes through
+the project's one Jinja environment (leaflet.render.templates.environment) and WeasyPrint.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +38,12 @@ from leaflet.textsafety import csv_row
 TEMPLATE = "print-order.html.j2"
 CSV_NAME = "print-order.csv"
 PDF_NAME = "print-order.pdf"
+# One line per language; the order's own values (the last seven) repeat on every line.
 CSV_COLUMNS = ("edition", "language", "file", "sha256", "page_size", "bleed_mm", "pages",
-               "copies", "review_status")
+               "copies", "review_status", "order_id", "order_short_id", "unit",
+               "delivery_address", "paper", "weight_gsm", "finishing")
+ORDERS_FOLDER = "orders"  # output/orders/: one folder per order
+SHORT_ID = 8  # as leaflet.stock.ledger.SHORT_ID (the ledger imports SQLAlchemy; this does not)
 MM = 25.4 / 72
 
 
@@ -104,26 +114,42 @@ def page_size(path: Path) -> tuple[str, int]:
 
 def place(workspace, items: list[str], *, allow_draft: bool = False,
           output_dir: str | Path | None = None, jobs: int | None = None,
-          today: dt.date | None = None, progress=None) -> dict[str, Any]:
-    """Check, build what is missing, and write the order folder; returns what was written."""
+          today: dt.date | None = None, unit: str | None = None, record=None,
+          progress=None) -> dict[str, Any]:
+    """Check, build what is missing, and write the order's own folder; returns what was
+    written. `record(order_id)`, when given, enters the order in the ledger once every file
+    is made and before the folder appears: if it fails, no folder is left."""
+    import uuid
+
     from leaflet.edition.build import build
     from leaflet.stock.lines import parse_lines
 
     lines = parse_lines(items, known=workspace.languages)
     codes = [code for code, _copies in lines]
     today = today or dt.date.today()
+    # Translators: "the order folder" stands where an option's name stands in a message
+    # ("--output-dir PATH: cannot write in …").
+    option = "--output-dir" if output_dir else _("the order folder")
     # Where the order goes is checked first: no check, no build for a place it cannot go.
-    folder = (output_folder(output_dir, "--output-dir") if output_dir else
-              output_folder(workspace.output_dir / f"order-{today.isoformat()}",
-                            # Translators: it stands where an option's name stands in a
-                            # message ("--output-dir PATH: cannot write in …").
-                            _("the order folder")))
+    parent = output_folder(output_dir or workspace.root / "output" / ORDERS_FOLDER, option)
     warnings = gate(workspace, codes, allow_draft=allow_draft, jobs=jobs)
     built = build(workspace, codes, jobs=jobs, print_files=True, progress=progress)
     # The check above already named every unverified contact detail (DATA-UNVERIFIED).
     from leaflet.edition.plan import UnverifiedContact
 
     warnings += [w for w in built.warnings if not isinstance(w, UnverifiedContact)]
+    while True:  # a fresh id whose folder does not exist: an order is never written over
+        order_id = str(uuid.uuid4())
+        folder = parent / f"{today.isoformat()}-{order_id[:SHORT_ID]}"
+        if not folder.exists():
+            break
+    spec = workspace.print_spec
+    address = spec.delivery_address(unit)
+    warnings += spec_warnings(spec, unit, address)
+    order = {"order_id": order_id, "order_short_id": order_id[:SHORT_ID], "unit": unit or "",
+             "delivery_address": address or "", "paper": spec.paper or "",
+             "weight_gsm": spec.weight if spec.weight is not None else "",
+             "finishing": spec.finishing or ""}
     rows = []
     for code, copies in lines:
         entry = built.manifest["languages"].get(code, {})
@@ -144,48 +170,91 @@ def place(workspace, items: list[str], *, allow_draft: bool = False,
         rows.append({"edition": workspace.edition_id, "language": code,
                      "file": source.name, "sha256": a5["sha256"], "page_size": size,
                      "bleed_mm": bleed, "pages": entry["pages"], "copies": copies,
-                     "review_status": entry.get("review_status", "draft"),
+                     "review_status": entry.get("review_status", "draft"), **order,
                      "_data": data})
     # Everything is made before anything is written: a template or WeasyPrint failing
     # leaves no folder and no file behind.
     files = [(row["file"], row.pop("_data"), row["sha256"]) for row in rows]
     files.append((CSV_NAME, order_csv(rows), None))
-    pdf = _render(order_html(workspace, rows, today), workspace, folder / PDF_NAME)
+    pdf = _render(order_html(workspace, rows, today, order), workspace, folder / PDF_NAME)
     files.append((PDF_NAME, pdf, None))
-    # Translators: "the order folder" stands where an option's name stands in a message.
-    _write_order(folder, files, "--output-dir" if output_dir else _("the order folder"))
+    _write_order(folder, files, option,
+                 record=(lambda: record(order_id)) if record is not None else None)
     return {"edition": workspace.edition_id, "date": today.isoformat(),
+            "order_id": order_id, "short_id": order_id[:SHORT_ID], "unit": unit,
+            "delivery_address": address, "recorded": record is not None,
             "output_dir": str(folder), "csv": str(folder / CSV_NAME),
             "pdf": str(folder / PDF_NAME), "lines": rows,
             "copies": sum(row["copies"] for row in rows), "warnings": warnings,
             "rendered": built.rendered}
 
 
-def _write_order(folder: Path, files: list[tuple[str, bytes, str | None]], option: str) -> None:
-    """Write each file atomically (a temporary file, then a rename). If one cannot be written,
-    the files and folders this order created are removed again: no half order is left."""
-    from leaflet.files import sha256_file, write_atomic
+def spec_warnings(spec, unit: str | None, address: str | None) -> list[str]:
+    """What the order cannot tell the print shop because leaflet.toml does not say it."""
+    missing = [key for key, value in (("paper", spec.paper), ("weight", spec.weight),
+                                      ("finishing", spec.finishing)) if value is None]
+    warnings = []
+    if missing:
+        # Translators: %(keys)s lists names in leaflet.toml, like "paper, weight".
+        warnings.append(_("leaflet.toml [print] does not give %(keys)s: the order says "
+                          "\"to be agreed\"") % {"keys": ", ".join(missing)})
+    if address is None:
+        # Translators: %(key)s is a key of leaflet.toml, like "PZ-5339" or default.
+        warnings.append(_("leaflet.toml [print.delivery] has no address for %(key)s: the "
+                          "order says the delivery address is to be agreed")
+                        % {"key": f'"{unit}" or default' if unit else "default"})
+    return warnings
 
-    missing = [p for p in (folder, *folder.parents) if not p.exists()]
-    created: list[Path] = []
+
+def _write_order(folder: Path, files: list[tuple[str, bytes, str | None]], option: str, *,
+                 record=None) -> None:
+    """Write the order's folder whole under a temporary name beside it, call `record()`
+    (the ledger), then rename it to `folder`, which must not exist. If anything fails, the
+    temporary folder and the folders this order created are removed: no half order is left,
+    and no order is written over."""
+    import shutil
+    import tempfile
+
+    from leaflet.files import FILE_MODE, sha256_file
+
+    missing = [p for p in (folder.parent, *folder.parent.parents) if not p.exists()]
+    temp: Path | None = None
+    done = False
     try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp",
+                                     dir=folder.parent))
         for name, data, sha256 in files:
-            path = folder / name
-            existed = path.exists()
-            write_atomic(path, data)
-            if not existed:
-                created.append(path)
+            path = temp / name
+            with path.open("xb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(path, FILE_MODE)
             if sha256 is not None and sha256_file(path) != sha256:
-                raise BuildError(_("copy does not match its sha256"), path=path)
+                raise BuildError(_("copy does not match its sha256"), path=folder / name)
+        os.chmod(temp, 0o777 & ~_umask())
+        if record is not None:
+            record()
+        os.rename(temp, folder)  # refused if `folder` appeared meanwhile and holds files
+        done = True
     except OSError as error:
-        for path in created:
-            path.unlink(missing_ok=True)
-        for path in missing:  # deepest first
-            try:
-                path.rmdir()
-            except OSError:
-                break
         raise write_error(option, folder, error) from None
+    finally:
+        if not done:
+            if temp is not None:
+                shutil.rmtree(temp, ignore_errors=True)
+            for path in missing:  # deepest first
+                try:
+                    path.rmdir()
+                except OSError:
+                    break
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def order_csv(rows: list[dict]) -> bytes:
@@ -203,7 +272,7 @@ def order_csv(rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def order_html(workspace, rows: list[dict], today: dt.date) -> str:
+def order_html(workspace, rows: list[dict], today: dt.date, order: dict | None = None) -> str:
     """The order as HTML, from templates/print-order.html.j2."""
     import jinja2
 
@@ -222,6 +291,7 @@ def order_html(workspace, rows: list[dict], today: dt.date) -> str:
         "rows": [dict(row, name=names.get(row["language"], row["language"])) for row in rows],
         "copies": sum(row["copies"] for row in rows),
         "drafts": [row["language"] for row in rows if row["review_status"] != "reviewed"],
+        "order": order or {},
     }
     try:
         return env.get_template(TEMPLATE).render(context)

@@ -127,7 +127,7 @@ def test_a_row_added_beside_the_ledger_chain_is_named(coordinator):
 
 @pytest.mark.parametrize("args, says", [
     (["correct", "not-an-id", "ro=5"], "is not a movement id"),
-    (["receive", "--unit", "COORD", "--order", "nope", "ro=5"], "is not a movement id"),
+    (["receive", "--unit", "COORD", "--order", "nope", "ro=5"], "is not an order id"),
 ])
 def test_bad_ids_are_refused_naming_the_option(coordinator, args, says):
     result = coordinator.run("stock", *args)

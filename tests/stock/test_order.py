@@ -57,10 +57,11 @@ def test_a_bad_line_is_bad_usage(ws, item, says):
 def test_the_order_folder_holds_csv_pdf_and_the_files_it_names(ws, tmp_path):
     from pypdf import PdfReader
 
-    out = tmp_path / "order"
+    orders = tmp_path / "order"
     result = invoke(ws, "stock", "order", "en=500", "fr=200", "--allow-draft",
-                    "--output-dir", str(out))
+                    "--output-dir", str(orders))
     assert result.exit_code == 0, result.output
+    [out] = orders.iterdir()  # the order's own folder, <date>-<short id>
     assert f"700 copies of edition {EDITION}" in result.stdout
     manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
 
@@ -74,7 +75,7 @@ def test_the_order_folder_holds_csv_pdf_and_the_files_it_names(ws, tmp_path):
         assert hashlib.sha256(data).hexdigest() == row["sha256"]
         assert row["sha256"] == manifest["languages"][row["language"]]["print"]["a5"]["sha256"]
         assert data == (ws / "output" / EDITION / "print" / row["file"]).read_bytes()
-        assert (row["page_size"], row["bleed_mm"], row["pages"]) == ("A5 148x210 mm", "3", "8")
+        assert (row["page_size"], row["bleed_mm"], row["pages"]) == ("A5 148x210 mm", "3", "12")
 
     pdf = out / "print-order.pdf"
     text = " ".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
@@ -91,10 +92,10 @@ def test_the_order_folder_holds_csv_pdf_and_the_files_it_names(ws, tmp_path):
 def test_a_reviewed_language_is_ordered_into_the_dated_default_folder(ws):
     result = invoke(ws, "stock", "order", "en=250")
     assert result.exit_code == 0, result.output
-    folder = ws / "output" / EDITION / f"order-{dt.date.today().isoformat()}"
+    [folder] = (ws / "output" / "orders").glob(f"{dt.date.today().isoformat()}-*")
     lines = (folder / "print-order.csv").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and lines[1].startswith(f"{EDITION},en,en-a5.pdf,")
-    assert lines[1].endswith(",250,reviewed")
+    assert f",250,reviewed,{folder.name[11:]}" in lines[1]
     assert (folder / "print-order.pdf").read_bytes().startswith(b"%PDF")
 
 
@@ -109,10 +110,15 @@ def test_the_print_order_csv_guards_formula_cells_and_keeps_numbers():
 
     hostile = {"edition": '=HYPERLINK("http://x","y")', "language": "@SUM(A1)", "file": "+1",
                "sha256": "-1", "page_size": "\tA5 148x210 mm", "bleed_mm": 3, "pages": 4,
-               "copies": 500, "review_status": "'draft"}
+               "copies": 500, "review_status": "'draft", "order_id": "-3f9a2c1b",
+               "order_short_id": "=3f9a", "unit": "@PZ-1", "delivery_address": "=cmd|' /C calc'!A0",
+               "paper": "+silk", "weight_gsm": 120, "finishing": "-folded"}
     plain = {"edition": EDITION, "language": "en", "file": "en-a5.pdf", "sha256": "ab" * 32,
              "page_size": "A5 148x210 mm", "bleed_mm": 3, "pages": 4, "copies": 250,
-             "review_status": "reviewed"}
+             "review_status": "reviewed", "order_id": "3f9a2c1b-0000-4000-8000-000000000001",
+             "order_short_id": "3f9a2c1b", "unit": "PZ-1",
+             "delivery_address": "Rue de la Loi 1, 1000 Bruxelles", "paper": "silk-coated, matt",
+             "weight_gsm": 120, "finishing": "folded and saddle-stitched"}
     data = order_csv([hostile, plain])
     assert b"\r\n" in data  # RFC 4180 line ends, as before
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
