@@ -63,7 +63,7 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
     from leaflet.files import write_atomic
     from leaflet import files
     from leaflet.report import service as report_service
-    from leaflet.workspace import DEFAULT_TIMEZONE
+    from leaflet.workspace import DEFAULT_REPORT_TARGET, DEFAULT_TIMEZONE
 
     if table != "figures" and fmt != "csv":
         raise click.UsageError(_("--table chooses the table of --format csv"))
@@ -88,7 +88,8 @@ def report(settings, start, end, service, unit, by, fmt, table, max_follow_up, o
 
     with i18n.language(lang):
         data = report_service.render(
-            result, fmt, table=table, templates_dir=workspace.templates_dir if workspace else None)
+            result, fmt, table=table, templates_dir=workspace.templates_dir if workspace else None,
+            target=workspace.report_target if workspace else DEFAULT_REPORT_TARGET)
     if target is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

@@ -16,7 +16,7 @@ from leaflet.duties.choices import SERVICES
 from leaflet.i18n import _
 from leaflet.storage.errors import StoreError
 from leaflet import periods as periods
-from leaflet.workspace import DEFAULT_TIMEZONE
+from leaflet.workspace import DEFAULT_REPORT_TARGET, DEFAULT_TIMEZONE
 
 from leaflet.report.choices import BY, FORMATS  # noqa: F401  (FORMATS: the CLI's --format)
 
@@ -89,7 +89,8 @@ def make_report(db: str | None, *, start: str | None = None, end: str | None = N
 
     `max_violations` cuts the follow-up list short (its full length stays in
     `violations_total`); `timezone_source` is (path, line) of the setting, for its errors;
-    `for_format` "json" lets the reader prepare the follow-up list's JSON text.
+    `for_format` "json" lets the reader prepare the follow-up list's JSON text; "html" and
+    "pdf" also count the figures per unit (Report.units: the first page's unit × duty grid).
     """
     from leaflet.errors import UsageError
     from leaflet.duties import record
@@ -111,7 +112,8 @@ def make_report(db: str | None, *, start: str | None = None, end: str | None = N
 
     url = access.reader_url(db)
     path = location.sqlite_file(url)
-    if path is not None and by is None:
+    units = for_format in ("html", "pdf")
+    if path is not None and by is None and not units:
         # A SQLite log at this leaflet's schema version: read with the standard library
         # (leaflet.report.fast_reader); None when the SQLAlchemy reader must do it.
         from leaflet.report import fast_reader
@@ -129,13 +131,16 @@ def make_report(db: str | None, *, start: str | None = None, end: str | None = N
 
     with bulk(), snapshot(store) as conn:
         return query.build(conn, span, service=service, unit=unit, by=by,
-                           max_violations=max_violations, other=lambda: snapshot(store))
+                           max_violations=max_violations, other=lambda: snapshot(store),
+                           units=units)
 
 
-def render(report, fmt: str, *, templates_dir: Path | None = None, table: str = "figures"
-           ) -> bytes:
-    """`report` as bytes in `fmt` (table, csv, json, html or pdf)."""
+def render(report, fmt: str, *, templates_dir: Path | None = None, table: str = "figures",
+           target: float = DEFAULT_REPORT_TARGET) -> bytes:
+    """`report` as bytes in `fmt` (table, csv, json, html or pdf); `target` ([report]
+    target, a share from 0 to 1) is what the grid and the table's marks compare rates with."""
     from leaflet.report import formats as renderings
 
     with bulk():
-        return renderings.render(report, fmt, templates_dir=templates_dir, table=table)
+        return renderings.render(report, fmt, templates_dir=templates_dir, table=table,
+                                 target=target)
