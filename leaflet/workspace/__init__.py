@@ -8,6 +8,6 @@ says is built (`built`). Standard library only (the hand-over path loads it).
 
 from leaflet.workspace.loader import find_workspace, load_workspace  # noqa: F401
 from leaflet.workspace.model import (  # noqa: F401
-    CENTRES, DEFAULT_CASE_REF_PATTERN, DEFAULT_TEXT_SIZE, DEFAULT_TIMEZONE, KINDS,
-    PRINTED_PHONES, REQUIRED_ORGANISATIONS, TEXT_SIZES, WORKSPACE_FILE, Detail, Organisation,
-    Recording, Website, Workspace)
+    CENTRES, DEFAULT_CASE_REF_PATTERN, DEFAULT_REPORT_TARGET, DEFAULT_TEXT_SIZE,
+    DEFAULT_TIMEZONE, KINDS, PRINTED_PHONES, REQUIRED_ORGANISATIONS, TEXT_SIZES,
+    WORKSPACE_FILE, Detail, Organisation, Recording, Website, Workspace)

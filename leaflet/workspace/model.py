@@ -15,6 +15,15 @@ from pathlib import Path
 WORKSPACE_FILE = "leaflet.toml"
 DEFAULT_CASE_REF_PATTERN = r"^[A-Za-z0-9./-]{1,40}$"
 DEFAULT_TIMEZONE = "Europe/Brussels"
+# [report] target: the share of applicable encounters in which a duty should be met; the
+# report's unit × duty grid is coloured against it (docs/report-format.md).
+DEFAULT_REPORT_TARGET = 0.9
+# [site] quick_exit_url when leaflet.toml names none: a page found on every phone and in
+# every browser history, which says nothing about what was read before (site, kiosk).
+DEFAULT_QUICK_EXIT = "https://www.google.com/"
+# [station] kiosk_idle_seconds: the kiosk goes back to its language list after this.
+DEFAULT_KIOSK_IDLE = 120
+KIOSK_IDLE_RANGE = (15, 3600)
 _EDITION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # The organisations the leaflet and the hand-over log name; leaflet.toml must define each.
 REQUIRED_ORGANISATIONS = ("helpline", "pag-asa", "payoke", "surya", "foreigners-dept")
@@ -101,6 +110,24 @@ class Recording:
 
 
 @dataclass(frozen=True)
+class PrintSpec:
+    """[print]: what a print order asks of the print shop (leaflet stock order). Each value
+    None when leaflet.toml does not say it: the order then says it is to be agreed."""
+
+    paper: str | None = None  # like "silk-coated, matt"
+    weight: int | None = None  # g/m²
+    finishing: str | None = None  # like "folded and saddle-stitched to an A5 booklet"
+    # [print.delivery]: unit code → delivery address; "default" for any other unit.
+    delivery: dict[str, str] = field(default_factory=dict)
+
+    def delivery_address(self, unit: str | None) -> str | None:
+        """The address copies for `unit` are delivered to: its own, else the default."""
+        if unit is not None and unit in self.delivery:
+            return self.delivery[unit]
+        return self.delivery.get("default")
+
+
+@dataclass(frozen=True)
 class Workspace:
     root: Path
     path: Path  # leaflet.toml
@@ -119,10 +146,13 @@ class Workspace:
     # [site]: base_url (the edition's static site, when published: the printed leaflet
     # then carries a QR code to its language's page) and quick_exit_url.
     site_base_url: str | None = None
-    site_quick_exit: str | None = None
+    site_quick_exit: str = DEFAULT_QUICK_EXIT
     station_language: str | None = None  # [station] language: the desk's default
+    report_target: float = DEFAULT_REPORT_TARGET  # [report] target, a share from 0 to 1
+    kiosk_idle_seconds: int = DEFAULT_KIOSK_IDLE  # [station] kiosk_idle_seconds
     # [audio.CODE]: a human recording placed in audio/, which wins over synthesis.
     recordings: dict[str, "Recording"] = field(default_factory=dict)
+    print_spec: PrintSpec = field(default_factory=PrintSpec)  # [print] (stock order)
 
     @property
     def audio_dir(self) -> Path:

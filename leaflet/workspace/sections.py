@@ -171,6 +171,25 @@ def report_timezone(p: _Parser, data: dict) -> str:
     return timezone
 
 
+def report_target(p: _Parser, data: dict) -> float:
+    """[report] target: a share from 0 to 1 (0.9) or a percentage written as text ("90%")."""
+    from leaflet.workspace.model import DEFAULT_REPORT_TARGET
+
+    value = data.get("report", {}).get("target", DEFAULT_REPORT_TARGET)
+    share = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
+        share = float(value)
+    elif isinstance(value, str):
+        found = re.fullmatch(r"\s*(\d{1,3}(?:\.\d+)?)\s*%\s*", value)
+        if found and float(found.group(1)) <= 100:
+            share = float(found.group(1)) / 100
+    if share is None:
+        p.fail(_("[report] target must be a share from 0 to 1 or a percentage, not %(value)s")
+               % {"value": clip(value)}, "report", "target",
+               hint=_('like target = 0.9 or target = "90%"'))
+    return share
+
+
 def site(p: _Parser, data: dict) -> dict:
     """[site]: base_url and quick_exit_url, https:// addresses."""
     table = data.get("site", {})
@@ -200,16 +219,71 @@ def station(p: _Parser, data: dict) -> str | None:
     if not isinstance(table, dict):
         p.fail(_("[%(table)s] must be a table") % {"table": "station"}, "station")
     for key in table:
-        if key != "language":
+        if key not in ("language", "kiosk_idle_seconds"):
             p.fail(_("[%(table)s] has the unknown setting '%(key)s'")
                    % {"table": "station", "key": key}, "station", key,
-                   hint=_("only language is read"))
+                   hint=_("only language and kiosk_idle_seconds are read"))
     language = table.get("language")
     if language is not None and language not in i18n.LANGUAGES:
         p.fail(_("[station] language %(value)s is not a language of the desk")
                % {"value": clip(language)}, "station", "language",
                hint=_("one of %(codes)s") % {"codes": ", ".join(i18n.LANGUAGES)})
     return language
+
+
+def kiosk_idle_seconds(p: _Parser, data: dict) -> int:
+    """[station] kiosk_idle_seconds: after this long untouched, the kiosk goes back to its
+    language list with nothing of the last person's language or code on screen."""
+    from leaflet.workspace.model import DEFAULT_KIOSK_IDLE, KIOSK_IDLE_RANGE
+
+    table = data.get("station", {})
+    value = table.get("kiosk_idle_seconds", DEFAULT_KIOSK_IDLE)
+    low, high = KIOSK_IDLE_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        # Translators: %(low)s and %(high)s are numbers of seconds, like 15 and 3600.
+        p.fail(_("[station] kiosk_idle_seconds must be a whole number of seconds from "
+                 "%(low)s to %(high)s") % {"low": low, "high": high}, "station",
+               "kiosk_idle_seconds", hint=_("like 120 (two minutes)"))
+    return value
+
+
+PRINT_WEIGHTS = (60, 400)  # g/m²: from thin offset paper to light card
+
+
+def print_spec(p: _Parser, data: dict):
+    """[print]: paper, weight (g/m²) and finishing of a print order, and [print.delivery]:
+    the delivery address per unit code, with `default` for any other unit (all optional)."""
+    from leaflet.workspace.model import PrintSpec
+
+    table = data.get("print", {})
+    if not isinstance(table, dict):
+        p.fail(_("[%(table)s] must be a table") % {"table": "print"}, "print")
+    for key in table:
+        if key not in ("paper", "weight", "finishing", "delivery"):
+            p.fail(_("[%(table)s] has the unknown setting '%(key)s'")
+                   % {"table": "print", "key": key}, "print", key,
+                   hint=_("only paper, weight, finishing and [print.delivery] are read"))
+    paper = p.string(table, "print", "paper", required=False)
+    finishing = p.string(table, "print", "finishing", required=False)
+    weight = table.get("weight")
+    low, high = PRINT_WEIGHTS
+    if weight is not None and (isinstance(weight, bool) or not isinstance(weight, int)
+                               or not low <= weight <= high):
+        # Translators: %(low)s and %(high)s are paper weights in g/m², like 60 and 400.
+        p.fail(_("[print] weight must be a whole number of g/m² from %(low)s to %(high)s")
+               % {"low": low, "high": high}, "print", "weight", hint=_("like weight = 120"))
+    delivery = table.get("delivery", {})
+    if not isinstance(delivery, dict):
+        p.fail(_("[%(table)s] must be a table") % {"table": "print.delivery"}, "print",
+               "delivery", hint=_('like [print.delivery] default = "Street 1, 1000 Brussels"'))
+    for unit, address in delivery.items():
+        if unit != "default" and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}", unit):
+            # Translators: %(key)s is a key of leaflet.toml's [print.delivery].
+            p.fail(_("[print.delivery] %(key)s is neither default nor a unit code (letters, "
+                     "digits, '.', '/', '_', '-', at most 40)") % {"key": clip(unit)},
+                   "print.delivery", unit, hint=_('quote a unit code: "PZ-5339" = "…"'))
+        p.string(delivery, "print.delivery", unit)
+    return PrintSpec(paper=paper, weight=weight, finishing=finishing, delivery=dict(delivery))
 
 
 def recordings(p: _Parser, data: dict, languages: list[str],
@@ -256,13 +330,18 @@ def workspace(p: _Parser, data: dict) -> Workspace:
     hand = handover(p, data)
     timezone = report_timezone(p, data)
     site_table = site(p, data)
+    from leaflet.workspace.model import DEFAULT_QUICK_EXIT
+
     return Workspace(
         root=p.path.parent, path=p.path, edition_id=edition_id,
         edition_date=edition_date, languages=tuple(languages), language_settings=settings,
         organisations=orgs, website=p.website(p.table(data, "contact_website")),
         timezone=timezone, case_ref_pattern=hand.case_ref_pattern, text=p.text,
         retention_years=hand.retention_years,
-        site_base_url=site_table.get("base_url"), site_quick_exit=site_table.get("quick_exit_url"),
-        station_language=station(p, data),
+        site_base_url=site_table.get("base_url"),
+        site_quick_exit=site_table.get("quick_exit_url") or DEFAULT_QUICK_EXIT,
+        station_language=station(p, data), kiosk_idle_seconds=kiosk_idle_seconds(p, data),
         recordings=recordings(p, data, languages, today),
+        report_target=report_target(p, data),
+        print_spec=print_spec(p, data),
     )
