@@ -142,8 +142,21 @@ def region_of(code: str, data: dict) -> str:
                       % {"line": f'{code} = "REGION"'})
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
+# Scripts whose writing capitalises the first letter of a name at the head of a line (CLDR's
+# "titlecase-firstword" for menus). Georgian is left out: CLDR writes ქართული, and
+# upper-casing its first letter gives a Mtavruli capital, which Georgian does not write there.
+_CAPITALISING_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN")
+
+
+def capitalised(text: str) -> str:
+    """An autonym at the head of a list item: its first letter upper-cased only in a script
+    whose writing does so; any other autonym exactly as CLDR writes it."""
+    if text[:1] and unicodedata.name(text[0], "").startswith(_CAPITALISING_SCRIPTS):
+        return text[:1].upper() + text[1:]
+    return text
+
+
+_capitalised = capitalised
 
 
 # --- checks ---------------------------------------------------------------------------------

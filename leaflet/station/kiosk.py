@@ -119,7 +119,7 @@ class Kiosk:
                 sound_path = member(out / "audio", sound.get("file")) \
                     if sound.get("file") else None
                 rows.append(KioskLanguage(
-                    code=lang.code, autonym=card._capitalised(lang.autonym),
+                    code=lang.code, autonym=card.capitalised(lang.autonym),
                     english_name=lang.english_name, direction=lang.direction,
                     script=lang.script, region=card.region_of(lang.code, data),
                     pdf=built[lang.code],
@@ -166,6 +166,12 @@ class Kiosk:
         """(region name, languages) in the language card's region order, empty ones left out."""
         self._refresh()
         return self._regions
+
+    def bar(self) -> dict:
+        """What the kiosk's bar needs on every page: the quick exit's destination (`[site]
+        quick_exit_url`) and the idle time after which the kiosk goes back to its list."""
+        return {"quick_exit": self.workspace.site_quick_exit,
+                "idle_seconds": self.workspace.kiosk_idle_seconds}
 
     def cached(self, key: tuple, make):
         """`make()` once per edition (and key); the kiosk's pages, screens and CSS."""
@@ -230,7 +236,10 @@ class Kiosk:
             inputs = self._manifest.get("languages", {}).get(code, {}).get("inputs") or ""
             ctx = templates.context(self.workspace, lang, translations, inputs or "0" * 8)
             ctx.update(extra)
+            ctx.update(self.bar())
             ctx["font_css"] = f"/kiosk/{code}/fonts.css"
+            ctx["ltr"] = self._phone_links()  # every number a tel: link, as on the site
+            ctx["draft_english"] = ""  # the draft notice in the person's language only
             return templates.render_html(self._env, "station/kiosk-leaflet.html.j2", ctx,
                                       translations)
         return self.cached(("page", code), make)
@@ -242,11 +251,16 @@ class Kiosk:
 
             lang, translations = self._translated(code)
             return templates.render_html(self._env, "station/kiosk-officer.html.j2",
-                                      {"lang": lang, **extra}, translations)
+                                      {"lang": lang, **extra, **self.bar()}, translations)
         from leaflet import i18n
 
         # The box for the officer is in the officer's language (leaflet.station.language).
         return self.cached(("officer", code, extra["code"], i18n.current()), make)
+
+    def _phone_links(self):
+        from leaflet.edition.site import phone_links
+
+        return phone_links(self.workspace)
 
     def greetings(self, message: str, **values) -> list[dict]:
         """`message` (a msgid of the leaflet's catalogues) in each greeting language that is

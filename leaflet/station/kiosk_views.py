@@ -78,7 +78,7 @@ def index_page() -> str:
     kiosk = _kiosk()
     return kiosk.cached(("index",), lambda: station()["env"].get_template(
         "station/kiosk-index.html.j2").render(regions=kiosk.regions(), query="", results=None,
-                                              error=None, greet=greet))
+                                              error=None, greet=greet, **kiosk.bar()))
 
 
 @bp.get("/kiosk/")
@@ -89,7 +89,7 @@ def index():
         return flask.Response(index_page(), mimetype="text/html")
     results, error = search(query)
     return page("kiosk-index.html.j2", regions=kiosk.regions(), query=query, results=results,
-                error=error, greet=greet)
+                error=error, greet=greet, **kiosk.bar())
 
 
 def search(query: str):
