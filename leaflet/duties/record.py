@@ -384,13 +384,6 @@ def rule_reason_iff_not_given(ctx: _Context, r: dict) -> None:
                  _("must be null when the leaflet was %(outcome)s") % {"outcome": r["leaflet"]})
 
 
-def rule_note_only_when_not_given(ctx: _Context, r: dict) -> None:
-    # Free text is where identifying details slip in; it is allowed only where the format
-    # needs it: to explain a leaflet that was not given or was refused.
-    if r["leaflet"] == "given" and r["not_given_note"] is not None:
-        ctx.fail("not_given_note", _("must be null when the leaflet was given"))
-
-
 def rule_centre_iff_action(ctx: _Context, r: dict) -> None:
     if r["centre_action"] != "none" and r["centre"] is None:
         # Translators: centre_action is a field's name; %(action)s its value, a code such as
@@ -427,8 +420,11 @@ FIELD_CHECKS: dict[str, Callable[[_Context, Any], Any]] = {
     "amends": lambda ctx, v: _uuid(ctx, "amends", v, nullable=True),
     "case_ref": check_case_ref,
 }
+# A note (`not_given_note`) may go with any hand-over, a leaflet given too (issue 27: the
+# desk's optional note): check_note keeps it one short line with no national register number,
+# and `log erase` clears it after the retention period.
 RULES = (rule_leaflet_language_iff_given, rule_edition_only_when_given,
-         rule_reason_iff_not_given, rule_note_only_when_not_given, rule_centre_iff_action,
+         rule_reason_iff_not_given, rule_centre_iff_action,
          rule_amends_another_record)
 assert tuple(FIELD_CHECKS) == FIELDS
 

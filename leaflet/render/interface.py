@@ -47,6 +47,35 @@ def date_short(value, code: str | None = None) -> str:
     return format_date(value, format="medium", locale=format_locale(code))
 
 
+def _moment(value, zone: str | None) -> dt.datetime:
+    """An ISO 8601 text with its offset (or an aware datetime), in `zone` when given."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if zone:
+        from zoneinfo import ZoneInfo
+
+        value = value.astimezone(ZoneInfo(zone))
+    return value
+
+
+def time_short(value, zone: str | None = None, code: str | None = None) -> str:
+    """The time of day of a moment, in `zone`, as the reader writes it: 14:30, 2:30 pm."""
+    from babel.dates import format_time
+
+    return format_time(_moment(value, zone), format="short", locale=format_locale(code))
+
+
+def date_time(value, zone: str | None = None, code: str | None = None) -> str:
+    """A moment (ISO 8601 with its offset), in `zone`, as the reader writes it:
+    7 December 2026, 14:30 / 7 décembre 2026, 14:30."""
+    from babel.dates import format_date, format_time, get_datetime_format
+
+    moment, locale = _moment(value, zone), format_locale(code)
+    return (get_datetime_format("medium", locale=locale).replace("'", "")
+            .format(format_time(moment, format="short", locale=locale),
+                    format_date(moment, format="long", locale=locale)))
+
+
 def number(value, code: str | None = None) -> str:
     """A count with the reader's grouping: 1,234 / 1 234 / 1.234."""
     from babel.numbers import format_decimal
@@ -99,6 +128,7 @@ def add_helpers(env) -> None:
     """What every template of the tool's pages may call, in any environment (the kiosk's
     too): ui(), the reader's language, the draft notice, and the locale's formats."""
     env.globals.update(ui=ui, ui_lang=lambda: i18n.current(), draft_notice=draft_notice)
-    env.filters.update(date_long=date_long, date_short=date_short, number=number,
+    env.filters.update(date_long=date_long, date_short=date_short, time_short=time_short,
+                       date_time=date_time, number=number,
                        percent=percent, language_name=language_name, css_string=css_string)
 

@@ -57,7 +57,11 @@ def failure_page(error):
     app = flask.current_app
     if isinstance(error, LeafletError):
         app.logger.warning("%s", error)  # the station's log, for its administrator
-        reason = error.message[:300] + (f" ({error.hint})" if error.hint else "")
+        # The hint is the CLI's when it names a command: a desk has no shell.
+        from leaflet.station.forms import has_command_line
+
+        hint = error.hint if error.hint and not has_command_line(error.hint) else None
+        reason = error.message[:300] + (f" ({hint})" if hint else "")
         return page("error.html.j2", status=503, code=503,
                     message=_("The station cannot use its log just now: %(reason)s")
                     % {"reason": reason})

@@ -35,7 +35,7 @@ def text(response) -> str:
 
 def field_errors(response) -> dict[str, str]:
     html = response.get_data(as_text=True)
-    return dict(re.findall(r'id="error-(\w+)" role="alert">([^<]*)<', html))
+    return dict(re.findall(r'<p class="field-error" id="error-(\w+)">([^<]*)<', html))
 
 
 @pytest.mark.parametrize("method, path", [
