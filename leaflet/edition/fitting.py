@@ -91,15 +91,91 @@ def fit(html: str, lay_out, problems, *, pinned: float | None = None,
 
 def fit_leaflet(html: str, base_url: str, sizing: dict | None = None) -> dict:
     """The leaflet laid out at its text size (leaflet.edition.fitting): found, or pinned by
-    `sizing["pinned"]`, starting from `sizing["hint"]`."""
+    `sizing["pinned"]`, starting from `sizing["hint"]`.
+
+    A size found is remembered (the user's cache folder) under a key of everything the layout
+    depends on — the HTML, every file of the templates folder it links, WeasyPrint's version —
+    so that `leaflet check` after `leaflet build`, a forced rebuild, or a copy of the same
+    workspace lays the language out once, at that size: the search that found it saw the
+    next size up fail for these very inputs, so if it still fits there, that is the answer;
+    anything else searches as usual. (The system's fonts are not in the key: after a font
+    upgrade a remembered size is checked again, and a size that no longer fits is searched
+    for anew.)"""
     from leaflet.edition.checks.layout import fit_problems, sections_of
     from leaflet.render import pdf
 
     sizing = sizing or {}
-    return fit(html, lambda page: pdf.lay_out(page, base_url),
-                       lambda laid, page: fit_problems(laid["document"].pages,
-                                                       sections_of(page)),
-                       pinned=sizing.get("pinned"), hint=sizing.get("hint"))
+
+    def lay_out(page):
+        return pdf.lay_out(page, base_url)
+
+    def problems(laid, page):
+        return fit_problems(laid["document"].pages, sections_of(page))
+
+    pinned = sizing.get("pinned")
+    if pinned is not None:
+        return fit(html, lay_out, problems, pinned=pinned)
+    key = _layout_key(html, base_url)
+    known = _remembered(key)
+    if known is not None:
+        page = with_size(html, known)
+        laid = lay_out(page)
+        if not any(problems(laid, page)):
+            return {"size": known, "laid": laid, "html": page, "fits": True}
+    fitted = fit(html, lay_out, problems, hint=known or sizing.get("hint"))
+    if fitted["fits"]:
+        _remember(key, fitted["size"])
+    return fitted
+
+
+def _layout_key(html: str, base_url: str) -> str | None:
+    import hashlib
+
+    import weasyprint
+
+    digest = hashlib.sha256()
+    digest.update(weasyprint.__version__.encode())
+    # Font subsets are named by their content: where the workspace keeps them does not count.
+    html = re.sub(r'url\("file://[^"]*/([0-9a-f]{32}\.otf)"\)', r'url("\1")', html)
+    digest.update(with_size(html, DEFAULT_TEXT_SIZE).encode("utf-8"))
+    folder = Path(base_url)
+    try:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode("utf-8") + b"\0")
+                digest.update(path.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()[:40]
+
+
+def _cache_file(key: str) -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("leaflet", appauthor=False)) / "text-sizes" / key
+
+
+def _remembered(key: str | None) -> float | None:
+    if key is None:
+        return None
+    try:
+        size = float(_cache_file(key).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+    return size if size in sizes() else None
+
+
+def _remember(key: str | None, size: float) -> None:
+    if key is None:
+        return
+    try:
+        from leaflet.files import write_atomic
+
+        path = _cache_file(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, f"{size:g}".encode("ascii"))
+    except OSError:
+        pass  # no memory: the next layout searches again
 
 
 def way_out(code: str, fitted: dict, sizing: dict | None) -> str:
