@@ -32,7 +32,7 @@ from leaflet.i18n import _
 SITE_DIR = "site"
 STATIC = (("leaflet.css", "leaflet.css"), ("station/station.css", "station.css"),
           ("station/leaflet-screen.css", "leaflet-screen.css"), ("site/site.css", "site.css"),
-          ("site/site.js", "site.js"))
+          ("site/site.js", "site.js"), ("station/quick-exit.js", "quick-exit.js"))
 SEARCH_INDEX = "search-index.js"
 
 

@@ -17,6 +17,7 @@ STATIC = {  # name -> (folder under templates/, content type)
     "station.css": ("station", "text/css"),
     "leaflet-screen.css": ("station", "text/css"),
     "kiosk.js": ("station", "text/javascript"),
+    "quick-exit.js": ("station", "text/javascript"),
     "desk.js": ("station", "text/javascript"),
     "leaflet.css": ("", "text/css"),
 }

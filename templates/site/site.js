@@ -1,33 +1,12 @@
-// The static site's script. Without it every link still works: the quick exit is a plain
-// link to the same neutral page, the languages are plain links (only the search needs it).
+// The static site's script. Without it every link still works (only the search needs it);
+// the quick exit is quick-exit.js, shared with the kiosk.
 //
-// - The quick exit replaces the page in the history (Back does not return to the site) and
-//   answers the Escape key and three Shift presses within a second as well as a tap.
 // - The first page's search: the kiosk's matcher (leaflet/languages/pick.py: exact names,
 //   prefixes from four letters, words of longer names, typos by the normalised Indel
 //   similarity, countries followed to the languages spoken there by share, codes), run
 //   here over search-index.js, which the build writes (leaflet/edition/site.py).
 "use strict";
 (function () {
-  var exitLink = null;
-
-  function leave(event) {
-    if (!exitLink) { return; }
-    if (event) { event.preventDefault(); }
-    window.location.replace(exitLink.href);
-  }
-
-  var shifts = [];
-  function onKey(event) {
-    if (event.key === "Escape") { leave(event); return; }
-    if (event.key === "Shift" && !event.repeat) {
-      var now = Date.now();
-      shifts = shifts.filter(function (t) { return now - t < 1000; });
-      shifts.push(now);
-      if (shifts.length >= 3) { shifts = []; leave(event); }
-    }
-  }
-
   // --- the search --------------------------------------------------------------------------
 
   function normalise(text) {  // site.normalise() in leaflet/edition/site.py, step for step
@@ -238,12 +217,5 @@
     input.addEventListener("focus", function () { withIndex(function () {}); });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    exitLink = document.querySelector("[data-quick-exit]");
-    if (exitLink) {
-      exitLink.addEventListener("click", leave);
-      document.addEventListener("keydown", onKey);
-    }
-    setupSearch();
-  });
+  document.addEventListener("DOMContentLoaded", setupSearch);
 }());

@@ -31,6 +31,7 @@ KIOSK_PAGES = ["/kiosk/", "/kiosk/?q=Eritrea", "/kiosk/?q=tigrinia", "/kiosk/ti/
 
 @pytest.mark.parametrize("path", KIOSK_PAGES + ["/kiosk/fonts.css", "/kiosk/ti/fonts.css",
                                                 "/static/station.css", "/static/kiosk.js",
+                                                "/static/quick-exit.js",
                                                 "/static/leaflet.css", "/pdf/ti/leaflet.pdf",
                                                 "/pdf/ti/card.pdf"])
 def test_every_kiosk_route_answers(sqlite_station, path):
