@@ -7,6 +7,7 @@ finding names it (its number in the proof and the XLIFF file, its first words) a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 
@@ -83,41 +84,42 @@ def test_a_new_language_builds_with_no_hand_tuning(georgian_ws):
     assert len(terms) <= 1, terms
 
 
-def test_a_card_entry_far_too_long_is_named_with_the_text_size(georgian_ws):
-    path, po = _po(georgian_ws)
-    msgid = "The centres' help is free."
+@contextlib.contextmanager
+def _built_stretched(ws, msgids, stretch: float):
+    """Build Georgian with `msgids` `stretch` times as long; (catalogue, result); the
+    catalogue is put back afterwards."""
+    path, po = _po(ws)
     before = path.read_bytes()
     try:
-        po.find(msgid).msgstr = georgian(msgid, stretch=9)
+        for msgid in msgids:
+            po.find(msgid).msgstr = georgian(msgid, stretch=stretch)
         po.save()
-        result = invoke(georgian_ws, "build", "--lang", "ka")
+        yield po, invoke(ws, "build", "--lang", "ka")
+    finally:
+        path.write_bytes(before)
+
+
+def test_a_card_entry_far_too_long_is_named_with_the_text_size(georgian_ws):
+    msgid = "The centres' help is free."
+    with _built_stretched(georgian_ws, [msgid], 9) as (po, result):
         assert result.exit_code == 1
         finding = next(line for line in result.output.splitlines() if "card-back" in line)
         assert f"#{_number(po, msgid)} " in finding, finding
         assert "text size is fixed" in finding, finding
-    finally:
-        path.write_bytes(before)
 
 
 def test_a_page_that_fits_at_no_size_names_its_entries_and_the_way_out(georgian_ws):
     from leaflet.edition import fitting
 
-    path, po = _po(georgian_ws)
     msgid = "It is normal to need time. You can say no at first and call again later."
     page = fitting.section_messages(georgian_ws / "templates" / "leaflet.html.j2")["call"]
     assert msgid in page
-    before = path.read_bytes()
-    try:
-        for each in page:  # every entry of the page four times as long: no size holds it
-            po.find(each).msgstr = georgian(each, stretch=4)
-        po.save()
-        result = invoke(georgian_ws, "build", "--lang", "ka")
+    # every entry of the page four times as long: no size holds it
+    with _built_stretched(georgian_ws, page, 4) as (po, result):
         assert result.exit_code == 1
         finding = next(line for line in result.output.splitlines() if "'call'" in line)
         assert f"#{_number(po, msgid)} " in finding, finding
         assert "even at the smallest text size (10 pt)" in finding, finding
-    finally:
-        path.write_bytes(before)
 
 
 def test_a_pinned_text_size_is_named_as_the_way_out(georgian_ws, tmp_path):

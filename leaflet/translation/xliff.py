@@ -363,10 +363,7 @@ def _set_plural_targets(entry, forms: list[str], fuzzy: bool) -> bool:
     if wanted == before and fuzzy == bool(entry.fuzzy):
         return False
     entry.msgstr_plural = wanted
-    if fuzzy and "fuzzy" not in entry.flags:
-        entry.flags.append("fuzzy")
-    elif not fuzzy and "fuzzy" in entry.flags:
-        entry.flags.remove("fuzzy")
+    _set_fuzzy(entry, fuzzy, forget_previous=False)
     return True
 
 
@@ -375,13 +372,19 @@ def _set_target(entry, text: str, fuzzy: bool) -> bool:
     if text == entry.msgstr and fuzzy == bool(entry.fuzzy):
         return False
     entry.msgstr = text
+    _set_fuzzy(entry, fuzzy, forget_previous=True)
+    return True
+
+
+def _set_fuzzy(entry, fuzzy: bool, *, forget_previous: bool) -> None:
+    """Set or clear `entry`'s fuzzy flag; clearing it may forget the previous English too."""
     if fuzzy and "fuzzy" not in entry.flags:
         entry.flags.append("fuzzy")
     elif not fuzzy and "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
-        entry.previous_msgid = None
-        entry.previous_msgctxt = None
-    return True
+        if forget_previous:
+            entry.previous_msgid = None
+            entry.previous_msgctxt = None
 
 
 LAYOUT_CHECKS = ("LAYOUT", "FILL")
