@@ -31,12 +31,19 @@ def copy_workspace(dest: Path, languages: list[str] | None = None) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "templates", dest / "templates")
     shutil.copytree(ROOT / "translations", dest / "translations")
-    text = (ROOT / "leaflet.toml").read_text(encoding="utf-8")
+    shutil.copyfile(ROOT / "leaflet.toml", dest / "leaflet.toml")
     if languages is not None:
-        listed = ", ".join(f'"{code}"' for code in languages)
-        text = re.sub(r"(?ms)^languages = \[.*?\]$", f"languages = [{listed}]", text, count=1)
-    (dest / "leaflet.toml").write_text(text, encoding="utf-8")
+        set_languages(dest, languages)
     return dest
+
+
+def set_languages(workspace: Path, languages: list[str]) -> None:
+    """Make `languages` the [build] languages of `workspace`'s leaflet.toml."""
+    toml = workspace / "leaflet.toml"
+    listed = ", ".join(f'"{code}"' for code in languages)
+    text = re.sub(r"(?ms)^languages = \[.*?\]$", f"languages = [{listed}]",
+                  toml.read_text(encoding="utf-8"), count=1)
+    toml.write_text(text, encoding="utf-8")
 
 
 # Runs the CLI in a fresh interpreter and records what it imported: the guard that heavy
@@ -137,10 +144,34 @@ def built(tmp_path_factory):
     return ws, manifest
 
 
+# The modules that take longest (`--durations`, on 2 cores), longest first. .ci/test hands
+# modules to the workers in collection order (--dist loadscope --no-loadscope-reorder), so
+# these start at once, side by side, and the short ones fill in after them: started last,
+# the site's module alone kept one core busy for two minutes after the other had finished.
+LONGEST_FIRST = [
+    "tests/test_site.py",  # the build its audio needs, then the audio
+    "tests/handover/test_concurrency.py",
+    "tests/station/test_hardening.py",
+    "tests/test_edition_build.py",
+    "tests/test_review.py",
+    "tests/hostile/test_edition_hostile.py",
+    "tests/test_check.py",
+    "tests/test_edition3.py",
+    "tests/stock/test_order_folders.py",
+]
+
+
+def _longest_first(item) -> int:
+    path = item.nodeid.split("::")[0]
+    return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Mark what a test needs: PostgreSQL (the `postgresql` backend, or the admin server),
-    a real browser (Chromium), so that `-m "not postgres"` or `-m "not browser"` make an
-    inner loop; `slow` is set by the tests themselves."""
+    """The longest modules first (LONGEST_FIRST). Mark what a test needs: PostgreSQL (the
+    `postgresql` backend, or the admin server), a real browser (Chromium), so that
+    `-m "not postgres"` or `-m "not browser"` make an inner loop; `slow` is set by the tests
+    themselves."""
+    items.sort(key=_longest_first)  # stable: the order within a module is kept
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         callspec = getattr(item, "callspec", None)
@@ -191,7 +222,9 @@ def _fresh_postgres_database(admin) -> tuple[str, str]:
 
     name = f"leaflet_t_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        # FILE_COPY: the template copied as files, not through the WAL (PostgreSQL 15's
+        # default): 18 ms instead of 56 ms a database on the tests' fsync-off cluster.
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" STRATEGY = FILE_COPY'))
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     return name, url
 
@@ -274,6 +307,20 @@ def desk(monkeypatch, tmp_path_factory) -> Path:
     """Every test runs at an isolated desk (isolated_desk), in a folder of its own beside
     the test's tmp_path."""
     return isolated_desk(monkeypatch, tmp_path_factory.mktemp("desk"))
+
+
+# An argon2 hash costs about 0.2 s of CPU, by design; the suite computes hundreds (an account
+# per test, a login per request) where the cost is not the subject: in this process they are
+# argon2id at the lowest cost. A station started as its own process (station/browser.py
+# Server) keeps the real parameters, and so does a test marked `real_password_hashing`
+# (the one that times a refusal).
+FAST_PASSWORD_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, monkeypatch):
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        monkeypatch.setattr("leaflet.station.accounts.PASSWORD_HASHING", FAST_PASSWORD_HASHING)
 
 
 def subprocess_env(**extra) -> dict:

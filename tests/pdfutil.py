@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -90,7 +91,14 @@ def pdf_fonts(path: Path) -> dict[str, bool]:
 
 
 def qr_payloads(path: Path, dpi: int = 150) -> list[str]:
-    """Every QR code on every page, rasterised at `dpi` and decoded with zxing-cpp."""
+    """Every QR code on every page, rasterised at `dpi` and decoded with zxing-cpp (once per
+    file version: several tests read the same built PDFs)."""
+    stat = Path(path).stat()
+    return list(_qr_payloads(str(path), stat.st_mtime_ns, stat.st_size, dpi))
+
+
+@functools.lru_cache(maxsize=128)
+def _qr_payloads(path: str, _mtime_ns: int, _size: int, dpi: int) -> tuple[str, ...]:
     import pypdfium2 as pdfium
     import zxingcpp
 
@@ -103,7 +111,7 @@ def qr_payloads(path: Path, dpi: int = 150) -> list[str]:
                          if code.format == zxingcpp.BarcodeFormat.QRCode)
     finally:
         pdf.close()
-    return found
+    return tuple(found)
 
 
 def reference_render(html: str, base_url: str) -> bytes:

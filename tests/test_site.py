@@ -1,10 +1,15 @@
 """`leaflet build --site`: the static site, its audio, and what a browser sees of it.
 
-- Audio: for every language with an espeak-ng voice the file exists, is not silent (sox
-  `stat` RMS above a floor), lasts 0.5-2x the text's length read at 130 words (300
-  characters for Chinese) a minute, and its script reads the helpline digit by digit, twice;
-  a recording placed in audio/ is used instead of synthesis; a language without a voice is
-  reported (manifest, `leaflet languages`, build summary), never faked.
+- Audio: every language with an espeak-ng voice (29) is spoken as the build speaks it: not
+  silent (sox `stat` RMS above a floor), 0.5-2x the text's length read at 130 words (300
+  characters for Chinese) a minute, its script reading the helpline digit by digit, twice.
+  Encoding that speech to Opus is the same step in every language (and the suite's most
+  expensive: about 4 s of CPU a language), so the site is built with its audio for ten
+  languages (SITE_LANGUAGES: the five whose pages axe-core checks, the five without a voice,
+  and Swahili): each voiced one's file exists, is served, and is speech of the right
+  length; a recording placed in audio/ is used instead of synthesis; a language without a
+  voice is reported (manifest, `leaflet languages`, build summary), never faked. Every
+  language's page (34) is checked for a phone's width on a site made without audio.
 - The site: axe-core in headless Chromium finds no serious or critical violation on the
   index and on the pages of en, ar, ti, zh-Hans, hi, with JavaScript on and off; no request
   leaves the page's own origin; it opens from the file system too.
@@ -24,27 +29,46 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import EDITION, copy_workspace, invoke
+from conftest import EDITION, copy_workspace, invoke, set_languages
 from station import browser
 
 PAGES = ["en", "ar", "ti", "zh-Hans", "hi"]
 NO_VOICE = {"ti", "so", "pcm", "fil", "ps"}  # espeak-ng 1.51 has no voice for these
+SITE_LANGUAGES = [*PAGES, "sw", *sorted(NO_VOICE - set(PAGES))]
 RMS_FLOOR = 0.02
 
 
 @pytest.fixture(scope="module")
 def site(built, tmp_path_factory):
-    """A copy of the built workspace with its site and audio: the site writes into its own
-    copy, never into `built`, which other tests read."""
+    """A copy of the built workspace, made to hold SITE_LANGUAGES, with its site and audio
+    (`leaflet build --site`): the site writes into its own copy, never into `built`, which
+    other tests read."""
     import shutil
 
     source, _ = built
     ws = tmp_path_factory.mktemp("site") / "ws"
     shutil.copytree(source, ws)
+    set_languages(ws, SITE_LANGUAGES)
     result = invoke(ws, "build", "--site")
     assert result.exit_code == 0, result.output
     manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
     return ws, manifest, result.output
+
+
+@pytest.fixture(scope="module")
+def every_page(built, tmp_path_factory):
+    """The site's folder for all 34 languages, without audio (site.build_site over the
+    built manifest): the pages a phone's width is checked on."""
+    import shutil
+
+    from leaflet.edition.site import build_site
+    from leaflet.workspace import load_workspace
+
+    source, manifest = built
+    ws = tmp_path_factory.mktemp("every-page") / "ws"
+    shutil.copytree(source, ws)
+    build_site(load_workspace(ws), manifest)
+    return ws / "output" / EDITION / "site", manifest
 
 
 def _opus_seconds(data: bytes) -> float:
@@ -67,6 +91,20 @@ def _opus_start(data: bytes, seconds: float) -> bytes:
     return data[:pos]
 
 
+def _wav_stat(wav: Path, seconds: float = 90) -> dict[str, float]:
+    """sox `stat` of a WAV file's first `seconds`."""
+    done = subprocess.run(["sox", str(wav), "-n", "trim", "0", str(seconds), "stat"],
+                          capture_output=True, text=True)
+    stats = {}
+    for line in done.stderr.splitlines():
+        name, _, value = line.partition(":")
+        try:
+            stats[name.strip()] = float(value.strip())
+        except ValueError:
+            pass
+    return stats
+
+
 def _sox_stat(path: Path, tmp_path: Path, seconds: float = 90) -> dict[str, float]:
     """sox `stat` of an Opus file's first `seconds` (decoded with opusdec: sox reads no
     Opus; decoding whole files cost the suite a minute), with its whole length."""
@@ -75,17 +113,21 @@ def _sox_stat(path: Path, tmp_path: Path, seconds: float = 90) -> dict[str, floa
     start.write_bytes(_opus_start(data, seconds))
     wav = tmp_path / (path.stem + ".wav")
     subprocess.run(["opusdec", "--quiet", "--rate", "16000", str(start), str(wav)], check=True)
-    done = subprocess.run(["sox", str(wav), "-n", "stat"], capture_output=True, text=True)
-    stats = {}
-    for line in done.stderr.splitlines():
-        name, _, value = line.partition(":")
-        try:
-            stats[name.strip()] = float(value.strip())
-        except ValueError:
-            pass
+    stats = _wav_stat(wav, seconds)
     assert stats["Length (seconds)"] == pytest.approx(min(seconds, _opus_seconds(data)), abs=1)
     stats["Length (seconds)"] = _opus_seconds(data)
     return stats
+
+
+def _assert_speech(code: str, stats: dict[str, float], text: str, ssml: str) -> None:
+    """What any language's audio must be: speech of the text's length, the helpline read
+    digit by digit, slowly, twice."""
+    assert stats["RMS     amplitude"] > RMS_FLOOR, f"{code}: silent ({stats})"
+    ratio = stats["Length (seconds)"] / _expected_seconds(text, code)
+    assert 0.5 <= ratio <= 2, f"{code}: {stats['Length (seconds)']:.0f} s is {ratio:.2f}x"
+    helpline = "0 7 8 0 5 5 8 0 0"
+    assert text.count(f"{helpline} {helpline}") >= 3, code  # read twice, each time
+    assert '<prosody rate="x-slow">0 7 8 <break' in ssml, code
 
 
 def _expected_seconds(text: str, code: str) -> float:
@@ -108,16 +150,55 @@ def test_the_length_read_from_the_ogg_pages_is_the_decoded_length(tmp_path):
     assert stats["RMS     amplitude"] > 0.3  # a sine at sox's default level: RMS 0.5
 
 
-def test_every_language_with_a_voice_has_audio_that_speaks(site, tmp_path):
+def test_every_voice_reads_the_leaflet_aloud(built, tmp_path):
+    """Each of the 29 languages with a voice, spoken as the build speaks it (its leaflet's
+    HTML as built, audio.script, audio.speak): speech, of the text's length."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from leaflet.edition import audio
+    from leaflet.edition.build import print_html
+    from leaflet.languages import scripts
+    from leaflet.render import templates
+    from leaflet.workspace import load_workspace
+
+    ws, manifest = built
+    workspace = load_workspace(ws)
+    voiced = [c for c in manifest["languages"] if c not in NO_VOICE]
+    assert len(voiced) == 29
+    env = templates.environment(workspace.templates_dir)
+    scripted = {}
+    for lang in scripts.languages_for(workspace, voiced):  # one Jinja environment: in turn
+        plan = audio.plan_for(workspace, lang.code)
+        assert plan.kind == "synthetic" and plan.voice == audio.VOICES[lang.code], lang.code
+        html = print_html(workspace, env, lang, manifest["languages"][lang.code])
+        scripted[lang.code] = (plan, *audio.script(html, lang.code))
+
+    def listen(code):
+        plan, ssml, _text = scripted[code]
+        wav = tmp_path / f"{code}.wav"
+        seconds = audio.speak(plan, ssml, wav)
+        stats = _wav_stat(wav)
+        wav.unlink()  # 30-40 MB each
+        return {**stats, "Length (seconds)": seconds}
+
+    with ThreadPoolExecutor(2) as pool:  # espeak-ng and sox are child processes
+        heard = dict(zip(voiced, pool.map(listen, voiced)))
+    for code in voiced:
+        _plan, ssml, text = scripted[code]
+        _assert_speech(code, heard[code], text, ssml)
+
+
+def test_the_site_serves_each_voiced_languages_audio(site, tmp_path):
+    """The files the build made (espeak-ng, then opusenc) for the site's voiced languages:
+    in audio/ and on the language's page, Opus, speech of the text's length."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from leaflet.edition import audio
 
     ws, manifest, _ = site
-    voiced = [c for c in manifest["languages"] if c not in NO_VOICE]
-    assert len(voiced) == 29
+    voiced = [c for c in SITE_LANGUAGES if c not in NO_VOICE]
+    assert len(voiced) == 5
     out = ws / "output" / EDITION
-    helpline = "0 7 8 0 5 5 8 0 0"
-    from concurrent.futures import ThreadPoolExecutor
-
     entries = {code: manifest["languages"][code]["audio"] for code in voiced}
     with ThreadPoolExecutor(2) as pool:  # opusdec and sox are child processes
         measured = dict(zip(voiced, pool.map(
@@ -128,14 +209,12 @@ def test_every_language_with_a_voice_has_audio_that_speaks(site, tmp_path):
         path = out / "audio" / entry["file"]
         assert path.is_file() and (out / "site" / code / entry["file"]).read_bytes() == \
             path.read_bytes()
-        stats = measured[code]
-        assert stats["RMS     amplitude"] > RMS_FLOOR, f"{code}: silent ({stats})"
+        page = (out / "site" / code / "index.html").read_text(encoding="utf-8")
+        assert f'src="{entry["file"]}"' in page, code
+        assert entry["seconds"] == pytest.approx(measured[code]["Length (seconds)"], abs=0.1)
         text = (out / "audio" / entry["text"]).read_text(encoding="utf-8")
-        ratio = stats["Length (seconds)"] / _expected_seconds(text, code)
-        assert 0.5 <= ratio <= 2, f"{code}: {stats['Length (seconds)']:.0f} s is {ratio:.2f}x"
-        assert text.count(f"{helpline} {helpline}") >= 3, code  # read twice, each time
         ssml = (out / "audio" / entry["script"]).read_text(encoding="utf-8")
-        assert '<prosody rate="x-slow">0 7 8 <break' in ssml
+        _assert_speech(code, measured[code], text, ssml)
 
 
 def test_languages_without_a_voice_are_reported_not_faked(site):
@@ -154,7 +233,7 @@ def test_languages_without_a_voice_are_reported_not_faked(site):
     listed = json.loads(invoke(ws, "languages", "--json").output)
     audio = {row["code"]: row["audio"] for row in listed}
     assert {c for c, kind in audio.items() if kind == "none"} == NO_VOICE
-    assert audio["fr"] == "synthetic voice"
+    assert audio["sw"] == "synthetic voice"
 
 
 def test_audio_is_incremental_and_reproducible(site):
@@ -306,9 +385,8 @@ def test_without_javascript_the_links_and_the_quick_exit_work(driver_without_js,
         DEFAULT_QUICK_EXIT
 
 
-def test_site_opens_from_the_file_system(driver, site):
-    ws, _, _ = site
-    root = ws / "output" / EDITION / "site"
+def test_site_opens_from_the_file_system(driver, every_page):
+    root, _ = every_page
     driver.get((root / "index.html").as_uri())
     links = driver.find_elements("css selector", "a.language")
     assert len(links) == 34
@@ -318,17 +396,21 @@ def test_site_opens_from_the_file_system(driver, site):
 
 
 @pytest.mark.parametrize("width", [320, 390])
-def test_no_page_is_wider_than_a_phone(driver, site, width):
+def test_no_page_is_wider_than_a_phone(driver, site, every_page, width):
     """Every language's page fits a phone's width (no sideways scrolling): long words break,
-    addresses wrap, phone numbers stay whole."""
-    ws, manifest, _ = site
-    root = ws / "output" / EDITION / "site"
+    addresses wrap, phone numbers stay whole; with its audio player too (the site's
+    languages)."""
+    every, manifest = every_page
+    with_audio = site[0] / "output" / EDITION / "site"
+    pages = [every / "index.html"] + [every / code / "index.html"
+                                      for code in manifest["languages"]]
+    pages += [with_audio / code / "index.html" for code in SITE_LANGUAGES]
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
     try:
         wide = []
-        for page in ["index.html"] + [f"{code}/index.html" for code in manifest["languages"]]:
-            driver.get((root / page).as_uri())
+        for page in pages:
+            driver.get(page.as_uri())
             client, scroll = driver.execute_script(
                 "return [document.documentElement.clientWidth,"
                 " document.documentElement.scrollWidth]")

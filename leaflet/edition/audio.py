@@ -228,22 +228,29 @@ def file_name(audio: Audio) -> str:
     return f"{audio.code}.opus"
 
 
+def speak(audio: Audio, ssml: str, wav: Path) -> float:
+    """espeak-ng reads `ssml` in `audio`'s voice into the WAV file `wav`; its length in
+    seconds. (The speech alone: `synthesise` encodes it; tests/test_site.py listens to every
+    voice this way without paying for the encoding.)"""
+    done = subprocess.run(["espeak-ng", "-v", audio.voice, "-m", "-s",
+                           str(RATES.get(audio.voice, RATE)),
+                           "-w", str(wav), "--stdin"], input=ssml.encode(),
+                          capture_output=True)
+    if done.returncode or not wav.is_file():
+        # Translators: %(error)s is espeak-ng's own message.
+        raise BuildError(_("espeak-ng failed for %(code)s: %(error)s")
+                         % {"code": audio.code,
+                            "error": done.stderr.decode(errors="replace").strip()[:200]},
+                         hint=_("run `leaflet doctor`"))
+    with wave.open(str(wav)) as w:
+        return w.getnframes() / float(w.getframerate())
+
+
 def synthesise(audio: Audio, ssml: str, inputs: str, dest: Path) -> float:
     """Speak `ssml` with espeak-ng and encode it to Ogg Opus at `dest`; return seconds."""
     with tempfile.TemporaryDirectory(prefix="leaflet-audio-") as tmp:
         wav = Path(tmp) / "speech.wav"
-        done = subprocess.run(["espeak-ng", "-v", audio.voice, "-m", "-s",
-                               str(RATES.get(audio.voice, RATE)),
-                               "-w", str(wav), "--stdin"], input=ssml.encode(),
-                              capture_output=True)
-        if done.returncode or not wav.is_file():
-            # Translators: %(error)s is espeak-ng's own message.
-            raise BuildError(_("espeak-ng failed for %(code)s: %(error)s")
-                             % {"code": audio.code,
-                                "error": done.stderr.decode(errors="replace").strip()[:200]},
-                             hint=_("run `leaflet doctor`"))
-        with wave.open(str(wav)) as w:
-            seconds = w.getnframes() / float(w.getframerate())
+        seconds = speak(audio, ssml, wav)
         opus = Path(tmp) / "speech.opus"
         serial = int(inputs[:8], 16) & 0x7FFFFFFF
         done = subprocess.run(["opusenc", "--quiet", "--bitrate", str(BITRATE),

@@ -42,6 +42,10 @@ LOGIN_WAIT_S = 10  # a login waits this long for the log's other writers, then s
 SESSION_HOURS = 10  # one shift
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # a form field is bounded in size and in work (argon2 hashes it all)
+# argon2-cffi's PasswordHasher arguments: none, so its defaults (argon2id, RFC 9106's
+# low-memory profile: 3 passes over 64 MiB, 4 lanes; about 0.2 s of CPU a hash). Only the
+# test suite lowers them (tests/conftest.py), where a login's cost is not what is tested.
+PASSWORD_HASHING: dict = {}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 ACCOUNT_TABLE = "station_account"
 SESSION_TABLE = "station_session"
@@ -231,7 +235,7 @@ class Accounts:
         if self._hasher is None:
             from argon2 import PasswordHasher
 
-            self._hasher = PasswordHasher()
+            self._hasher = PasswordHasher(**PASSWORD_HASHING)
         return self._hasher
 
     # --- transactions --------------------------------------------------------------------

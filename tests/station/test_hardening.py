@@ -438,6 +438,7 @@ def test_no_desk_account_is_said_by_user_list(tmp_path):
     assert result.exit_code == 0 and "no desk account" in result.output
 
 
+@pytest.mark.real_password_hashing
 def test_a_missing_account_reads_and_waits_like_a_real_one(sqlite_station):
     """Same answers, in the same order, for a real name and a missing one; and the time of
     a refusal does not tell them apart (both compute an argon2 hash)."""
