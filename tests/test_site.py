@@ -4,9 +4,9 @@
   silent (sox `stat` RMS above a floor), 0.5-2x the text's length read at 130 words (300
   characters for Chinese) a minute, its script reading the helpline digit by digit, twice.
   Encoding that speech to Opus is the same step in every language (and the suite's most
-  expensive: about 4 s of CPU a language), so the site is built with its audio for ten
-  languages (SITE_LANGUAGES: the five whose pages axe-core checks, the five without a voice,
-  and Swahili): each voiced one's file exists, is served, and is speech of the right
+  expensive: about 4 s of CPU a language), so the site is built with its audio for nine
+  languages (SITE_LANGUAGES: the five whose pages axe-core checks and the five without a
+  voice; Tigrinya is both): each voiced one's file exists, is served, and is speech of the right
   length; a recording placed in audio/ is used instead of synthesis; a language without a
   voice is reported (manifest, `leaflet languages`, build summary), never faked. Every
   language's page (34) is checked for a phone's width on a site made without audio.
@@ -34,7 +34,7 @@ from station import browser
 
 PAGES = ["en", "ar", "ti", "zh-Hans", "hi"]
 NO_VOICE = {"ti", "so", "pcm", "fil", "ps"}  # espeak-ng 1.51 has no voice for these
-SITE_LANGUAGES = [*PAGES, "sw", *sorted(NO_VOICE - set(PAGES))]
+SITE_LANGUAGES = [*PAGES, *sorted(NO_VOICE - set(PAGES))]
 RMS_FLOOR = 0.02
 
 
@@ -197,7 +197,7 @@ def test_the_site_serves_each_voiced_languages_audio(site, tmp_path):
 
     ws, manifest, _ = site
     voiced = [c for c in SITE_LANGUAGES if c not in NO_VOICE]
-    assert len(voiced) == 5
+    assert len(voiced) == 4
     out = ws / "output" / EDITION
     entries = {code: manifest["languages"][code]["audio"] for code in voiced}
     with ThreadPoolExecutor(2) as pool:  # opusdec and sox are child processes
@@ -233,7 +233,7 @@ def test_languages_without_a_voice_are_reported_not_faked(site):
     listed = json.loads(invoke(ws, "languages", "--json").output)
     audio = {row["code"]: row["audio"] for row in listed}
     assert {c for c, kind in audio.items() if kind == "none"} == NO_VOICE
-    assert audio["sw"] == "synthetic voice"
+    assert audio["en"] == "synthetic voice"
 
 
 def test_audio_is_incremental_and_reproducible(site):
@@ -244,12 +244,12 @@ def test_audio_is_incremental_and_reproducible(site):
     assert result.exit_code == 0, result.output
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.opus")} == before
     # Removed and made again: the same bytes (the Ogg serial comes from the inputs' hash).
-    sha = manifest["languages"]["sw"]["audio"]["sha256"]
-    (out / "sw.opus").unlink()
+    sha = manifest["languages"]["en"]["audio"]["sha256"]
+    (out / "en.opus").unlink()
     result = invoke(ws, "build", "--site")
     assert result.exit_code == 0, result.output
     again = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
-    assert again["languages"]["sw"]["audio"]["sha256"] == sha
+    assert again["languages"]["en"]["audio"]["sha256"] == sha
 
 
 def test_a_placed_recording_wins_over_synthesis(tmp_path):

@@ -5,8 +5,9 @@ The build finds the size itself — the largest of TEXT_SIZES, in steps of STEP,
 section keeps its page and the body text stays at or above its minimum (leaflet.edition.checks
 .layout) — unless `[languages.X] text_size` in leaflet.toml pins one. Larger text always
 takes more room and smaller text falls under the minimum sooner, so the sizes that fit are one
-interval: the search starts at the size of the language's last build (or the default) and
-walks up or down from it, and the result is the same whatever it started from.
+interval: the search starts at the size of the language's last build (or, failing that, the
+size last found for the language on this machine, or the default) and walks up or down from
+it, and the result is the same whatever it started from.
 
 When nothing fits, the layout finding names the entries on the page that overflows (their
 numbers in the review proof and XLIFF, and their first words) and the way out.
@@ -117,15 +118,31 @@ def fit_leaflet(html: str, base_url: str, sizing: dict | None = None) -> dict:
         return fit(html, lay_out, problems, pinned=pinned)
     key = _layout_key(html, base_url)
     known = _remembered(key)
+    last = _last_key(html)
     if known is not None:
         page = with_size(html, known)
         laid = lay_out(page)
         if not any(problems(laid, page)):
+            _remember(last, known)
             return {"size": known, "laid": laid, "html": page, "fits": True}
-    fitted = fit(html, lay_out, problems, hint=known or sizing.get("hint"))
+    fitted = fit(html, lay_out, problems,
+                 hint=known or sizing.get("hint") or _remembered(last))
     if fitted["fits"]:
         _remember(key, fitted["size"])
+        _remember(last, fitted["size"])
     return fitted
+
+
+_HTML_LANG = re.compile(r'<html\b[^>]*\blang="([A-Za-z0-9-]{1,35})"')
+
+
+def _last_key(html: str) -> str | None:
+    """The memory of the size last found for the HTML's language, whatever its text: where
+    a search starts when the text changed and no build of this workspace says (a copy of the
+    workspace, `leaflet check` of an edited catalogue). Only a start: the search's result is
+    the same from any start (fit())."""
+    found = _HTML_LANG.search(html)
+    return f"last-{found.group(1)}" if found else None
 
 
 def _layout_key(html: str, base_url: str) -> str | None:
