@@ -236,20 +236,56 @@ def test_languages_without_a_voice_are_reported_not_faked(site):
     assert audio["en"] == "synthetic voice"
 
 
-def test_audio_is_incremental_and_reproducible(site):
+def test_audio_is_incremental_and_reproducible(site, monkeypatch, tmp_path):
     ws, manifest, _ = site
     out = ws / "output" / EDITION / "audio"
     before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.opus")}
     result = invoke(ws, "build", "--site")
     assert result.exit_code == 0, result.output
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.opus")} == before
-    # Removed and made again: the same bytes (the Ogg serial comes from the inputs' hash).
+    # Removed and made again by espeak-ng and opusenc (an empty cache folder: no memory of
+    # it): the same bytes (the Ogg serial comes from the inputs' hash).
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
     sha = manifest["languages"]["en"]["audio"]["sha256"]
     (out / "en.opus").unlink()
     result = invoke(ws, "build", "--site")
     assert result.exit_code == 0, result.output
     again = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
     assert again["languages"]["en"]["audio"]["sha256"] == sha
+
+
+def test_speech_made_once_is_remembered_for_the_same_inputs(site, monkeypatch, tmp_path):
+    """A copy of the site's workspace, its output emptied, gets its audio from the memory in
+    the cache folder (no synthesis), byte for byte; a damaged memory is synthesised again."""
+    import shutil
+
+    from leaflet.edition import audio
+
+    ws, manifest, _ = site
+    copy = tmp_path / "ws"
+    shutil.copytree(ws, copy)
+    shutil.rmtree(copy / "output" / EDITION / "audio")
+    shutil.rmtree(copy / "output" / EDITION / "site")
+
+    def no_synthesis(*_args):
+        raise AssertionError("synthesised although remembered")
+
+    monkeypatch.setattr(audio, "synthesise", no_synthesis)
+    result = invoke(copy, "build", "--site")
+    assert result.exit_code == 0, result.output
+    again = json.loads((copy / "output" / EDITION / "manifest.json").read_text())
+    for code in ("en", "ar"):
+        assert again["languages"][code]["audio"] == manifest["languages"][code]["audio"]
+        assert (copy / "output" / EDITION / "audio" / f"{code}.opus").read_bytes() == \
+            (ws / "output" / EDITION / "audio" / f"{code}.opus").read_bytes()
+    # A damaged memory is not used.
+    memory = audio._memory(manifest["languages"]["en"]["audio"]["inputs"])
+    damaged = tmp_path / "damaged"
+    shutil.copytree(memory.parent, damaged / "leaflet" / "audio")
+    (damaged / "leaflet" / "audio" / memory.name / "speech.opus").write_bytes(b"OggS broken")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(damaged))
+    assert audio._from_memory(memory.name, tmp_path / "en.opus") is None
+    assert not (tmp_path / "en.opus").exists()
 
 
 def test_a_placed_recording_wins_over_synthesis(tmp_path):

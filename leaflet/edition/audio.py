@@ -270,6 +270,47 @@ def synthesise(audio: Audio, ssml: str, inputs: str, dest: Path) -> float:
     return seconds
 
 
+# --- the memory: speech made once per machine --------------------------------------------
+# A synthesis is kept in the user's cache folder under its inputs' hash (inputs_of: the
+# script, the voice, the rate, the engine's and encoder's versions), so that the same speech is
+# never made twice on this machine: a rebuild into an emptied output/, a second workspace, a
+# new edition whose text of a language did not change. The hash names every input, and the
+# same inputs give the same bytes (the Ogg serial comes from the hash), so a file from the
+# memory is the file a synthesis would write.
+
+def _memory(inputs: str) -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("leaflet", appauthor=False)) / "audio" / inputs
+
+
+def _from_memory(inputs: str, dest: Path) -> float | None:
+    """Copy the remembered synthesis of `inputs` to `dest`; its seconds, or None."""
+    folder = _memory(inputs)
+    try:
+        seconds = float((folder / "seconds").read_text(encoding="ascii"))
+        data = (folder / "speech.opus").read_bytes()
+        sha = (folder / "sha256").read_text(encoding="ascii")
+    except (OSError, ValueError):
+        return None
+    if hashlib.sha256(data).hexdigest() != sha:
+        return None  # a damaged or half-written memory: synthesise again
+    write_atomic(dest, data)
+    return seconds
+
+
+def _to_memory(inputs: str, made: Path, seconds: float) -> None:
+    folder = _memory(inputs)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        data = made.read_bytes()
+        write_atomic(folder / "speech.opus", data)
+        write_atomic(folder / "seconds", f"{seconds!r}".encode("ascii"))
+        write_atomic(folder / "sha256", hashlib.sha256(data).hexdigest().encode("ascii"))
+    except OSError:
+        pass  # no memory: the next build synthesises again
+
+
 def make(workspace, code: str, html: str, previous: dict | None) -> dict:
     """Make (or keep) the audio of one language in output/<edition>/audio/; its manifest entry.
 
@@ -300,7 +341,11 @@ def make(workspace, code: str, html: str, previous: dict | None) -> dict:
     else:
         write_atomic(folder / f"{code}.ssml", ssml.encode())
         write_atomic(folder / f"{code}.txt", plain.encode())
-        entry["seconds"] = round(synthesise(audio, ssml, inputs, dest), 2)
+        seconds = _from_memory(inputs, dest)
+        if seconds is None:
+            seconds = synthesise(audio, ssml, inputs, dest)
+            _to_memory(inputs, dest, seconds)
+        entry["seconds"] = round(seconds, 2)
         entry.update(voice=audio.voice, engine=tool_versions(), script=f"{code}.ssml",
                      text=f"{code}.txt", label="synthetic voice")
     entry["sha256"] = sha256_file(dest)

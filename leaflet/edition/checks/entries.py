@@ -284,10 +284,12 @@ def _unreferenced(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
-def check_markup(entry, path, lang=None):
-    def tags(text):
-        return sorted((m.group(1), m.group(2).lower()) for m in TAG.finditer(text))
+def tags(text: str) -> list[tuple[str, str]]:
+    """The tags of `text`: (closing "/" or "", lower-case name), sorted."""
+    return sorted((m.group(1), m.group(2).lower()) for m in TAG.finditer(text))
 
+
+def check_markup(entry, path, lang=None):
     for text in _translations_of(entry):
         if not text:
             continue

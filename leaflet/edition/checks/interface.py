@@ -14,10 +14,10 @@ from types import SimpleNamespace
 
 from leaflet import i18n
 from leaflet.edition.checks.catalogue import check_header
-from leaflet.edition.checks.entries import (TAG, _RUNNABLE, _translations_of,
-                                            check_completeness, check_contact, check_invisible,
-                                            check_length, check_mixed_script, check_numbers,
-                                            check_placeholders)
+from leaflet.edition.checks.entries import (_RUNNABLE, _translations_of, check_completeness,
+                                            check_contact, check_invisible, check_length,
+                                            check_mixed_script, check_numbers,
+                                            check_placeholders, tags)
 from leaflet.i18n import _
 from leaflet.translation import catalog
 from leaflet.translation.rules import ERROR, Finding
@@ -74,9 +74,6 @@ def check_controls(entry, path, lang=None):
 
 def check_markup(entry, path, lang=None):
     """The translation has exactly the tags of its English, and nothing that runs."""
-    def tags(text):
-        return sorted((m.group(1), m.group(2).lower()) for m in TAG.finditer(text))
-
     for text in _translations_of(entry):
         if not text:
             continue
