@@ -1,6 +1,6 @@
 """Hostile input to the log's commands: each case is refused in one line, never a traceback.
 
-Every case runs the real command line in a fresh interpreter (tests/hostile/harness.py) at a
+Every case runs the real command line in a process of its own (tests/hostile/harness.py) at a
 desk of its own — a private XDG_DATA_HOME (so the default log is the case's own), the current
 folder in tmp_path, no LEAFLET_* variables — and asserts with `assert_refused`: the exit code
 (1 a file or database that cannot be used, 2 a bad option value or a bad line in a file), one

@@ -1,12 +1,13 @@
 """Hostile input to `leaflet report` and `leaflet stock receive|transfer|status|order`.
 
-Each case runs the real command line in a fresh interpreter, with a private data folder
-(XDG_DATA_HOME) and current folder, and asserts with harness.assert_refused: the exit code
-(1 bad data or files, 2 bad option values), one `Error` line naming the option or the file,
-no traceback, and nothing created, changed or removed under the case's folder (the database
-file and its folder, the `-o` target's folder, the order's output folder, the data folder) nor
-in the workspace's output folder. PostgreSQL cases check that the database still holds no
-table. No case needs a built PDF: every refusal comes before the build.
+Each case runs the real command line in a process of its own (tests/hostile/harness.py), with
+a private data folder (XDG_DATA_HOME) and current folder, and asserts with
+harness.assert_refused: the exit code (1 bad data or files, 2 bad option values), one `Error`
+line naming the option or the file, no traceback, and nothing created, changed or removed
+under the case's folder (the database file and its folder, the `-o` target's folder, the
+order's output folder, the data folder) nor in the workspace's output folder. PostgreSQL cases
+check that the database still holds no table. No case needs a built PDF: every refusal comes
+before the build.
 """
 
 from __future__ import annotations
