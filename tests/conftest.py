@@ -146,8 +146,8 @@ def built(tmp_path_factory):
 
 # The modules that take longest (`--durations`, on 2 cores), longest first. .ci/test hands
 # modules to the workers in collection order (--dist loadscope --no-loadscope-reorder), so
-# these start at once, side by side, and the short ones fill in after them: started last,
-# the site's module alone kept one core busy for two minutes after the other had finished.
+# these start at once, side by side, and the short ones fill in after them (xdist's own order,
+# most tests first, started the site's module, two minutes and more, near the end of the run).
 LONGEST_FIRST = [
     "tests/test_site.py",  # the build its audio needs, then the audio
     "tests/handover/test_concurrency.py",

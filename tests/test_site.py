@@ -6,10 +6,11 @@
   Encoding that speech to Opus is the same step in every language (and the suite's most
   expensive: about 4 s of CPU a language), so the site is built with its audio for nine
   languages (SITE_LANGUAGES: the five whose pages axe-core checks and the five without a
-  voice; Tigrinya is both): each voiced one's file exists, is served, and is speech of the right
-  length; a recording placed in audio/ is used instead of synthesis; a language without a
-  voice is reported (manifest, `leaflet languages`, build summary), never faked. Every
-  language's page (34) is checked for a phone's width on a site made without audio.
+  voice; Tigrinya is both): each voiced one's file exists, is served, and is speech of the
+  right length; speech made once is remembered for the same inputs; a recording placed in
+  audio/ is used instead of synthesis; a language without a voice is reported (manifest,
+  `leaflet languages`, build summary), never faked. Every language's page (34) is checked
+  for a phone's width on a site made without audio.
 - The site: axe-core in headless Chromium finds no serious or critical violation on the
   index and on the pages of en, ar, ti, zh-Hans, hi, with JavaScript on and off; no request
   leaves the page's own origin; it opens from the file system too.
