@@ -136,6 +136,12 @@ class Log:
         return CliRunner().invoke(cli, [*args, "--db", self.url], input=input, env=env,
                                   catch_exceptions=False)
 
+    def stdout(self, workspace: Path, *args: str) -> str:
+        """What `leaflet --workspace WORKSPACE ARGS --db URL` prints; it must succeed."""
+        result = self.run("--workspace", str(workspace), *args)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
     def handover(self, **changes):
         fields = dict(GOOD)
         fields.update({k.replace("_", "-"): v for k, v in changes.items()})

@@ -40,17 +40,6 @@ def _v2_into(db_url: str, backend: str, tmp_path: Path) -> str:
                         [tables.metadata.tables[name] for name in V2_TABLES])
 
 
-def _run(log: Log, workspace: Path, *args) -> str:
-    from click.testing import CliRunner
-
-    from leaflet.cli import cli
-
-    result = CliRunner().invoke(cli, ["--workspace", str(workspace), *args, "--db", log.url],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
 def test_a_version_2_log_upgrades_with_the_same_chain_and_figures(db_url, backend, tmp_path):
     log = Log(_v2_into(db_url, backend, tmp_path))
     workspace = copy_workspace(tmp_path / "ws")
@@ -58,8 +47,8 @@ def test_a_version_2_log_upgrades_with_the_same_chain_and_figures(db_url, backen
     assert verified.exit_code == 0, verified.output
     assert verified.stdout.startswith("ok: 53 records")
     head = verified.stdout.split()[4].rstrip(";")
-    reports = [_run(log, workspace, "report", "--format", "json", *args) for args in REPORTS]
-    stock = _run(log, workspace, "stock", "status", "--format", "json", "--as-of", "2021-06-01")
+    reports = [log.stdout(workspace, "report", "--format", "json", *args) for args in REPORTS]
+    stock = log.stdout(workspace, "stock", "status", "--format", "json", "--as-of", "2021-06-01")
     assert json.loads(reports[0])["violations_total"] > 0
 
     upgraded = log.run("db", "upgrade")
@@ -68,9 +57,9 @@ def test_a_version_2_log_upgrades_with_the_same_chain_and_figures(db_url, backen
     after = log.run("log", "verify", "--expect-head", head)
     assert after.exit_code == 0, after.output
     assert after.stdout.startswith("ok: 53 records") and head in after.stdout
-    assert [_run(log, workspace, "report", "--format", "json", *args)
+    assert [log.stdout(workspace, "report", "--format", "json", *args)
             for args in REPORTS] == reports
-    assert _run(log, workspace, "stock", "status", "--format", "json",
+    assert log.stdout(workspace, "stock", "status", "--format", "json",
                 "--as-of", "2021-06-01") == stock
     # One stored row of outcomes per record, and the desk appends one with its record.
     assert log.sql("SELECT count(*) FROM encounter_outcome")[0][0] == 53

@@ -43,17 +43,6 @@ def _v3_into(db_url: str, backend: str, tmp_path: Path) -> str:
                         [tables.metadata.tables[name] for name in V3_TABLES])
 
 
-def _run(log: Log, workspace: Path, *args) -> str:
-    from click.testing import CliRunner
-
-    from leaflet.cli import cli
-
-    result = CliRunner().invoke(cli, ["--workspace", str(workspace), *args, "--db", log.url],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
 NO_COPY = ["handover", "--service", "police", "--unit", "PZ-5339", "--officer", "A1234",
            "--assessment", "uncertain", "--residence-status", "unknown",
            "--person-language", "am", "--leaflet", "not_given",
@@ -69,8 +58,8 @@ def test_a_version_3_log_upgrades_and_then_takes_a_stock_gap(db_url, backend, tm
     assert verified.exit_code == 0, verified.output
     assert verified.stdout.startswith(f"ok: {RECORDS} records")
     head = verified.stdout.split()[4].rstrip(";")
-    reports = [_run(log, workspace, "report", "--format", "json", *args) for args in REPORTS]
-    stock = _run(log, workspace, "stock", "status", "--format", "json", "--as-of", "2026-12-01")
+    reports = [log.stdout(workspace, "report", "--format", "json", *args) for args in REPORTS]
+    stock = log.stdout(workspace, "stock", "status", "--format", "json", "--as-of", "2026-12-01")
     before = json.loads(reports[0])
     # The fixture's Amharic case was recorded as no_language by the version-3 desk: a
     # language gap then, and it stays one (the log is evidence, never reinterpreted).
@@ -87,9 +76,9 @@ def test_a_version_3_log_upgrades_and_then_takes_a_stock_gap(db_url, backend, tm
     after = log.run("log", "verify", "--expect-head", head)
     assert after.exit_code == 0, after.output
     assert after.stdout.startswith(f"ok: {RECORDS} records") and head in after.stdout
-    assert [_run(log, workspace, "report", "--format", "json", *args)
+    assert [log.stdout(workspace, "report", "--format", "json", *args)
             for args in REPORTS] == reports
-    assert _run(log, workspace, "stock", "status", "--format", "json",
+    assert log.stdout(workspace, "stock", "status", "--format", "json",
                 "--as-of", "2026-12-01") == stock
     # The version-1 rows of the rules stay; every record has its version-2 row.
     assert sorted(log.sql("SELECT rules, count(*) FROM encounter_outcome GROUP BY rules")) \
@@ -104,7 +93,7 @@ def test_a_version_3_log_upgrades_and_then_takes_a_stock_gap(db_url, backend, tm
     assert log.sql("SELECT no_language FROM encounter_outcome o JOIN encounter e "
                    "ON e.seq = o.seq WHERE e.id = :id AND o.rules = 2", id=record_id) == [(2,)]
     assert log.run("log", "verify").stdout.startswith(f"ok: {RECORDS + 1} records")
-    report = json.loads(_run(log, workspace, "report", "--format", "json"))
+    report = json.loads(log.stdout(workspace, "report", "--format", "json"))
     assert report["stock_gaps"] == [{"unit": "PZ-5339", "language": "am", "encounters": 1}]
     assert report["language_gaps"] == before["language_gaps"]  # no translation asked for
     given = next(r for r in report["rules"] if r["id"] == "LEAFLET-GIVEN")

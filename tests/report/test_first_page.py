@@ -22,21 +22,6 @@ SCALE = 4  # pixels per PDF point when page 1 is rendered (288 dpi)
 
 
 @pytest.fixture(scope="module")
-def log_url(tmp_path_factory):
-    """The hand-made log (tests/report/encounters.py) in a SQLite file, written once."""
-    folder = tmp_path_factory.mktemp("first-page-log")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(folder)
-        mp.delenv("LEAFLET_WORKSPACE", raising=False)
-        url = f"sqlite:///{folder / 'log.sqlite3'}"
-        fx.write_log(url, folder)
-    yield url
-    from leaflet.storage.engine import dispose_engines
-
-    dispose_engines()
-
-
-@pytest.fixture(scope="module")
 def october_pdf(log_url, tmp_path_factory):
     out = tmp_path_factory.mktemp("first-page-pdf") / "october.pdf"
     run(log_url, *OCTOBER, "--format", "pdf", "-o", str(out))

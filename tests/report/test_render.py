@@ -20,21 +20,6 @@ OCTOBER = ["--from", fx.OCTOBER[0], "--to", fx.OCTOBER[1]]
 
 
 @pytest.fixture(scope="module")
-def log_url(tmp_path_factory):
-    """The hand-made log in a SQLite file, written once for this module's readers."""
-    folder = tmp_path_factory.mktemp("report-log")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(folder)  # no workspace around: the desk correction names no edition
-        mp.delenv("LEAFLET_WORKSPACE", raising=False)
-        url = f"sqlite:///{folder / 'log.sqlite3'}"
-        fx.write_log(url, folder)
-    yield url
-    from leaflet.storage.engine import dispose_engines
-
-    dispose_engines()
-
-
-@pytest.fixture(scope="module")
 def long_log_url(tmp_path_factory):
     """A synthetic log long enough for a follow-up list over several printed pages."""
     path = tmp_path_factory.mktemp("long-log") / "log.sqlite3"
