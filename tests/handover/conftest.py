@@ -225,3 +225,25 @@ def fixture_into(source, db_url: str, make_tables, tables_) -> str:
         con.close()
         engine.dispose()
     return db_url
+
+
+def old_log_url(fixture: Path, db_url: str, backend: str, tmp_path: Path,
+                migrations_: tuple[str, ...], table_names) -> str:
+    """A copy of the old-version log file `fixture` on the test's backend: on SQLite the
+    copy itself; on PostgreSQL the tables made by the old versions' own migration functions
+    (`migrations_`, by name, in order) and the rows of `table_names` copied into them as they
+    are (fixture_into)."""
+    import shutil
+
+    source = tmp_path / fixture.name
+    shutil.copy(fixture, source)
+    if backend == "sqlite":
+        return f"sqlite:///{source}"
+    from leaflet.storage import migrations, tables
+
+    def make_tables(conn):
+        for name in migrations_:
+            getattr(migrations, name)(conn, "2026-12-01T00:00:00.000Z")
+
+    return fixture_into(source, db_url, make_tables,
+                        [tables.metadata.tables[name] for name in table_names])

@@ -6,14 +6,12 @@ statement; a rule cannot change without a new rules version."""
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 
 from conftest import ROOT, copy_workspace
 from leaflet.storage import layout
 
-from .conftest import Log, fixture_into
+from .conftest import Log, old_log_url
 
 FIXTURE = ROOT / "tests" / "fixtures" / "log-v2.sqlite3"
 V2_TABLES = ("leaflet_schema", "encounter", "encounter_language", "encounter_secret",
@@ -23,25 +21,9 @@ REPORTS = [(), ("--by", "unit"), ("--by", "month"), ("--by", "language"),
            ("--service", "social-inspection", "--by", "service")]
 
 
-def _v2_into(db_url: str, backend: str, tmp_path: Path) -> str:
-    """The fixture on the test's backend: on PostgreSQL, version 1's and 2's tables made by
-    their own migration functions, and the fixture's rows copied into them as they are."""
-    source = tmp_path / "v2.sqlite3"
-    shutil.copy(FIXTURE, source)
-    if backend == "sqlite":
-        return f"sqlite:///{source}"
-    from leaflet.storage import migrations, tables
-
-    def make_tables(conn):
-        migrations._v1_initial(conn, "2026-12-01T00:00:00.000Z")
-        migrations._v2(conn, "2026-12-01T00:00:00.000Z")
-
-    return fixture_into(source, db_url, make_tables,
-                        [tables.metadata.tables[name] for name in V2_TABLES])
-
-
 def test_a_version_2_log_upgrades_with_the_same_chain_and_figures(db_url, backend, tmp_path):
-    log = Log(_v2_into(db_url, backend, tmp_path))
+    log = Log(old_log_url(FIXTURE, db_url, backend, tmp_path, ("_v1_initial", "_v2"),
+                          V2_TABLES))
     workspace = copy_workspace(tmp_path / "ws")
     verified = log.run("log", "verify")
     assert verified.exit_code == 0, verified.output

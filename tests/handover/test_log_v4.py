@@ -9,12 +9,11 @@ the upgraded log (it would not know the reason)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from leaflet.storage import layout
 
-from .conftest import Log, fixture_into, make_workspace
+from .conftest import Log, make_workspace, old_log_url
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "log-v3.sqlite3"
@@ -26,23 +25,6 @@ REPORTS = [(), ("--by", "unit"), ("--by", "language"), ("--from", "2026-11-01"),
            ("--unit", "PZ-5340")]
 
 
-def _v3_into(db_url: str, backend: str, tmp_path: Path) -> str:
-    """The fixture on the test's backend: on PostgreSQL, versions 1 to 3's tables made by
-    their own migration functions, and the fixture's rows copied into them as they are."""
-    source = tmp_path / "v3.sqlite3"
-    shutil.copy(FIXTURE, source)
-    if backend == "sqlite":
-        return f"sqlite:///{source}"
-    from leaflet.storage import migrations, tables
-
-    def make_tables(conn):
-        for function in (migrations._v1_initial, migrations._v2, migrations._v3):
-            function(conn, "2026-12-01T00:00:00.000Z")
-
-    return fixture_into(source, db_url, make_tables,
-                        [tables.metadata.tables[name] for name in V3_TABLES])
-
-
 NO_COPY = ["handover", "--service", "police", "--unit", "PZ-5339", "--officer", "A1234",
            "--assessment", "uncertain", "--residence-status", "unknown",
            "--person-language", "am", "--leaflet", "not_given",
@@ -52,7 +34,8 @@ NO_COPY = ["handover", "--service", "police", "--unit", "PZ-5339", "--officer", 
 
 def test_a_version_3_log_upgrades_and_then_takes_a_stock_gap(db_url, backend, tmp_path,
                                                              monkeypatch):
-    log = Log(_v3_into(db_url, backend, tmp_path))
+    log = Log(old_log_url(FIXTURE, db_url, backend, tmp_path, ("_v1_initial", "_v2", "_v3"),
+                          V3_TABLES))
     workspace = make_workspace(tmp_path / "ws", languages=("en", "ti", "am", "ar"))
     verified = log.run("log", "verify")
     assert verified.exit_code == 0, verified.output
