@@ -289,6 +289,55 @@ def test_speech_made_once_is_remembered_for_the_same_inputs(site, monkeypatch, t
     assert not (tmp_path / "en.opus").exists()
 
 
+def test_the_first_synthesis_published_is_the_one_every_build_keeps(workspace, monkeypatch,
+                                                                    tmp_path):
+    """Two builds on one machine synthesise the same inputs at the same moment (nothing in the
+    memory yet for either): the first published is kept, and the other build takes it in place
+    of its own speech, so both hold the same bytes (espeak-ng 1.51's Arabic voice does not
+    give the same speech twice: a synthesis may differ from the one before); a damaged memory
+    is replaced."""
+    import os
+
+    from leaflet.edition import audio
+    from leaflet.files import write_atomic
+    from leaflet.workspace import load_workspace
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    loaded = load_workspace(workspace)
+    html = '<html lang="ar"><body><p>اتصل بمركز المساعدة.</p></body></html>'
+    other = tmp_path / "other.opus"
+    other.write_bytes(b"OggS the other build's speech")
+    made = []
+
+    def varying(_plan, _ssml, inputs, dest):
+        if not made:  # the other build publishes while this one is still speaking
+            audio._to_memory(inputs, other, 7.25)
+        made.append(dest)
+        write_atomic(dest, b"OggS " + os.urandom(32))
+        return 7.5
+
+    monkeypatch.setattr(audio, "synthesise", varying)
+    entry = audio.make(loaded, "ar", html, None)
+    assert len(made) == 1
+    dest = loaded.output_dir / audio.AUDIO_DIR / "ar.opus"
+    assert dest.read_bytes() == other.read_bytes()
+    assert entry["seconds"] == 7.25 and entry["sha256"] == audio.sha256_file(other)
+
+    # Published again (a third build's speech): the first is still the one kept.
+    third = tmp_path / "third.opus"
+    third.write_bytes(b"OggS a third")
+    audio._to_memory(entry["inputs"], third, 9.0)
+    assert audio._from_memory(entry["inputs"], tmp_path / "got.opus") == 7.25
+    assert (tmp_path / "got.opus").read_bytes() == other.read_bytes()
+    # A damaged memory is not kept: the next publication replaces it.
+    memory = audio._memory(entry["inputs"])
+    (memory / "speech.opus").write_bytes(b"OggS damaged")
+    audio._to_memory(entry["inputs"], third, 9.0)
+    assert audio._from_memory(entry["inputs"], tmp_path / "got.opus") == 9.0
+    assert (tmp_path / "got.opus").read_bytes() == third.read_bytes()
+    assert sorted(p.name for p in memory.parent.iterdir()) == [memory.name]  # nothing staged left
+
+
 def test_a_placed_recording_wins_over_synthesis(tmp_path):
     ws = copy_workspace(tmp_path / "ws", languages=["en", "ti"])
     (ws / "audio").mkdir()

@@ -276,7 +276,11 @@ def synthesise(audio: Audio, ssml: str, inputs: str, dest: Path) -> float:
 # never made twice on this machine: a rebuild into an emptied output/, a second workspace, a
 # new edition whose text of a language did not change. The hash names every input, and the
 # same inputs give the same bytes (the Ogg serial comes from the hash), so a file from the
-# memory is the file a synthesis would write.
+# memory is the file a synthesis would write — except with espeak-ng 1.51's Arabic voice, whose
+# speech differs by a few hundredths of a second from one run to the next. So the first
+# synthesis published under a hash is the one kept (its folder renamed into place whole), and
+# a build that synthesised the same inputs at the same moment takes that one instead of its
+# own: every build on this machine agrees, byte for byte.
 
 def _memory(inputs: str) -> Path:
     from platformdirs import user_cache_dir
@@ -284,9 +288,8 @@ def _memory(inputs: str) -> Path:
     return Path(user_cache_dir("leaflet", appauthor=False)) / "audio" / inputs
 
 
-def _from_memory(inputs: str, dest: Path) -> float | None:
-    """Copy the remembered synthesis of `inputs` to `dest`; its seconds, or None."""
-    folder = _memory(inputs)
+def _read_memory(folder: Path) -> tuple[float, bytes] | None:
+    """(seconds, bytes) of the memory in `folder`, or None when it is missing or damaged."""
     try:
         seconds = float((folder / "seconds").read_text(encoding="ascii"))
         data = (folder / "speech.opus").read_bytes()
@@ -294,19 +297,40 @@ def _from_memory(inputs: str, dest: Path) -> float | None:
     except (OSError, ValueError):
         return None
     if hashlib.sha256(data).hexdigest() != sha:
-        return None  # a damaged or half-written memory: synthesise again
+        return None  # a damaged memory: synthesise again
+    return seconds, data
+
+
+def _from_memory(inputs: str, dest: Path) -> float | None:
+    """Copy the remembered synthesis of `inputs` to `dest`; its seconds, or None."""
+    found = _read_memory(_memory(inputs))
+    if found is None:
+        return None
+    seconds, data = found
     write_atomic(dest, data)
     return seconds
 
 
 def _to_memory(inputs: str, made: Path, seconds: float) -> None:
+    """Publish the synthesis `made` under `inputs`: its three files staged in a folder beside,
+    then renamed into place at once. An intact memory already there (another build published
+    these inputs first) is kept, and this one dropped; a damaged one is replaced."""
     folder = _memory(inputs)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
         data = made.read_bytes()
-        write_atomic(folder / "speech.opus", data)
-        write_atomic(folder / "seconds", f"{seconds!r}".encode("ascii"))
-        write_atomic(folder / "sha256", hashlib.sha256(data).hexdigest().encode("ascii"))
+        with tempfile.TemporaryDirectory(prefix=f".{inputs[:16]}-", dir=folder.parent) as tmp:
+            staged = Path(tmp) / "memory"
+            staged.mkdir()
+            (staged / "speech.opus").write_bytes(data)
+            (staged / "seconds").write_text(f"{seconds!r}", encoding="ascii")
+            (staged / "sha256").write_text(hashlib.sha256(data).hexdigest(), encoding="ascii")
+            if folder.exists() and _read_memory(folder) is None:
+                shutil.rmtree(folder, ignore_errors=True)
+            try:
+                staged.rename(folder)
+            except OSError:
+                pass  # published first by another build: that one is kept
     except OSError:
         pass  # no memory: the next build synthesises again
 
@@ -345,6 +369,10 @@ def make(workspace, code: str, html: str, previous: dict | None) -> dict:
         if seconds is None:
             seconds = synthesise(audio, ssml, inputs, dest)
             _to_memory(inputs, dest, seconds)
+            # Published first by another build on this machine: its speech, not ours.
+            remembered = _from_memory(inputs, dest)
+            if remembered is not None:
+                seconds = remembered
         entry["seconds"] = round(seconds, 2)
         entry.update(voice=audio.voice, engine=tool_versions(), script=f"{code}.ssml",
                      text=f"{code}.txt", label="synthetic voice")
