@@ -146,8 +146,24 @@ def log_in(driver, base: str, name: str, password: str) -> None:
     driver.get(base + "/desk/login")
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
-    wait_for_path(driver, base, "/desk/")
+    click_and_wait(driver, base, "form.login button[type=submit]", "/desk/")
+
+
+def click_and_wait(driver, base: str, target, prefix: str, timeout: float = 15.0) -> str:
+    """Click `target` (a link or a form's button: an element, or its CSS selector) and wait for
+    the page it leads to: first the page it is on gone (its <html> stale), then one under
+    `prefix` loaded. Waiting for the path alone returns at once when the page clicked on is
+    already under `prefix` (the login form is under /desk/), before the browser has left it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    if isinstance(target, str):
+        target = driver.find_element(By.CSS_SELECTOR, target)
+    target.click()
+    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(page))
+    return wait_for_path(driver, base, prefix, timeout)
 
 
 def wait_for_path(driver, base: str, prefix: str, timeout: float = 15.0) -> str:

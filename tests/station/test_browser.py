@@ -82,8 +82,7 @@ def test_story_kiosk_to_receipt_stays_on_this_machine(driver, server, station_ws
     links = [a for a in driver.find_elements(By.CSS_SELECTOR, "a.language")
              if _text(a.find_element(By.CSS_SELECTOR, ".autonym").text) == TIGRINYA]
     assert len(links) == 1, [a.text for a in driver.find_elements(By.CSS_SELECTOR, "a.language")]
-    links[0].click()
-    browser.wait_for_path(driver, base, "/kiosk/ti/")
+    browser.click_and_wait(driver, base, links[0], "/kiosk/ti/")
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ti"
     po = polib.pofile(str(station_ws / "translations" / "ti" / "LC_MESSAGES" / "leaflet.po"))
     headline = po.find(HEADLINE).msgstr
@@ -91,8 +90,7 @@ def test_story_kiosk_to_receipt_stays_on_this_machine(driver, server, station_ws
     assert _text(headline) in _text(driver.find_element(By.TAG_NAME, "body").text)
 
     # The code the person shows the officer.
-    driver.find_element(By.CSS_SELECTOR, "a.show-officer").click()
-    browser.wait_for_path(driver, base, "/kiosk/ti/officer")
+    browser.click_and_wait(driver, base, "a.show-officer", "/kiosk/ti/officer")
     code = _text(driver.find_element(By.CSS_SELECTOR, "p.kiosk-code").text)
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}", code), code
 
@@ -102,8 +100,7 @@ def test_story_kiosk_to_receipt_stays_on_this_machine(driver, server, station_ws
     field = driver.find_element(By.ID, "code")
     field.clear()
     field.send_keys(code)
-    driver.find_element(By.CSS_SELECTOR, "form.kiosk-code-form button[type=submit]").click()
-    browser.wait_for_path(driver, base, "/desk/?code=")
+    browser.click_and_wait(driver, base, "form.kiosk-code-form button[type=submit]", "/desk/?code=")
     assert not driver.find_elements(By.CSS_SELECTOR, "p.notice"), \
         driver.find_element(By.CSS_SELECTOR, "p.notice").text
     assert driver.find_element(By.ID, "person_languages").get_attribute("value") == "ti"
@@ -128,8 +125,7 @@ def test_story_kiosk_to_receipt_stays_on_this_machine(driver, server, station_ws
     choose("centre_action", "intake")
     choose("centre", "payoke")
     choose("foreigners_dept_informed", "no")
-    driver.find_element(By.CSS_SELECTOR, "form.handover button[type=submit]").click()
-    browser.wait_for_path(driver, base, "/desk/receipt/")
+    browser.click_and_wait(driver, base, "form.handover button[type=submit]", "/desk/receipt/")
 
     # The receipt: the duties, with the Foreigners Department to inform, at leaflet.toml's phone.
     assert _text(driver.find_element(By.TAG_NAME, "h1").text) == "Recorded"

@@ -75,8 +75,7 @@ def test_a_dutch_desk_from_a_german_browser(driver, server, station_ws):
     for msgid in ("Quick exit", "Other languages", "Show this to the officer"):
         assert " ".join(po.find(msgid).msgstr.split()) in bar, msgid
         assert msgid not in bar
-    driver.find_element(By.CSS_SELECTOR, "a.show-officer").click()
-    browser.wait_for_path(driver, base, "/kiosk/ti/officer")
+    browser.click_and_wait(driver, base, "a.show-officer", "/kiosk/ti/officer")
     code = " ".join(driver.find_element(By.CSS_SELECTOR, "p.kiosk-code").text.split())
     box = driver.find_element(By.CSS_SELECTOR, "div.for-officer")
     assert box.get_attribute("lang") == "de"  # the browser's language: no account here
@@ -94,8 +93,7 @@ def test_a_dutch_desk_from_a_german_browser(driver, server, station_ws):
     assert _lang(driver) == "nl"
     field = driver.find_element(By.ID, "code")
     field.send_keys(code)
-    driver.find_element(By.CSS_SELECTOR, "form.kiosk-code-form button[type=submit]").click()
-    browser.wait_for_path(driver, base, "/desk/?code=")
+    browser.click_and_wait(driver, base, "form.kiosk-code-form button[type=submit]", "/desk/?code=")
     assert driver.find_element(By.ID, "person_languages").get_attribute("value") == "ti"
     assert _lang(driver) == "nl" and english_left(_body(driver), "nl") == []
 
@@ -108,8 +106,7 @@ def test_a_dutch_desk_from_a_german_browser(driver, server, station_ws):
     choose("leaflet", "given")
     choose("centre_action", "intake")
     choose("centre", "payoke")
-    driver.find_element(By.CSS_SELECTOR, "form.handover button[type=submit]").click()
-    browser.wait_for_path(driver, base, "/desk/")
+    browser.click_and_wait(driver, base, "form.handover button[type=submit]", "/desk/")
     errors = [" ".join(e.text.split()) for e in driver.find_elements(By.CSS_SELECTOR,
                                                                        ".field-error")]
     assert said("nl", "Answer this question.") in errors, errors
@@ -124,8 +121,7 @@ def test_a_dutch_desk_from_a_german_browser(driver, server, station_ws):
     choose("centre_action", "intake")
     choose("centre", "payoke")
     choose("foreigners_dept_informed", "no")
-    driver.find_element(By.CSS_SELECTOR, "form.handover button[type=submit]").click()
-    browser.wait_for_path(driver, base, "/desk/receipt/")
+    browser.click_and_wait(driver, base, "form.handover button[type=submit]", "/desk/receipt/")
     assert _lang(driver) == "nl"
     assert " ".join(driver.find_element(By.TAG_NAME, "h1").text.split()) == said("nl",
                                                                                 "Recorded")
