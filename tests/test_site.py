@@ -6,11 +6,14 @@
   Encoding that speech to Opus is the same step in every language (and the suite's most
   expensive: about 4 s of CPU a language), so the site is built with its audio for nine
   languages (SITE_LANGUAGES: the five whose pages axe-core checks and the five without a
-  voice; Tigrinya is both): each voiced one's file exists, is served, and is speech of the
-  right length; speech made once is remembered for the same inputs; a recording placed in
-  audio/ is used instead of synthesis; a language without a voice is reported (manifest,
-  `leaflet languages`, build summary), never faked. Every language's page (34) is checked
-  for a phone's width on a site made without audio.
+  voice; Tigrinya is both), synthesised for English and Arabic (SYNTHESISED: the two the
+  station's kiosk plays) and recorded for Hindi and Chinese (a placed file, as a native
+  speaker's recording would be): each synthesised file exists, is served, and is speech of
+  the right length; each recording is served as placed; speech made once is remembered for
+  the same inputs; a recording placed in audio/ is used instead of synthesis, also for a
+  language without a voice; a language without a voice is reported (manifest, `leaflet
+  languages`, build summary), never faked. Every language's page (34) is checked for a
+  phone's width on a site made without audio.
 - The site: axe-core in headless Chromium finds no serious or critical violation on the
   index and on the pages of en, ar, ti, zh-Hans, hi, with JavaScript on and off; no request
   leaves the page's own origin; it opens from the file system too.
@@ -36,6 +39,20 @@ from station import browser
 PAGES = ["en", "ar", "ti", "zh-Hans", "hi"]
 NO_VOICE = {"ti", "so", "pcm", "fil", "ps"}  # espeak-ng 1.51 has no voice for these
 SITE_LANGUAGES = [*PAGES, *sorted(NO_VOICE - set(PAGES))]
+SYNTHESISED = ["en", "ar"]
+RECORDED = {"hi": "C. Reader", "zh-Hans": "D. Reader"}  # audio/<code>.ogg placed in the site
+
+
+def _place_recordings(ws: Path, speakers: dict[str, str]) -> None:
+    """A recording (three seconds of a tone, Ogg) placed in `ws`'s audio/ for each language
+    of `speakers`, and its [audio.<code>] section in leaflet.toml."""
+    (ws / "audio").mkdir(exist_ok=True)
+    with open(ws / "leaflet.toml", "a", encoding="utf-8") as toml:
+        for code, speaker in speakers.items():
+            subprocess.run(["sox", "-n", "-r", "16000", str(ws / "audio" / f"{code}.ogg"),
+                            "synth", "3", "sine", "440"], check=True)
+            toml.write(f'\n[audio.{code}]\nfile = "{code}.ogg"\nspeaker = "{speaker}"\n'
+                       "recorded_on = 2026-11-30\n")
 RMS_FLOOR = 0.02
 
 
@@ -50,6 +67,7 @@ def site(built, tmp_path_factory):
     ws = tmp_path_factory.mktemp("site") / "ws"
     shutil.copytree(source, ws)
     set_languages(ws, SITE_LANGUAGES)
+    _place_recordings(ws, RECORDED)
     result = invoke(ws, "build", "--site")
     assert result.exit_code == 0, result.output
     manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
@@ -190,16 +208,26 @@ def test_every_voice_reads_the_leaflet_aloud(built, tmp_path):
 
 
 def test_the_site_serves_each_voiced_languages_audio(site, tmp_path):
-    """The files the build made (espeak-ng, then opusenc) for the site's voiced languages:
-    in audio/ and on the language's page, Opus, speech of the text's length."""
+    """The files the build made (espeak-ng, then opusenc) for the site's synthesised
+    languages: in audio/ and on the language's page, Opus, speech of the text's length; the
+    recorded ones served as placed, with their speaker."""
     from concurrent.futures import ThreadPoolExecutor
 
     from leaflet.edition import audio
 
     ws, manifest, _ = site
-    voiced = [c for c in SITE_LANGUAGES if c not in NO_VOICE]
-    assert len(voiced) == 4
+    voiced = [c for c in SITE_LANGUAGES if c not in NO_VOICE and c not in RECORDED]
+    assert voiced == SYNTHESISED
     out = ws / "output" / EDITION
+    for code, speaker in RECORDED.items():
+        entry = manifest["languages"][code]["audio"]
+        assert entry == {**entry, "kind": "recording", "file": f"{code}.ogg",
+                         "speaker": speaker, "recorded_on": "2026-11-30"}
+        assert (out / "site" / code / f"{code}.ogg").read_bytes() == \
+            (ws / "audio" / f"{code}.ogg").read_bytes()
+        page = (out / "site" / code / "index.html").read_text(encoding="utf-8")
+        assert f'src="{code}.ogg"' in page and "Synthetic voice" not in page, code
+        assert not (out / "audio" / f"{code}.ssml").exists()
     entries = {code: manifest["languages"][code]["audio"] for code in voiced}
     with ThreadPoolExecutor(2) as pool:  # opusdec and sox are child processes
         measured = dict(zip(voiced, pool.map(
@@ -340,14 +368,7 @@ def test_the_first_synthesis_published_is_the_one_every_build_keeps(workspace, m
 
 def test_a_placed_recording_wins_over_synthesis(tmp_path):
     ws = copy_workspace(tmp_path / "ws", languages=["en", "ti"])
-    (ws / "audio").mkdir()
-    for code in ("en", "ti"):
-        subprocess.run(["sox", "-n", "-r", "16000", str(ws / "audio" / f"{code}.ogg"),
-                        "synth", "3", "sine", "440"], check=True)
-    with open(ws / "leaflet.toml", "a", encoding="utf-8") as toml:
-        toml.write('\n[audio.en]\nfile = "en.ogg"\nspeaker = "A. Reader"\n'
-                   'recorded_on = 2026-11-30\n\n[audio.ti]\nfile = "ti.ogg"\n'
-                   'speaker = "B. Reader"\nrecorded_on = 2026-11-30\n')
+    _place_recordings(ws, {"en": "A. Reader", "ti": "B. Reader"})
     result = invoke(ws, "build", "--site")
     assert result.exit_code == 0, result.output
     manifest = json.loads((ws / "output" / EDITION / "manifest.json").read_text())
