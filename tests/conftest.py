@@ -169,8 +169,9 @@ def _longest_first(item) -> int:
 def pytest_collection_modifyitems(config, items):
     """The longest modules first (LONGEST_FIRST). Mark what a test needs: PostgreSQL (the
     `postgresql` backend, or the admin server), a real browser (Chromium), so that
-    `-m "not postgres"` or `-m "not browser"` make an inner loop; `slow` is set by the tests
-    themselves."""
+    `-m "not postgres"` or `-m "not browser"` make an inner loop; `slow` (more than about ten
+    seconds on 2 cores: the site module, the concurrency and load tests, whole rebuilds, the
+    kiosk's idle wait) is set by the tests themselves, and `-m "not slow"` leaves them out."""
     items.sort(key=_longest_first)  # stable: the order within a module is kept
     for item in items:
         names = set(getattr(item, "fixturenames", ()))

@@ -93,6 +93,7 @@ def _build(ws: Path, code: str) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_keep_the_manifest_true(tmp_path):
     """Six rounds of two builds of different languages started together: after each, the
     manifest names both languages and every sha256 in it is the file's on disk."""

@@ -258,6 +258,7 @@ def test_no_catalogue_holds_a_contact_number():
 BY_SCRIPT = ["en", "ru", "el", "ar", "ur", "ti", "zh-Hans", "th", "hi", "bn"]
 
 
+@pytest.mark.slow
 def test_a_number_changed_in_leaflet_toml_changes_in_the_pdf_of_every_script(tmp_path):
     ws = copy_workspace(tmp_path / "ws", languages=BY_SCRIPT)
     toml = ws / "leaflet.toml"

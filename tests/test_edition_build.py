@@ -157,6 +157,7 @@ def test_website_follows_the_language_with_a_documented_fallback(built):
 REPRODUCED = ["en", "de", "ar", "zh-Hans", "ti", "hi", "th"]
 
 
+@pytest.mark.slow
 def test_build_is_reproducible_and_incremental(tmp_path):
     ws = copy_workspace(tmp_path / "ws", languages=REPRODUCED)
     out = ws / "output" / EDITION

@@ -36,6 +36,8 @@ import pytest
 from conftest import EDITION, copy_workspace, invoke, set_languages
 from station import browser
 
+pytestmark = pytest.mark.slow  # the site's build, its audio, browsers
+
 PAGES = ["en", "ar", "ti", "zh-Hans", "hi"]
 NO_VOICE = {"ti", "so", "pcm", "fil", "ps"}  # espeak-ng 1.51 has no voice for these
 SITE_LANGUAGES = [*PAGES, *sorted(NO_VOICE - set(PAGES))]

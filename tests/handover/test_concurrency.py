@@ -7,10 +7,14 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from .conftest import PYTHON, subprocess_env
 
 WORKER = Path(__file__).with_name("desk_worker.py")
 DESKS, RECORDS = 8, 500
+
+pytestmark = pytest.mark.slow
 
 
 def test_eight_processes_times_500_records_make_exactly_4000(log, tmp_path, backend):

@@ -99,6 +99,7 @@ def test_headless_chromium_shows_no_console_error(log_url, tmp_path):
     assert any("missing.png" in p for p in problems), problems
 
 
+@pytest.mark.slow
 def test_pdf_is_the_same_template_with_pages_for_long_lists(long_log_url, tmp_path):
     from pdfutil import pdf_text, squash
 

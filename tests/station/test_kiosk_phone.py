@@ -70,6 +70,7 @@ def _metrics(driver, metrics):
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
 
 
+@pytest.mark.slow
 def test_the_kiosk_goes_back_to_its_list_after_its_idle_time(driver, kiosk):
     from selenium.webdriver.common.by import By
 
