@@ -36,7 +36,6 @@ import pytest
 from conftest import EDITION, copy_workspace, invoke, set_languages
 from station import browser
 
-pytestmark = pytest.mark.slow  # the site's build, its audio, browsers
 
 PAGES = ["en", "ar", "ti", "zh-Hans", "hi"]
 NO_VOICE = {"ti", "so", "pcm", "fil", "ps"}  # espeak-ng 1.51 has no voice for these
@@ -55,6 +54,8 @@ def _place_recordings(ws: Path, speakers: dict[str, str]) -> None:
                             "synth", "3", "sine", "440"], check=True)
             toml.write(f'\n[audio.{code}]\nfile = "{code}.ogg"\nspeaker = "{speaker}"\n'
                        "recorded_on = 2026-11-30\n")
+
+
 RMS_FLOOR = 0.02
 
 
@@ -171,6 +172,7 @@ def test_the_length_read_from_the_ogg_pages_is_the_decoded_length(tmp_path):
     assert stats["RMS     amplitude"] > 0.3  # a sine at sox's default level: RMS 0.5
 
 
+@pytest.mark.slow
 def test_every_voice_reads_the_leaflet_aloud(built, tmp_path):
     """Each of the 29 languages with a voice, spoken as the build speaks it (its leaflet's
     HTML as built, audio.script, audio.speak): speech, of the text's length."""
@@ -209,6 +211,7 @@ def test_every_voice_reads_the_leaflet_aloud(built, tmp_path):
         _assert_speech(code, heard[code], text, ssml)
 
 
+@pytest.mark.slow
 def test_the_site_serves_each_voiced_languages_audio(site, tmp_path):
     """The files the build made (espeak-ng, then opusenc) for the site's synthesised
     languages: in audio/ and on the language's page, Opus, speech of the text's length; the
@@ -248,6 +251,7 @@ def test_the_site_serves_each_voiced_languages_audio(site, tmp_path):
         _assert_speech(code, measured[code], text, ssml)
 
 
+@pytest.mark.slow
 def test_languages_without_a_voice_are_reported_not_faked(site):
     ws, manifest, output = site
     for code in NO_VOICE:
@@ -267,6 +271,7 @@ def test_languages_without_a_voice_are_reported_not_faked(site):
     assert audio["en"] == "synthetic voice"
 
 
+@pytest.mark.slow
 def test_audio_is_incremental_and_reproducible(site, monkeypatch, tmp_path):
     ws, manifest, _ = site
     out = ws / "output" / EDITION / "audio"
@@ -285,6 +290,7 @@ def test_audio_is_incremental_and_reproducible(site, monkeypatch, tmp_path):
     assert again["languages"]["en"]["audio"]["sha256"] == sha
 
 
+@pytest.mark.slow
 def test_speech_made_once_is_remembered_for_the_same_inputs(site, monkeypatch, tmp_path):
     """A copy of the site's workspace, its output emptied, gets its audio from the memory in
     the cache folder (no synthesis), byte for byte; a damaged memory is synthesised again."""
@@ -454,6 +460,7 @@ def _dom(driver) -> str:
     return driver.execute_script("return document.documentElement.outerHTML")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", SITE_PAGES)
 def test_site_pages_accessible_and_on_their_own_origin(driver, driver_without_js, static_host,
                                                        page):
@@ -480,6 +487,7 @@ def test_site_pages_accessible_and_on_their_own_origin(driver, driver_without_js
     assert _dom(driver_without_js) == with_js
 
 
+@pytest.mark.slow
 def test_without_javascript_the_links_and_the_quick_exit_work(driver_without_js, static_host):
     d = driver_without_js
     d.get(f"{static_host}/index.html")
@@ -495,6 +503,7 @@ def test_without_javascript_the_links_and_the_quick_exit_work(driver_without_js,
         DEFAULT_QUICK_EXIT
 
 
+@pytest.mark.slow
 def test_site_opens_from_the_file_system(driver, every_page):
     root, _ = every_page
     driver.get((root / "index.html").as_uri())
@@ -508,6 +517,7 @@ def test_site_opens_from_the_file_system(driver, every_page):
 PHONE_WIDTHS = [320, 390]
 
 
+@pytest.mark.slow
 def test_no_page_is_wider_than_a_phone(driver, site, every_page):
     """Every language's page fits a phone's width (no sideways scrolling) at 320 and 390 px:
     long words break, addresses wrap, phone numbers stay whole; with its audio player too
