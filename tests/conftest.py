@@ -171,7 +171,8 @@ def pytest_collection_modifyitems(config, items):
     `postgresql` backend, or the admin server), a real browser (Chromium), so that
     `-m "not postgres"` or `-m "not browser"` make an inner loop; `slow` (more than about ten
     seconds on 2 cores, or sharing a fixture that does: the site and its audio, the
-    concurrency and load tests, whole rebuilds, the kiosk's idle wait) is set by the tests themselves, and `-m "not slow"` leaves them out."""
+    concurrency and load tests, whole rebuilds, the kiosk's idle wait) is set by the tests
+    themselves, and `-m "not slow"` leaves them out."""
     items.sort(key=_longest_first)  # stable: the order within a module is kept
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
