@@ -311,10 +311,11 @@ def _from_memory(inputs: str, dest: Path) -> float | None:
     return seconds
 
 
-def _to_memory(inputs: str, made: Path, seconds: float) -> None:
+def _to_memory(inputs: str, made: Path, seconds: float) -> bool:
     """Publish the synthesis `made` under `inputs`: its three files staged in a folder beside,
     then renamed into place at once. An intact memory already there (another build published
-    these inputs first) is kept, and this one dropped; a damaged one is replaced."""
+    these inputs first) is kept, and this one dropped; a damaged one is replaced. True when
+    `made` is now the memory."""
     folder = _memory(inputs)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -329,10 +330,11 @@ def _to_memory(inputs: str, made: Path, seconds: float) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
             try:
                 staged.rename(folder)
+                return True
             except OSError:
-                pass  # published first by another build: that one is kept
+                return False  # published first by another build: that one is kept
     except OSError:
-        pass  # no memory: the next build synthesises again
+        return False  # no memory: the next build synthesises again
 
 
 def make(workspace, code: str, html: str, previous: dict | None) -> dict:
@@ -368,11 +370,11 @@ def make(workspace, code: str, html: str, previous: dict | None) -> dict:
         seconds = _from_memory(inputs, dest)
         if seconds is None:
             seconds = synthesise(audio, ssml, inputs, dest)
-            _to_memory(inputs, dest, seconds)
-            # Published first by another build on this machine: its speech, not ours.
-            remembered = _from_memory(inputs, dest)
-            if remembered is not None:
-                seconds = remembered
+            if not _to_memory(inputs, dest, seconds):
+                # Published first by another build on this machine: its speech, not ours.
+                remembered = _from_memory(inputs, dest)
+                if remembered is not None:
+                    seconds = remembered
         entry["seconds"] = round(seconds, 2)
         entry.update(voice=audio.voice, engine=tool_versions(), script=f"{code}.ssml",
                      text=f"{code}.txt", label="synthetic voice")
